@@ -1,0 +1,243 @@
+/**
+ * Key-fact extraction: amounts, percentages, counts and votes, durations, dates,
+ * named people and organisations, institutions, and legal/institutional steps that
+ * are reported as having happened. Every fact has a normalised key (so "$500bn" and
+ * "$500 billion" meet) and the surface text it came from. Pure, deterministic.
+ */
+import { normalizeText, STOP_WORDS, stem } from './text.js';
+import { isTitleCase, extractEntities } from './entities.js';
+import {
+  EVENT_CONTEXT, EVENT_FORMS, INSTITUTIONS, MODALITY, MONTHS, NUMBER_WORDS, SCALE, WEEKDAYS,
+} from './lexicon.js';
+
+export type FactKind =
+  | 'money' | 'percent' | 'count' | 'vote' | 'duration' | 'date' | 'person' | 'org' | 'name'
+  | 'party' | 'event' | 'step' | 'milestone';
+
+export interface Fact {
+  kind: FactKind;
+  /** Normalised identity: two facts with one key are the same fact. */
+  key: string;
+  /** The words in the article that state it. */
+  text: string;
+  /** How much a new fact of this kind counts towards "new development". */
+  weight: number;
+}
+
+export const FACT_WEIGHTS: Record<FactKind, number> = {
+  event: 3, step: 2, money: 3, vote: 3, percent: 2, count: 1, duration: 2, milestone: 1, date: 1,
+  person: 1.5, org: 1.5, name: 1, party: 1,
+};
+
+/** Counted nouns that say nothing new ("the two sides", "three officials"). */
+const GENERIC_COUNTED = new Set([
+  'side', 'countri', 'nation', 'leader', 'parti', 'offici', 'source', 'time', 'way', 'peopl',
+  'thing', 'other', 'more', 'most', 'senior', 'sourc',
+]);
+
+const ARG_SKIP = new Set(['first', 'second', 'third', 'final', 'new', 'full', 'formally', 'officially', 'also', 'finally', 'unanimously']);
+
+const FORM_TO_LEMMA = new Map<string, string>();
+for (const [lemma, forms] of Object.entries(EVENT_FORMS)) {
+  for (const f of forms) FORM_TO_LEMMA.set(f, lemma);
+}
+
+const NUM = `(?:\\d+(?:[.,]\\d+)*|${Object.keys(NUMBER_WORDS).join('|')})`;
+
+export interface FactContext {
+  /** Publication time, used to pin weekdays and year-less dates to a calendar day. */
+  publishedAt?: Date | undefined;
+}
+
+/** Extracts every fact a sentence states, each key at most once. */
+export function extractFacts(sentence: string, ctx: FactContext = {}): Fact[] {
+  const s = normalizeText(sentence);
+  const facts: Fact[] = [];
+  const amountSpans: Array<[number, number]> = [];
+  money(s, facts, amountSpans);
+  percents(s, facts, amountSpans);
+  votes(s, facts);
+  durationsAndCounts(s, facts, amountSpans);
+  dates(s, facts, ctx.publishedAt);
+  events(s, facts);
+  milestones(s, facts);
+  institutions(s, facts);
+  if (!isTitleCase(s)) facts.push(...extractEntities(s));
+  const seen = new Set<string>();
+  return facts.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
+}
+
+function add(facts: Fact[], kind: FactKind, key: string, text: string): void {
+  facts.push({ kind, key: `${kind}:${key}`, text: text.trim(), weight: FACT_WEIGHTS[kind] });
+}
+
+function parseNumber(raw: string): number {
+  const lower = raw.toLowerCase();
+  if (lower in NUMBER_WORDS) return NUMBER_WORDS[lower]!;
+  // "1,500" is a thousands separator; "1.5" a decimal point.
+  return Number(/^\d{1,3}(,\d{3})+$/.test(raw) ? raw.replace(/,/g, '') : raw.replace(/,/g, '.'));
+}
+
+function roundKey(n: number): string {
+  return Number(n.toPrecision(3)).toString();
+}
+
+function money(s: string, facts: Fact[], spans: Array<[number, number]>): void {
+  const patterns = [
+    /(?:US|U\.S\.|A|C)?([$€£])\s?(\d+(?:[.,]\d+)*)\s*(trillion|billion|million|thousand|bn|tn|mn|m|k)?\b/gi,
+    /\b(\d+(?:[.,]\d+)*)\s*(trillion|billion|million|thousand)?\s*(dollars|euros|pounds|hryvnias?|usd|eur)\b/gi,
+  ];
+  for (const [i, re] of patterns.entries()) {
+    for (const m of s.matchAll(re)) {
+      const [num, scale, cur] = i === 0 ? [m[2]!, m[3], m[1]!] : [m[1]!, m[2], m[3]!];
+      const value = parseNumber(num) * (scale ? SCALE[scale.toLowerCase()] ?? 1 : 1);
+      const currency = { $: 'usd', '€': 'eur', '£': 'gbp' }[cur] ?? cur.toLowerCase().slice(0, 3);
+      add(facts, 'money', `${currency}:${roundKey(value)}`, m[0]);
+      spans.push([m.index!, m.index! + m[0].length]);
+    }
+  }
+}
+
+function percents(s: string, facts: Fact[], spans: Array<[number, number]>): void {
+  for (const m of s.matchAll(/\b(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b)/gi)) {
+    add(facts, 'percent', roundKey(Number(m[1])), m[0]);
+    spans.push([m.index!, m.index! + m[0].length]);
+  }
+  const fractions: Record<string, number> = { half: 50, third: 33.3, quarter: 25 };
+  for (const m of s.matchAll(/\b(?:a |one )?(half|third|quarter) (?:of|the)\b/gi)) {
+    add(facts, 'percent', roundKey(fractions[m[1]!.toLowerCase()]!), m[0]);
+  }
+}
+
+function votes(s: string, facts: Fact[]): void {
+  const re = /\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|\b(\d{1,4})\s+(?:votes?|lawmakers voted|deputies voted|MPs voted|senators voted|legislators voted)\b/gi;
+  for (const m of s.matchAll(re)) {
+    add(facts, 'vote', m[3] ?? `${m[1]}-${m[2]}`, m[0]);
+  }
+}
+
+function overlaps(spans: Array<[number, number]>, at: number): boolean {
+  return spans.some(([a, b]) => at >= a && at < b);
+}
+
+function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, number]>): void {
+  const unit = '(years?|months?|weeks?|days?|decades?|hours?)';
+  const dur = new RegExp(`\\b(${NUM})[\\s-]${unit}\\b`, 'gi');
+  const durationAt = new Set<number>();
+  for (const m of s.matchAll(dur)) {
+    if (overlaps(spans, m.index!)) continue;
+    const n = parseNumber(m[1]!);
+    if (!Number.isFinite(n) || n <= 1) continue;
+    durationAt.add(m.index!);
+    add(facts, 'duration', `${roundKey(n)}:${stem(m[2]!.toLowerCase())}`, m[0]);
+  }
+  const count = new RegExp(`\\b(${NUM})\\s+([A-Za-z][a-z-]+)`, 'gi');
+  for (const m of s.matchAll(count)) {
+    const at = m.index!;
+    if (overlaps(spans, at) || durationAt.has(at)) continue;
+    const word = m[1]!.toLowerCase();
+    if (word === 'both' || /^(19|20)\d\d$/.test(word)) continue;
+    const n = parseNumber(word);
+    const next = m[2]!.toLowerCase();
+    if (!Number.isFinite(n) || n < 2 || SCALE[next] || MONTHS.includes(next)) continue;
+    if (/^(of|and|or|to|in|on|at|per|percent|years?|months?|days?|weeks?)$/.test(next)) continue;
+    if (GENERIC_COUNTED.has(stem(next))) continue;
+    add(facts, 'count', `${roundKey(n)}:${stem(next)}`, m[0]);
+  }
+}
+
+function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
+  const month = `(${MONTHS.join('|')})`;
+  const md = new RegExp(`\\b${month}\\s+(\\d{1,2})(?:\\s*-\\s*\\d{1,2})?(?:,?\\s+(\\d{4}))?\\b|\\b(\\d{1,2})\\s+${month}(?:\\s+(\\d{4}))?\\b`, 'gi');
+  const taken: Array<[number, number]> = [];
+  for (const m of s.matchAll(md)) {
+    const mon = MONTHS.indexOf((m[1] ?? m[5])!.toLowerCase());
+    const day = Number(m[2] ?? m[4]);
+    const year = m[3] ?? m[6];
+    if (day < 1 || day > 31) continue;
+    const y = year ? Number(year) : inferYear(mon, day, publishedAt);
+    add(facts, 'date', y ? isoDate(y, mon, day) : `${mon + 1}-${day}`, m[0]);
+    taken.push([m.index!, m.index! + m[0].length]);
+  }
+  const mOnly = new RegExp(`\\b(?:in|since|by|until|early|late|mid|from|of|during)\\s+${month}(?:\\s+(\\d{4}))?\\b`, 'gi');
+  for (const m of s.matchAll(mOnly)) {
+    if (overlaps(taken, m.index! + m[0].indexOf(m[1]!))) continue;
+    const mon = MONTHS.indexOf(m[1]!.toLowerCase());
+    const y = m[2] ? Number(m[2]) : inferYear(mon, 1, publishedAt);
+    add(facts, 'date', y ? `${y}-${String(mon + 1).padStart(2, '0')}` : `${mon + 1}`, m[0]);
+  }
+  for (const m of s.matchAll(/\b(?:in|since|by|until|of)\s+((?:19|20)\d\d)\b/gi)) {
+    add(facts, 'date', m[1]!, m[0]);
+  }
+  for (const m of s.matchAll(new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'gi'))) {
+    const wd = WEEKDAYS.indexOf(m[1]!.toLowerCase());
+    add(facts, 'date', publishedAt ? lastWeekday(publishedAt, wd) : m[1]!.toLowerCase(), m[0]);
+  }
+}
+
+function isoDate(y: number, mon: number, day: number): string {
+  return `${y}-${String(mon + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** News dates without a year refer to the recent past or near future of publication. */
+function inferYear(mon: number, day: number, publishedAt: Date | undefined): number | undefined {
+  if (!publishedAt || Number.isNaN(publishedAt.getTime())) return undefined;
+  const y = publishedAt.getUTCFullYear();
+  const candidate = Date.UTC(y, mon, day);
+  return candidate - publishedAt.getTime() > 183 * 86_400_000 ? y - 1 : y;
+}
+
+function lastWeekday(publishedAt: Date, weekday: number): string {
+  if (Number.isNaN(publishedAt.getTime())) return WEEKDAYS[weekday]!;
+  const back = (publishedAt.getUTCDay() - weekday + 7) % 7;
+  const d = new Date(publishedAt.getTime() - back * 86_400_000);
+  return isoDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
+
+function events(s: string, facts: Fact[]): void {
+  const tokens = [...s.matchAll(/[A-Za-z]+(?:-[A-Za-z]+)?/g)];
+  tokens.forEach((t, i) => {
+    const lemma = FORM_TO_LEMMA.get(t[0].toLowerCase());
+    if (!lemma) return;
+    const after = s.slice(t.index! + t[0].length).trimStart().toLowerCase();
+    const ctx = EVENT_CONTEXT[lemma];
+    if (ctx && !ctx.test(after)) return;
+    const before = tokens.slice(Math.max(0, i - 3), i).map((x) => x[0].toLowerCase());
+    if (before.some((w) => MODALITY.has(w))) return;
+    const phrase = [t[0], ...after.split(/\s+/).slice(0, 5)].join(' ').replace(/[,;:.]+.*$/, '');
+    add(facts, 'event', lemma, phrase);
+    const arg = eventArgument(phrase.split(' ').slice(1, 5));
+    // The same step applied to something else ("approved its first investment" after
+    // "approved the agreement") is a new step too, if a smaller one.
+    if (arg) add(facts, 'step', `${lemma}:${arg}`, phrase);
+  });
+}
+
+/** Head of what the event acts on: the first content word after the verb. */
+function eventArgument(following: string[]): string | undefined {
+  for (const w of following) {
+    const lower = w.toLowerCase();
+    if (STOP_WORDS.has(lower) || ARG_SKIP.has(lower) || lower in NUMBER_WORDS) continue;
+    return stem(lower);
+  }
+  return undefined;
+}
+
+function milestones(s: string, facts: Fact[]): void {
+  // Lower-case "first" only: "First Deputy Prime Minister" is a title, not a first.
+  for (const m of s.matchAll(/(?:^|[^A-Za-z])(first|First(?= [a-z]))\s+([A-Za-z-]+)(?:\s+([a-z-]+))?/g)) {
+    if (m[1] === 'First' && m.index !== 0) continue;
+    const a = m[2]!;
+    const b = m[3];
+    const adjective = /^[A-Z]/.test(a) || /(al|ic|an|ive|ish)$/.test(a);
+    const head = adjective && b ? b : a;
+    if (/^(the|a|an|of|to|in|and|time|half|quarter)$/i.test(head) || head.toLowerCase() in NUMBER_WORDS) continue;
+    add(facts, 'milestone', stem(head.toLowerCase()), `first ${adjective && b ? `${a} ${b}` : a}`);
+  }
+}
+
+function institutions(s: string, facts: Fact[]): void {
+  for (const m of s.matchAll(/\b[a-z]+\b/g)) {
+    if (INSTITUTIONS.has(m[0])) add(facts, 'party', stem(m[0]), m[0]);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Text primitives shared by every analysis step: sentence splitting, tokenising,
+ * stop words and a light English stemmer. Pure functions, no I/O.
+ */
+
+// Abbreviations whose trailing dot does not end a sentence.
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'lt', 'gen', 'col', 'maj', 'capt', 'sgt',
+  'gov', 'sen', 'rep', 'pres', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'no', 'jan', 'feb',
+  'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'u.s', 'u.k', 'u.n',
+  'e.u', 'a.m', 'p.m', 'e.g', 'i.e', 'approx', 'est', 'dept', 'fig',
+]);
+
+/** Normalises typographic quotes, dashes and spaces so later regexes see one form. */
+export function normalizeText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u2018\u2019\u201A\u2032]/g, "'")
+    .replace(/[\u201C\u201D\u201E\u2033]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, ' - ')
+    .replace(/[\u00A0\u2007\u202F]/g, ' ')
+    .replace(/[ \t]+/g, ' ');
+}
+
+/** Splits text into sentences; paragraph breaks always end a sentence. */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const para of normalizeText(text).split(/\n+/)) {
+    const trimmed = para.trim();
+    if (trimmed) splitParagraph(trimmed, out);
+  }
+  return out;
+}
+
+function splitParagraph(para: string, out: string[]): void {
+  let start = 0;
+  const re = /[.!?]+["')\]]*(?=\s+["'(\[]?[A-Z0-9])/g;
+  for (let m = re.exec(para); m; m = re.exec(para)) {
+    const end = m.index + m[0].length;
+    if (isAbbreviation(para, m.index)) continue;
+    pushSentence(para.slice(start, end), out);
+    start = end;
+  }
+  pushSentence(para.slice(start), out);
+}
+
+function isAbbreviation(para: string, dotIndex: number): boolean {
+  const before = para.slice(Math.max(0, dotIndex - 6), dotIndex);
+  const word = /([A-Za-z.]+)$/.exec(before)?.[1]?.toLowerCase() ?? '';
+  if (ABBREVIATIONS.has(word)) return true;
+  // A single capital initial ("J. Smith") is not a sentence end.
+  return /(^|\s)[A-Z]$/.test(before);
+}
+
+function pushSentence(raw: string, out: string[]): void {
+  const s = raw.trim();
+  if (s.length > 1 && /[A-Za-z0-9]/.test(s)) out.push(s);
+}
+
+export const STOP_WORDS = new Set(
+  (
+    'a about above after again against all almost also am an and any are aren as at be because been ' +
+    'before being below between both but by can could did do does doing down during each either ' +
+    'even ever every few for from further had has have having he her here hers herself him himself ' +
+    'his how however i if in into is it its itself just least less like made make many may me might ' +
+    'more most much must my myself neither no nor not now of off on once one only or other our ours ' +
+    'ourselves out over own per quite rather said same says say she should since so some still such ' +
+    'than that the their theirs them themselves then there these they this those though through ' +
+    'thus to too under until up upon us very was we were what when where whether which while who ' +
+    'whom whose why will with within without would yet you your yours yourself according told ' +
+    'week weeks day days year years month months time new news report reports reported ' +
+    'mr mrs ms s t re ve ll d'
+  ).split(' '),
+);
+
+/** Lower-cased word tokens (letters, digits, inner hyphens/apostrophes kept). */
+export function words(text: string): string[] {
+  return normalizeText(text).toLowerCase().match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? [];
+}
+
+/** Content-word stems of a text: the unit every similarity measure works on. */
+export function contentTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    for (const part of w.replace(/'s$/, '').split('-')) {
+      if (part.length < 2 || STOP_WORDS.has(part)) continue;
+      out.push(stem(part));
+    }
+  }
+  return out;
+}
+
+const stemCache = new Map<string, string>();
+
+/** A small suffix-stripping stemmer (Porter-like), British/American spellings folded. */
+export function stem(word: string): string {
+  const hit = stemCache.get(word);
+  if (hit !== undefined) return hit;
+  const out = computeStem(word);
+  if (stemCache.size < 200_000) stemCache.set(word, out);
+  return out;
+}
+
+function hasVowel(s: string): boolean {
+  return /[aeiouy]/.test(s);
+}
+
+function computeStem(input: string): string {
+  let w = input.replace(/'s?$/, '');
+  if (w.length <= 3 || /^\d/.test(w)) return w;
+  w = w.replace(/is(e|es|ed|ing|ation|ations)$/, 'iz$1').replace(/our$/, 'or');
+  w = step1(w);
+  w = w
+    .replace(/ational$/, 'ate')
+    .replace(/tional$/, 'tion')
+    .replace(/ization$/, 'ize')
+    .replace(/(ation|ations)$/, 'ate')
+    .replace(/(ment|ments)$/, '')
+    .replace(/(iveness|fulness|ousness)$/, (m) => m.slice(0, -4))
+    .replace(/(ically|ical)$/, 'ic')
+    .replace(/(ness|ful|ly)$/, '');
+  if (w.length > 4) w = w.replace(/e$/, '');
+  return w.length >= 2 ? w : input;
+}
+
+function step1(w: string): string {
+  if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.endsWith('ies')) w = w.slice(0, -3) + 'y';
+  else if (/[^su]s$/.test(w) && w.length > 3) w = w.slice(0, -1);
+  const m = /(eed|ed|ing)$/.exec(w);
+  if (m && m[1] !== 'eed') {
+    const base = w.slice(0, -m[1]!.length);
+    if (hasVowel(base) && base.length >= 2) w = fixStem(base);
+  }
+  return w.replace(/([^aeiou])y$/, '$1i');
+}
+
+function fixStem(base: string): string {
+  if (/(at|bl|iz)$/.test(base)) return base + 'e';
+  if (/([^aeioulsz])\1$/.test(base)) return base.slice(0, -1);
+  return base;
+}
+
+/** 64-bit FNV-1a of a string, as a bigint; used by shingling and SimHash. */
+export function hash64(s: string): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < s.length; i++) {
+    h ^= BigInt(s.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h;
+}
+
+/** 32-bit FNV-1a: cheap enough for per-shingle hashing on the hot path. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * Loads a story definition and its seed corpus from config/stories/<id>/.
+ * Validated once; a bad file is reported with its path and every problem in it.
+ */
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../domain/errors.js';
+import { DEFAULT_NOVELTY, type CorpusDocument, type StoryDefinition } from '../domain/story.js';
+import { STORIES_DIR } from './paths.js';
+
+const StorySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  groups: z
+    .array(z.object({ name: z.string().min(1), required: z.boolean().default(true), terms: z.array(z.string().min(1)).min(1) }))
+    .min(1),
+  minRelevance: z.number().min(0).max(1).default(0.7),
+  novelty: z
+    .object({
+      novelSentenceCoverage: z.number().min(0).max(1),
+      factSentenceCoverage: z.number().min(0).max(1),
+      minNewFactWeight: z.number().min(0),
+      minContentNovelty: z.number().min(0).max(1),
+      duplicateContainment: z.number().min(0).max(1),
+    })
+    .partial()
+    .default({}),
+  corpus: z
+    .array(z.object({ file: z.string().min(1), publishedAt: z.coerce.date().optional(), headline: z.boolean().default(true) }))
+    .default([]),
+});
+
+export interface LoadedStory {
+  story: StoryDefinition;
+  corpus: CorpusDocument[];
+  dir: string;
+}
+
+export function listStories(root = STORIES_DIR): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(root, d.name, 'story.yaml')))
+    .map((d) => d.name)
+    .sort();
+}
+
+export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
+  const dir = path.join(root, id);
+  const file = path.join(dir, 'story.yaml');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !existsSync(file)) {
+    const known = listStories(root);
+    throw new AppError(`story "${id}" not found (looked for ${file})`, 'STORY_NOT_FOUND',
+      known.length ? `known stories: ${known.join(', ')}` : `create ${file}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AppError(`${file}: not valid YAML: ${(err as Error).message}`, 'CONFIG_INVALID', 'fix the YAML syntax', { cause: err });
+  }
+  const parsed = StorySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new AppError(`${file}: ${problems}`, 'CONFIG_INVALID', 'see config/stories/minerals-deal/story.yaml for a valid example');
+  }
+  const cfg = parsed.data;
+  const story: StoryDefinition = {
+    id: cfg.id,
+    name: cfg.name,
+    description: cfg.description.trim(),
+    groups: cfg.groups,
+    minRelevance: cfg.minRelevance,
+    novelty: { ...DEFAULT_NOVELTY, ...cfg.novelty },
+  };
+  const corpus = cfg.corpus.map((entry) => readCorpusFile(dir, entry));
+  return { story, corpus, dir };
+}
+
+function readCorpusFile(dir: string, entry: { file: string; publishedAt?: Date | undefined; headline: boolean }): CorpusDocument {
+  const file = path.join(dir, 'corpus', entry.file);
+  if (!existsSync(file)) {
+    throw new AppError(`corpus file missing: ${file}`, 'CORPUS_INVALID', 'restore the file or remove it from story.yaml');
+  }
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const title = entry.headline && first >= 0 ? lines[first]!.trim() : '';
+  const content = entry.headline && first >= 0 ? lines.slice(first + 1).join('\n') : text;
+  const id = entry.file.replace(/\.[^.]+$/, '');
+  return {
+    id,
+    title,
+    url: `corpus:${id}`,
+    source: 'seed-corpus',
+    publishedAt: entry.publishedAt ? entry.publishedAt.toISOString() : null,
+    content,
+  };
+}
