@@ -34,6 +34,9 @@ interface InputSentence {
 /** Sentences of fewer content words carry too little to judge on their own. */
 const MIN_TERMS = 3;
 
+/** Facts that can make a development; new names and dates only add to one. */
+const CORE_KINDS = new Set<Fact['kind']>(['event', 'step', 'money', 'vote', 'percent', 'count', 'duration', 'milestone']);
+
 /** Headlines paraphrase; what they state counts half until the body says it too. */
 const TITLE_FACT_FACTOR = 0.5;
 
@@ -96,10 +99,12 @@ export function decideNovelty(
     return { novel: false, score, newFacts: a.newFacts, reasons: [`copy: ${pct(duplicate.containment)} of its text appears in a known article`, stats] };
   }
   const anchored = novelSentences.some((s) => s.newFactWeight > 0);
+  const core = a.newFacts.some((f) => CORE_KINDS.has(f.kind));
   const checks = [
     [a.newFactWeight >= tuning.minNewFactWeight, `new-fact weight ${a.newFactWeight} ${a.newFactWeight >= tuning.minNewFactWeight ? '>=' : '<'} ${tuning.minNewFactWeight}`],
     [contentNovelty >= tuning.minContentNovelty, `new content ${pct(contentNovelty)} ${contentNovelty >= tuning.minContentNovelty ? '>=' : '<'} ${pct(tuning.minContentNovelty)}`],
     [anchored, anchored ? 'new facts stand in new sentences' : 'no new sentence states a new fact'],
+    [core, core ? 'a new step, amount, vote, count or duration' : 'no new step, amount, vote, count or duration (new names alone are colour)'],
   ] as const;
   const novel = checks.every(([ok]) => ok);
   const why = checks.filter(([ok]) => novel || !ok).map(([, text]) => text).join('; ');
