@@ -11,8 +11,8 @@ const CALENDAR = new Set([...MONTHS, ...WEEKDAYS]);
 /** Headlines in Title Case carry no capitalisation signal. */
 export function isTitleCase(s: string): boolean {
   const long = s.match(/\b[A-Za-z][a-z]{3,}\b/g) ?? [];
-  if (long.length < 3) return false;
-  return long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= 0.6;
+  if (long.length < 4) return false;
+  return long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= 0.7;
 }
 
 /** Folds spelling variants of one name: case, doubled letters, trailing possessive. */

@@ -78,6 +78,11 @@ function parseNumber(raw: string): number {
   return Number(/^\d{1,3}(,\d{3})+$/.test(raw) ? raw.replace(/,/g, '') : raw.replace(/,/g, '.'));
 }
 
+const CURRENCIES: Record<string, string> = {
+  $: 'usd', dollars: 'usd', usd: 'usd', '€': 'eur', euros: 'eur', eur: 'eur', '£': 'gbp', pounds: 'gbp',
+  hryvnia: 'uah', hryvnias: 'uah',
+};
+
 function roundKey(n: number): string {
   return Number(n.toPrecision(3)).toString();
 }
@@ -91,7 +96,7 @@ function money(s: string, facts: Fact[], spans: Array<[number, number]>): void {
     for (const m of s.matchAll(re)) {
       const [num, scale, cur] = i === 0 ? [m[2]!, m[3], m[1]!] : [m[1]!, m[2], m[3]!];
       const value = parseNumber(num) * (scale ? SCALE[scale.toLowerCase()] ?? 1 : 1);
-      const currency = { $: 'usd', '€': 'eur', '£': 'gbp' }[cur] ?? cur.toLowerCase().slice(0, 3);
+      const currency = CURRENCIES[cur.toLowerCase()] ?? cur.toLowerCase();
       add(facts, 'money', `${currency}:${roundKey(value)}`, m[0]);
       spans.push([m.index!, m.index! + m[0].length]);
     }

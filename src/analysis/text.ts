@@ -81,7 +81,8 @@ export function words(text: string): string[] {
 /** Content-word stems of a text: the unit every similarity measure works on. */
 export function contentTerms(text: string): string[] {
   const out: string[] = [];
-  for (const w of words(text)) {
+  // "US" the country must survive lower-casing, where it would become the pronoun.
+  for (const w of words(text.replace(/\bU\.S\.(?![A-Za-z])|\bUS\b/g, 'USA'))) {
     for (const part of w.replace(/'s$/, '').split('-')) {
       if (part.length < 2 || STOP_WORDS.has(part)) continue;
       out.push(stem(part));

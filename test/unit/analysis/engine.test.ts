@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../src/analysis/engine.js';
+import { loadStory } from '../../../src/config/story.js';
+import { evaluateDir, loadStream } from '../../../src/cli/eval.js';
+import type { Article } from '../../../src/domain/article.js';
+import { EVAL_DEV, EVAL_SYNTHETIC } from '../../helpers/paths.js';
+
+function engine() {
+  const { story, corpus } = loadStory('minerals-deal');
+  return createEngine(story, corpus);
+}
+
+const art = (id: string, title: string, content: string, publishedAt = '2025-05-08T10:00:00Z'): Article => ({
+  id, title, content, publishedAt, url: `https://example.net/${id}`, source: 'test',
+});
+
+describe('novelty engine on the labelled dev stream', () => {
+  it('meets the bar: F1 >= 0.9, no off-topic and no duplicate alerts', () => {
+    const r = evaluateDir(EVAL_DEV, 'minerals-deal');
+    expect(r.storywatch.f1).toBeGreaterThanOrEqual(0.9);
+    expect(r.storywatch.offTopicAlerts).toBe(0);
+    expect(r.storywatch.duplicateAlerts).toBe(0);
+    expect(r.storywatch.relevanceAccuracy).toBe(1);
+    expect(r.storywatch.keyFactCoverage).toBeGreaterThanOrEqual(0.8);
+    // The keyword baseline alerts on everything that names a term: the product must beat it.
+    expect(r.baseline.f1).toBeLessThan(r.storywatch.f1);
+  });
+
+  it('generalises to a stream of other events it was not tuned on', () => {
+    const r = evaluateDir(EVAL_SYNTHETIC, 'minerals-deal');
+    expect(r.storywatch.f1).toBeGreaterThanOrEqual(0.9);
+    expect(r.storywatch.offTopicAlerts + r.storywatch.duplicateAlerts).toBe(0);
+  });
+
+  it('threads a syndicated copy into the development of the article it copies', () => {
+    const { articles } = loadStream(EVAL_DEV);
+    const e = engine();
+    const out = new Map(articles.map((a) => [a.id, e.classify(a)]));
+    const d04 = out.get('d04')!;
+    const d05 = out.get('d05')!;
+    expect(d04.novel).toBe(true);
+    expect(d05.novel).toBe(false);
+    expect(d05.developmentId).toBe(d04.developmentId);
+    expect(d05.reasons.join(' ')).toMatch(/closest known article: d04/);
+  });
+});
+
+describe('decisions explain themselves', () => {
+  it('an off-topic article names the missing concept', () => {
+    const d = engine().classify(art('x1', 'Chile lithium venture approved', 'Chile and SQM completed their lithium joint venture with regulators in China.'));
+    expect(d).toMatchObject({ relevant: false, novel: false, developmentId: null, duplicateOf: null, summary: '', facts: [] });
+    expect(d.reasons[0]).toMatch(/no mention of ukraine, united-states/);
+  });
+
+  it('a new step is a development, with the new facts listed and a summary of what is new', () => {
+    const d = engine().classify(art('x2', 'Rada ratifies US minerals deal',
+      'Ukraine\'s parliament voted to ratify the minerals agreement with the United States on Thursday, with 338 lawmakers in favour. The agreement would create a joint investment fund.'));
+    expect(d.relevant).toBe(true);
+    expect(d.novel).toBe(true);
+    expect(d.developmentId).toMatch(/^dev-[0-9a-f]{8}$/);
+    expect(d.facts.join(' ')).toMatch(/ratif/);
+    expect(d.summary).toMatch(/338 lawmakers/);
+    expect(d.summary).not.toMatch(/would create a joint investment fund/);
+    expect(d.reasons.some((r) => r.startsWith('new development:'))).toBe(true);
+  });
+
+  it('a verbatim copy is flagged duplicateOf the original', () => {
+    const e = engine();
+    const body = 'The Verkhovna Rada voted on Thursday to ratify the minerals agreement with the United States, with 338 lawmakers voting in favour. Opposition deputies wanted a longer debate.';
+    const first = e.classify(art('y1', 'Rada ratifies minerals deal', body));
+    const copy = e.classify(art('y2', 'Ukraine ratifies US minerals deal', body));
+    expect(first.novel).toBe(true);
+    expect(copy).toMatchObject({ novel: false, duplicateOf: 'y1', developmentId: first.developmentId });
+    expect(copy.reasons.join(' ')).toMatch(/copy: (9\d|100)% of its text appears in a known article/);
+  });
+
+  it('analyze() does not learn; classify() does; results are deterministic', () => {
+    const a = art('z1', 'Minerals agreement enters into force', 'The US-Ukraine minerals agreement entered into force on Friday after Kyiv and Washington exchanged notes.');
+    const e = engine();
+    const before = e.knownArticles;
+    expect(e.analyze(a)).toEqual(e.analyze(a));
+    expect(e.knownArticles).toBe(before);
+    const first = e.classify(a);
+    expect(e.knownArticles).toBe(before + 1);
+    expect(first).toEqual(engine().classify(a));
+    expect(e.classify({ ...a, id: 'z2' }).novel).toBe(false);
+  });
+});
