@@ -35,6 +35,8 @@ export interface Engine {
   classify(article: Article): Decision;
   /** Analyses without learning from it (used by `explain`). */
   analyze(article: Article): Decision;
+  /** Learns an article already judged (state replay after a restart), without judging it again. */
+  remember(article: Article, developmentId: string | null): void;
   /** Number of articles the story knows (corpus + accepted). */
   readonly knownArticles: number;
 }
@@ -55,6 +57,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[]): 
       return kb.size;
     },
     analyze: (article) => judge(story, kb, prepare(article)).decision,
+    remember: (article, developmentId) => learn(kb, prepare(article), developmentId, 'stream'),
     classify(article) {
       const prepared = prepare(article);
       const { decision } = judge(story, kb, prepared);
@@ -117,7 +120,7 @@ function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decisi
       relevance: relevance.score,
       novelty: relevance.relevant ? verdict.score : 0,
       summary: novel ? summarize(analysis.sentences, story.novelty.novelSentenceCoverage) : '',
-      facts: relevance.relevant ? verdict.newFacts.map((f) => `${f.kind}: ${f.text}`) : [],
+      facts: relevance.relevant ? displayFacts(verdict.newFacts) : [],
       reasons,
       closest: closestMeta && closest
         ? { id: closestMeta.id, title: closestMeta.title, url: closestMeta.url, similarity: round(closest.similarity) }
@@ -163,6 +166,12 @@ function findDuplicate(kb: KnowledgeBase, p: Prepared, closest: number | undefin
     if (c >= threshold && (!best || c > best.containment)) best = { article: a, containment: round(c) };
   }
   return best;
+}
+
+/** One line per new fact; a step that repeats its event's words adds nothing to read. */
+function displayFacts(facts: Fact[]): string[] {
+  const eventTexts = new Set(facts.filter((f) => f.kind === 'event').map((f) => f.text));
+  return facts.filter((f) => !(f.kind === 'step' && eventTexts.has(f.text))).map((f) => `${f.kind}: ${f.text}`);
 }
 
 function round(n: number): number {

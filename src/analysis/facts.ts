@@ -176,7 +176,8 @@ function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
   }
   for (const m of s.matchAll(new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'gi'))) {
     const wd = WEEKDAYS.indexOf(m[1]!.toLowerCase());
-    add(facts, 'date', publishedAt ? lastWeekday(publishedAt, wd) : m[1]!.toLowerCase(), m[0]);
+    const day = publishedAt ? lastWeekday(publishedAt, wd) : undefined;
+    add(facts, 'date', day ?? m[1]!.toLowerCase(), day ? `${m[0]} (${day})` : m[0]);
   }
 }
 
@@ -209,13 +210,19 @@ function events(s: string, facts: Fact[]): void {
     if (ctx && !ctx.test(after)) return;
     const before = tokens.slice(Math.max(0, i - 3), i).map((x) => x[0].toLowerCase());
     if (before.some((w) => MODALITY.has(w))) return;
-    const phrase = [t[0], ...after.split(/\s+/).slice(0, 5)].join(' ').replace(/[,;:.]+.*$/, '');
+    const phrase = eventPhrase(s.slice(t.index!));
     add(facts, 'event', lemma, phrase);
     const arg = eventArgument(phrase.split(' ').slice(1, 5));
     // The same step applied to something else ("approved its first investment" after
     // "approved the agreement") is a new step too, if a smaller one.
     if (arg) add(facts, 'step', `${lemma}:${arg}`, phrase);
   });
+}
+
+/** The verb and what follows it, up to the end of the clause (at most seven words). */
+function eventPhrase(fromVerb: string): string {
+  const clause = fromVerb.split(/[,;:.!?"()]|\s(?:after|before|because|when|while|which|who|as|since|but|although|amid|following)\s/i)[0]!;
+  return clause.trim().split(/\s+/).slice(0, 7).join(' ');
 }
 
 /** Head of what the event acts on: the first content word after the verb. */

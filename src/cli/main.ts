@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { AppError, describeError } from '../domain/errors.js';
 import { runClassify } from './classify.js';
 import { runEval } from './eval.js';
+import { runRun } from './run.js';
+import { runDemo } from './demo.js';
 
 const HELP = `storywatch: watch news feeds for new developments of a tracked story
 
@@ -35,6 +37,35 @@ Options:
   --story ID    story under config/stories/ (default: minerals-deal)
   --input FILE  read from FILE instead of stdin
 `,
+  run: `Usage: storywatch run [--once]
+
+Polls the configured feeds, analyses new items against the story and prints alerts
+for new developments. Embedded default (no Redis, no chat tokens): in-process
+scheduling, state in ./data (kept across restarts: nothing is alerted twice), alerts
+on the console. A feed's first poll learns its backlog without alerting.
+
+Options:
+  --once   poll every feed once, deliver, and exit (for cron or a quick check)
+
+Settings (environment overrides config/default.yaml):
+  STORYWATCH_CONFIG              config file (default config/default.yaml)
+  STORYWATCH_STORY               story id (default minerals-deal)
+  STORYWATCH_DATA_DIR            state directory (default ./data)
+  STORYWATCH_POLL_INTERVAL       seconds between polls (default 300)
+  STORYWATCH_FEEDS               comma-separated feed URLs, replacing the config's
+  STORYWATCH_ALLOW_PRIVATE_HOSTS IPs/CIDRs exempt from the SSRF guard (tests, local demo)
+  STORYWATCH_LOG_LEVEL           debug | info | warn | error
+`,
+  demo: `Usage: storywatch demo [--interval-ms N] [--data-dir DIR]
+
+Starts a local fixture feed server with sample coverage of the default story and
+runs the real poller against it; one new article appears per interval and new
+developments are printed as alerts. Needs no network and leaves nothing behind.
+
+Options:
+  --interval-ms N  pause between articles (default 1000)
+  --data-dir DIR   keep state in DIR instead of a temporary directory
+`,
   eval: `Usage: storywatch eval [DIR...] [--story ID] [--json]
 
 Scores classify on each DIR (stream.jsonl + labels.json; default ../shared/eval-dev,
@@ -51,6 +82,18 @@ Options:
 type Handler = (args: string[]) => Promise<number> | number;
 
 const COMMANDS: Record<string, Handler> = {
+  run: (args) => {
+    const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false } } });
+    return runRun({ once: values.once! });
+  },
+  demo: (args) => {
+    const { values } = parseArgs({ args, options: { 'interval-ms': { type: 'string', default: '1000' }, 'data-dir': { type: 'string' } } });
+    const intervalMs = Number(values['interval-ms']);
+    if (!Number.isInteger(intervalMs) || intervalMs < 0 || intervalMs > 60_000) {
+      throw new AppError(`--interval-ms must be a whole number of milliseconds from 0 to 60000, got "${values['interval-ms']}"`, 'USAGE');
+    }
+    return runDemo({ intervalMs, dataDir: values['data-dir'] });
+  },
   classify: (args) => {
     const { values } = parseArgs({ args, options: { story: { type: 'string', default: 'minerals-deal' }, input: { type: 'string' } } });
     return runClassify({ story: values.story!, input: values.input }, process.stdout, process.stderr);

@@ -1,0 +1,29 @@
+/** Console adapter: alerts printed to stdout, the embedded default with no chat tokens. */
+import type { Writable } from 'node:stream';
+import type { Alert } from '../../domain/alert.js';
+import type { ChatAdapter } from '../ports.js';
+
+export function renderAlertText(alert: Alert): string {
+  const facts = alert.newFacts.slice(0, 8).map((f) => `    • ${f}`);
+  return [
+    `━━ NEW DEVELOPMENT · ${alert.storyName} ━━`,
+    `  ${alert.headline}`,
+    `  What is new: ${alert.whatIsNew || '(see article)'}`,
+    ...(facts.length ? ['  New facts:', ...facts] : []),
+    `  Source: ${alert.sources.map((s) => s.name).join(', ')} · ${alert.link}`,
+    `  Development ${alert.developmentId} · confidence ${alert.confidence.toFixed(2)} · ${alert.reason}`,
+    '',
+  ].join('\n');
+}
+
+export function createConsoleAdapter(out: Writable = process.stdout): ChatAdapter {
+  return {
+    name: 'console',
+    handles: (target) => target === 'console',
+    async postAlert(_target, alert) {
+      out.write(`${renderAlertText(alert)}\n`);
+      return {};
+    },
+    async close() {},
+  };
+}

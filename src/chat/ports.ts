@@ -1,0 +1,18 @@
+/**
+ * Chat ports: what the pipeline needs from a chat platform. Platform SDKs live only
+ * inside chat/discord/ and chat/slack/; the console adapter is the embedded default.
+ */
+import type { Alert } from '../domain/alert.js';
+
+export interface PostResult {
+  /** Platform message id, for threading follow-ups. */
+  messageId?: string | undefined;
+}
+
+export interface ChatAdapter {
+  readonly name: string;
+  /** Whether this adapter serves a delivery target such as "console" or "slack:C01". */
+  handles(target: string): boolean;
+  postAlert(target: string, alert: Alert): Promise<PostResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+/**
+ * `storywatch run`: the main job. Embedded default: in-process scheduling, state in a
+ * local data directory, alerts on the console. SIGINT/SIGTERM finish the current tick,
+ * then close everything.
+ */
+import { loadConfig } from '../config/app-config.js';
+import { createLogger } from '../log.js';
+import { createApp } from '../main.js';
+
+export async function runRun(opts: { once: boolean }): Promise<number> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel });
+  if (config.redisUrl) {
+    log.warn('REDIS_URL is set, but this build runs the in-process runner only; state stays in the data directory', { dataDir: config.dataDir });
+  }
+  if (!config.feeds.length) log.warn(`no feeds configured in ${config.configFile}; nothing to poll`, { todo: 'add feeds to the config or set STORYWATCH_FEEDS' });
+  const app = await createApp({ config, log });
+  log.info(`polling ${config.feeds.length} feed(s) every ${config.pollIntervalSeconds}s; alerts go to ${config.targets.join(', ')}`);
+  if (opts.once) {
+    const report = await app.runner.tick();
+    log.info('single poll finished', { ...report });
+    await app.close();
+    return 0;
+  }
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info(`${signal} received: finishing the current poll, then closing`);
+      void app.close().then(() => {
+        log.info('stopped cleanly');
+        resolve(0);
+      });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    app.runner.start();
+  });
+}

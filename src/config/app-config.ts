@@ -1,0 +1,109 @@
+/**
+ * Application configuration: config/default.yaml (or STORYWATCH_CONFIG) overlaid with
+ * environment variables. The only module that reads process.env; validated once at
+ * start-up, and one error lists every bad setting.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../domain/errors.js';
+import { CONFIG_DIR } from './paths.js';
+
+const FeedSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'letters, digits, dot, dash, underscore (max 80)'),
+  url: z.string().url(),
+});
+
+const FileSchema = z.object({
+  story: z.string().default('minerals-deal'),
+  dataDir: z.string().default('./data'),
+  pollIntervalSeconds: z.number().int().min(1).max(86_400).default(300),
+  targets: z.array(z.string().min(1)).default(['console']),
+  feeds: z.array(FeedSchema).default([]),
+  fetch: z
+    .object({
+      connectTimeoutMs: z.number().int().min(100).default(5000),
+      totalTimeoutMs: z.number().int().min(100).default(20_000),
+      maxBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
+      maxRedirects: z.number().int().min(0).max(10).default(5),
+    })
+    .default({}),
+});
+
+const EnvSchema = z.object({
+  STORYWATCH_CONFIG: z.string().optional(),
+  STORYWATCH_STORY: z.string().optional(),
+  STORYWATCH_DATA_DIR: z.string().optional(),
+  STORYWATCH_POLL_INTERVAL: z.coerce.number().int().min(1).max(86_400).optional(),
+  STORYWATCH_FEEDS: z.string().optional(),
+  STORYWATCH_ALLOW_PRIVATE_HOSTS: z.string().optional(),
+  STORYWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  REDIS_URL: z.string().url().optional(),
+});
+
+export type FeedConfig = z.infer<typeof FeedSchema>;
+
+export interface AppConfig {
+  configFile: string;
+  story: string;
+  dataDir: string;
+  pollIntervalSeconds: number;
+  targets: string[];
+  feeds: FeedConfig[];
+  fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  redisUrl?: string | undefined;
+}
+
+function issues(err: z.ZodError, where: string): string[] {
+  return err.issues.map((i) => `${where}${i.path.length ? ` ${i.path.join('.')}` : ''}: ${i.message}`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const envParsed = EnvSchema.safeParse(env);
+  const problems: string[] = envParsed.success ? [] : issues(envParsed.error, 'environment');
+  const e = envParsed.success ? envParsed.data : {};
+  const configFile = path.resolve(cwd, e.STORYWATCH_CONFIG ?? path.join(CONFIG_DIR, 'default.yaml'));
+  let raw: unknown = {};
+  if (!existsSync(configFile)) problems.push(`${configFile}: file not found`);
+  else {
+    try {
+      raw = parseYaml(readFileSync(configFile, 'utf8')) ?? {};
+    } catch (err) {
+      problems.push(`${configFile}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const file = FileSchema.safeParse(raw);
+  if (!file.success) problems.push(...issues(file.error, configFile));
+  if (problems.length || !file.success) {
+    throw new AppError(`invalid configuration:\n  - ${problems.join('\n  - ')}`, 'CONFIG_INVALID',
+      'fix the settings above (see .env.example and config/default.yaml)');
+  }
+  const cfg = file.data;
+  return {
+    configFile,
+    story: e.STORYWATCH_STORY ?? cfg.story,
+    dataDir: path.resolve(cwd, e.STORYWATCH_DATA_DIR ?? cfg.dataDir),
+    pollIntervalSeconds: e.STORYWATCH_POLL_INTERVAL ?? cfg.pollIntervalSeconds,
+    targets: cfg.targets,
+    feeds: e.STORYWATCH_FEEDS ? feedsFromList(e.STORYWATCH_FEEDS) : cfg.feeds,
+    fetch: { ...cfg.fetch, allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS) },
+    logLevel: e.STORYWATCH_LOG_LEVEL ?? 'info',
+    redisUrl: e.REDIS_URL,
+  };
+}
+
+function splitList(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function feedsFromList(v: string): FeedConfig[] {
+  return splitList(v).map((url, i) => {
+    const parsed = FeedSchema.safeParse({ id: `feed-${i + 1}`, url });
+    if (!parsed.success) {
+      throw new AppError(`STORYWATCH_FEEDS entry ${i + 1} is not a URL: ${url.slice(0, 100)}`, 'CONFIG_INVALID', 'give comma-separated http(s) URLs');
+    }
+    return parsed.data;
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * Fetches one feed the way a polite, hardened client should: conditional GET,
+ * manual redirects (each hop re-checked by the SSRF guard), connect and total
+ * timeouts, gzip/deflate/br, and a cap on the decompressed body.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { checkUrl, guardedLookup, type SsrfPolicy } from './ssrf.js';
+
+export interface FetchOptions {
+  policy: SsrfPolicy;
+  connectTimeoutMs: number;
+  totalTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+}
+
+export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
+  policy: { allow: [] },
+  connectTimeoutMs: 5_000,
+  totalTimeoutMs: 20_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: 'storywatch/0.1 (+https://github.com/storywatch)',
+};
+
+export interface Validators {
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+  bodyHash?: string | undefined;
+}
+
+export type FetchResult =
+  | { kind: 'not-modified'; finalUrl: string; status: number }
+  | { kind: 'unchanged'; finalUrl: string; status: number; validators: Validators }
+  | { kind: 'ok'; finalUrl: string; status: number; body: string; validators: Validators };
+
+export class FetchError extends Error {
+  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+export async function fetchFeed(url: string, prev: Validators, opts: FetchOptions = DEFAULT_FETCH_OPTIONS): Promise<FetchResult> {
+  const deadline = Date.now() + opts.totalTimeoutMs;
+  let current = url;
+  for (let hop = 0; hop <= opts.maxRedirects; hop++) {
+    const target = checkUrl(current, opts.policy);
+    const res = await request(target, prev, opts, deadline);
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400 && status !== 304) {
+      res.resume();
+      const location = res.headers.location;
+      if (!location) throw new FetchError(`HTTP ${status} redirect without a Location header at ${target.href}`, true);
+      current = new URL(location, target).href;
+      continue;
+    }
+    return finish(res, status, target.href, prev, opts, deadline);
+  }
+  throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
+}
+
+async function finish(res: http.IncomingMessage, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number): Promise<FetchResult> {
+  if (status === 304) {
+    res.resume();
+    return { kind: 'not-modified', finalUrl, status };
+  }
+  if (status < 200 || status >= 300) {
+    res.resume();
+    const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+    const permanent = status === 404 || status === 410 || status === 401 || status === 403;
+    throw new FetchError(`HTTP ${status} from ${finalUrl}`, permanent, retryAfterMs);
+  }
+  const body = await readBody(res, opts.maxBytes, deadline, finalUrl);
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const validators: Validators = {
+    etag: header(res, 'etag'),
+    lastModified: header(res, 'last-modified'),
+    bodyHash,
+  };
+  if (prev.bodyHash && prev.bodyHash === bodyHash) return { kind: 'unchanged', finalUrl, status, validators };
+  return { kind: 'ok', finalUrl, status, body: decodeBody(body, res.headers['content-type']), validators };
+}
+
+function header(res: http.IncomingMessage, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function parseRetryAfter(v: string | string[] | undefined): number | undefined {
+  const raw = Array.isArray(v) ? v[0] : v;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function request(target: URL, prev: Validators, opts: FetchOptions, deadline: number): Promise<http.IncomingMessage> {
+  const headers: Record<string, string> = {
+    'user-agent': opts.userAgent,
+    accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (prev.etag) headers['if-none-match'] = prev.etag;
+  if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
+  const mod = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const remaining = Math.max(1, deadline - Date.now());
+    const req = mod.request(target, { method: 'GET', headers, lookup: guardedLookup(opts.policy), timeout: remaining });
+    const connectTimer = setTimeout(() => req.destroy(new FetchError(`connect timeout after ${opts.connectTimeoutMs} ms to ${target.host}`, false)), opts.connectTimeoutMs);
+    req.on('socket', (socket) => {
+      // A reused keep-alive socket is already connected and will not emit 'connect'.
+      if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
+      else clearTimeout(connectTimer);
+    });
+    req.on('timeout', () => req.destroy(new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${target.host}`, false)));
+    req.on('response', (res) => {
+      clearTimeout(connectTimer);
+      resolve(res);
+    });
+    req.on('error', (err) => {
+      clearTimeout(connectTimer);
+      reject(toFetchError(err, target));
+    });
+    req.end();
+  });
+}
+
+function toFetchError(err: Error, target: URL): FetchError {
+  if (err instanceof FetchError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ESSRF' || err.name === 'SsrfError') return new FetchError(err.message, true);
+  return new FetchError(`${code ?? err.name}: ${err.message} (${target.host})`, false);
+}
+
+function decompressor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/** Reads the (decompressed) body, failing as soon as it exceeds the cap or the deadline. */
+function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number, where: string): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  const dec = decompressor(header(res, 'content-encoding'));
+  if (!dec && declared > maxBytes) {
+    res.destroy();
+    return Promise.reject(new FetchError(`body of ${declared} bytes exceeds the ${maxBytes}-byte cap at ${where}`, false));
+  }
+  const stream: Readable = dec ? res.pipe(dec) : res;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (e: FetchError) => {
+      clearTimeout(timer);
+      res.destroy();
+      stream.destroy();
+      reject(e);
+    };
+    const timer = setTimeout(() => fail(new FetchError(`body not complete within the time limit at ${where}`, false)), Math.max(1, deadline - Date.now()));
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) fail(new FetchError(`body exceeds the ${maxBytes}-byte cap at ${where}`, false));
+      else chunks.push(c);
+    });
+    stream.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    stream.on('error', (e) => fail(new FetchError(`cannot read body at ${where}: ${e.message}`, false)));
+    res.on('aborted', () => fail(new FetchError(`connection aborted while reading ${where}`, false)));
+  });
+}
+
+/** Honours the charset from Content-Type or the XML declaration; UTF-8 otherwise. */
+function decodeBody(buf: Buffer, contentType: string | undefined): string {
+  const fromHeader = /charset=["']?([\w-]+)/i.exec(contentType ?? '')?.[1];
+  const fromXml = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(buf.subarray(0, 200).toString('latin1'))?.[1];
+  const charset = (fromHeader ?? fromXml ?? 'utf-8').toLowerCase();
+  try {
+    return new TextDecoder(charset).decode(buf);
+  } catch {
+    return new TextDecoder('utf-8').decode(buf);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A small structured logger (one line per event, to stderr) with secret redaction.
+ * stdout stays free for command output and console alerts.
+ */
+import type { Writable } from 'node:stream';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const SECRET_KEY = /token|secret|password|authori[sz]ation|cookie|signing|api[-_]?key/i;
+const SECRET_VALUE = /\b(xox[abposr]-[\w-]+|[MN][\w-]{23,}\.[\w-]{6}\.[\w-]{27,})\b|(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g;
+
+export function redact(value: string): string {
+  return value.replace(SECRET_VALUE, (m, _tok, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
+}
+
+function formatValue(k: string, v: unknown): string {
+  if (SECRET_KEY.test(k)) return '***';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const clean = redact(s ?? 'undefined');
+  return /[\s"=]/.test(clean) ? JSON.stringify(clean) : clean;
+}
+
+export function createLogger(opts: { level?: Level; out?: Writable; clock?: () => Date } = {}): Logger {
+  const min = ORDER[opts.level ?? 'info'];
+  const out = opts.out ?? process.stderr;
+  const clock = opts.clock ?? (() => new Date());
+  const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[level] < min) return;
+    const kv = Object.entries(fields ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${formatValue(k, v)}`);
+    out.write(`${clock().toISOString()} ${level.toUpperCase().padEnd(5)} ${redact(msg)}${kv.length ? ` ${kv.join(' ')}` : ''}\n`);
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * analyzeArticle: run the engine on one article and record the outcome (and its
+ * alert, if it is a new development) in one store write. Idempotent by article id.
+ */
+import type { Engine } from '../analysis/engine.js';
+import { buildAlert, type DecisionSummary } from '../domain/alert.js';
+import type { Article } from '../domain/article.js';
+import type { AlertRecord, StateStore } from '../store/ports.js';
+
+export interface AnalyzeDeps {
+  engine: Engine;
+  store: StateStore;
+  targets: string[];
+  now: () => Date;
+}
+
+export interface AnalyzeOutcome {
+  skipped: boolean;
+  decision?: DecisionSummary;
+  alert?: AlertRecord;
+}
+
+export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean }): Promise<AnalyzeOutcome> {
+  if (await deps.store.hasSeen(article.id)) return { skipped: true };
+  const { closest: _closest, id: _id, ...decision } = deps.engine.classify(article);
+  const at = deps.now().toISOString();
+  const alert = decision.novel && !opts.silent && decision.developmentId
+    ? { alert: buildAlert(deps.engine.story, article, decision), targets: deps.targets, createdAt: at }
+    : undefined;
+  await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
+  return alert ? { skipped: false, decision, alert } : { skipped: false, decision };
+}

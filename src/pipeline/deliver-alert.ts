@@ -1,0 +1,35 @@
+/**
+ * deliverPending: hand every undelivered alert/target pair to the adapter serving the
+ * target, and mark it delivered only after the post succeeded (at-least-once).
+ */
+import type { ChatAdapter } from '../chat/ports.js';
+import type { Logger } from '../log.js';
+import type { StateStore } from '../store/ports.js';
+
+export interface DeliverDeps {
+  store: StateStore;
+  adapters: ChatAdapter[];
+  log: Logger;
+}
+
+export async function deliverPending(deps: DeliverDeps): Promise<{ delivered: number; failed: number }> {
+  let delivered = 0;
+  let failed = 0;
+  for (const { record, target } of await deps.store.pendingDeliveries()) {
+    const adapter = deps.adapters.find((a) => a.handles(target));
+    if (!adapter) {
+      failed++;
+      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: record.alert.id, todo: 'configure that platform or remove the target' });
+      continue;
+    }
+    try {
+      await adapter.postAlert(target, record.alert);
+      await deps.store.markDelivered(record.alert.id, target);
+      delivered++;
+    } catch (err) {
+      failed++;
+      deps.log.warn(`delivery to ${target} failed: ${(err as Error).message}; will retry`, { alertId: record.alert.id });
+    }
+  }
+  return { delivered, failed };
+}

@@ -1,0 +1,82 @@
+/**
+ * pollFeed: fetch one feed if it is due, parse it, and return the articles not seen
+ * before. The feed's new validators are returned, not saved: the runner saves them
+ * after the articles are analysed, so a crash in between cannot hide items behind 304s.
+ */
+import type { Article } from '../domain/article.js';
+import type { FeedConfig } from '../config/app-config.js';
+import type { FetchResult, Validators } from '../feeds/fetcher.js';
+import { FetchError } from '../feeds/fetcher.js';
+import type { ParsedFeed } from '../feeds/parser.js';
+import type { Logger } from '../log.js';
+import type { FeedState, StateStore } from '../store/ports.js';
+
+export interface PollDeps {
+  store: StateStore;
+  fetch: (url: string, prev: Validators) => Promise<FetchResult>;
+  parse: (xml: string, url: string) => Promise<ParsedFeed>;
+  log: Logger;
+  now: () => Date;
+  intervalMs: number;
+}
+
+export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due';
+
+export interface PollOutcome {
+  feedId: string;
+  status: PollStatus;
+  articles: Article[];
+  /** True on a feed's first successful poll: its backlog is learned without alerts. */
+  backlog: boolean;
+  /** State to save once the articles are analysed. */
+  nextState?: FeedState;
+  error?: string;
+}
+
+const MAX_BACKOFF_MS = 6 * 3600_000;
+
+export function initialFeedState(feed: FeedConfig): FeedState {
+  return { feedId: feed.id, url: feed.url, primed: false, consecutiveFailures: 0 };
+}
+
+export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOutcome> {
+  const stored = await deps.store.getFeedState(feed.id);
+  // A feed whose URL changed in config starts over (validators belong to the old URL).
+  const state = stored && stored.url === feed.url ? stored : initialFeedState(feed);
+  const now = deps.now();
+  if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime()) {
+    return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
+  }
+  const base = { ...state, lastPollAt: now.toISOString(), nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
+  try {
+    const res = await deps.fetch(state.finalUrl ?? feed.url, state);
+    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl };
+    if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok };
+    const withValidators = { ...ok, ...res.validators };
+    if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators };
+    const parsed = await deps.parse(res.body, res.finalUrl);
+    for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
+    const fresh: Article[] = [];
+    for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);
+    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true } };
+  } catch (err) {
+    return fail(deps, feed, base, err, now);
+  }
+}
+
+async function fail(deps: PollDeps, feed: FeedConfig, base: FeedState, err: unknown, now: Date): Promise<PollOutcome> {
+  const failures = base.consecutiveFailures + 1;
+  const retryAfter = err instanceof FetchError ? err.retryAfterMs ?? 0 : 0;
+  const backoff = Math.min(MAX_BACKOFF_MS, Math.max(retryAfter, deps.intervalMs * 2 ** Math.min(failures - 1, 10)));
+  const message = err instanceof Error ? err.message : String(err);
+  const next = { ...base, consecutiveFailures: failures, lastError: message, nextPollAt: new Date(now.getTime() + backoff).toISOString() };
+  await deps.store.putFeedState(next);
+  const permanent = err instanceof FetchError && err.permanent;
+  deps.log.warn(`feed ${feed.id} failed: ${message}`, {
+    url: feed.url,
+    failures,
+    retryInSeconds: Math.round(backoff / 1000),
+    todo: permanent ? 'check the feed URL in the config; other feeds keep running' : 'will retry with backoff; other feeds keep running',
+  });
+  return { feedId: feed.id, status: 'failed', articles: [], backlog: false, error: message };
+}

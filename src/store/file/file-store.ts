@@ -1,0 +1,141 @@
+/**
+ * File store for the embedded default: a local data directory with
+ *   feeds.json        feed state, rewritten atomically (temp file + rename)
+ *   articles.jsonl    one line per analysed article, its alert inline (append-only)
+ *   deliveries.jsonl  one line per delivered alert/target pair (append-only)
+ * One appended line is the unit of atomicity: a torn last line (crash mid-write) is
+ * reported and ignored, and that article is simply analysed again on the next poll.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../domain/errors.js';
+import type { AlertRecord, FeedState, ProcessedArticle, StateStore } from '../ports.js';
+
+export interface FileStoreDeps {
+  dir: string;
+  /** Told about lines that could not be read, with file and line number. */
+  warn: (message: string) => void;
+}
+
+interface ArticleLine {
+  entry: ProcessedArticle;
+  alert?: AlertRecord;
+}
+
+export function createFileStore(deps: FileStoreDeps): StateStore {
+  const { dir, warn } = deps;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new AppError(`cannot create data directory ${dir}: ${(err as Error).message}`, 'CONFIG_INVALID',
+      'set STORYWATCH_DATA_DIR to a writable directory', { cause: err });
+  }
+  const files = {
+    feeds: path.join(dir, 'feeds.json'),
+    articles: path.join(dir, 'articles.jsonl'),
+    deliveries: path.join(dir, 'deliveries.jsonl'),
+  };
+  for (const f of [files.articles, files.deliveries]) sealTornLine(f);
+  const feeds = loadFeeds(files.feeds, warn);
+  const seen = new Set<string>();
+  const knowledge: ProcessedArticle[] = [];
+  const alerts: AlertRecord[] = [];
+  for (const line of readJsonl<ArticleLine>(files.articles, warn)) {
+    if (!line?.entry?.article?.id || !line.entry.decision) {
+      warn(`${files.articles}: a line without an article was skipped`);
+      continue;
+    }
+    seen.add(line.entry.article.id);
+    if (line.entry.decision.relevant) knowledge.push(line.entry);
+    if (line.alert) alerts.push(line.alert);
+  }
+  const delivered = new Set<string>();
+  for (const d of readJsonl<{ alertId: string; target: string }>(files.deliveries, warn)) {
+    if (d?.alertId && d.target) delivered.add(`${d.alertId}\u0000${d.target}`);
+  }
+
+  return {
+    async getFeedState(feedId) {
+      const s = feeds.get(feedId);
+      return s ? { ...s } : undefined;
+    },
+    async putFeedState(state) {
+      feeds.set(state.feedId, { ...state });
+      writeAtomic(files.feeds, JSON.stringify(Object.fromEntries(feeds), null, 2));
+    },
+    async hasSeen(articleId) {
+      return seen.has(articleId);
+    },
+    async recordArticle(entry, alert) {
+      if (seen.has(entry.article.id)) return;
+      appendLine(files.articles, JSON.stringify(alert ? { entry, alert } : { entry }));
+      seen.add(entry.article.id);
+      if (entry.decision.relevant) knowledge.push(entry);
+      if (alert) alerts.push(alert);
+    },
+    async knowledge() {
+      return [...knowledge];
+    },
+    async pendingDeliveries() {
+      return alerts.flatMap((record) =>
+        record.targets.filter((t) => !delivered.has(`${record.alert.id}\u0000${t}`)).map((target) => ({ record, target })));
+    },
+    async markDelivered(alertId, target) {
+      const key = `${alertId}\u0000${target}`;
+      if (delivered.has(key)) return;
+      appendLine(files.deliveries, JSON.stringify({ alertId, target, at: new Date().toISOString() }));
+      delivered.add(key);
+    },
+    async recentAlerts(limit) {
+      return alerts.slice(-limit).reverse();
+    },
+    async close() {},
+  };
+}
+
+function loadFeeds(file: string, warn: (m: string) => void): Map<string, FeedState> {
+  if (!existsSync(file)) return new Map();
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, FeedState>));
+  } catch (err) {
+    warn(`${file}: unreadable (${(err as Error).message}); feed state starts afresh (feeds are re-fetched, seen articles are not re-alerted)`);
+    return new Map();
+  }
+}
+
+function readJsonl<T>(file: string, warn: (m: string) => void): T[] {
+  if (!existsSync(file)) return [];
+  const out: T[] = [];
+  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      warn(`${file}:${i + 1}: unreadable line skipped (torn write?); the rest is loaded`);
+    }
+  });
+  return out;
+}
+
+/** A crash mid-append leaves a line without its newline; seal it so the next append starts clean. */
+function sealTornLine(file: string): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file);
+  if (text.length && text[text.length - 1] !== 0x0a) appendFileSync(file, '\n');
+}
+
+function appendLine(file: string, line: string): void {
+  const fd = openSync(file, 'a');
+  try {
+    appendFileSync(fd, `${line}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
