@@ -222,7 +222,11 @@ function events(s: string, facts: Fact[]): void {
 /** The verb and what follows it, up to the end of the clause (at most seven words). */
 function eventPhrase(fromVerb: string): string {
   const clause = fromVerb.split(/[,;:.!?"()]|\s(?:after|before|because|when|while|which|who|as|since|but|although|amid|following)\s/i)[0]!;
-  return clause.trim().split(/\s+/).slice(0, 7).join(' ');
+  const words = clause.trim().split(/\s+/);
+  let end = Math.min(words.length, 7);
+  // Never stop inside a name: "with the United | States".
+  while (end < words.length && end < 11 && /^[A-Z]/.test(words[end - 1]!) && /^[A-Z]/.test(words[end]!)) end++;
+  return words.slice(0, end).join(' ');
 }
 
 /** Head of what the event acts on: the first content word after the verb. */

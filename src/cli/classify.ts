@@ -50,7 +50,7 @@ export async function classifyStream(
 export async function runClassify(opts: { story: string; input?: string | undefined }, stdout: Writable, stderr: Writable): Promise<number> {
   const { story, corpus } = loadStory(opts.story);
   const engine = createEngine(story, corpus);
-  const input = opts.input ? await openInput(opts.input) : process.stdin;
+  const input = opts.input && opts.input !== '-' ? await openInput(opts.input) : process.stdin;
   const result = await classifyStream(engine, input, (l) => stdout.write(`${l}\n`), (l) => stderr.write(`${l}\n`));
   if (result.failed) {
     stderr.write(`storywatch classify: ${result.failed} line(s) failed, ${result.processed} processed\n`);

@@ -35,7 +35,7 @@ code is 1 if any line failed.
 
 Options:
   --story ID    story under config/stories/ (default: minerals-deal)
-  --input FILE  read from FILE instead of stdin
+  --input FILE  read from FILE instead of stdin ('-' is stdin)
 `,
   run: `Usage: storywatch run [--once]
 

@@ -135,8 +135,20 @@ function toFetchError(err: Error, target: URL): FetchError {
   if (err instanceof FetchError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ESSRF' || err.name === 'SsrfError') return new FetchError(err.message, true);
-  return new FetchError(`${code ?? err.name}: ${err.message} (${target.host})`, false);
+  const meaning = code ? NETWORK_ERRORS[code] : undefined;
+  return new FetchError(`${meaning ? `${meaning} (${code})` : `${code ?? err.name}: ${err.message}`} for ${target.host}`, false);
 }
+
+const NETWORK_ERRORS: Record<string, string> = {
+  ENOTFOUND: 'host name not found: no network, or a typo in the URL',
+  EAI_AGAIN: 'DNS lookup failed temporarily',
+  ECONNREFUSED: 'connection refused: nothing listens at that address',
+  ECONNRESET: 'connection reset by the server',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  CERT_HAS_EXPIRED: 'the server\'s TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server uses a self-signed TLS certificate',
+};
 
 function decompressor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
   switch ((encoding ?? '').trim().toLowerCase()) {

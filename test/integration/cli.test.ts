@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, EVAL_DEV, ROOT } from '../helpers/paths.js';
+
+function cli(args: string[], input?: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('storywatch CLI', () => {
+  it('classify writes one contract line per article, in order', () => {
+    const input = readFileSync(path.join(EVAL_DEV, 'stream.jsonl'), 'utf8');
+    const r = cli(['classify', '--story', 'minerals-deal'], input);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(input.trim().split('\n').map((l) => JSON.parse(l).id));
+    expect(Object.keys(lines[0]).sort()).toEqual(['developmentId', 'duplicateOf', 'facts', 'id', 'novel', 'novelty', 'reasons', 'relevance', 'relevant', 'summary'].sort());
+    expect(lines.filter((l) => l.novel).map((l) => l.id)).toEqual(['d04', 'd06', 'd08', 'd11', 'd14']);
+  });
+
+  it('classify reports malformed lines by number on stderr, processes the rest, exits 1', () => {
+    const good = (id: string) => JSON.stringify({ id, title: 'Rada ratifies US minerals deal', url: 'https://x', source: 's', publishedAt: '2025-05-08T00:00:00Z', content: 'Ukraine ratified the minerals agreement with the United States.' });
+    const input = [good('a'), '{not json', JSON.stringify({ id: 'b', title: 7 }), '', good('c'), JSON.stringify({ id: 'd', title: 'x', publishedAt: 'yesterday' })].join('\n');
+    const r = cli(['classify', '--input', '-'], input);
+    expect(r.code).toBe(1);
+    expect(r.out.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['a', 'c']);
+    expect(r.err).toMatch(/line 2: not valid JSON/);
+    expect(r.err).toMatch(/line 3: field "title" must be a string, got number/);
+    expect(r.err).toMatch(/line 6: field "publishedAt" is not a date/);
+    expect(r.err).toMatch(/3 line\(s\) failed, 2 processed/);
+  });
+
+  it('bad arguments and unknown stories get a clear message and a non-zero exit', () => {
+    const unknown = cli(['classify', '--story', 'nope'], '');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/story "nope" not found .*\n  -> known stories: minerals-deal/);
+    const flag = cli(['classify', '--bogus']);
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/Unknown option '--bogus'[\s\S]*storywatch classify --help/);
+    const missing = cli(['classify', '--input', '/nonexistent/file.jsonl']);
+    expect(missing.err).toMatch(/cannot read input file \/nonexistent\/file.jsonl: ENOENT/);
+    expect(cli(['frobnicate']).code).toBe(2);
+  });
+
+  it('--help explains every command', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['run', 'demo', 'classify', 'eval']) expect(r.out).toContain(c);
+    expect(cli(['run', '--help']).out).toMatch(/STORYWATCH_DATA_DIR/);
+  });
+
+  it('run with an invalid setting lists every bad variable at once', () => {
+    const r = cli(['run', '--once'], '', { STORYWATCH_POLL_INTERVAL: 'soon', STORYWATCH_LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/STORYWATCH_POLL_INTERVAL/);
+    expect(r.err).toMatch(/STORYWATCH_LOG_LEVEL/);
+  });
+
+  it('demo shows alerts from the local fixture server, with no network', () => {
+    const r = cli(['demo', '--interval-ms', '20']);
+    expect(r.code).toBe(0);
+    expect(r.out.match(/NEW DEVELOPMENT/g)!.length).toBeGreaterThanOrEqual(3);
+    expect(r.err).toMatch(/demo finished: 13 articles analysed/);
+  });
+
+  it('eval prints the table beside the keyword baseline', () => {
+    const r = cli(['eval', EVAL_DEV]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/new-development F1\s+1\.000\s+0\.455/);
+    expect(r.out).toMatch(/off-topic alerts\s+0\s+5/);
+  });
+});

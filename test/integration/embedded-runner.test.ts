@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createApp } from '../../src/main.js';
+import { createLogger } from '../../src/log.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { startFixtureServer, type FixtureServer } from '../../src/demo/fixture-server.js';
+import { loadStream } from '../../src/cli/eval.js';
+import { EVAL_SYNTHETIC } from '../helpers/paths.js';
+import { serve } from '../helpers/http.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c) => (text += c));
+  return { stream, text: () => text };
+}
+
+function config(dataDir: string, feeds: AppConfig['feeds'], allowPrivate = ['127.0.0.1']): AppConfig {
+  return {
+    configFile: '(test)', story: 'minerals-deal', dataDir, pollIntervalSeconds: 0.001, targets: ['console'], feeds,
+    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, allowPrivate }, logLevel: 'info',
+  };
+}
+
+async function setup(initiallyVisible: number) {
+  const { articles } = loadStream(EVAL_SYNTHETIC);
+  const server = await startFixtureServer(articles, { initiallyVisible });
+  cleanups.push(() => server.close());
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sw-run-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const feeds = Object.entries(server.feedUrls).map(([id, url]) => ({ id, url }));
+  return { server, dataDir, feeds };
+}
+
+async function openApp(dataDir: string, feeds: AppConfig['feeds'], allow?: string[]) {
+  const alerts = capture();
+  const logs = capture();
+  const app = await createApp({ config: config(dataDir, feeds, allow), log: createLogger({ out: logs.stream }), alertsOut: alerts.stream });
+  return { app, alerts, logs };
+}
+
+async function drain(server: FixtureServer, app: Awaited<ReturnType<typeof openApp>>['app']) {
+  let alerts = 0;
+  for (let i = 0; i < server.total + 2; i++) {
+    server.reveal(1);
+    await new Promise((r) => setTimeout(r, 5));
+    alerts += (await app.runner.tick()).alerts;
+  }
+  return alerts;
+}
+
+describe('embedded runner against a local fixture feed server', () => {
+  it('learns the first poll silently, alerts each new development once, and not again after a restart', async () => {
+    const { server, dataDir, feeds } = await setup(1);
+    const first = await openApp(dataDir, feeds);
+    const r0 = await first.app.runner.tick();
+    expect(r0).toMatchObject({ articles: 1, alerts: 0 });
+    expect(first.logs.text()).toMatch(/first poll, 1 existing item\(s\) learned without alerts/);
+    const alerts = await drain(server, first.app);
+    await first.app.close();
+    // h01 was backlog; h04, h06, h08 are the remaining new developments in the stream.
+    expect(alerts).toBe(3);
+    const printed = first.alerts.text();
+    expect(printed.match(/NEW DEVELOPMENT/g)).toHaveLength(3);
+    expect(printed).toMatch(/Zelensky signs law ratifying US minerals agreement/);
+    expect(printed).toMatch(/entered into force/);
+    expect(printed).toMatch(/\$75 million/);
+    expect(printed).not.toMatch(/Kazakhstan|air defence|Canada/);
+
+    const second = await openApp(dataDir, feeds);
+    const again = await second.app.runner.tick();
+    await second.app.close();
+    expect(again.alerts).toBe(0);
+    expect(second.alerts.text()).toBe('');
+    expect(second.logs.text()).toMatch(/5 seed articles \+ 8 remembered/);
+  });
+
+  it('a broken feed is reported with its id, URL and what to do, and the other feeds keep running', async () => {
+    const { dataDir, feeds, server } = await setup(0);
+    const broken = await serve((req, res) => (req.url === '/garbage' ? res.end('<html>oops</html>') : res.writeHead(404).end()));
+    cleanups.push(broken.close);
+    const all = [...feeds, { id: 'gone', url: `${broken.url}/gone` }, { id: 'garbage', url: `${broken.url}/garbage` }];
+    const { app, logs, alerts } = await openApp(dataDir, all);
+    await app.runner.tick();
+    const n = await drain(server, app);
+    await app.close();
+    expect(n).toBe(4);
+    expect(alerts.text().match(/NEW DEVELOPMENT/g)).toHaveLength(4);
+    expect(logs.text()).toMatch(/feed gone failed: HTTP 404 from .*\/gone .*todo="check the feed URL in the config; other feeds keep running"/);
+    expect(logs.text()).toMatch(/feed garbage failed: not an RSS\/Atom document/);
+    expect(await app.store.getFeedState('gone')).toMatchObject({ consecutiveFailures: expect.any(Number), lastError: expect.stringMatching(/404/) });
+  });
+
+  it('without an allow-list entry a loopback feed URL is refused by the SSRF guard', async () => {
+    const { dataDir, feeds } = await setup(3);
+    const { app, logs } = await openApp(dataDir, feeds.slice(0, 1), []);
+    const r = await app.runner.tick();
+    await app.close();
+    expect(r).toMatchObject({ failed: 1, articles: 0 });
+    expect(logs.text()).toMatch(/refused 127\.0\.0\.1: 127\.0\.0\.1 is a loopback, private, link-local, shared or reserved address/);
+  });
+});

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { DEFAULT_FETCH_OPTIONS, fetchFeed, type FetchOptions } from '../../../src/feeds/fetcher.js';
+import { serve } from '../../helpers/http.js';
+
+const opts: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 2000, connectTimeoutMs: 1000, maxBytes: 64 * 1024 };
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+async function server(h: Parameters<typeof serve>[0]) {
+  const s = await serve(h);
+  closers.push(s.close);
+  return s;
+}
+
+describe('fetchFeed', () => {
+  it('sends conditional headers and reports 304 as not-modified', async () => {
+    const seen: Array<string | undefined> = [];
+    const s = await server((req, res) => {
+      seen.push(req.headers['if-none-match']);
+      if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
+      res.writeHead(200, { etag: '"v1"', 'last-modified': 'Wed, 30 Apr 2025 10:00:00 GMT' }).end('<rss/>');
+    });
+    const first = await fetchFeed(`${s.url}/f`, {}, opts);
+    expect(first).toMatchObject({ kind: 'ok', body: '<rss/>', validators: { etag: '"v1"', lastModified: 'Wed, 30 Apr 2025 10:00:00 GMT' } });
+    const second = await fetchFeed(`${s.url}/f`, first.kind === 'ok' ? first.validators : {}, opts);
+    expect(second.kind).toBe('not-modified');
+    expect(seen).toEqual([undefined, '"v1"']);
+  });
+
+  it('short-circuits an identical body by its hash, and decompresses gzip and br', async () => {
+    const s = await server((req, res) => {
+      const body = '<rss>same</rss>';
+      if (req.url === '/br') return res.writeHead(200, { 'content-encoding': 'br' }).end(zlib.brotliCompressSync(body));
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync(body));
+    });
+    const a = await fetchFeed(`${s.url}/gz`, {}, opts);
+    expect(a).toMatchObject({ kind: 'ok', body: '<rss>same</rss>' });
+    const b = await fetchFeed(`${s.url}/br`, a.kind === 'ok' ? a.validators : {}, opts);
+    expect(b.kind).toBe('unchanged');
+  });
+
+  it('caps the decompressed body (a gzip bomb fails, nothing crashes)', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(10 * 1024 * 1024, 'a'));
+    const s = await server((_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb));
+    await expect(fetchFeed(`${s.url}/bomb`, {}, opts)).rejects.toThrow(/exceeds the 65536-byte cap/);
+  });
+
+  it('follows at most maxRedirects and re-checks every hop with the SSRF guard', async () => {
+    const s = await server((req, res) => {
+      const n = Number(req.url?.slice(1) ?? 0);
+      if (req.url === '/to-metadata') return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
+      if (req.url === '/to-ipv6-loopback') return res.writeHead(301, { location: `http://[::1]:${s.port}/0` }).end();
+      res.writeHead(302, { location: `/${n + 1}` }).end();
+    });
+    await expect(fetchFeed(`${s.url}/0`, {}, opts)).rejects.toThrow(/more than 5 redirects/);
+    await expect(fetchFeed(`${s.url}/to-metadata`, {}, opts)).rejects.toThrow(/refused 169\.254\.169\.254/);
+    await expect(fetchFeed(`${s.url}/to-ipv6-loopback`, {}, opts)).rejects.toThrow(/refused ::1/);
+  });
+
+  it('refuses a host name that resolves to loopback at connect time', async () => {
+    const s = await server((_req, res) => res.end('<rss/>'));
+    await expect(fetchFeed(`http://localhost:${s.port}/`, {}, { ...opts, policy: { allow: [] } })).rejects.toThrow(/refused localhost/);
+  });
+
+  it('times out a server that never answers, and marks 404 permanent and 503 transient with Retry-After', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/hang') return;
+      if (req.url === '/gone') return res.writeHead(404).end();
+      res.writeHead(503, { 'retry-after': '120' }).end();
+    });
+    await expect(fetchFeed(`${s.url}/hang`, {}, { ...opts, totalTimeoutMs: 300 })).rejects.toThrow(/no response within 300 ms/);
+    await expect(fetchFeed(`${s.url}/gone`, {}, opts)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/HTTP 404/) });
+    await expect(fetchFeed(`${s.url}/busy`, {}, opts)).rejects.toMatchObject({ permanent: false, retryAfterMs: 120_000 });
+  });
+});
