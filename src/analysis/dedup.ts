@@ -45,7 +45,7 @@ export interface SimHash {
 export function simhash(sh: Uint32Array): SimHash {
   const acc = new Int32Array(64);
   for (const h of sh) {
-    const h2 = hash32(String(h));
+    const h2 = mix32(h);
     for (let b = 0; b < 32; b++) {
       acc[b]! += (h >>> b) & 1 ? 1 : -1;
       acc[b + 32]! += (h2 >>> b) & 1 ? 1 : -1;
@@ -58,6 +58,15 @@ export function simhash(sh: Uint32Array): SimHash {
     if (acc[b + 32]! > 0) hi |= 1 << b;
   }
   return { hi: hi >>> 0, lo: lo >>> 0 };
+}
+
+/** murmur3's finaliser: a second, independent-enough 32-bit hash from the first. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function popcount(x: number): number {

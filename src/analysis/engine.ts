@@ -94,6 +94,9 @@ function learn(kb: KnowledgeBase, p: Prepared, developmentId: string | null, ori
 }
 
 function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decision: Decision } {
+  // Missing two required concepts is off-topic whatever the text resembles: skip the index.
+  const quick = assessRelevance(story, p.article.title, p.article.content, 0);
+  if (quick.missing.length >= 2) return { decision: offTopic(p.article.id, quick.score, quick.reason) };
   const analysis = analyzeSentences(kb, p.sentences, story.novelty);
   const closest = closestArticle(kb, analysis.sentences);
   const relevance = assessRelevance(story, p.article.title, p.article.content, analysis.contentCoverage);
@@ -126,6 +129,13 @@ function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decisi
         ? { id: closestMeta.id, title: closestMeta.title, url: closestMeta.url, similarity: round(closest.similarity) }
         : null,
     },
+  };
+}
+
+function offTopic(id: string, relevance: number, reason: string): Decision {
+  return {
+    id, relevant: false, novel: false, developmentId: null, duplicateOf: null, relevance, novelty: 0,
+    summary: '', facts: [], reasons: [reason], closest: null,
   };
 }
 

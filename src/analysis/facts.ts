@@ -151,11 +151,16 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
   }
 }
 
+const MONTH_RE = `(${MONTHS.join('|')})`;
+const MONTH_DAY = new RegExp(`\\b${MONTH_RE}\\s+(\\d{1,2})(?:\\s*-\\s*\\d{1,2})?(?:,?\\s+(\\d{4}))?\\b|\\b(\\d{1,2})\\s+${MONTH_RE}(?:\\s+(\\d{4}))?\\b`, 'gi');
+const MONTH_ONLY = new RegExp(`\\b(?:in|since|by|until|early|late|mid|from|of|during)\\s+${MONTH_RE}(?:\\s+(\\d{4}))?\\b`, 'gi');
+const WEEKDAY = new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'gi');
+const ANY_DATE_WORD = new RegExp(`${MONTH_RE}|${WEEKDAYS.join('|')}|(?:19|20)\\d\\d`, 'i');
+
 function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
-  const month = `(${MONTHS.join('|')})`;
-  const md = new RegExp(`\\b${month}\\s+(\\d{1,2})(?:\\s*-\\s*\\d{1,2})?(?:,?\\s+(\\d{4}))?\\b|\\b(\\d{1,2})\\s+${month}(?:\\s+(\\d{4}))?\\b`, 'gi');
+  if (!ANY_DATE_WORD.test(s)) return;
   const taken: Array<[number, number]> = [];
-  for (const m of s.matchAll(md)) {
+  for (const m of s.matchAll(MONTH_DAY)) {
     const mon = MONTHS.indexOf((m[1] ?? m[5])!.toLowerCase());
     const day = Number(m[2] ?? m[4]);
     const year = m[3] ?? m[6];
@@ -164,8 +169,7 @@ function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
     add(facts, 'date', y ? isoDate(y, mon, day) : `${mon + 1}-${day}`, m[0]);
     taken.push([m.index!, m.index! + m[0].length]);
   }
-  const mOnly = new RegExp(`\\b(?:in|since|by|until|early|late|mid|from|of|during)\\s+${month}(?:\\s+(\\d{4}))?\\b`, 'gi');
-  for (const m of s.matchAll(mOnly)) {
+  for (const m of s.matchAll(MONTH_ONLY)) {
     if (overlaps(taken, m.index! + m[0].indexOf(m[1]!))) continue;
     const mon = MONTHS.indexOf(m[1]!.toLowerCase());
     const y = m[2] ? Number(m[2]) : inferYear(mon, 1, publishedAt);
@@ -174,7 +178,7 @@ function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
   for (const m of s.matchAll(/\b(?:in|since|by|until|of)\s+((?:19|20)\d\d)\b/gi)) {
     add(facts, 'date', m[1]!, m[0]);
   }
-  for (const m of s.matchAll(new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'gi'))) {
+  for (const m of s.matchAll(WEEKDAY)) {
     const wd = WEEKDAYS.indexOf(m[1]!.toLowerCase());
     const day = publishedAt ? lastWeekday(publishedAt, wd) : undefined;
     add(facts, 'date', day ?? m[1]!.toLowerCase(), day ? `${m[0]} (${day})` : m[0]);
@@ -231,6 +235,8 @@ function eventPhrase(fromVerb: string): string {
 
 /** Head of what the event acts on: the first content word after the verb. */
 function eventArgument(following: string[]): string | undefined {
+  // "rejected by Zelensky": a passive verb's object stands before it; what follows is the agent.
+  if (following[0]?.toLowerCase() === 'by') return undefined;
   for (const w of following) {
     const lower = w.toLowerCase();
     if (STOP_WORDS.has(lower) || ARG_SKIP.has(lower) || lower in NUMBER_WORDS) continue;

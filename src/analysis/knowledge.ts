@@ -46,6 +46,7 @@ export class KnowledgeBase {
   private readonly simhashes: SimHash[] = [];
   private readonly bands = new Map<string, number[]>();
   private readonly facts = new Map<string, number>();
+  private scores = new Float64Array(1024);
 
   get size(): number {
     return this.articles.length;
@@ -133,22 +134,33 @@ export class KnowledgeBase {
     if (total === 0) return [];
     const known = weighted.filter((x): x is { t: string; w: number; id: number } => x.id !== undefined);
     const seeds = [...known].sort((a, b) => b.w - a.w).slice(0, SEED_TERMS);
-    const partial = new Map<number, number>();
+    const scores = this.scratch();
+    const touched: number[] = [];
     for (const { id, w } of seeds) {
       const list = this.postings[id]!;
       for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) {
         const s = list[i]!;
-        partial.set(s, (partial.get(s) ?? 0) + w);
+        if (scores[s] === 0) touched.push(s);
+        scores[s]! += w;
       }
     }
-    const top = [...partial.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_CANDIDATES);
+    const top = topK(touched, scores, TOP_CANDIDATES);
+    for (const s of touched) scores[s] = 0;
     return top
-      .map(([s]) => ({
+      .map((s) => ({
         sentence: s,
         article: this.sentenceArticle[s]!,
         coverage: this.exactCoverage(known, this.sentenceTerms[s]!) / total,
       }))
       .sort((a, b) => b.coverage - a.coverage);
+  }
+
+  /** A zeroed score array as long as the sentence list, reused across lookups. */
+  private scratch(): Float64Array {
+    if (this.scores.length < this.sentenceTerms.length) {
+      this.scores = new Float64Array(Math.max(1024, this.sentenceTerms.length * 2));
+    }
+    return this.scores;
   }
 
   private exactCoverage(query: Array<{ id: number; w: number }>, terms: Uint32Array): number {
@@ -171,6 +183,22 @@ export class KnowledgeBase {
     }
     return id;
   }
+}
+
+/** The k touched sentences with the highest scores (k is small: insertion beats sorting). */
+function topK(touched: number[], scores: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (const s of touched) {
+    const v = scores[s]!;
+    if (best.length === k && v <= scores[best[k - 1]!]!) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && scores[best[i - 1]!]! < v) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = s;
+  }
+  return best;
 }
 
 function binaryHas(arr: Uint32Array, x: number): boolean {

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: classify throughput and peak memory on generated streams of 1k, 10k
+ * and 100k articles. Each size runs in its own process (clean peak memory). The
+ * baseline, measured in the same process on the same input, is pure tokenisation
+ * (sentence split + content terms): the ratio says what analysis costs beyond reading.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../analysis/engine.js';
+import { contentTerms, splitSentences } from '../analysis/text.js';
+import { loadStory } from '../config/story.js';
+import { generateStream } from './generate.js';
+
+interface SizeResult {
+  size: number;
+  classifyMs: number;
+  tokenizeMs: number;
+  peakRssMb: number;
+  relevant: number;
+  novel: number;
+}
+
+function measure(size: number): SizeResult {
+  const articles = generateStream(size);
+  const t0 = performance.now();
+  let terms = 0;
+  for (const a of articles) for (const s of splitSentences(`${a.title}\n${a.content}`)) terms += contentTerms(s).length;
+  const tokenizeMs = performance.now() - t0;
+  if (terms === 0) throw new Error('tokeniser produced nothing');
+  const { story, corpus } = loadStory('minerals-deal');
+  const engine = createEngine(story, corpus);
+  let peak = process.memoryUsage().rss;
+  let relevant = 0;
+  let novel = 0;
+  const t1 = performance.now();
+  articles.forEach((a, i) => {
+    const d = engine.classify(a);
+    if (d.relevant) relevant++;
+    if (d.novel) novel++;
+    if (i % 1000 === 999) {
+      peak = Math.max(peak, process.memoryUsage().rss);
+      if (size >= 10_000 && i % 10_000 === 9_999) process.stderr.write(`  ${size}: ${i + 1} classified\n`);
+    }
+  });
+  const classifyMs = performance.now() - t1;
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { size, classifyMs, tokenizeMs, peakRssMb: peak / 1048576, relevant, novel };
+}
+
+function row(r: SizeResult): string {
+  const perSec = (r.size / r.classifyMs) * 1000;
+  const tokPerSec = (r.size / r.tokenizeMs) * 1000;
+  return [
+    String(r.size).padStart(7), perSec.toFixed(0).padStart(12), tokPerSec.toFixed(0).padStart(13),
+    (r.classifyMs / r.tokenizeMs).toFixed(1).padStart(14), r.peakRssMb.toFixed(0).padStart(13),
+    String(r.relevant).padStart(9), String(r.novel).padStart(7),
+  ].join(' ');
+}
+
+function main(): void {
+  const arg = process.argv.indexOf('--size');
+  if (arg > 0) {
+    process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
+    return;
+  }
+  const sizes = process.argv.includes('--quick') ? [1000, 10_000] : [1000, 10_000, 100_000];
+  const self = fileURLToPath(import.meta.url);
+  console.log('classify benchmark (generated stream: 55% off-topic, 25% developments, 20% copies/rewrites)');
+  console.log('   size  classify/s  tokenize/s  classify/tokenize  peak RSS MB  relevant  alerts');
+  for (const size of sizes) {
+    process.stderr.write(`running ${size} articles...\n`);
+    const r = spawnSync(process.execPath, [self, '--size', String(size)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`bench for ${size} failed with exit ${r.status}`);
+    console.log(row(JSON.parse(r.stdout) as SizeResult));
+  }
+  console.log('classify/tokenize: time to classify / time to only split and tokenise the same articles (same run).');
+}
+
+main();

@@ -1,0 +1,87 @@
+/**
+ * Deterministic synthetic news stream for benchmarks: on-topic developments with fresh
+ * facts, syndicated copies, rehashes of earlier items and off-topic noise, in the
+ * proportions a busy feed set shows. Same seed, same stream.
+ */
+import type { Article } from '../domain/article.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PEOPLE = ['Olena Kovalenko', 'Mark Hadley', 'Ivan Petrenko', 'Sara Lindqvist', 'Taras Bondar', 'Grace Miller', 'Andriy Shevchuk', 'Paul Ortega'];
+const BODIES = ['cabinet', 'parliament', 'committee', 'board', 'ministry', 'regulator', 'court', 'fund'];
+const STEPS = ['approved', 'signed', 'ratified', 'published', 'appointed', 'invested in', 'launched', 'suspended'];
+const OBJECTS = ['a lithium project', 'a graphite mine', 'the annual report', 'a titanium plant', 'new licence rules', 'a rare earth processing plant', 'the audit plan', 'a port upgrade'];
+const PLACES = ['Kyiv', 'Dnipro', 'Lviv', 'Odesa', 'Zhytomyr', 'Kirovohrad', 'Poltava', 'Kharkiv'];
+const OFF = [
+  'Grain exports through Black Sea ports rose as insurers cut premiums for cargo ships.',
+  'The central bank kept its key rate unchanged and said inflation was slowing.',
+  'Football fans gathered in the capital to celebrate the cup final victory.',
+  'A heatwave pushed electricity demand to a record and prompted calls to save power.',
+  'The city council voted to extend tram lines to the new residential district.',
+  'Chile and Australia expanded cooperation on copper smelting and port logistics.',
+  'Canada announced tax credits for battery makers and nickel miners.',
+  'European leaders discussed air defence and ceasefire guarantees in London.',
+];
+const BACKGROUND = [
+  'The agreement with the United States created a joint reconstruction investment fund for revenues from new mineral licences.',
+  'Ukraine keeps ownership of its natural resources under the minerals deal signed in Washington.',
+  'Talks on the minerals deal began in February after Washington asked for a share of resource revenues.',
+  'The fund is run by a board of American and Ukrainian members and reinvests profits inside Ukraine.',
+];
+
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
+
+function development(r: () => number, i: number): { title: string; content: string } {
+  const body = pick(r, BODIES);
+  const step = pick(r, STEPS);
+  const obj = pick(r, OBJECTS);
+  const amount = 5 + Math.floor(r() * 995);
+  const votes = 200 + Math.floor(r() * 200);
+  const title = `US-Ukraine minerals fund ${body} ${step} ${obj} (${i})`;
+  const lines = [
+    `The ${body} of the US-Ukraine reconstruction investment fund ${step} ${obj} near ${pick(r, PLACES)} worth $${amount} million, ${pick(r, PEOPLE)} said on ${pick(r, ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])}.`,
+    `The decision passed with ${votes} votes and covers ${2 + Math.floor(r() * 9)} sites over ${3 + Math.floor(r() * 12)} years.`,
+    pick(r, BACKGROUND),
+    pick(r, BACKGROUND),
+    `Officials in Kyiv and Washington said item ${i} would be reviewed by ${pick(r, PEOPLE)} next month.`,
+  ];
+  return { title, content: lines.join(' ') };
+}
+
+export function generateStream(n: number, seed = 42): Article[] {
+  const r = rng(seed);
+  const out: Article[] = [];
+  const start = Date.UTC(2025, 5, 1);
+  for (let i = 0; i < n; i++) {
+    const roll = r();
+    let title: string;
+    let content: string;
+    if (roll < 0.55 || out.length === 0) {
+      title = `${pick(r, OFF).split(' ').slice(0, 6).join(' ')} (${i})`;
+      content = [pick(r, OFF), pick(r, OFF), pick(r, OFF), `Report number ${i} from ${pick(r, PLACES)}.`].join(' ');
+    } else if (roll < 0.8) {
+      ({ title, content } = development(r, i));
+    } else {
+      // A syndicated copy or light rewrite of a recent article.
+      const src = out[out.length - 1 - Math.floor(r() * Math.min(out.length, 50))]!;
+      title = `${src.title} - wire copy`;
+      content = roll < 0.9 ? src.content : `${src.content.split('. ').slice(0, 2).join('. ')}.`;
+    }
+    out.push({
+      id: `g${i}`, title, content, source: `wire${i % 7}`, url: `https://bench.example/${i}`,
+      publishedAt: new Date(start + i * 60_000).toISOString(),
+    });
+  }
+  return out;
+}
