@@ -4,6 +4,7 @@
  * new, and which development it belongs to. Pure: state lives in the knowledge index
  * the engine owns, and nothing here reads or writes outside it.
  */
+import type { DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
 import { containment, hamming, shingles, simhash } from './dedup.js';
@@ -14,17 +15,9 @@ import { assessRelevance } from './relevance.js';
 import { summarize } from './summary.js';
 import { contentTerms, hash32, splitSentences } from './text.js';
 
-export interface Decision {
+/** The engine's verdict: the public decision fields plus the closest known article. */
+export interface Decision extends DecisionSummary {
   id: string;
-  relevant: boolean;
-  novel: boolean;
-  developmentId: string | null;
-  duplicateOf: string | null;
-  relevance: number;
-  novelty: number;
-  summary: string;
-  facts: string[];
-  reasons: string[];
   /** The known article closest to this one, for explanations and threading. */
   closest: { id: string; title: string; url: string; similarity: number } | null;
 }
@@ -95,11 +88,12 @@ function learn(kb: KnowledgeBase, p: Prepared, developmentId: string | null, ori
 
 function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decision: Decision } {
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  const quick = assessRelevance(story, p.article.title, p.article.content, 0);
+  const texts = p.sentences.map((s) => s.text);
+  const quick = assessRelevance(story, texts, 0);
   if (quick.missing.length >= 2) return { decision: offTopic(p.article.id, quick.score, quick.reason) };
   const analysis = analyzeSentences(kb, p.sentences, story.novelty);
   const closest = closestArticle(kb, analysis.sentences);
-  const relevance = assessRelevance(story, p.article.title, p.article.content, analysis.contentCoverage);
+  const relevance = assessRelevance(story, texts, analysis.contentCoverage);
   const duplicate = findDuplicate(kb, p, closest?.article, story.novelty.duplicateContainment);
   const verdict = decideNovelty(analysis, story.novelty, relevance.relevant, duplicate);
   const closestMeta = closest ? kb.articles[closest.article]! : undefined;

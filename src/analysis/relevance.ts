@@ -43,40 +43,46 @@ function compile(story: StoryDefinition): CompiledGroup[] {
   return out;
 }
 
+/** Headline plus the first three body sentences: where news states what it is about. */
+const LEDE = 4;
+
 /**
+ * @param sentences the headline (if any) first, then the body sentences.
  * @param similarity how much of the article the story's known articles already
  *   contain (0..1), from the knowledge index.
  */
-export function assessRelevance(
-  story: StoryDefinition,
-  title: string,
-  content: string,
-  similarity: number,
-): RelevanceResult {
-  const text = normalizeText(`${title}\n${content}`);
+export function assessRelevance(story: StoryDefinition, sentences: string[], similarity: number): RelevanceResult {
+  const texts = sentences.map(normalizeText);
   const matched: RelevanceResult['matched'] = [];
   const missing: string[] = [];
+  const passing: string[] = [];
   let required = 0;
   let requiredHit = 0;
   for (const { group, patterns } of compile(story)) {
-    const terms = patterns.filter((p) => p.re.test(text)).map((p) => p.term);
+    const where = texts.flatMap((t, i) => (patterns.some((p) => p.re.test(t)) ? [i] : []));
+    const terms = patterns.filter((p) => where.some((i) => p.re.test(texts[i]!))).map((p) => p.term);
     if (group.required) required++;
-    if (terms.length) {
-      matched.push({ group: group.name, terms });
-      if (group.required) requiredHit++;
-    } else if (group.required) missing.push(group.name);
+    if (!terms.length) {
+      if (group.required) missing.push(group.name);
+      continue;
+    }
+    matched.push({ group: group.name, terms });
+    // One mention deep in the text ("modelled on the deal with Ukraine") is not the subject.
+    if (group.required && where[0]! >= LEDE && where.length < 2) passing.push(`${group.name} only in passing (sentence ${where[0]! + 1})`);
+    else if (group.required) requiredHit++;
   }
   const groupScore = required ? requiredHit / required : 1;
   const simScore = Math.min(1, similarity / 0.5);
   const score = round(0.7 * groupScore + 0.3 * simScore);
-  const allRequired = missing.length === 0;
+  const absent = missing.length + passing.length;
   // One missing group is forgiven only for text the story already knows closely.
-  const relevant = (allRequired && score >= story.minRelevance) || (missing.length === 1 && similarity >= 0.6);
+  const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6);
   const found = matched.map((m) => `${m.group}(${m.terms.slice(0, 3).join(', ')})`).join(' ');
+  const why = [missing.length ? `no mention of ${missing.join(', ')}` : '', ...passing].filter(Boolean).join('; ');
   const reason = relevant
     ? `relevant ${score}: mentions ${found}; ${pct(similarity)} of it is close to known coverage`
-    : `off-topic ${score}: ${missing.length ? `no mention of ${missing.join(', ')}` : `score below ${story.minRelevance}`}${found ? `; mentions ${found}` : ''}`;
-  return { relevant, score, matched, missing, reason };
+    : `off-topic ${score}: ${why || `score below ${story.minRelevance}`}${found ? `; mentions ${found}` : ''}`;
+  return { relevant, score, matched, missing: [...missing, ...passing.map((p) => p.split(' ')[0]!)], reason };
 }
 
 function round(n: number): number {

@@ -52,6 +52,17 @@ describe('decisions explain themselves', () => {
     expect(d.reasons[0]).toMatch(/no mention of ukraine, united-states/);
   });
 
+  it('another country\'s minerals deal that mentions Ukraine only in passing is off-topic', () => {
+    const d = engine().classify(art('x3', 'US and Congo sign minerals-for-security agreement',
+      'The United States and the Democratic Republic of Congo signed an agreement in Washington on Friday giving American companies access to cobalt and copper. ' +
+      'Congo\'s president said the deal would bring investment and security. Rwanda\'s foreign minister attended the ceremony. ' +
+      'Critics in Kinshasa said the terms were vague. The mining sector employs thousands in the east of the country. ' +
+      'Officials said the agreement was modelled on the minerals deal Washington signed with Ukraine.'));
+    expect(d.relevant).toBe(false);
+    expect(d.novel).toBe(false);
+    expect(d.reasons[0]).toMatch(/ukraine only in passing \(sentence 7\)/);
+  });
+
   it('a new step is a development, with the new facts listed and a summary of what is new', () => {
     const d = engine().classify(art('x2', 'Rada ratifies US minerals deal',
       'Ukraine\'s parliament voted to ratify the minerals agreement with the United States on Thursday, with 338 lawmakers in favour. The agreement would create a joint investment fund.'));
