@@ -13,6 +13,7 @@ import { parseFeed } from './feeds/parser.js';
 import type { Logger } from './log.js';
 import { createInProcessRunner, type Runner } from './runners/inprocess.js';
 import { createFileStore } from './store/file/file-store.js';
+import { catchUp } from './pipeline/catch-up.js';
 import type { StateStore } from './store/ports.js';
 
 export interface App {
@@ -34,9 +35,8 @@ export async function createApp({ config, log, alertsOut, now = () => new Date()
   const { story, corpus } = loadStory(config.story);
   const store = createFileStore({ dir: config.dataDir, warn: (m) => log.warn(m) });
   const engine = createEngine(story, corpus);
-  const known = await store.knowledge();
-  for (const k of known) engine.remember(k.article, k.decision.developmentId);
-  log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.length} remembered`, { dataDir: config.dataDir });
+  const known = await catchUp(engine, store, 0);
+  log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
   const adapters = [createConsoleAdapter(alertsOut)];
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy: { allow: config.fetch.allowPrivate } };
   const runner = createInProcessRunner({

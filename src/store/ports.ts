@@ -44,11 +44,19 @@ export interface StateStore {
   hasSeen(articleId: string): Promise<boolean>;
   /**
    * Records an analysed article and, if it raised one, its alert, in one step:
-   * after a crash either both are there or neither is.
+   * after a crash either both are there or neither is. False if the article was
+   * already recorded (nothing is written then).
    */
-  recordArticle(entry: ProcessedArticle, alert?: AlertRecord): Promise<void>;
-  /** Relevant articles in processing order, to rebuild the engine's knowledge. */
-  knowledge(): Promise<ProcessedArticle[]>;
+  recordArticle(entry: ProcessedArticle, alert?: AlertRecord): Promise<boolean>;
+  /**
+   * Recorded articles after position `cursor` of the log, in processing order, and
+   * the cursor to ask from next time. The engine learns the relevant ones to catch up.
+   */
+  knowledgeSince(cursor: number): Promise<{ entries: ProcessedArticle[]; cursor: number }>;
+  /** The alert raised by an alert id, if any. */
+  getAlert(alertId: string): Promise<AlertRecord | undefined>;
+  /** Whether an alert/target pair still waits for delivery. */
+  isPending(alertId: string, target: string): Promise<boolean>;
   /** Alert/target pairs not yet delivered. */
   pendingDeliveries(): Promise<Array<{ record: AlertRecord; target: string }>>;
   markDelivered(alertId: string, target: string): Promise<void>;

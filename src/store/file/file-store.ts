@@ -38,15 +38,16 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
   for (const f of [files.articles, files.deliveries]) sealTornLine(f);
   const feeds = loadFeeds(files.feeds, warn);
   const seen = new Set<string>();
-  const knowledge: ProcessedArticle[] = [];
+  const log: ProcessedArticle[] = [];
   const alerts: AlertRecord[] = [];
   for (const line of readJsonl<ArticleLine>(files.articles, warn)) {
     if (!line?.entry?.article?.id || !line.entry.decision) {
       warn(`${files.articles}: a line without an article was skipped`);
       continue;
     }
+    if (seen.has(line.entry.article.id)) continue;
     seen.add(line.entry.article.id);
-    if (line.entry.decision.relevant) knowledge.push(line.entry);
+    log.push(line.entry);
     if (line.alert) alerts.push(line.alert);
   }
   const delivered = new Set<string>();
@@ -67,14 +68,22 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
       return seen.has(articleId);
     },
     async recordArticle(entry, alert) {
-      if (seen.has(entry.article.id)) return;
+      if (seen.has(entry.article.id)) return false;
       appendLine(files.articles, JSON.stringify(alert ? { entry, alert } : { entry }));
       seen.add(entry.article.id);
-      if (entry.decision.relevant) knowledge.push(entry);
+      log.push(entry);
       if (alert) alerts.push(alert);
+      return true;
     },
-    async knowledge() {
-      return [...knowledge];
+    async knowledgeSince(cursor) {
+      return { entries: log.slice(cursor), cursor: log.length };
+    },
+    async getAlert(alertId) {
+      return alerts.find((a) => a.alert.id === alertId);
+    },
+    async isPending(alertId, target) {
+      const record = alerts.find((a) => a.alert.id === alertId);
+      return !!record && record.targets.includes(target) && !delivered.has(`${alertId}\u0000${target}`);
     },
     async pendingDeliveries() {
       return alerts.flatMap((record) =>

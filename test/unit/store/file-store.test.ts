@@ -36,7 +36,7 @@ describe('file store', () => {
     const b = createFileStore({ dir, warn: (m) => warnings.push(m) });
     expect(await b.hasSeen('1')).toBe(true);
     expect(await b.hasSeen('2')).toBe(true);
-    expect((await b.knowledge()).map((k) => k.article.id)).toEqual(['1']);
+    expect((await b.knowledgeSince(0)).entries.map((k) => k.article.id)).toEqual(['1', '2']);
     expect((await b.pendingDeliveries()).map((p) => p.target)).toEqual(['slack:C1']);
     expect(await b.getFeedState('f1')).toMatchObject({ primed: true, etag: '"e"' });
     expect(readFileSync(path.join(dir, 'articles.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);

@@ -1,0 +1,92 @@
+/**
+ * Redis store for the scale-out runner; the same port and contract as the file store.
+ * Keys (all under one prefix, so several stories or test runs share a server):
+ *   feeds    hash  feedId -> FeedState JSON
+ *   seen     set   article ids
+ *   log      list  ProcessedArticle JSON, in processing order (the knowledge log)
+ *   alerts   hash  alertId -> AlertRecord JSON;  alert-order list of alert ids
+ *   pending  set   "alertId\ntarget" pairs not yet delivered
+ * Recording an article is one Lua script, so seen/log/alert/pending change together.
+ */
+import type { Redis } from 'ioredis';
+import type { AlertRecord, FeedState, ProcessedArticle, StateStore } from '../ports.js';
+
+const RECORD = `
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+  redis.call('RPUSH', KEYS[4], ARGV[3])
+  for i = 5, #ARGV do redis.call('SADD', KEYS[5], ARGV[3] .. '\\n' .. ARGV[i]) end
+end
+return 1`;
+
+export interface RedisStoreDeps {
+  redis: Redis;
+  /** Key prefix, e.g. "storywatch:minerals-deal:". */
+  prefix: string;
+}
+
+type WithRecord = Redis & {
+  swRecord(...args: Array<string | number>): Promise<number>;
+};
+
+export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore {
+  const k = {
+    feeds: `${prefix}feeds`, seen: `${prefix}seen`, log: `${prefix}log`, alerts: `${prefix}alerts`,
+    order: `${prefix}alert-order`, pending: `${prefix}pending`,
+  };
+  if (!('swRecord' in redis)) redis.defineCommand('swRecord', { numberOfKeys: 5, lua: RECORD });
+  const r = redis as WithRecord;
+  const pair = (alertId: string, target: string) => `${alertId}\n${target}`;
+  const alertOf = async (id: string) => {
+    const raw = await redis.hget(k.alerts, id);
+    return raw ? (JSON.parse(raw) as AlertRecord) : undefined;
+  };
+
+  return {
+    async getFeedState(feedId) {
+      const raw = await redis.hget(k.feeds, feedId);
+      return raw ? (JSON.parse(raw) as FeedState) : undefined;
+    },
+    async putFeedState(state) {
+      await redis.hset(k.feeds, state.feedId, JSON.stringify(state));
+    },
+    async hasSeen(articleId) {
+      return (await redis.sismember(k.seen, articleId)) === 1;
+    },
+    async recordArticle(entry, alert) {
+      const alertArgs = alert ? [alert.alert.id, JSON.stringify(alert), ...alert.targets] : ['', ''];
+      const done = await r.swRecord(k.seen, k.log, k.alerts, k.order, k.pending, entry.article.id, JSON.stringify(entry), ...alertArgs);
+      return done === 1;
+    },
+    async knowledgeSince(cursor) {
+      const raw = await redis.lrange(k.log, cursor, -1);
+      return { entries: raw.map((x) => JSON.parse(x) as ProcessedArticle), cursor: cursor + raw.length };
+    },
+    getAlert: alertOf,
+    async isPending(alertId, target) {
+      return (await redis.sismember(k.pending, pair(alertId, target))) === 1;
+    },
+    async pendingDeliveries() {
+      const out: Array<{ record: AlertRecord; target: string }> = [];
+      for (const member of (await redis.smembers(k.pending)).sort()) {
+        const [alertId, target] = member.split('\n') as [string, string];
+        const record = await alertOf(alertId);
+        if (record) out.push({ record, target });
+      }
+      return out;
+    },
+    async markDelivered(alertId, target) {
+      await redis.srem(k.pending, pair(alertId, target));
+    },
+    async recentAlerts(limit) {
+      const ids = await redis.lrange(k.order, -limit, -1);
+      if (!ids.length) return [];
+      const raw = await redis.hmget(k.alerts, ...ids);
+      return raw.filter((x): x is string => !!x).map((x) => JSON.parse(x) as AlertRecord).reverse();
+    },
+    // The connection belongs to the caller, who may share it.
+    async close() {},
+  };
+}

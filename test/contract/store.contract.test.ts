@@ -1,0 +1,102 @@
+/**
+ * One contract for every StateStore implementation: the file store on real files and
+ * the Redis store on a real Redis server (unique key prefix per test, cleaned up).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFileStore } from '../../src/store/file/file-store.js';
+import { createRedisStore } from '../../src/store/redis/redis-store.js';
+import type { AlertRecord, ProcessedArticle, StateStore } from '../../src/store/ports.js';
+import { testRedis } from '../helpers/redis.js';
+
+interface Backing {
+  /** A store over the backing; calling again is a restart over the same data. */
+  open(): StateStore;
+  cleanup(): Promise<void>;
+}
+
+const backings: Record<string, () => Promise<Backing>> = {
+  file: async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sw-contract-'));
+    return { open: () => createFileStore({ dir, warn: () => {} }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  redis: async () => {
+    const { redis, prefix, cleanup } = await testRedis();
+    return { open: () => createRedisStore({ redis, prefix }), cleanup };
+  },
+};
+
+const entry = (id: string, relevant = true): ProcessedArticle => ({
+  article: { id, title: `t ${id}`, url: `https://x/${id}`, source: 's', publishedAt: '2025-05-01T00:00:00Z', content: 'c' },
+  feedId: 'f1',
+  decision: { relevant, novel: relevant, developmentId: relevant ? `dev-${id}` : null, duplicateOf: null, relevance: 1, novelty: 1, summary: 's', facts: [], reasons: [] },
+  processedAt: '2025-05-01T00:00:00Z',
+});
+
+const alertFor = (id: string, targets = ['console', 'jsonl:/tmp/x']): AlertRecord => ({
+  alert: {
+    id: `dev-${id}:${id}`, storyId: 'minerals-deal', storyName: 'n', headline: `h ${id}`, whatIsNew: 'w', newFacts: [],
+    sources: [{ name: 's', url: 'u' }], link: 'u', developmentId: `dev-${id}`, confidence: 0.9, reason: 'r', publishedAt: '',
+  },
+  targets,
+  createdAt: '2025-05-01T00:00:00Z',
+});
+
+for (const [name, make] of Object.entries(backings)) {
+  describe(`StateStore contract: ${name}`, () => {
+    let backing: Backing;
+    afterEach(async () => backing?.cleanup());
+
+    it('keeps feed state, and a restart sees it', async () => {
+      backing = await make();
+      const s = backing.open();
+      expect(await s.getFeedState('f1')).toBeUndefined();
+      await s.putFeedState({ feedId: 'f1', url: 'https://x/f', primed: true, consecutiveFailures: 2, etag: '"e"', lastError: 'boom' });
+      expect(await backing.open().getFeedState('f1')).toEqual({ feedId: 'f1', url: 'https://x/f', primed: true, consecutiveFailures: 2, etag: '"e"', lastError: 'boom' });
+    });
+
+    it('records an article once; a second record is refused and writes nothing', async () => {
+      backing = await make();
+      const s = backing.open();
+      expect(await s.hasSeen('a')).toBe(false);
+      expect(await s.recordArticle(entry('a'), alertFor('a'))).toBe(true);
+      expect(await s.recordArticle(entry('a'), alertFor('a'))).toBe(false);
+      expect(await s.hasSeen('a')).toBe(true);
+      expect((await s.knowledgeSince(0)).entries).toHaveLength(1);
+      expect(await s.pendingDeliveries()).toHaveLength(2);
+    });
+
+    it('serves the knowledge log from a cursor, in order, across restarts', async () => {
+      backing = await make();
+      const s = backing.open();
+      await s.recordArticle(entry('a'));
+      await s.recordArticle(entry('b', false));
+      const first = await s.knowledgeSince(0);
+      expect(first.entries.map((e) => e.article.id)).toEqual(['a', 'b']);
+      await s.recordArticle(entry('c'));
+      const again = await backing.open().knowledgeSince(first.cursor);
+      expect(again.entries.map((e) => e.article.id)).toEqual(['c']);
+      expect((await s.knowledgeSince(again.cursor)).entries).toEqual([]);
+    });
+
+    it('tracks delivery per alert and target; recent alerts come newest first', async () => {
+      backing = await make();
+      const s = backing.open();
+      await s.recordArticle(entry('a'), alertFor('a'));
+      await s.recordArticle(entry('b'), alertFor('b', ['console']));
+      expect(await s.isPending('dev-a:a', 'console')).toBe(true);
+      await s.markDelivered('dev-a:a', 'console');
+      await s.markDelivered('dev-a:a', 'console');
+      expect(await s.isPending('dev-a:a', 'console')).toBe(false);
+      const restarted = backing.open();
+      const pending = (await restarted.pendingDeliveries()).map((p) => `${p.record.alert.id} ${p.target}`).sort();
+      expect(pending).toEqual(['dev-a:a jsonl:/tmp/x', 'dev-b:b console']);
+      expect((await restarted.getAlert('dev-b:b'))?.alert.headline).toBe('h b');
+      expect(await restarted.getAlert('nope')).toBeUndefined();
+      expect((await restarted.recentAlerts(5)).map((r) => r.alert.id)).toEqual(['dev-b:b', 'dev-a:a']);
+      expect((await restarted.recentAlerts(1)).map((r) => r.alert.id)).toEqual(['dev-b:b']);
+    });
+  });
+}
