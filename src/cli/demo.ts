@@ -41,7 +41,7 @@ export async function runDemo(opts: { intervalMs: number; dataDir?: string | und
   try {
     // Bounded: every article is visible after `total` steps; a few spare ticks let the last be polled.
     for (let step = 0; step < server.total + 5 && totals.articles < server.total; step++) {
-      const r = await app.runner.tick();
+      const r = await app.runner!.tick();
       totals.articles += r.articles;
       totals.relevant += r.relevant;
       totals.alerts += r.alerts;

@@ -6,17 +6,18 @@
 import { loadConfig } from '../config/app-config.js';
 import { createLogger } from '../log.js';
 import { createApp } from '../main.js';
+import { AppError } from '../domain/errors.js';
 
 export async function runRun(opts: { once: boolean }): Promise<number> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel });
-  if (config.redisUrl) {
-    log.warn('REDIS_URL is set, but this build runs the in-process runner only; state stays in the data directory', { dataDir: config.dataDir });
+  if (opts.once && config.redisUrl) {
+    throw new AppError('--once polls in-process; with REDIS_URL set the job schedulers poll', 'USAGE', 'unset REDIS_URL for a one-off poll');
   }
   if (!config.feeds.length) log.warn(`no feeds configured in ${config.configFile}; nothing to poll`, { todo: 'add feeds to the config or set STORYWATCH_FEEDS' });
   const app = await createApp({ config, log });
-  log.info(`polling ${config.feeds.length} feed(s) every ${config.pollIntervalSeconds}s; alerts go to ${config.targets.join(', ')}`);
-  if (opts.once) {
+  log.info(`polling ${config.feeds.length} feed(s) every ${config.pollIntervalSeconds}s (${app.mode} runner); alerts go to ${config.targets.join(', ')}`);
+  if (opts.once && app.runner) {
     const report = await app.runner.tick();
     log.info('single poll finished', { ...report });
     await app.close();
@@ -32,6 +33,9 @@ export async function runRun(opts: { once: boolean }): Promise<number> {
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
-    app.runner.start();
+    app.start().catch((err: Error) => {
+      log.error(`could not start: ${err.message}`);
+      void app.close().then(() => resolve(1));
+    });
   });
 }

@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   STORYWATCH_FEEDS: z.string().optional(),
   STORYWATCH_ALLOW_PRIVATE_HOSTS: z.string().optional(),
   STORYWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  STORYWATCH_TARGETS: z.string().optional(),
+  STORYWATCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, dot, dash, underscore').optional(),
   REDIS_URL: z.string().url().optional(),
 });
 
@@ -54,6 +56,8 @@ export interface AppConfig {
   fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   redisUrl?: string | undefined;
+  /** BullMQ and store key prefix: one per deployment. */
+  queuePrefix?: string | undefined;
 }
 
 function issues(err: z.ZodError, where: string): string[] {
@@ -86,11 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     story: e.STORYWATCH_STORY ?? cfg.story,
     dataDir: path.resolve(cwd, e.STORYWATCH_DATA_DIR ?? cfg.dataDir),
     pollIntervalSeconds: e.STORYWATCH_POLL_INTERVAL ?? cfg.pollIntervalSeconds,
-    targets: cfg.targets,
+    targets: e.STORYWATCH_TARGETS ? splitList(e.STORYWATCH_TARGETS) : cfg.targets,
     feeds: e.STORYWATCH_FEEDS ? feedsFromList(e.STORYWATCH_FEEDS) : cfg.feeds,
     fetch: { ...cfg.fetch, allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS) },
     logLevel: e.STORYWATCH_LOG_LEVEL ?? 'info',
     redisUrl: e.REDIS_URL,
+    queuePrefix: e.STORYWATCH_QUEUE_PREFIX ?? 'storywatch',
   };
 }
 

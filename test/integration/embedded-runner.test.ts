@@ -52,7 +52,7 @@ async function drain(server: FixtureServer, app: Awaited<ReturnType<typeof openA
   for (let i = 0; i < server.total + 2; i++) {
     server.reveal(1);
     await new Promise((r) => setTimeout(r, 5));
-    alerts += (await app.runner.tick()).alerts;
+    alerts += (await app.runner!.tick()).alerts;
   }
   return alerts;
 }
@@ -61,7 +61,7 @@ describe('embedded runner against a local fixture feed server', () => {
   it('learns the first poll silently, alerts each new development once, and not again after a restart', async () => {
     const { server, dataDir, feeds } = await setup(1);
     const first = await openApp(dataDir, feeds);
-    const r0 = await first.app.runner.tick();
+    const r0 = await first.app.runner!.tick();
     expect(r0).toMatchObject({ articles: 1, alerts: 0 });
     expect(first.logs.text()).toMatch(/first poll, 1 existing item\(s\) learned without alerts/);
     const alerts = await drain(server, first.app);
@@ -76,7 +76,7 @@ describe('embedded runner against a local fixture feed server', () => {
     expect(printed).not.toMatch(/Kazakhstan|air defence|Canada/);
 
     const second = await openApp(dataDir, feeds);
-    const again = await second.app.runner.tick();
+    const again = await second.app.runner!.tick();
     await second.app.close();
     expect(again.alerts).toBe(0);
     expect(second.alerts.text()).toBe('');
@@ -89,7 +89,7 @@ describe('embedded runner against a local fixture feed server', () => {
     cleanups.push(broken.close);
     const all = [...feeds, { id: 'gone', url: `${broken.url}/gone` }, { id: 'garbage', url: `${broken.url}/garbage` }];
     const { app, logs, alerts } = await openApp(dataDir, all);
-    await app.runner.tick();
+    await app.runner!.tick();
     const n = await drain(server, app);
     await app.close();
     expect(n).toBe(4);
@@ -102,7 +102,7 @@ describe('embedded runner against a local fixture feed server', () => {
   it('without an allow-list entry a loopback feed URL is refused by the SSRF guard', async () => {
     const { dataDir, feeds } = await setup(3);
     const { app, logs } = await openApp(dataDir, feeds.slice(0, 1), []);
-    const r = await app.runner.tick();
+    const r = await app.runner!.tick();
     await app.close();
     expect(r).toMatchObject({ failed: 1, articles: 0 });
     expect(logs.text()).toMatch(/refused 127\.0\.0\.1: 127\.0\.0\.1 is a loopback, private, link-local, shared or reserved address/);

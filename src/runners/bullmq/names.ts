@@ -1,0 +1,38 @@
+/** Queue names, deterministic job ids and shared job options for the BullMQ runner. */
+import type { JobsOptions } from 'bullmq';
+import { hash32 } from '../../analysis/text.js';
+
+export const QUEUE = { poll: 'poll', analyze: 'analyze', deliver: 'deliver' } as const;
+
+/** BullMQ custom ids may not contain ':' (nor be integers): keep a safe alphabet. */
+export function safeId(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+export const schedulerId = (feedId: string) => `feed-${safeId(feedId)}`;
+export const analyzeJobId = (feedId: string, articleId: string) => `${safeId(feedId)}-${safeId(articleId)}`;
+export const deliverJobId = (target: string, alertId: string) => `${hash32(target).toString(16)}-${safeId(alertId)}`;
+
+/** Retries with exponential backoff; finished jobs are pruned so Redis does not grow. */
+export const JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+};
+
+export interface PollJob {
+  feedId: string;
+}
+
+export interface AnalyzeJob {
+  feedId: string;
+  /** Article text, title and link only: no credentials ever travel in job data. */
+  article: import('../../domain/article.js').Article;
+  backlog: boolean;
+}
+
+export interface DeliverJob {
+  alertId: string;
+  target: string;
+}

@@ -1,0 +1,110 @@
+/**
+ * BullMQ job handlers: thin wrappers that call the same pipeline functions as the
+ * in-process runner. Permanent failures throw UnrecoverableError (no retries); anything
+ * else is retried with exponential backoff.
+ */
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Engine } from '../../analysis/engine.js';
+import type { ChatAdapter } from '../../chat/ports.js';
+import type { FeedConfig } from '../../config/app-config.js';
+import type { Logger } from '../../log.js';
+import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
+import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
+import type { StateStore } from '../../store/ports.js';
+import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
+
+export interface ProcessorDeps {
+  feeds: Map<string, FeedConfig>;
+  poll: PollDeps;
+  analyze: AnalyzeDeps;
+  store: StateStore;
+  engine: Engine;
+  adapters: ChatAdapter[];
+  queues: { analyze: Queue<AnalyzeJob>; deliver: Queue<DeliverJob> };
+  log: Logger;
+}
+
+export function pollProcessor(deps: ProcessorDeps) {
+  return async (job: Job<PollJob>): Promise<string> => {
+    const feed = deps.feeds.get(job.data.feedId);
+    if (!feed) throw new UnrecoverableError(`feed "${job.data.feedId}" is not in this process's configuration`);
+    const outcome = await pollFeed(deps.poll, feed);
+    if (outcome.articles.length) {
+      const ordered = [...outcome.articles].sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
+      await deps.queues.analyze.addBulk(ordered.map((article) => ({
+        name: 'analyze',
+        data: { feedId: feed.id, article, backlog: outcome.backlog },
+        opts: { ...JOB_OPTIONS, jobId: analyzeJobId(feed.id, article.id) },
+      })));
+    }
+    // Saved only once the articles are queued: a crash before this re-fetches them.
+    if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
+    return `${outcome.status}: ${outcome.articles.length} new`;
+  };
+}
+
+/**
+ * Analysis runs one job at a time across all workers (global concurrency 1), so each
+ * article is judged against everything before it. Before judging, this process's
+ * engine learns what other processes recorded since it last looked.
+ */
+export function analyzeProcessor(deps: ProcessorDeps) {
+  let cursor = 0;
+  const learnedHere = new Set<string>();
+  const catchUpEngine = async () => {
+    const { entries, cursor: next } = await deps.store.knowledgeSince(cursor);
+    for (const e of entries) {
+      if (learnedHere.delete(e.article.id) || !e.decision.relevant) continue;
+      deps.engine.remember(e.article, e.decision.developmentId);
+    }
+    cursor = next;
+  };
+  return async (job: Job<AnalyzeJob>): Promise<string> => {
+    const { article, feedId, backlog } = job.data;
+    if (!article?.id || typeof article.content !== 'string') throw new UnrecoverableError('analyze job without a valid article');
+    await catchUpEngine();
+    // Recorded by an earlier attempt: its deliveries, if any, are queued by the leader's sweep.
+    if (await deps.store.hasSeen(article.id)) return 'already analysed';
+    learnedHere.add(article.id);
+    const r = await analyzeArticle(deps.analyze, article, feedId, { silent: backlog });
+    if (r.alert) await enqueueDeliveries(deps, r.alert.alert.id, r.alert.targets);
+    const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
+    deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId });
+    return result;
+  };
+}
+
+/** Idempotent: deterministic job ids, and only pairs still pending. */
+export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'queues'>, alertId: string, targets: string[]): Promise<number> {
+  const pending: DeliverJob[] = [];
+  for (const target of targets) if (await deps.store.isPending(alertId, target)) pending.push({ alertId, target });
+  if (pending.length) {
+    await deps.queues.deliver.addBulk(pending.map((d) => ({ name: 'deliver', data: d, opts: { ...JOB_OPTIONS, jobId: deliverJobId(d.target, d.alertId) } })));
+  }
+  return pending.length;
+}
+
+/** Queues every pending delivery (the leader's sweep after crashes and restarts). */
+export async function sweepPending(deps: Pick<ProcessorDeps, 'store' | 'queues'>): Promise<number> {
+  const pending = await deps.store.pendingDeliveries();
+  if (pending.length) {
+    await deps.queues.deliver.addBulk(pending.map(({ record, target }) => ({
+      name: 'deliver', data: { alertId: record.alert.id, target }, opts: { ...JOB_OPTIONS, jobId: deliverJobId(target, record.alert.id) },
+    })));
+  }
+  return pending.length;
+}
+
+export function deliverProcessor(deps: ProcessorDeps) {
+  return async (job: Job<DeliverJob>): Promise<string> => {
+    const { alertId, target } = job.data;
+    if (!(await deps.store.isPending(alertId, target))) return 'already delivered';
+    const record = await deps.store.getAlert(alertId);
+    if (!record) throw new UnrecoverableError(`alert ${alertId} is not in the store`);
+    const adapter = deps.adapters.find((a) => a.handles(target));
+    if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
+    await adapter.postAlert(target, record.alert);
+    await deps.store.markDelivered(alertId, target);
+    return `delivered to ${target}`;
+  };
+}

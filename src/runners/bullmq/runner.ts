@@ -1,0 +1,98 @@
+/**
+ * BullMQ runner (REDIS_URL set): queues poll -> analyze -> deliver, the same pipeline
+ * functions as the in-process runner. Run the same command on as many processes or
+ * machines as needed; they share the work through Redis.
+ */
+import { Queue, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../log.js';
+import { createLeader, type Leader } from './leader.js';
+import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
+import { analyzeProcessor, deliverProcessor, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
+
+export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues' | 'feeds'> {
+  feeds: ProcessorDeps['feeds'];
+  connection: ConnectionOptions;
+  /** Shared Redis connection (leader election). */
+  redis: Redis;
+  /** BullMQ key prefix; every process of one deployment uses the same. */
+  prefix: string;
+  workerId: string;
+  intervalMs: number;
+  /** How often the leader re-queues pending deliveries. */
+  sweepMs?: number;
+  concurrency?: { poll?: number; deliver?: number };
+}
+
+export interface BullmqRunner {
+  start(): Promise<void>;
+  /** Stops intake, lets running jobs finish, closes workers and queues. */
+  stop(): Promise<void>;
+  queues: { poll: Queue<PollJob>; analyze: Queue<AnalyzeJob>; deliver: Queue<DeliverJob> };
+  readonly leader: Leader;
+}
+
+export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
+  const base = { connection: deps.connection, prefix: deps.prefix };
+  const queues = {
+    poll: new Queue<PollJob>(QUEUE.poll, { ...base, defaultJobOptions: JOB_OPTIONS }),
+    analyze: new Queue<AnalyzeJob>(QUEUE.analyze, { ...base, defaultJobOptions: JOB_OPTIONS }),
+    deliver: new Queue<DeliverJob>(QUEUE.deliver, { ...base, defaultJobOptions: JOB_OPTIONS }),
+  };
+  for (const q of Object.values(queues)) q.on('error', (e) => deps.log.warn(`queue ${q.name}: ${e.message}`));
+  const pdeps: ProcessorDeps = { ...deps, queues };
+  const workers: Worker[] = [];
+  const leader = createLeader({
+    redis: deps.redis,
+    key: `${deps.prefix}:storywatch:leader`,
+    id: deps.workerId,
+    ttlMs: 15_000,
+    everyMs: deps.sweepMs ?? 30_000,
+    log: deps.log,
+    duty: async (first) => {
+      if (first) await upsertSchedulers(queues.poll, deps);
+      const swept = await sweepPending(pdeps);
+      if (swept) deps.log.info(`leader re-queued ${swept} pending deliveries`);
+    },
+  });
+
+  const worker = <T>(name: string, processor: Processor<T>, concurrency: number, extra: Partial<WorkerOptions> = {}) => {
+    const w = new Worker<T>(name, processor, { ...base, concurrency, ...extra });
+    w.on('failed', (job, err) => deps.log.warn(`${name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`));
+    w.on('error', (err) => deps.log.warn(`${name} worker: ${err.message}`));
+    workers.push(w as unknown as Worker);
+  };
+
+  return {
+    queues,
+    leader,
+    async start() {
+      await queues.analyze.setGlobalConcurrency(1);
+      worker<PollJob>(QUEUE.poll, pollProcessor(pdeps), deps.concurrency?.poll ?? 8);
+      // Analysis holds the one global slot: if its worker dies, free the slot within seconds.
+      worker<AnalyzeJob>(QUEUE.analyze, analyzeProcessor(pdeps), 1, { lockDuration: 10_000, stalledInterval: 5_000 });
+      worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4);
+      leader.start();
+    },
+    async stop() {
+      await leader.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}
+
+/** One Job Scheduler per configured feed; schedulers for feeds no longer configured are removed. */
+async function upsertSchedulers(queue: Queue<PollJob>, deps: BullmqRunnerDeps): Promise<void> {
+  const wanted = new Set<string>();
+  for (const feed of deps.feeds.values()) {
+    const id = schedulerId(feed.id);
+    wanted.add(id);
+    await queue.upsertJobScheduler(id, { every: deps.intervalMs }, { name: 'poll', data: { feedId: feed.id }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 100 } });
+  }
+  for (const s of await queue.getJobSchedulers(0, -1)) {
+    const key = s.key ?? s.id;
+    if (key && !wanted.has(key)) await queue.removeJobScheduler(key);
+  }
+  deps.log.info(`leader upserted ${wanted.size} feed poll schedulers every ${Math.round(deps.intervalMs / 1000)}s`);
+}
