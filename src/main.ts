@@ -12,7 +12,8 @@ import { createJsonlAdapter } from './chat/jsonl/jsonl-adapter.js';
 import type { ChatAdapter } from './chat/ports.js';
 import type { AppConfig } from './config/app-config.js';
 import { loadStory } from './config/story.js';
-import { DEFAULT_FETCH_OPTIONS, fetchFeed } from './feeds/fetcher.js';
+import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed } from './feeds/fetcher.js';
+import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { parseFeed } from './feeds/parser.js';
 import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
@@ -52,13 +53,33 @@ function common({ config, log, alertsOut, now = () => new Date() }: AppDeps, sto
   const engine = createEngine(story, corpus);
   const adapters = [createConsoleAdapter(alertsOut), createJsonlAdapter()];
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy: { allow: config.fetch.allowPrivate } };
+  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency });
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
-    fetch: (url, prev) => fetchFeed(url, prev, fetchOptions),
+    fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
     parse: parseFeed,
   };
   const analyze = { engine, store, targets: config.targets, now };
   return { story, corpus, engine, adapters, poll, analyze };
+}
+
+/** Fetches through the host limiter; a Retry-After holds back every feed on that host. */
+async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Promise<T>): Promise<T> {
+  const host = hostOf(url);
+  try {
+    return await limiter.run(host, fetch);
+  } catch (err) {
+    if (err instanceof FetchError && err.retryAfterMs) limiter.backOff(host, err.retryAfterMs);
+    throw err;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 async function createEmbeddedApp(deps: AppDeps): Promise<App> {

@@ -14,5 +14,7 @@ export interface ChatAdapter {
   /** Whether this adapter serves a delivery target such as "console" or "slack:C01". */
   handles(target: string): boolean;
   postAlert(target: string, alert: Alert): Promise<PostResult>;
+  /** A short operational message for a channel (a feed paused or back, ...). */
+  postNotice(target: string, text: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -32,7 +32,7 @@ export async function runDemo(opts: { intervalMs: number; dataDir?: string | und
     // Feeds are due every interval, so each revealed article is polled on the next tick.
     configFile: '(demo)', story: 'minerals-deal', dataDir, pollIntervalSeconds: opts.intervalMs / 1000, targets: ['console'],
     feeds: Object.entries(server.feedUrls).map(([id, url]) => ({ id, url })),
-    fetch: { connectTimeoutMs: 2000, totalTimeoutMs: 5000, maxBytes: 1 << 20, maxRedirects: 5, allowPrivate: ['127.0.0.1'] },
+    fetch: { connectTimeoutMs: 2000, totalTimeoutMs: 5000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate: ['127.0.0.1'] },
     logLevel: 'info',
   };
   log.info(`demo: fixture server at ${server.baseUrl} with ${config.feeds.length} feeds and ${server.total} articles`);

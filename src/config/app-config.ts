@@ -27,6 +27,8 @@ const FileSchema = z.object({
       totalTimeoutMs: z.number().int().min(100).default(20_000),
       maxBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
       maxRedirects: z.number().int().min(0).max(10).default(5),
+      perHostIntervalMs: z.number().int().min(0).max(600_000).default(1000),
+      perHostConcurrency: z.number().int().min(1).max(64).default(2),
     })
     .default({}),
 });
@@ -40,6 +42,7 @@ const EnvSchema = z.object({
   STORYWATCH_ALLOW_PRIVATE_HOSTS: z.string().optional(),
   STORYWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   STORYWATCH_TARGETS: z.string().optional(),
+  STORYWATCH_PER_HOST_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   STORYWATCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, dot, dash, underscore').optional(),
   REDIS_URL: z.string().url().optional(),
 });
@@ -92,7 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     pollIntervalSeconds: e.STORYWATCH_POLL_INTERVAL ?? cfg.pollIntervalSeconds,
     targets: e.STORYWATCH_TARGETS ? splitList(e.STORYWATCH_TARGETS) : cfg.targets,
     feeds: e.STORYWATCH_FEEDS ? feedsFromList(e.STORYWATCH_FEEDS) : cfg.feeds,
-    fetch: { ...cfg.fetch, allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS) },
+    fetch: {
+      ...cfg.fetch,
+      perHostIntervalMs: e.STORYWATCH_PER_HOST_INTERVAL_MS ?? cfg.fetch.perHostIntervalMs,
+      allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS),
+    },
     logLevel: e.STORYWATCH_LOG_LEVEL ?? 'info',
     redisUrl: e.REDIS_URL,
     queuePrefix: e.STORYWATCH_QUEUE_PREFIX ?? 'storywatch',

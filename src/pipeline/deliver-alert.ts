@@ -33,3 +33,21 @@ export async function deliverPending(deps: DeliverDeps): Promise<{ delivered: nu
   }
   return { delivered, failed };
 }
+
+/** Best effort: a notice that cannot be posted is logged, never retried forever. */
+export async function postNotice(deps: Omit<DeliverDeps, 'store'>, targets: string[], text: string): Promise<number> {
+  deps.log.warn(`notice: ${text}`);
+  let posted = 0;
+  for (const target of targets) {
+    const adapter = deps.adapters.find((a) => a.handles(target));
+    try {
+      if (adapter) {
+        await adapter.postNotice(target, text);
+        posted++;
+      }
+    } catch (err) {
+      deps.log.warn(`notice to ${target} failed: ${(err as Error).message}`);
+    }
+  }
+  return posted;
+}

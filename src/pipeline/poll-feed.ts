@@ -31,9 +31,13 @@ export interface PollOutcome {
   /** State to save once the articles are analysed. */
   nextState?: FeedState;
   error?: string;
+  /** Something the channels using this feed must be told (paused, back). */
+  notice?: string;
 }
 
 const MAX_BACKOFF_MS = 6 * 3600_000;
+/** Consecutive transient failures after which a feed is paused and its channels told. */
+export const PAUSE_AFTER_FAILURES = 8;
 
 export function initialFeedState(feed: FeedConfig): FeedState {
   return { feedId: feed.id, url: feed.url, primed: false, consecutiveFailures: 0 };
@@ -50,15 +54,16 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   const base = { ...state, lastPollAt: now.toISOString(), nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
   try {
     const res = await deps.fetch(state.finalUrl ?? feed.url, state);
-    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl };
-    if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok };
+    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl };
+    const back = state.paused ? { notice: `feed ${feed.id} (${feed.url}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
+    if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
     const withValidators = { ...ok, ...res.validators };
-    if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators };
+    if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators, ...back };
     const parsed = await deps.parse(res.body, res.finalUrl);
     for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
     const fresh: Article[] = [];
     for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);
-    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true } };
+    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true }, ...back };
   } catch (err) {
     return fail(deps, feed, base, err, now);
   }
@@ -67,16 +72,23 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
 async function fail(deps: PollDeps, feed: FeedConfig, base: FeedState, err: unknown, now: Date): Promise<PollOutcome> {
   const failures = base.consecutiveFailures + 1;
   const retryAfter = err instanceof FetchError ? err.retryAfterMs ?? 0 : 0;
-  const backoff = Math.min(MAX_BACKOFF_MS, Math.max(retryAfter, deps.intervalMs * 2 ** Math.min(failures - 1, 10)));
-  const message = err instanceof Error ? err.message : String(err);
-  const next = { ...base, consecutiveFailures: failures, lastError: message, nextPollAt: new Date(now.getTime() + backoff).toISOString() };
-  await deps.store.putFeedState(next);
   const permanent = err instanceof FetchError && err.permanent;
+  const paused = permanent || failures >= PAUSE_AFTER_FAILURES;
+  const backoff = paused
+    ? MAX_BACKOFF_MS
+    : Math.min(MAX_BACKOFF_MS, Math.max(retryAfter, deps.intervalMs * 2 ** Math.min(failures - 1, 10)));
+  const message = err instanceof Error ? err.message : String(err);
+  const next = { ...base, consecutiveFailures: failures, lastError: message, paused, nextPollAt: new Date(now.getTime() + backoff).toISOString() };
+  await deps.store.putFeedState(next);
   deps.log.warn(`feed ${feed.id} failed: ${message}`, {
     url: feed.url,
     failures,
     retryInSeconds: Math.round(backoff / 1000),
     todo: permanent ? 'check the feed URL in the config; other feeds keep running' : 'will retry with backoff; other feeds keep running',
   });
-  return { feedId: feed.id, status: 'failed', articles: [], backlog: false, error: message };
+  const notice = paused && !base.paused
+    ? `feed ${feed.id} (${feed.url}) is paused: ${permanent ? 'a permanent error' : `${failures} failed polls in a row`}, last "${message}". ` +
+      `It is retried every ${MAX_BACKOFF_MS / 3600_000} h; fix or remove it in the config.`
+    : undefined;
+  return { feedId: feed.id, status: 'failed', articles: [], backlog: false, error: message, ...(notice ? { notice } : {}) };
 }

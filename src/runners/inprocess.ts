@@ -6,7 +6,7 @@
 import type { FeedConfig } from '../config/app-config.js';
 import type { Logger } from '../log.js';
 import { analyzeArticle, type AnalyzeDeps } from '../pipeline/analyze-article.js';
-import { deliverPending, type DeliverDeps } from '../pipeline/deliver-alert.js';
+import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
 
 export interface RunnerDeps {
@@ -59,6 +59,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (o.status !== 'not-due') report.polled++;
       if (o.status === 'failed') report.failed++;
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);
+      if (o.notice) await postNotice(deps.deliver, deps.analyze.targets, o.notice);
       logBacklog(deps.log, o);
     }
     report.delivered = (await deliverPending(deps.deliver)).delivered;

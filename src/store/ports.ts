@@ -21,6 +21,8 @@ export interface FeedState {
   lastError?: string | undefined;
   /** Earliest time of the next poll (backoff, Retry-After). */
   nextPollAt?: string | undefined;
+  /** Set after repeated or permanent failures: polled only every few hours, channels told. */
+  paused?: boolean | undefined;
 }
 
 export interface ProcessedArticle {

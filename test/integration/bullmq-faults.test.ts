@@ -52,7 +52,7 @@ describe('BullMQ runner under faults', () => {
     const sink = path.join(dir, 'alerts.jsonl');
     const env = {
       REDIS_URL: url, STORYWATCH_QUEUE_PREFIX: 'faults', STORYWATCH_POLL_INTERVAL: '1',
-      STORYWATCH_FEEDS: Object.values(server.feedUrls).join(','), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+      STORYWATCH_FEEDS: Object.values(server.feedUrls).join(','), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1', STORYWATCH_PER_HOST_INTERVAL_MS: '0',
       STORYWATCH_TARGETS: `jsonl:${sink}`, STORYWATCH_LOG_LEVEL: 'debug', STORYWATCH_DATA_DIR: dir,
     };
     const workers: WorkerProc[] = [startWorker(env), startWorker(env)];

@@ -40,7 +40,7 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     const sink = path.join(dir, 'alerts.jsonl');
     const env = {
       REDIS_URL: TEST_REDIS_URL, STORYWATCH_QUEUE_PREFIX: prefix, STORYWATCH_POLL_INTERVAL: '1',
-      STORYWATCH_FEEDS: Object.values(server.feedUrls).join(','), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+      STORYWATCH_FEEDS: Object.values(server.feedUrls).join(','), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1', STORYWATCH_PER_HOST_INTERVAL_MS: '0',
       STORYWATCH_TARGETS: `jsonl:${sink}`, STORYWATCH_LOG_LEVEL: 'debug', STORYWATCH_DATA_DIR: dir,
     };
     const workers: WorkerProc[] = [startWorker(env), startWorker(env), startWorker(env)];
@@ -69,7 +69,12 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     console.log(`figures: alerts=${alertCount} delivered=${delivered.length} analysed-per-worker=${workers.map((w) => [...w.output().matchAll(/analysed article \S+: (?!already)/g)].length).join("/")} polls=${JSON.stringify(server.hits)}`);
     const busy = workers.filter((w) => /analysed article/.test(w.output())).length;
     expect(busy).toBeGreaterThan(1);
-    const schedulers = await redis.keys(`${prefix}:poll:repeat:*`);
-    expect(schedulers.length).toBeGreaterThanOrEqual(1);
+    const schedulers = await redis.zcard(`${prefix}:poll:repeat`);
+    expect(schedulers).toBe(200);
+
+    // Graceful shutdown: SIGTERM stops intake, finishes jobs, closes queues and Redis, exits 0.
+    for (const w of workers) w.proc.kill('SIGTERM');
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0]);
+    for (const w of workers) expect(w.output()).toMatch(/SIGTERM received[\s\S]*stopped cleanly/);
   }, 240_000);
 });

@@ -26,7 +26,7 @@ function capture() {
 function config(dataDir: string, feeds: AppConfig['feeds'], allowPrivate = ['127.0.0.1']): AppConfig {
   return {
     configFile: '(test)', story: 'minerals-deal', dataDir, pollIntervalSeconds: 0.001, targets: ['console'], feeds,
-    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, allowPrivate }, logLevel: 'info',
+    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate }, logLevel: 'info',
   };
 }
 
@@ -96,6 +96,8 @@ describe('embedded runner against a local fixture feed server', () => {
     expect(alerts.text().match(/NEW DEVELOPMENT/g)).toHaveLength(4);
     expect(logs.text()).toMatch(/feed gone failed: HTTP 404 from .*\/gone .*todo="check the feed URL in the config; other feeds keep running"/);
     expect(logs.text()).toMatch(/feed garbage failed: not an RSS\/Atom document/);
+    // Never silently: the channels hear that the 404 feed is paused.
+    expect(alerts.text()).toMatch(/storywatch notice ── feed gone \(.*\/gone\) is paused: a permanent error, last "HTTP 404/);
     expect(await app.store.getFeedState('gone')).toMatchObject({ consecutiveFailures: expect.any(Number), lastError: expect.stringMatching(/404/) });
   });
 

@@ -24,6 +24,9 @@ export function createConsoleAdapter(out: Writable = process.stdout): ChatAdapte
       out.write(`${renderAlertText(alert)}\n`);
       return {};
     },
+    async postNotice(_target, text) {
+      out.write(`── storywatch notice ── ${text}\n\n`);
+    },
     async close() {},
   };
 }

@@ -15,6 +15,9 @@ export function createJsonlAdapter(): ChatAdapter {
       appendFileSync(file, `${JSON.stringify({ target, alert, deliveredAt: new Date().toISOString(), pid: process.pid })}\n`);
       return {};
     },
+    async postNotice(target, text) {
+      appendFileSync(target.slice('jsonl:'.length), `${JSON.stringify({ target, notice: text, at: new Date().toISOString(), pid: process.pid })}\n`);
+    },
     async close() {},
   };
 }

@@ -9,6 +9,7 @@ import type { ChatAdapter } from '../../chat/ports.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
+import { postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
 import type { StateStore } from '../../store/ports.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
@@ -39,6 +40,7 @@ export function pollProcessor(deps: ProcessorDeps) {
     }
     // Saved only once the articles are queued: a crash before this re-fetches them.
     if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
+    if (outcome.notice) await postNotice(deps, deps.analyze.targets, outcome.notice);
     return `${outcome.status}: ${outcome.articles.length} new`;
   };
 }
