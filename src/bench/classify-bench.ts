@@ -10,6 +10,7 @@ import { createEngine } from '../analysis/engine.js';
 import { contentTerms, splitSentences } from '../analysis/text.js';
 import { loadStory } from '../config/story.js';
 import { generateStream } from './generate.js';
+import { pollBench, workerBench } from './ingest-bench.js';
 
 interface SizeResult {
   size: number;
@@ -57,7 +58,7 @@ function row(r: SizeResult): string {
   ].join(' ');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const arg = process.argv.indexOf('--size');
   if (arg > 0) {
     process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
@@ -74,6 +75,12 @@ function main(): void {
     console.log(row(JSON.parse(r.stdout) as SizeResult));
   }
   console.log('classify/tokenize: time to classify / time to only split and tokenise the same articles (same run).');
+  if (process.argv.includes('--classify-only')) return;
+  await pollBench();
+  await workerBench();
 }
 
-main();
+main().catch((err: Error) => {
+  console.error(`bench failed: ${err.message}`);
+  process.exitCode = 1;
+});

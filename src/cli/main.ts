@@ -55,6 +55,8 @@ Settings (environment overrides config/default.yaml):
   STORYWATCH_FEEDS               comma-separated feed URLs, replacing the config's
   STORYWATCH_ALLOW_PRIVATE_HOSTS IPs/CIDRs exempt from the SSRF guard (tests, local demo)
   STORYWATCH_LOG_LEVEL           debug | info | warn | error
+  STORYWATCH_TARGETS             alert targets: console, jsonl:/path (comma-separated)
+  REDIS_URL                      run the BullMQ scale-out runner on this Redis
 `,
   demo: `Usage: storywatch demo [--interval-ms N] [--data-dir DIR]
 

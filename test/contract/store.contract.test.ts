@@ -54,6 +54,8 @@ for (const [name, make] of Object.entries(backings)) {
       const s = backing.open();
       expect(await s.getFeedState('f1')).toBeUndefined();
       await s.putFeedState({ feedId: 'f1', url: 'https://x/f', primed: true, consecutiveFailures: 2, etag: '"e"', lastError: 'boom' });
+      expect(await s.getFeedState('f1')).toMatchObject({ etag: '"e"' });
+      await s.close();
       expect(await backing.open().getFeedState('f1')).toEqual({ feedId: 'f1', url: 'https://x/f', primed: true, consecutiveFailures: 2, etag: '"e"', lastError: 'boom' });
     });
 

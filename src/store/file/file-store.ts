@@ -1,6 +1,6 @@
 /**
  * File store for the embedded default: a local data directory with
- *   feeds.json        feed state, rewritten atomically (temp file + rename)
+ *   feeds.json        feed state, rewritten atomically (temp file + rename), writes coalesced
  *   articles.jsonl    one line per analysed article, its alert inline (append-only)
  *   deliveries.jsonl  one line per delivered alert/target pair (append-only)
  * One appended line is the unit of atomicity: a torn last line (crash mid-write) is
@@ -55,6 +55,15 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     if (d?.alertId && d.target) delivered.add(`${d.alertId}\u0000${d.target}`);
   }
 
+  // Feed state is rewritten whole; coalesce writes so 10k feeds per poll is not 10k rewrites.
+  // Losing the last few hundred ms of it in a crash only means a re-fetch: seen ids still dedupe.
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushFeeds = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    writeAtomic(files.feeds, JSON.stringify(Object.fromEntries(feeds), null, 2));
+  };
+
   return {
     async getFeedState(feedId) {
       const s = feeds.get(feedId);
@@ -62,7 +71,7 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     },
     async putFeedState(state) {
       feeds.set(state.feedId, { ...state });
-      writeAtomic(files.feeds, JSON.stringify(Object.fromEntries(feeds), null, 2));
+      flushTimer ??= setTimeout(flushFeeds, 200);
     },
     async hasSeen(articleId) {
       return seen.has(articleId);
@@ -98,7 +107,9 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     async recentAlerts(limit) {
       return alerts.slice(-limit).reverse();
     },
-    async close() {},
+    async close() {
+      if (flushTimer) flushFeeds();
+    },
   };
 }
 

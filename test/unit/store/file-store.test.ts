@@ -33,6 +33,7 @@ describe('file store', () => {
     await a.recordArticle(entry('1'), alert);
     await a.markDelivered('dev-1:1', 'console');
     await a.putFeedState({ feedId: 'f1', url: 'https://x/f', primed: true, consecutiveFailures: 0, etag: '"e"' });
+    await a.close();
     const b = createFileStore({ dir, warn: (m) => warnings.push(m) });
     expect(await b.hasSeen('1')).toBe(true);
     expect(await b.hasSeen('2')).toBe(true);
@@ -41,6 +42,15 @@ describe('file store', () => {
     expect(await b.getFeedState('f1')).toMatchObject({ primed: true, etag: '"e"' });
     expect(readFileSync(path.join(dir, 'articles.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(warnings).toEqual([]);
+  });
+
+  it('coalesces feed-state writes and flushes them on its own shortly after', async () => {
+    const dir = tmp();
+    const a = createFileStore({ dir, warn: () => {} });
+    for (let i = 0; i < 500; i++) await a.putFeedState({ feedId: `f${i}`, url: `https://x/${i}`, primed: false, consecutiveFailures: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+    const b = createFileStore({ dir, warn: () => {} });
+    expect(await b.getFeedState('f499')).toMatchObject({ url: 'https://x/499' });
   });
 
   it('a torn last line is reported with file and line, and the rest loads and appends cleanly', async () => {
