@@ -58,6 +58,14 @@ describe('storywatch CLI', () => {
     expect(r.err).toMatch(/STORYWATCH_LOG_LEVEL/);
   });
 
+  it('an unreachable Redis is reported with its address (password hidden) and what to do', () => {
+    const r = cli(['run'], '', { REDIS_URL: 'redis://user:s3cret@127.0.0.1:1' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Redis at redis:\/\/user:\*\*\*@127\.0\.0\.1:1 is unreachable for the scale-out runner: connect ECONNREFUSED/);
+    expect(r.err).toMatch(/unset REDIS_URL to run the embedded default/);
+    expect(r.err).not.toContain('s3cret');
+  });
+
   it('demo shows alerts from the local fixture server, with no network', () => {
     const r = cli(['demo', '--interval-ms', '20']);
     expect(r.code).toBe(0);

@@ -29,13 +29,16 @@ export function redisOptions(url: string): RedisSettings {
 /** Connects and pings, failing fast with where and what to do rather than retrying forever. */
 export async function connectRedis(url: string, purpose: string): Promise<Redis> {
   const redis = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 3, retryStrategy: () => null });
-  redis.on('error', () => {});
+  // ioredis reports the socket's own error (ECONNREFUSED, ENOTFOUND) here, not in connect().
+  let cause: Error | undefined;
+  redis.on('error', (e: Error) => (cause ??= e));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new AppError(`Redis at ${redact(url)} is unreachable for ${purpose}: ${(err as Error).message}`, 'CONFIG_INVALID',
+    const why = (cause ?? (err as Error)).message;
+    throw new AppError(`Redis at ${redact(url)} is unreachable for ${purpose}: ${why}`, 'CONFIG_INVALID',
       'start Redis (or fix REDIS_URL), or unset REDIS_URL to run the embedded default without Redis', { cause: err });
   }
   // Past start-up, ride out restarts: reconnect with backoff instead of failing.
