@@ -1,0 +1,43 @@
+/**
+ * Alert -> Slack Block Kit, within Slack's limits: 50 blocks, header 150, section
+ * text 3000, context elements 10. Text is mrkdwn-escaped; rendering never fails.
+ */
+import type { Alert } from '../../domain/alert.js';
+import { bullets, truncate } from '../text.js';
+
+export const SLACK_LIMITS = { blocks: 50, header: 150, section: 3000, contextElements: 10, contextText: 2000 };
+
+export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji?: boolean } }
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+  | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> }
+  | { type: 'divider' };
+
+/** Slack mrkdwn control characters. */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function link(url: string, label: string): string {
+  return /^https?:\/\//.test(url) ? `<${url.replace(/[|>]/g, encodeURIComponent)}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>` : escapeMrkdwn(label);
+}
+
+export function renderSlackBlocks(alert: Alert): { text: string; blocks: SlackBlock[] } {
+  const L = SLACK_LIMITS;
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(alert.headline || 'New development', L.header), emoji: false } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`*What is new:* ${escapeMrkdwn(alert.whatIsNew || '(no summary)')}`, L.section) } },
+  ];
+  if (alert.newFacts.length) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*New facts*\n${bullets(alert.newFacts.map(escapeMrkdwn), L.section - 20)}` } });
+  }
+  const sources = alert.sources.map((s) => link(s.url, s.name)).join(', ');
+  blocks.push({
+    type: 'context',
+    elements: [
+      { type: 'mrkdwn', text: truncate(`Sources: ${sources}`, L.contextText) },
+      { type: 'mrkdwn', text: truncate(`${escapeMrkdwn(alert.storyName)} · development \`${alert.developmentId}\` · confidence ${alert.confidence.toFixed(2)} · ${escapeMrkdwn(alert.reason)}`, L.contextText) },
+    ],
+  });
+  return { text: truncate(`New development: ${alert.headline}`, 300), blocks: blocks.slice(0, L.blocks) };
+}

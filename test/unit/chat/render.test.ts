@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/domain/alert.js';
+import { DISCORD_LIMITS, renderDiscordEmbed } from '../../../src/chat/discord/render.js';
+import { renderSlackBlocks, SLACK_LIMITS } from '../../../src/chat/slack/render.js';
+import { truncate } from '../../../src/chat/text.js';
+
+const alert: Alert = {
+  id: 'dev-1:a', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal',
+  headline: "Ukraine's parliament ratifies minerals deal", whatIsNew: 'The Rada voted to ratify the agreement with 338 votes.',
+  newFacts: ['vote: 338 votes', 'event: ratified the agreement'], sources: [{ name: 'Kyiv Wire', url: 'https://kyiv.example/a' }],
+  link: 'https://kyiv.example/a', developmentId: 'dev-1', confidence: 0.91, reason: 'new-fact weight 9 >= 3', publishedAt: '2025-05-08T15:00:00Z',
+};
+
+const huge: Alert = {
+  ...alert,
+  headline: 'H'.repeat(1000), whatIsNew: 'W'.repeat(10_000), reason: 'R'.repeat(5000),
+  newFacts: Array.from({ length: 300 }, (_, i) => `fact ${i} ${'x'.repeat(50)}`),
+  sources: Array.from({ length: 100 }, (_, i) => ({ name: `Source <${i}> & co`, url: `https://s${i}.example/${'p'.repeat(40)}` })),
+};
+
+describe('Discord embed', () => {
+  it('renders headline, summary, facts, sources, reason and footer', () => {
+    const e = renderDiscordEmbed(alert);
+    expect(e).toMatchObject({
+      title: "Ukraine's parliament ratifies minerals deal", url: 'https://kyiv.example/a',
+      description: 'The Rada voted to ratify the agreement with 338 votes.', timestamp: '2025-05-08T15:00:00.000Z',
+      footer: { text: 'US–Ukraine rare-earth minerals deal · development dev-1 · confidence 0.91' },
+    });
+    expect(e.fields).toEqual([
+      { name: 'New facts', value: '• vote: 338 votes\n• event: ratified the agreement' },
+      { name: 'Sources', value: '• [Kyiv Wire](https://kyiv.example/a)' },
+      { name: 'Why flagged', value: 'new-fact weight 9 >= 3' },
+    ]);
+  });
+
+  it('stays within every limit for oversized input, cutting with an ellipsis', () => {
+    const e = renderDiscordEmbed(huge);
+    expect([...e.title].length).toBeLessThanOrEqual(DISCORD_LIMITS.title);
+    expect(e.title.endsWith('…')).toBe(true);
+    expect(e.fields.length).toBeLessThanOrEqual(DISCORD_LIMITS.fields);
+    for (const f of e.fields) expect([...f.value].length).toBeLessThanOrEqual(DISCORD_LIMITS.fieldValue);
+    const total = [...e.title].length + [...e.description].length + [...e.footer.text].length + e.fields.reduce((a, f) => a + [...f.name].length + [...f.value].length, 0);
+    expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.total);
+    expect(e.fields[0]!.value).toMatch(/… and \d+ more$/);
+  });
+});
+
+describe('Slack blocks', () => {
+  it('renders a header, the summary, facts and a context line, with mrkdwn escaped', () => {
+    const { text, blocks } = renderSlackBlocks({ ...alert, whatIsNew: 'A <b> & B' });
+    expect(text).toBe("New development: Ukraine's parliament ratifies minerals deal");
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: "Ukraine's parliament ratifies minerals deal", emoji: false } });
+    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*What is new:* A &lt;b&gt; &amp; B' } });
+    expect(blocks[2]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*New facts*\n• vote: 338 votes\n• event: ratified the agreement' } });
+    expect(JSON.stringify(blocks[3])).toContain('<https://kyiv.example/a|Kyiv Wire>');
+  });
+
+  it('stays within block, header and section limits for oversized input', () => {
+    const { blocks } = renderSlackBlocks(huge);
+    expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    for (const b of blocks) {
+      if (b.type === 'header') expect([...b.text.text].length).toBeLessThanOrEqual(SLACK_LIMITS.header);
+      if (b.type === 'section') expect([...b.text.text].length).toBeLessThanOrEqual(SLACK_LIMITS.section);
+      if (b.type === 'context') for (const el of b.elements) expect([...el.text].length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
+    }
+  });
+});
+
+describe('truncate', () => {
+  it('never splits a surrogate pair', () => {
+    expect(truncate('ab😀😀😀', 4)).toBe('ab😀…');
+    expect(truncate('short', 10)).toBe('short');
+  });
+});
