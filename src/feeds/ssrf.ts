@@ -99,3 +99,23 @@ export function checkUrl(raw: string, policy: SsrfPolicy): URL {
   }
   return url;
 }
+
+/**
+ * For a URL a user adds: scheme, credentials, literal IPs, and every address its host
+ * resolves to now. (Each fetch checks again at connect time: this only fails early.)
+ */
+export async function assertFetchableUrl(raw: string, policy: SsrfPolicy): Promise<void> {
+  const url = checkUrl(raw, policy);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return;
+  let addresses: dns.LookupAddress[];
+  try {
+    addresses = await dns.promises.lookup(host, { all: true });
+  } catch (err) {
+    throw new SsrfError(`cannot resolve ${host} (${(err as NodeJS.ErrnoException).code ?? 'DNS error'})`);
+  }
+  for (const a of addresses) {
+    const why = refusalReason(a.address, policy);
+    if (why) throw new SsrfError(`refused ${host}: ${why}`);
+  }
+}

@@ -65,3 +65,23 @@ export interface StateStore {
   recentAlerts(limit: number): Promise<AlertRecord[]>;
   close(): Promise<void>;
 }
+
+/** A chat channel's own settings, managed with /storywatch watch and feeds. */
+export interface ChannelSettings {
+  /** Delivery target of the channel, e.g. "slack:C0123" or "discord:987". */
+  channel: string;
+  /** Watch terms as written: word, "phrase" or /regex/. Empty: every alert. */
+  watch: string[];
+  /** Feeds this channel added. */
+  feeds: Array<{ id: string; url: string }>;
+}
+
+export interface ChannelStore {
+  getChannel(channel: string): Promise<ChannelSettings>;
+  putChannel(settings: ChannelSettings): Promise<void>;
+  listChannels(): Promise<ChannelSettings[]>;
+}
+
+export function emptyChannel(channel: string): ChannelSettings {
+  return { channel, watch: [], feeds: [] };
+}

@@ -8,23 +8,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFileStore } from '../../src/store/file/file-store.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
-import type { AlertRecord, ProcessedArticle, StateStore } from '../../src/store/ports.js';
+import type { AlertRecord, ChannelStore, ProcessedArticle, StateStore } from '../../src/store/ports.js';
+import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { createRedisChannelStore } from '../../src/store/redis/channel-store.js';
 import { testRedis } from '../helpers/redis.js';
 
 interface Backing {
   /** A store over the backing; calling again is a restart over the same data. */
   open(): StateStore;
+  channels(): ChannelStore;
   cleanup(): Promise<void>;
 }
 
 const backings: Record<string, () => Promise<Backing>> = {
   file: async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-contract-'));
-    return { open: () => createFileStore({ dir, warn: () => {} }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      open: () => createFileStore({ dir, warn: () => {} }),
+      channels: () => createFileChannelStore({ dir, warn: () => {} }),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
   redis: async () => {
     const { redis, prefix, cleanup } = await testRedis();
-    return { open: () => createRedisStore({ redis, prefix }), cleanup };
+    return { open: () => createRedisStore({ redis, prefix }), channels: () => createRedisChannelStore({ redis, prefix }), cleanup };
   },
 };
 
@@ -81,6 +88,17 @@ for (const [name, make] of Object.entries(backings)) {
       const again = await backing.open().knowledgeSince(first.cursor);
       expect(again.entries.map((e) => e.article.id)).toEqual(['c']);
       expect((await s.knowledgeSince(again.cursor)).entries).toEqual([]);
+    });
+
+    it('keeps each channel\'s watch terms and feeds apart, across restarts', async () => {
+      backing = await make();
+      const c = backing.channels();
+      expect(await c.getChannel('slack:C1')).toEqual({ channel: 'slack:C1', watch: [], feeds: [] });
+      await c.putChannel({ channel: 'slack:C1', watch: ['lithium', '"joint fund"'], feeds: [{ id: 'c-1', url: 'https://a.example/rss' }] });
+      await c.putChannel({ channel: 'discord:9', watch: ['/rati(fy|fied)/'], feeds: [] });
+      const again = backing.channels();
+      expect(await again.getChannel('slack:C1')).toEqual({ channel: 'slack:C1', watch: ['lithium', '"joint fund"'], feeds: [{ id: 'c-1', url: 'https://a.example/rss' }] });
+      expect((await again.listChannels()).map((x) => x.channel).sort()).toEqual(['discord:9', 'slack:C1']);
     });
 
     it('tracks delivery per alert and target; recent alerts come newest first', async () => {

@@ -1,0 +1,169 @@
+/**
+ * /storywatch command handlers, the same for every platform. Adapters turn a slash
+ * command into (context, text) and render the reply; they decide nothing themselves.
+ * Config commands (watch add/remove, feeds add/remove) are admin-only here, whatever
+ * the platform already checked.
+ */
+import type { Engine } from '../../analysis/engine.js';
+import type { FeedConfig } from '../../config/app-config.js';
+import type { CorpusDocument } from '../../domain/story.js';
+import { hash32 } from '../../analysis/text.js';
+import type { ChannelStore, StateStore } from '../../store/ports.js';
+import { answerQuestion } from './ask.js';
+import { parseCommand, USAGE, type Command } from './parse.js';
+
+export interface CommandContext {
+  /** The channel's delivery target, e.g. "slack:C0123". */
+  channel: string;
+  user: string;
+  isAdmin: boolean;
+}
+
+export interface CommandReply {
+  /** Only the caller sees it (errors, help, config confirmations). */
+  ephemeral: boolean;
+  /** Markdown-ish text: *bold*, bullets, bare URLs. */
+  text: string;
+}
+
+export interface CommandDeps {
+  store: StateStore;
+  channels: ChannelStore;
+  engine: Engine;
+  corpus: CorpusDocument[];
+  /** Feeds from the configuration file (every channel's feeds come from the channel store). */
+  configuredFeeds: FeedConfig[];
+  /** SSRF guard for a user-supplied feed URL: throws with the reason it is refused. */
+  checkFeedUrl: (url: string) => Promise<void>;
+  queueDepth?: () => Promise<Record<string, number>>;
+  now: () => Date;
+}
+
+const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
+
+export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text: string): Promise<CommandReply> {
+  const parsed = parseCommand(text, deps.now());
+  if (!parsed.ok) return reply(`${parsed.error}.\n\nUsage:\n${USAGE.join('\n')}`, true);
+  const cmd = parsed.command;
+  if (isConfigChange(cmd) && !ctx.isAdmin) {
+    return reply(`Only admins can change this channel's ${cmd.name === 'watch' ? 'watch terms' : 'feeds'} (Discord: Manage Server; Slack: a configured admin or a workspace admin).`, true);
+  }
+  switch (cmd.name) {
+    case 'help':
+      return reply(`storywatch tracks *${deps.engine.story.name}*.\n${USAGE.join('\n')}`, true);
+    case 'latest':
+      return latest(deps, cmd.count);
+    case 'ask':
+      return reply(await answerQuestion(deps, cmd.question));
+    case 'status':
+      return status(deps, ctx);
+    case 'watch':
+      return watch(deps, ctx, cmd);
+    case 'feeds':
+      return feeds(deps, ctx, cmd);
+    case 'explain':
+      return explain(deps, cmd.url);
+    case 'digest':
+      return digest(deps, cmd.since);
+  }
+}
+
+function isConfigChange(cmd: Command): boolean {
+  return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
+}
+
+async function latest(deps: CommandDeps, n: number): Promise<CommandReply> {
+  const alerts = await deps.store.recentAlerts(n);
+  if (!alerts.length) return reply('No new developments have been alerted yet.');
+  const lines = alerts.map(({ alert }, i) => `${i + 1}. *${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
+  return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
+}
+
+async function status(deps: CommandDeps, ctx: CommandContext): Promise<CommandReply> {
+  const channel = await deps.channels.getChannel(ctx.channel);
+  const all = [...deps.configuredFeeds, ...(await deps.channels.listChannels()).flatMap((c) => c.feeds)];
+  const lines: string[] = [];
+  let failing = 0;
+  for (const f of all.slice(0, 25)) {
+    const s = await deps.store.getFeedState(f.id);
+    if (s?.consecutiveFailures) failing++;
+    const state = !s ? 'not polled yet' : s.paused ? `PAUSED after ${s.consecutiveFailures} failures: ${clip(s.lastError ?? '', 120)}`
+      : s.consecutiveFailures ? `${s.consecutiveFailures} failure(s), last: ${clip(s.lastError ?? '', 120)}` : 'ok';
+    lines.push(`• ${f.id} — ${state}${s?.lastPollAt ? ` (last poll ${s.lastPollAt})` : ''}`);
+  }
+  if (all.length > 25) lines.push(`… and ${all.length - 25} more feeds`);
+  const depth = deps.queueDepth ? await deps.queueDepth() : undefined;
+  const queue = depth ? `\nQueue depth: ${Object.entries(depth).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+  const watching = channel.watch.length ? channel.watch.join(', ') : 'everything (no watch terms)';
+  return reply(`*${deps.engine.story.name}*: ${all.length} feed(s), ${failing} failing; ${deps.engine.knownArticles} articles known.\nThis channel watches: ${watching}\n${lines.join('\n')}${queue}`);
+}
+
+async function watch(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Command, { name: 'watch' }>): Promise<CommandReply> {
+  const channel = await deps.channels.getChannel(ctx.channel);
+  if (cmd.action === 'list') {
+    return reply(channel.watch.length ? `This channel watches: ${channel.watch.join(', ')}` : 'This channel has no watch terms: it gets every alert it is subscribed to.', true);
+  }
+  const term = cmd.term.source;
+  if (cmd.action === 'add') {
+    if (channel.watch.includes(term)) return reply(`Already watching ${term}.`, true);
+    if (channel.watch.length >= 50) return reply('A channel can have at most 50 watch terms; remove one first.', true);
+    channel.watch.push(term);
+  } else {
+    if (!channel.watch.includes(term)) return reply(`Not watching ${term}; see \`/storywatch watch list\`.`, true);
+    channel.watch = channel.watch.filter((t) => t !== term);
+  }
+  await deps.channels.putChannel(channel);
+  return reply(`${cmd.action === 'add' ? 'Now watching' : 'No longer watching'} ${term}. This channel watches: ${channel.watch.join(', ') || 'everything'}.`, true);
+}
+
+async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Command, { name: 'feeds' }>): Promise<CommandReply> {
+  const channel = await deps.channels.getChannel(ctx.channel);
+  if (cmd.action === 'list') {
+    const own = channel.feeds.map((f) => `• ${f.url}`);
+    const global = deps.configuredFeeds.map((f) => `• ${f.url} (configured)`);
+    return reply([...own, ...global].join('\n') || 'No feeds.', true);
+  }
+  if (cmd.action === 'remove') {
+    if (!channel.feeds.some((f) => f.url === cmd.url)) return reply(`This channel has no feed ${cmd.url}.`, true);
+    channel.feeds = channel.feeds.filter((f) => f.url !== cmd.url);
+    await deps.channels.putChannel(channel);
+    return reply(`Removed ${cmd.url}.`, true);
+  }
+  if (channel.feeds.some((f) => f.url === cmd.url)) return reply(`${cmd.url} is already a feed of this channel.`, true);
+  if (channel.feeds.length >= 100) return reply('A channel can have at most 100 feeds; remove one first.', true);
+  try {
+    await deps.checkFeedUrl(cmd.url);
+  } catch (err) {
+    return reply(`Refused ${cmd.url}: ${(err as Error).message}.`, true);
+  }
+  channel.feeds.push({ id: `c${hash32(`${ctx.channel}|${cmd.url}`).toString(16)}`, url: cmd.url });
+  await deps.channels.putChannel(channel);
+  return reply(`Added ${cmd.url}. Its first poll learns the existing items without alerting; new developments follow.`, true);
+}
+
+async function explain(deps: CommandDeps, url: string): Promise<CommandReply> {
+  const { entries } = await deps.store.knowledgeSince(0);
+  const hit = [...entries].reverse().find((e) => e.article.url === url);
+  if (!hit) return reply(`storywatch has not seen ${url}: it is not in any polled feed yet, or it was published before the feed was added.`, true);
+  const d = hit.decision;
+  const verdict = !d.relevant ? 'not about the story' : d.novel ? 'a new development (alerted)' : d.duplicateOf ? `a copy of ${d.duplicateOf}` : 'about the story, but not new';
+  return reply([
+    `*${hit.article.title}* was judged ${verdict}.`,
+    `relevance ${d.relevance}, novelty ${d.novelty}${d.developmentId ? `, development ${d.developmentId}` : ''}`,
+    ...d.reasons.map((r) => `• ${clip(r, 400)}`),
+  ].join('\n'));
+}
+
+async function digest(deps: CommandDeps, since: Date): Promise<CommandReply> {
+  const alerts = (await deps.store.recentAlerts(200)).filter((a) => Date.parse(a.createdAt) >= since.getTime());
+  const day = since.toISOString().slice(0, 10);
+  if (!alerts.length) return reply(`No new developments since ${day}.`);
+  const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} *${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);
+  const more = alerts.length > 15 ? `\n… and ${alerts.length - 15} earlier` : '';
+  return reply(`${alerts.length} new development(s) since ${day}:\n${lines.join('\n')}${more}`);
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+

@@ -1,0 +1,125 @@
+/**
+ * Parses "/storywatch ..." text into a command, or a clear error with usage. Shared
+ * by every platform: Slack passes the raw text, Discord rebuilds it from options.
+ */
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'latest'; count: number }
+  | { name: 'ask'; question: string }
+  | { name: 'status' }
+  | { name: 'watch'; action: 'add' | 'remove'; term: WatchTerm }
+  | { name: 'watch'; action: 'list' }
+  | { name: 'feeds'; action: 'add' | 'remove'; url: string }
+  | { name: 'feeds'; action: 'list' }
+  | { name: 'explain'; url: string }
+  | { name: 'digest'; since: Date };
+
+export interface WatchTerm {
+  kind: 'word' | 'phrase' | 'regex';
+  /** As the user wrote it: `lithium`, `"joint fund"`, `/rati(fy|fied)/`. */
+  source: string;
+}
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
+
+export const USAGE = [
+  '`/storywatch latest [n]` — the last n alerts (1–20, default 5)',
+  '`/storywatch ask <question>` — answer from the corpus and alerts, with quotes and sources',
+  '`/storywatch status` — feeds, last poll, failures, queue depth',
+  '`/storywatch watch add|remove|list <word | "phrase" | /regex/>` — this channel\'s filters',
+  '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds (admins)',
+  '`/storywatch explain <url>` — why an article was or was not alerted',
+  '`/storywatch digest [YYYY-MM-DD | Nd]` — what changed since a date (default 7d)',
+];
+
+const fail = (error: string): ParseResult => ({ ok: false, error });
+
+export function parseCommand(text: string, now: Date = new Date()): ParseResult {
+  const trimmed = text.trim();
+  const [head = '', ...restWords] = trimmed.split(/\s+/);
+  const rest = trimmed.slice(head.length).trim();
+  switch (head.toLowerCase()) {
+    case '':
+    case 'help':
+      return { ok: true, command: { name: 'help' } };
+    case 'latest': {
+      if (!rest) return { ok: true, command: { name: 'latest', count: 5 } };
+      const n = Number(rest);
+      if (!Number.isInteger(n) || n < 1 || n > 20) return fail(`"latest" takes a whole number from 1 to 20, got "${rest.slice(0, 40)}"`);
+      return { ok: true, command: { name: 'latest', count: n } };
+    }
+    case 'ask':
+      if (rest.length < 3) return fail('"ask" needs a question, e.g. `/storywatch ask when was the deal ratified?`');
+      if (rest.length > 500) return fail('questions are limited to 500 characters');
+      return { ok: true, command: { name: 'ask', question: rest } };
+    case 'status':
+      return { ok: true, command: { name: 'status' } };
+    case 'watch':
+      return parseWatch(restWords[0]?.toLowerCase(), rest.slice((restWords[0] ?? '').length).trim());
+    case 'feeds':
+      return parseFeeds(restWords[0]?.toLowerCase(), rest.slice((restWords[0] ?? '').length).trim());
+    case 'explain':
+      return isHttpUrl(rest) ? { ok: true, command: { name: 'explain', url: rest } } : fail('"explain" needs the article\'s http(s) URL');
+    case 'digest':
+      return parseDigest(rest, now);
+    default:
+      return fail(`unknown command "${head.slice(0, 40)}"`);
+  }
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && s.length <= 2048;
+  } catch {
+    return false;
+  }
+}
+
+function parseWatch(action: string | undefined, arg: string): ParseResult {
+  if (action === 'list') return { ok: true, command: { name: 'watch', action: 'list' } };
+  if (action !== 'add' && action !== 'remove') return fail('"watch" takes add, remove or list');
+  const term = parseWatchTerm(arg);
+  return 'error' in term ? fail(term.error) : { ok: true, command: { name: 'watch', action, term } };
+}
+
+export function parseWatchTerm(arg: string): WatchTerm | { error: string } {
+  if (!arg) return { error: 'give a word, a "quoted phrase" or a /regex/' };
+  if (arg.length > 100) return { error: 'watch terms are limited to 100 characters' };
+  const re = /^\/(.+)\/$/.exec(arg);
+  if (re) {
+    // Nested quantifiers can take exponential time on hostile input.
+    if (/[+*}]\)?[+*{]|\)[+*{][^|]*\)[+*{]/.test(re[1]!)) return { error: `the regex ${arg} has nested repetition, which can be very slow; simplify it` };
+    try {
+      new RegExp(re[1]!, 'i');
+    } catch (err) {
+      return { error: `not a valid regex: ${(err as Error).message}` };
+    }
+    return { kind: 'regex', source: arg };
+  }
+  const quoted = /^["“](.+)["”]$/.exec(arg);
+  if (quoted) return { kind: 'phrase', source: `"${quoted[1]!.trim()}"` };
+  if (/\s/.test(arg)) return { error: `"${arg.slice(0, 40)}" has spaces: put a phrase in double quotes` };
+  return { kind: 'word', source: arg };
+}
+
+export function watchMatches(term: WatchTerm, text: string): boolean {
+  if (term.kind === 'regex') return new RegExp(term.source.slice(1, -1), 'i').test(text);
+  const needle = term.kind === 'phrase' ? term.source.slice(1, -1) : term.source;
+  return new RegExp(`(?<![\\p{L}\\p{N}])${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
+
+function parseFeeds(action: string | undefined, arg: string): ParseResult {
+  if (action === 'list') return { ok: true, command: { name: 'feeds', action: 'list' } };
+  if (action !== 'add' && action !== 'remove') return fail('"feeds" takes add, remove or list');
+  return isHttpUrl(arg) ? { ok: true, command: { name: 'feeds', action, url: arg } } : fail(`"feeds ${action}" needs an http(s) URL`);
+}
+
+function parseDigest(arg: string, now: Date): ParseResult {
+  if (!arg) return { ok: true, command: { name: 'digest', since: new Date(now.getTime() - 7 * 86_400_000) } };
+  const days = /^(\d{1,3})d$/.exec(arg);
+  if (days) return { ok: true, command: { name: 'digest', since: new Date(now.getTime() - Number(days[1]) * 86_400_000) } };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(arg) && !Number.isNaN(Date.parse(arg))) return { ok: true, command: { name: 'digest', since: new Date(`${arg}T00:00:00Z`) } };
+  return fail(`"digest" takes a date (YYYY-MM-DD) or a number of days (e.g. 7d), got "${arg.slice(0, 40)}"`);
+}

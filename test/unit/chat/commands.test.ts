@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createEngine } from '../../../src/analysis/engine.js';
+import { loadStory } from '../../../src/config/story.js';
+import { handleCommand, type CommandDeps } from '../../../src/chat/commands/handlers.js';
+import { parseCommand, watchMatches } from '../../../src/chat/commands/parse.js';
+import { analyzeArticle } from '../../../src/pipeline/analyze-article.js';
+import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createFileChannelStore } from '../../../src/store/file/channel-store.js';
+import { assertFetchableUrl } from '../../../src/feeds/ssrf.js';
+import { loadStream } from '../../../src/cli/eval.js';
+import { EVAL_SYNTHETIC } from '../../helpers/paths.js';
+
+let dir = '';
+let deps: CommandDeps;
+const admin = { channel: 'slack:C1', user: 'U1', isAdmin: true };
+const member = { channel: 'slack:C1', user: 'U2', isAdmin: false };
+const run = (text: string, ctx = admin) => handleCommand(deps, ctx, text);
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sw-cmd-'));
+  const { story, corpus } = loadStory('minerals-deal');
+  const engine = createEngine(story, corpus);
+  const store = createFileStore({ dir, warn: () => {} });
+  let clock = Date.parse('2025-05-01T00:00:00Z');
+  const now = () => new Date((clock += 3_600_000));
+  for (const a of loadStream(EVAL_SYNTHETIC).articles) {
+    await analyzeArticle({ engine, store, targets: ['console'], now }, a, 'wire', { silent: false });
+  }
+  deps = {
+    store, engine, corpus, channels: createFileChannelStore({ dir, warn: () => {} }),
+    configuredFeeds: [{ id: 'wire', url: 'https://wire.example/rss' }],
+    checkFeedUrl: (url) => assertFetchableUrl(url, { allow: [] }),
+    now: () => new Date('2025-08-10T00:00:00Z'),
+  };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('command parsing', () => {
+  it('rejects bad arguments with a clear reason', () => {
+    expect(parseCommand('latest 99')).toEqual({ ok: false, error: '"latest" takes a whole number from 1 to 20, got "99"' });
+    expect(parseCommand('watch add joint fund')).toMatchObject({ ok: false, error: expect.stringMatching(/has spaces: put a phrase in double quotes/) });
+    expect(parseCommand('watch add /(a+)+$/')).toMatchObject({ ok: false, error: expect.stringMatching(/nested repetition/) });
+    expect(parseCommand('watch add /([a-z/')).toMatchObject({ ok: false, error: expect.stringMatching(/not a valid regex/) });
+    expect(parseCommand('feeds add ftp://x/y')).toMatchObject({ ok: false, error: '"feeds add" needs an http(s) URL' });
+    expect(parseCommand('digest yesterday')).toMatchObject({ ok: false, error: expect.stringMatching(/takes a date/) });
+    expect(parseCommand('frobnicate')).toEqual({ ok: false, error: 'unknown command "frobnicate"' });
+  });
+
+  it('matches watch terms as words, phrases and regexes', () => {
+    expect(watchMatches({ kind: 'word', source: 'fund' }, 'The joint fund met')).toBe(true);
+    expect(watchMatches({ kind: 'word', source: 'fund' }, 'refunding')).toBe(false);
+    expect(watchMatches({ kind: 'phrase', source: '"joint fund"' }, 'a Joint  Fund')).toBe(true);
+    expect(watchMatches({ kind: 'regex', source: '/rati(fy|fied)/' }, 'parliament ratified it')).toBe(true);
+  });
+});
+
+describe('command handlers', () => {
+  it('a bad argument gets an ephemeral error with usage', async () => {
+    const r = await run('latest zero');
+    expect(r.ephemeral).toBe(true);
+    expect(r.text).toMatch(/^"latest" takes a whole number from 1 to 20, got "zero"\.\n\nUsage:\n`\/storywatch latest \[n\]`/);
+  });
+
+  it('latest lists the newest alerts with links', async () => {
+    const r = await run('latest 2');
+    expect(r.ephemeral).toBe(false);
+    expect(r.text).toMatch(/^Latest 2 new development\(s\):\n1\. \*US development agency commits \$75 million to minerals fund\* — .* https:\/\/feeds\.example\.org\/eastdesk\/h08\n2\. \*US-Ukraine minerals agreement enters into force\*/);
+  });
+
+  it('ask quotes the sentences that answer, with their sources', async () => {
+    const r = await run('ask how many lawmakers voted to ratify?');
+    expect(r.text).toMatch(/^From what storywatch knows:\n> .*338 lawmakers voting in favour/);
+    expect(r.text).toMatch(/— Ukraine's parliament ratifies minerals deal with Washington https:\/\/feeds\.example\.org\/kyivwire\/h01/);
+  });
+
+  it('explain says why an article was not alerted, with scores and the closest article', async () => {
+    const r = await run('explain https://feeds.example.org/eastdesk/h02');
+    expect(r.text).toMatch(/^\*Rada backs US minerals accord in 338-vote ratification\* was judged about the story, but not new\./);
+    expect(r.text).toMatch(/closest known article: h01/);
+    expect((await run('explain https://nowhere.example/x')).text).toMatch(/has not seen https:\/\/nowhere\.example\/x/);
+  });
+
+  it('config commands are admin-only; admins can add, list and remove watch terms', async () => {
+    const refused = await run('watch add lithium', member);
+    expect(refused).toEqual({ ephemeral: true, text: expect.stringMatching(/^Only admins can change this channel's watch terms/) });
+    expect((await run('watch add "joint fund"')).text).toBe('Now watching "joint fund". This channel watches: "joint fund".');
+    expect((await run('watch list', member)).text).toBe('This channel watches: "joint fund"');
+    expect((await run('watch remove "joint fund"')).text).toBe('No longer watching "joint fund". This channel watches: everything.');
+  });
+
+  it('feeds add goes through the SSRF guard', async () => {
+    expect((await run('feeds add http://127.0.0.1:8080/rss')).text).toMatch(/^Refused http:\/\/127\.0\.0\.1:8080\/rss: refused 127\.0\.0\.1: .*loopback/);
+    expect((await run('feeds add http://169.254.169.254/latest')).text).toMatch(/^Refused .*link-local/);
+    expect((await run('feeds add http://93.184.216.34/rss')).text).toMatch(/^Added http:\/\/93\.184\.216\.34\/rss\. Its first poll learns/);
+    expect((await run('feeds list')).text).toBe('• http://93.184.216.34/rss\n• https://wire.example/rss (configured)');
+    expect((await run('feeds add http://93.184.216.34/other', member)).text).toMatch(/^Only admins/);
+  });
+
+  it('digest and status summarise', async () => {
+    expect((await run('digest 2025-01-01')).text).toMatch(/^4 new development\(s\) since 2025-01-01:\n• /);
+    expect((await run('digest 2099-01-01')).text).toBe('No new developments since 2099-01-01.');
+    expect((await run('status')).text).toMatch(/^\*US–Ukraine rare-earth minerals deal\*: 1 feed\(s\), 0 failing; \d+ articles known\.\nThis channel watches: everything \(no watch terms\)\n• wire — not polled yet/);
+  });
+});
