@@ -18,3 +18,11 @@ export interface ChatAdapter {
   postNotice(target: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A delivery that retrying cannot fix (revoked token, unknown or forbidden channel). */
+export class PermanentDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}

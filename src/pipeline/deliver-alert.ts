@@ -2,7 +2,7 @@
  * deliverPending: hand every undelivered alert/target pair to the adapter serving the
  * target, and mark it delivered only after the post succeeded (at-least-once).
  */
-import type { ChatAdapter } from '../chat/ports.js';
+import { PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
 import type { StateStore } from '../store/ports.js';
 
@@ -28,7 +28,13 @@ export async function deliverPending(deps: DeliverDeps): Promise<{ delivered: nu
       delivered++;
     } catch (err) {
       failed++;
-      deps.log.warn(`delivery to ${target} failed: ${(err as Error).message}; will retry`, { alertId: record.alert.id });
+      if (err instanceof PermanentDeliveryError) {
+        // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
+        await deps.store.markDelivered(record.alert.id, target);
+        deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId: record.alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+      } else {
+        deps.log.warn(`delivery to ${target} failed: ${(err as Error).message}; will retry`, { alertId: record.alert.id });
+      }
     }
   }
   return { delivered, failed };

@@ -5,7 +5,7 @@
  */
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Engine } from '../../analysis/engine.js';
-import type { ChatAdapter } from '../../chat/ports.js';
+import { PermanentDeliveryError, type ChatAdapter } from '../../chat/ports.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
@@ -105,7 +105,14 @@ export function deliverProcessor(deps: ProcessorDeps) {
     if (!record) throw new UnrecoverableError(`alert ${alertId} is not in the store`);
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
-    await adapter.postAlert(target, record.alert);
+    try {
+      await adapter.postAlert(target, record.alert);
+    } catch (err) {
+      if (!(err instanceof PermanentDeliveryError)) throw err;
+      await deps.store.markDelivered(alertId, target);
+      deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+      throw new UnrecoverableError(err.message);
+    }
     await deps.store.markDelivered(alertId, target);
     return `delivered to ${target}`;
   };

@@ -1,0 +1,155 @@
+/**
+ * The real Bolt app against a local fake of Slack's Web API, with slash commands
+ * signed as Slack signs them. Slack itself is never reached.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createEngine } from '../../src/analysis/engine.js';
+import { loadStory } from '../../src/config/story.js';
+import { createSlackAdapter, type SlackAdapter } from '../../src/chat/slack/slack-adapter.js';
+import { PermanentDeliveryError } from '../../src/chat/ports.js';
+import { createFileStore } from '../../src/store/file/file-store.js';
+import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
+import { createLogger } from '../../src/log.js';
+import type { Alert } from '../../src/domain/alert.js';
+import { serve } from '../helpers/http.js';
+import { freePort } from '../helpers/ports.js';
+import { waitFor } from '../helpers/workers.js';
+
+const SECRET = 'test-signing-secret';
+interface Call { path: string; auth?: string; body: Record<string, unknown> }
+const calls: Call[] = [];
+let rateLimitNext = 0;
+let fake: Awaited<ReturnType<typeof serve>>;
+let slack: SlackAdapter;
+let port = 0;
+let dir = '';
+
+function readBody(req: import('node:http').IncomingMessage): Promise<string> {
+  return new Promise((r) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => r(b));
+  });
+}
+
+beforeAll(async () => {
+  fake = await serve(async (req, res) => {
+    const raw = await readBody(req);
+    const body = req.headers['content-type']?.includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+    calls.push({ path: req.url!, auth: req.headers.authorization, body });
+    const json = (o: unknown, status = 200, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(o));
+    if (req.url === '/api/chat.postMessage') {
+      if (rateLimitNext > 0) {
+        rateLimitNext--;
+        return json({ ok: false, error: 'ratelimited' }, 429, { 'retry-after': '1' });
+      }
+      if (body.channel === 'CGONE') return json({ ok: false, error: 'channel_not_found' });
+      return json({ ok: true, channel: body.channel, ts: `17000000${calls.length}.000100` });
+    }
+    if (req.url === '/api/auth.test') return json({ ok: true, url: 'https://t1.slack.test/', team: 'T', user: 'storywatch', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
+    if (req.url === '/api/users.info') return json({ ok: true, user: { id: body.user, is_admin: body.user === 'UWSADMIN', is_owner: false } });
+    if (req.url?.startsWith('/respond/')) return json({ ok: true });
+    json({ ok: false, error: 'unknown_method' });
+  });
+  dir = mkdtempSync(path.join(tmpdir(), 'sw-slack-'));
+  const { story, corpus } = loadStory('minerals-deal');
+  port = await freePort();
+  slack = createSlackAdapter({
+    botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: `${fake.url}/api/`, port, adminUserIds: ['UADMIN'],
+    log: createLogger({ out: new PassThrough() }),
+    commands: {
+      store: createFileStore({ dir, warn: () => {} }), channels: createFileChannelStore({ dir, warn: () => {} }),
+      engine: createEngine(story, corpus), corpus, configuredFeeds: [], now: () => new Date(),
+      checkFeedUrl: (u) => assertFetchableUrl(u, { allow: [] }),
+    },
+  });
+  await slack.start();
+});
+
+afterAll(async () => {
+  await slack.close();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function slash(text: string, user = 'UMEMBER', opts: { secret?: string; ageSeconds?: number } = {}) {
+  const n = calls.length;
+  const body = new URLSearchParams({
+    token: 'legacy', team_id: 'T1', channel_id: 'C1', user_id: user, command: '/storywatch', text,
+    response_url: `${fake.url}/respond/${n}`, trigger_id: 't',
+  }).toString();
+  const ts = String(Math.floor(Date.now() / 1000) - (opts.ageSeconds ?? 0));
+  const sig = `v0=${createHmac('sha256', opts.secret ?? SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig },
+  });
+  return { status: res.status, responses: () => calls.slice(n).filter((c) => c.path.startsWith('/respond/')) };
+}
+
+const alert: Alert = {
+  id: 'dev-1:a1', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal', headline: 'Rada ratifies minerals deal',
+  whatIsNew: 'The Rada voted with 338 votes.', newFacts: ['vote: 338 votes'], sources: [{ name: 'Kyiv Wire', url: 'https://kyiv.example/a1' }],
+  link: 'https://kyiv.example/a1', developmentId: 'dev-1', confidence: 0.9, reason: 'new vote', publishedAt: '2025-05-08T10:00:00Z',
+};
+
+describe('Slack adapter (Bolt) against a fake Slack', () => {
+  it('answers a signed slash command through response_url', async () => {
+    const r = await slash('help');
+    expect(r.status).toBe(200);
+    await waitFor('the reply', () => r.responses().length === 1, 5000);
+    expect(r.responses()[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^storywatch tracks \*US–Ukraine rare-earth minerals deal\*\.\n`\/storywatch latest \[n\]`/) });
+  });
+
+  it('rejects a wrong signature and a stale timestamp with 401, running nothing', async () => {
+    const bad = await slash('latest', 'UMEMBER', { secret: 'wrong' });
+    expect(bad.status).toBe(401);
+    const stale = await slash('latest', 'UMEMBER', { ageSeconds: 600 });
+    expect(stale.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect([...bad.responses(), ...stale.responses()]).toEqual([]);
+  });
+
+  it('refuses config commands to non-admins; configured and workspace admins may', async () => {
+    const member = await slash('watch add lithium', 'UMEMBER');
+    await waitFor('the refusal', () => member.responses().length === 1, 5000);
+    expect(member.responses()[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^Only admins can change this channel's watch terms/) });
+    const configured = await slash('watch add lithium', 'UADMIN');
+    await waitFor('the confirmation', () => configured.responses().length === 1, 5000);
+    expect(configured.responses()[0]!.body).toMatchObject({ text: 'Now watching lithium. This channel watches: lithium.' });
+    const wsAdmin = await slash('watch add "joint fund"', 'UWSADMIN');
+    await waitFor('the confirmation', () => wsAdmin.responses().length === 1, 5000);
+    expect(wsAdmin.responses()[0]!.body).toMatchObject({ text: 'Now watching "joint fund". This channel watches: lithium, "joint fund".' });
+  });
+
+  it('a bad argument gets a clear ephemeral reply', async () => {
+    const r = await slash('latest 500');
+    await waitFor('the reply', () => r.responses().length === 1, 5000);
+    expect(r.responses()[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^"latest" takes a whole number from 1 to 20, got "500"/) });
+  });
+
+  it('posts alerts as Block Kit with the bot token, threads follow-ups, and waits out a 429', async () => {
+    const n = calls.length;
+    rateLimitNext = 1;
+    const first = await slack.postAlert('slack:C1', alert);
+    const follow = await slack.postAlert('slack:C1', { ...alert, id: 'dev-1:a2', headline: 'Copy of the ratification' });
+    const posts = calls.slice(n).filter((c) => c.path === '/api/chat.postMessage');
+    expect(posts).toHaveLength(3);
+    expect(posts[0]!.auth).toBe('Bearer xoxb-test-token');
+    expect(posts[1]!.body).toMatchObject({ channel: 'C1', text: 'New development: Rada ratifies minerals deal' });
+    expect(JSON.parse(String(posts[1]!.body.blocks))[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Rada ratifies minerals deal', emoji: false } });
+    expect(posts[2]!.body.thread_ts).toBe(first.messageId);
+    expect(follow.messageId).toBeDefined();
+  });
+
+  it('an unknown channel is a permanent failure, reported, not retried', async () => {
+    await expect(slack.postAlert('slack:CGONE', alert)).rejects.toBeInstanceOf(PermanentDeliveryError);
+    await expect(slack.postAlert('slack:CGONE', alert)).rejects.toThrow('Slack refused slack:CGONE: channel_not_found');
+  });
+});
