@@ -1,0 +1,113 @@
+/**
+ * Discord adapter (discord.js). Commands arrive as gateway interactions; alerts go out
+ * through discord.js's REST client, whose base URL is configurable (DISCORD_API_URL) and
+ * which waits out 429s by itself. Follow-ups of a development go into a thread on its
+ * first alert. Delivery targets look like "discord:<channel id>".
+ */
+import { Client, DiscordAPIError, GatewayIntentBits, MessageFlags, PermissionFlagsBits, Routes, type Interaction } from 'discord.js';
+import type { Alert } from '../../domain/alert.js';
+import type { Logger } from '../../log.js';
+import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
+import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { truncate } from '../text.js';
+import { interactionText } from './commands.js';
+import { renderDiscordEmbed } from './render.js';
+
+export interface DiscordAdapterOptions {
+  token: string;
+  /** REST base, e.g. "https://discord.com/api" (tests point it at a local fake). */
+  apiUrl?: string | undefined;
+  commands: CommandDeps;
+  log: Logger;
+  /** Longest a command may run before the reply is deferred (Discord allows 3 s). */
+  deferAfterMs?: number;
+}
+
+export interface DiscordAdapter extends ChatAdapter {
+  client: Client;
+  start(): Promise<void>;
+}
+
+/** 401, 403 and unknown channel (404): retrying will not help. */
+const PERMANENT_STATUS = new Set([401, 403, 404]);
+
+/** Discord markdown: **bold** where Slack-style text has *bold*. */
+export function toDiscordMarkdown(text: string): string {
+  return truncate(text.replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**'), 2000);
+}
+
+export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: opts.apiUrl ? { api: opts.apiUrl } : {} });
+  client.rest.setToken(opts.token);
+  const threads = new Map<string, { messageId: string; threadId?: string }>();
+
+  client.on('interactionCreate', (interaction: Interaction) => {
+    void onInteraction(interaction).catch((err: Error) => opts.log.warn(`discord: command failed: ${err.message}`));
+  });
+
+  async function onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand() || !interaction.commandName.startsWith('storywatch')) return;
+    const ctx = {
+      channel: `discord:${interaction.channelId}`,
+      user: interaction.user.id,
+      isAdmin: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
+    };
+    const work = handleCommand(opts.commands, ctx, interactionText(interaction));
+    const quick = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), opts.deferAfterMs ?? 2000))]);
+    const flags = (r: CommandReply) => (r.ephemeral ? MessageFlags.Ephemeral : undefined);
+    if (quick) {
+      await interaction.reply({ content: toDiscordMarkdown(quick.text), flags: flags(quick) });
+      return;
+    }
+    // Slow: acknowledge now, answer when done (the deferred reply is only seen by the caller).
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const reply = await work;
+    await interaction.editReply({ content: toDiscordMarkdown(reply.text) });
+  }
+
+  const post = async (channelId: string, body: Record<string, unknown>): Promise<{ id: string }> => {
+    try {
+      return (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+    } catch (err) {
+      if (err instanceof DiscordAPIError && PERMANENT_STATUS.has(err.status)) {
+        throw new PermanentDeliveryError(`Discord refused channel ${channelId}: ${err.status} ${err.message}`);
+      }
+      throw err;
+    }
+  };
+
+  return {
+    name: 'discord',
+    client,
+    handles: (target) => /^discord:\d+$/.test(target),
+    async start() {
+      await client.login(opts.token);
+      opts.log.info('discord: connected to the gateway');
+    },
+    async postAlert(target, alert: Alert) {
+      const channelId = target.slice('discord:'.length);
+      const key = `${channelId}|${alert.developmentId}`;
+      const known = threads.get(key);
+      const body = { embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [] } };
+      if (!known) {
+        const msg = await post(channelId, body);
+        threads.set(key, { messageId: msg.id });
+        return { messageId: msg.id };
+      }
+      if (!known.threadId) {
+        const thread = (await client.rest.post(Routes.threads(channelId, known.messageId), {
+          body: { name: truncate(`Follow-ups: ${alert.headline}`, 100), auto_archive_duration: 10080 },
+        })) as { id: string };
+        known.threadId = thread.id;
+      }
+      const msg = await post(known.threadId, body);
+      return { messageId: msg.id };
+    },
+    async postNotice(target, text) {
+      await post(target.slice('discord:'.length), { content: truncate(`⚠️ ${text}`, 2000), allowed_mentions: { parse: [] } });
+    },
+    async close() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The real discord.js client against a local fake of Discord's REST API (rest.api
+ * points at it). Interactions enter through discord.js's own INTERACTION_CREATE action,
+ * the code path the gateway uses; Discord itself is never reached.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Client } from 'discord.js';
+import { createEngine } from '../../src/analysis/engine.js';
+import { loadStory } from '../../src/config/story.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../src/chat/discord/discord-adapter.js';
+import { PermanentDeliveryError } from '../../src/chat/ports.js';
+import type { CommandDeps } from '../../src/chat/commands/handlers.js';
+import { createFileStore } from '../../src/store/file/file-store.js';
+import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
+import { createLogger } from '../../src/log.js';
+import type { Alert } from '../../src/domain/alert.js';
+import { serve } from '../helpers/http.js';
+import { waitFor } from '../helpers/workers.js';
+
+interface Call { method: string; path: string; auth?: string; body: Record<string, unknown> }
+const calls: Call[] = [];
+let rateLimitNext = 0;
+let fake: Awaited<ReturnType<typeof serve>>;
+let discord: DiscordAdapter;
+let dir = '';
+let commandDeps: CommandDeps;
+let nextId = 9000;
+
+beforeAll(async () => {
+  fake = await serve((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = raw ? JSON.parse(raw) : {};
+      const p = req.url!.replace(/\?.*$/, '');
+      calls.push({ method: req.method!, path: p, auth: req.headers.authorization, body });
+      const json = (o: unknown, status = 200, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(o));
+      if (/^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/.test(p)) return res.writeHead(204).end();
+      if (/^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/.test(p)) return json({ id: String(nextId++), content: body.content });
+      const thread = /^\/api\/v10\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(p);
+      if (thread) return json({ id: String(nextId++), type: 11, parent_id: thread[1] });
+      const msg = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(p);
+      if (msg) {
+        if (msg[1] === '404') return json({ message: 'Unknown Channel', code: 10003 }, 404);
+        if (rateLimitNext > 0) {
+          rateLimitNext--;
+          return json({ message: 'You are being rate limited.', retry_after: 0.3, global: false }, 429, { 'retry-after': '1', 'x-ratelimit-scope': 'user' });
+        }
+        return json({ id: String(nextId++), channel_id: msg[1], content: body.content ?? '', embeds: body.embeds ?? [] });
+      }
+      json({ message: '404: Not Found', code: 0 }, 404);
+    });
+  });
+  dir = mkdtempSync(path.join(tmpdir(), 'sw-discord-'));
+  const { story, corpus } = loadStory('minerals-deal');
+  commandDeps = {
+    store: createFileStore({ dir, warn: () => {} }), channels: createFileChannelStore({ dir, warn: () => {} }),
+    engine: createEngine(story, corpus), corpus, configuredFeeds: [], now: () => new Date(),
+    checkFeedUrl: (u) => assertFetchableUrl(u, { allow: [] }),
+  };
+  discord = createDiscordAdapter({ token: 'test-bot-token', apiUrl: `${fake.url}/api`, commands: commandDeps, log: createLogger({ out: new PassThrough() }) });
+});
+
+afterAll(async () => {
+  await discord.close();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let interactionId = 100;
+function interact(client: Client, data: Record<string, unknown>, permissions = '0'): { id: string; token: string } {
+  const id = String(interactionId++);
+  const token = `tok-${id}`;
+  const user = { id: '5000', username: 'reader', discriminator: '0', avatar: null, global_name: 'Reader' };
+  (client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle({
+    id, token, application_id: '2000', type: 2, version: 1, channel_id: '3000', guild_id: '4000',
+    channel: { id: '3000', type: 0, guild_id: '4000', name: 'news' },
+    member: { user, roles: [], permissions, joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+    app_permissions: '0', locale: 'en-US', guild_locale: 'en-US', entitlements: [], authorizing_integration_owners: { 0: '4000' }, context: 0,
+    data: { id: '6000', type: 1, ...data },
+  });
+  return { id, token };
+}
+
+const callbackFor = (id: string) => calls.find((c) => c.path.startsWith(`/api/v10/interactions/${id}/`));
+
+const alert: Alert = {
+  id: 'dev-1:a1', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal', headline: 'Rada ratifies minerals deal',
+  whatIsNew: 'The Rada voted with 338 votes.', newFacts: ['vote: 338 votes'], sources: [{ name: 'Kyiv Wire', url: 'https://kyiv.example/a1' }],
+  link: 'https://kyiv.example/a1', developmentId: 'dev-1', confidence: 0.9, reason: 'new vote', publishedAt: '2025-05-08T10:00:00Z',
+};
+
+describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
+  it('posts an alert embed with the bot token, and a follow-up into the development\'s thread', async () => {
+    const n = calls.length;
+    const first = await discord.postAlert('discord:3000', alert);
+    await discord.postAlert('discord:3000', { ...alert, id: 'dev-1:a2', headline: 'Copy of the ratification' });
+    const mine = calls.slice(n);
+    expect(mine.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'POST /api/v10/channels/3000/messages',
+      `POST /api/v10/channels/3000/messages/${first.messageId}/threads`,
+      expect.stringMatching(/^POST \/api\/v10\/channels\/\d+\/messages$/),
+    ]);
+    expect(mine[0]!.auth).toBe('Bot test-bot-token');
+    const embed = (mine[0]!.body.embeds as Array<Record<string, unknown>>)[0]!;
+    expect(embed).toMatchObject({ title: 'Rada ratifies minerals deal', url: 'https://kyiv.example/a1', description: 'The Rada voted with 338 votes.' });
+    expect(mine[1]!.body).toMatchObject({ name: 'Follow-ups: Copy of the ratification' });
+    expect(mine[2]!.path).not.toBe('/api/v10/channels/3000/messages');
+  });
+
+  it('waits out a 429 (Retry-After) and then delivers', async () => {
+    const n = calls.length;
+    rateLimitNext = 1;
+    await discord.postAlert('discord:3001', { ...alert, developmentId: 'dev-2' });
+    const posts = calls.slice(n).filter((c) => c.path === '/api/v10/channels/3001/messages');
+    expect(posts).toHaveLength(2);
+  });
+
+  it('an unknown channel (404) is a permanent failure', async () => {
+    await expect(discord.postAlert('discord:404', alert)).rejects.toBeInstanceOf(PermanentDeliveryError);
+  });
+
+  it('answers /storywatch latest through the interaction callback', async () => {
+    const { id } = interact(discord.client, { name: 'storywatch', options: [{ type: 1, name: 'latest', options: [{ type: 4, name: 'n', value: 3 }] }] });
+    await waitFor('the interaction reply', () => !!callbackFor(id), 5000);
+    expect(callbackFor(id)!.body).toMatchObject({ type: 4, data: { content: 'No new developments have been alerted yet.' } });
+  });
+
+  it('refuses config changes without Manage Server, ephemerally; allows them with it', async () => {
+    const refused = interact(discord.client, { name: 'storywatch-config', options: [{ type: 2, name: 'watch', options: [{ type: 1, name: 'add', options: [{ type: 3, name: 'term', value: 'lithium' }] }] }] });
+    await waitFor('the refusal', () => !!callbackFor(refused.id), 5000);
+    expect(callbackFor(refused.id)!.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/^Only admins can change this channel's watch terms/) } });
+    const allowed = interact(discord.client, { name: 'storywatch-config', options: [{ type: 2, name: 'watch', options: [{ type: 1, name: 'add', options: [{ type: 3, name: 'term', value: 'lithium' }] }] }] }, '32');
+    await waitFor('the confirmation', () => !!callbackFor(allowed.id), 5000);
+    expect(callbackFor(allowed.id)!.body).toMatchObject({ data: { flags: 64, content: 'Now watching lithium. This channel watches: lithium.' } });
+    expect(await commandDeps.channels.getChannel('discord:3000')).toMatchObject({ watch: ['lithium'] });
+  });
+
+  it('a bad argument gets a clear ephemeral reply', async () => {
+    const { id } = interact(discord.client, { name: 'storywatch', options: [{ type: 1, name: 'explain', options: [{ type: 3, name: 'url', value: 'not-a-url' }] }] });
+    await waitFor('the reply', () => !!callbackFor(id), 5000);
+    expect(callbackFor(id)!.body).toMatchObject({ data: { flags: 64, content: expect.stringMatching(/^"explain" needs the article's http\(s\) URL\./) } });
+  });
+});
