@@ -1,34 +1,42 @@
 /**
- * Composition root: config -> story and engine -> store -> adapters -> runner.
- * Nothing else wires concrete implementations together. Without REDIS_URL: file store
- * and in-process runner; with it: Redis store and BullMQ workers, same pipeline.
+ * Composition root: config -> story and engine -> stores -> chat adapters -> runner.
+ * Nothing else wires concrete implementations together. Without REDIS_URL: file stores
+ * and the in-process runner; with it: Redis stores and BullMQ workers, same pipeline.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
 import { createEngine, type Engine } from './analysis/engine.js';
 import { createConsoleAdapter } from './chat/console/console-adapter.js';
 import { createJsonlAdapter } from './chat/jsonl/jsonl-adapter.js';
+import type { CommandDeps } from './chat/commands/handlers.js';
 import type { ChatAdapter } from './chat/ports.js';
 import type { AppConfig } from './config/app-config.js';
 import { loadStory } from './config/story.js';
 import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed } from './feeds/fetcher.js';
-import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { parseFeed } from './feeds/parser.js';
+import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
+import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
+import { allFeeds, channelTargets } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
 import { createInProcessRunner, type Runner } from './runners/inprocess.js';
+import { createChatAdapters, type ListeningAdapter } from './chat/platforms.js';
+import { createFileChannelStore } from './store/file/channel-store.js';
 import { createFileStore } from './store/file/file-store.js';
-import type { StateStore } from './store/ports.js';
+import type { ChannelStore, StateStore } from './store/ports.js';
+import { createRedisChannelStore } from './store/redis/channel-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
 
 export interface App {
   mode: 'embedded' | 'bullmq';
   engine: Engine;
   store: StateStore;
+  channels: ChannelStore;
   adapters: ChatAdapter[];
   /** The in-process runner (embedded mode only): `tick()` polls once. */
   runner?: Runner;
@@ -45,27 +53,23 @@ export interface AppDeps {
 }
 
 export async function createApp(deps: AppDeps): Promise<App> {
-  return deps.config.redisUrl ? createBullmqApp(deps, deps.config.redisUrl) : createEmbeddedApp(deps);
-}
-
-function common({ config, log, alertsOut, now = () => new Date() }: AppDeps, store: StateStore) {
-  const { story, corpus } = loadStory(config.story);
-  const engine = createEngine(story, corpus);
-  const adapters = [createConsoleAdapter(alertsOut), createJsonlAdapter()];
-  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy: { allow: config.fetch.allowPrivate } };
-  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency });
-  const poll: PollDeps = {
-    store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
-    fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
-    parse: parseFeed,
-  };
-  const analyze = { engine, store, targets: config.targets, now };
-  return { story, corpus, engine, adapters, poll, analyze };
+  if (!deps.config.redisUrl) {
+    const store = createFileStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) });
+    return assemble(deps, store, createFileChannelStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) }));
+  }
+  const redis = await connectRedis(deps.config.redisUrl, 'the scale-out runner');
+  const prefix = `${deps.config.queuePrefix ?? 'storywatch'}:${deps.config.story}:`;
+  return assemble(deps, createRedisStore({ redis, prefix }), createRedisChannelStore({ redis, prefix }), redis);
 }
 
 /** Fetches through the host limiter; a Retry-After holds back every feed on that host. */
 async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Promise<T>): Promise<T> {
-  const host = hostOf(url);
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // an unparsable URL fails inside fetch with a clear message
+  }
   try {
     return await limiter.run(host, fetch);
   } catch (err) {
@@ -74,58 +78,80 @@ async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Pr
   }
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-async function createEmbeddedApp(deps: AppDeps): Promise<App> {
-  const { config, log } = deps;
-  const store = createFileStore({ dir: config.dataDir, warn: (m) => log.warn(m) });
-  const { story, corpus, engine, adapters, poll, analyze } = common(deps, store);
-  const known = await catchUp(engine, store, 0);
-  log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
-  const runner = createInProcessRunner({
-    feeds: config.feeds, log, poll, analyze,
-    tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
-    deliver: { store, adapters, log },
-  });
-  return {
-    mode: 'embedded', engine, store, adapters, runner,
-    async start() {
-      runner.start();
-    },
-    async close() {
-      await runner.stop();
-      for (const a of adapters) await a.close();
-      await store.close();
-    },
+async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
+  const { config, log, now = () => new Date() } = deps;
+  const { story, corpus } = loadStory(config.story);
+  const engine = createEngine(story, corpus);
+  const policy = { allow: config.fetch.allowPrivate };
+  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy };
+  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency });
+  const poll: PollDeps = {
+    store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
+    fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
+    parse: parseFeed,
   };
-}
+  const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now };
+  const feeds = allFeeds(config.feeds, channels);
+  const pace = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
+  let queueDepth: CommandDeps['queueDepth'];
+  const commands: CommandDeps = {
+    store, channels, engine, corpus, configuredFeeds: config.feeds, now,
+    checkFeedUrl: (url) => assertFetchableUrl(url, policy),
+    queueDepth: () => (queueDepth ? queueDepth() : Promise.resolve({})),
+  };
+  const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log);
+  const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
+  const listen = async () => {
+    if (!config.commands) return;
+    for (const p of platforms) await p.start();
+  };
+  const closeAdapters = async () => {
+    for (const a of adapters) await a.close().catch((err: Error) => log.warn(`closing ${a.name}: ${err.message}`));
+  };
 
-async function createBullmqApp(deps: AppDeps, redisUrl: string): Promise<App> {
-  const { config, log } = deps;
-  const redis = await connectRedis(redisUrl, 'the scale-out runner');
+  if (!redis) {
+    const known = await catchUp(engine, store, 0);
+    log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
+    const runner = createInProcessRunner({
+      feeds, log, poll, analyze, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
+      deliver: { store, adapters, log, pace },
+    });
+    return {
+      mode: 'embedded', engine, store, channels, adapters, runner,
+      async start() {
+        await listen();
+        runner.start();
+      },
+      async close() {
+        await runner.stop();
+        await closeAdapters();
+        await store.close();
+      },
+    };
+  }
+
   const prefix = config.queuePrefix ?? 'storywatch';
-  const store = createRedisStore({ redis, prefix: `${prefix}:${config.story}:` });
-  const { story, engine, adapters, poll, analyze } = common(deps, store);
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   log.info(`story "${story.name}": BullMQ runner ${workerId} on Redis, prefix "${prefix}"`);
   const bullmq = createBullmqRunner({
-    feeds: new Map(config.feeds.map((f) => [f.id, f])),
-    connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: null },
-    redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
-    poll, analyze, store, engine, adapters, log,
+    feeds, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
+    connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
+    poll, analyze, store, engine, adapters, log, pace,
   });
+  queueDepth = async () => {
+    const out: Record<string, number> = {};
+    for (const [name, q] of Object.entries(bullmq.queues)) out[name] = await q.count();
+    return out;
+  };
   return {
-    mode: 'bullmq', engine, store, adapters, bullmq,
-    start: () => bullmq.start(),
+    mode: 'bullmq', engine, store, channels, adapters, bullmq,
+    async start() {
+      await bullmq.start();
+      await listen();
+    },
     async close() {
       await bullmq.stop();
-      for (const a of adapters) await a.close();
+      await closeAdapters();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

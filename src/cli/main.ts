@@ -8,6 +8,7 @@ import { runClassify } from './classify.js';
 import { runEval } from './eval.js';
 import { runRun } from './run.js';
 import { runDemo } from './demo.js';
+import { runRegister } from './register.js';
 
 const HELP = `storywatch: watch news feeds for new developments of a tracked story
 
@@ -18,6 +19,7 @@ Commands:
   demo       start a local fixture feed server and run against it: alerts within seconds
   classify   read JSONL articles, write one decision line per article
   eval       score classify on labelled streams beside a keyword-only baseline
+  register-commands  install the Discord slash commands (guild or global)
   help       show this help (also: storywatch <command> --help)
 
 Run 'storywatch <command> --help' for a command's options.
@@ -68,6 +70,13 @@ Options:
   --interval-ms N  pause between articles (default 1000)
   --data-dir DIR   keep state in DIR instead of a temporary directory
 `,
+  'register-commands': `Usage: storywatch register-commands [--guild ID | --global]
+
+Installs /storywatch and /storywatch-config (Manage Server only) for the Discord
+application. A guild registration shows at once (use it while developing); a global
+one can take up to an hour. Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID, and
+DISCORD_GUILD_ID (default guild) and DISCORD_API_URL if set.
+`,
   eval: `Usage: storywatch eval [DIR...] [--story ID] [--json]
 
 Scores classify on each DIR (stream.jsonl + labels.json; default ../shared/eval-dev,
@@ -84,6 +93,10 @@ Options:
 type Handler = (args: string[]) => Promise<number> | number;
 
 const COMMANDS: Record<string, Handler> = {
+  'register-commands': (args) => {
+    const { values } = parseArgs({ args, options: { guild: { type: 'string' }, global: { type: 'boolean', default: false } } });
+    return runRegister({ guild: values.guild, global: values.global! }, (l) => process.stdout.write(`${l}\n`));
+  },
   run: (args) => {
     const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false } } });
     return runRun({ once: values.once! });

@@ -45,6 +45,20 @@ const EnvSchema = z.object({
   STORYWATCH_PER_HOST_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   STORYWATCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, dot, dash, underscore').optional(),
   REDIS_URL: z.string().url().optional(),
+  STORYWATCH_COMMANDS: z.enum(['on', 'off']).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SLACK_ADMIN_USER_IDS: z.string().optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  DISCORD_TOKEN: z.string().min(20).optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'a numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'a numeric guild id').optional(),
+  DISCORD_API_URL: z.string().url().optional(),
+}).superRefine((e, ctx) => {
+  if (!!e.SLACK_BOT_TOKEN !== !!e.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({ code: 'custom', path: [e.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'], message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET' });
+  }
 });
 
 export type FeedConfig = z.infer<typeof FeedSchema>;
@@ -61,6 +75,10 @@ export interface AppConfig {
   redisUrl?: string | undefined;
   /** BullMQ and store key prefix: one per deployment. */
   queuePrefix?: string | undefined;
+  /** Whether this process listens for slash commands (one process per deployment should). */
+  commands: boolean;
+  slack?: { botToken: string; signingSecret: string; port: number; adminUserIds: string[]; apiUrl?: string | undefined } | undefined;
+  discord?: { token: string; applicationId?: string | undefined; guildId?: string | undefined; apiUrl?: string | undefined } | undefined;
 }
 
 function issues(err: z.ZodError, where: string): string[] {
@@ -103,6 +121,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.STORYWATCH_LOG_LEVEL ?? 'info',
     redisUrl: e.REDIS_URL,
     queuePrefix: e.STORYWATCH_QUEUE_PREFIX ?? 'storywatch',
+    commands: (e.STORYWATCH_COMMANDS ?? 'on') === 'on',
+    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
+      : undefined,
+    discord: e.DISCORD_TOKEN
+      ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL }
+      : undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * alert, if it is a new development) in one store write. Idempotent by article id.
  */
 import type { Engine } from '../analysis/engine.js';
-import { buildAlert, type DecisionSummary } from '../domain/alert.js';
+import { buildAlert, type Alert, type DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 
@@ -11,6 +11,8 @@ export interface AnalyzeDeps {
   engine: Engine;
   store: StateStore;
   targets: string[];
+  /** Channels that asked for this alert (watch terms, channel feeds). */
+  channelTargets?: (alert: Alert) => Promise<string[]>;
   now: () => Date;
 }
 
@@ -24,9 +26,12 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   if (await deps.store.hasSeen(article.id)) return { skipped: true };
   const { closest: _closest, id: _id, ...decision } = deps.engine.classify(article);
   const at = deps.now().toISOString();
-  const alert = decision.novel && !opts.silent && decision.developmentId
-    ? { alert: buildAlert(deps.engine.story, article, decision), targets: deps.targets, createdAt: at }
-    : undefined;
+  let alert: AlertRecord | undefined;
+  if (decision.novel && !opts.silent && decision.developmentId) {
+    const built = buildAlert(deps.engine.story, article, decision);
+    const extra = deps.channelTargets ? await deps.channelTargets(built) : [];
+    alert = { alert: built, targets: [...new Set([...deps.targets, ...extra])], createdAt: at };
+  }
   await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };
 }

@@ -4,12 +4,15 @@
  */
 import { PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
+import type { HostLimiter } from '../feeds/politeness.js';
 import type { StateStore } from '../store/ports.js';
 
 export interface DeliverDeps {
   store: StateStore;
   adapters: ChatAdapter[];
   log: Logger;
+  /** Per-channel pacing (keyed by target): chat platforms allow about one message a second. */
+  pace?: HostLimiter;
 }
 
 export async function deliverPending(deps: DeliverDeps): Promise<{ delivered: number; failed: number }> {
@@ -23,7 +26,7 @@ export async function deliverPending(deps: DeliverDeps): Promise<{ delivered: nu
       continue;
     }
     try {
-      await adapter.postAlert(target, record.alert);
+      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, record.alert)) : adapter.postAlert(target, record.alert));
       await deps.store.markDelivered(record.alert.id, target);
       delivered++;
     } catch (err) {

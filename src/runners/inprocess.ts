@@ -10,7 +10,8 @@ import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/delive
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
 
 export interface RunnerDeps {
-  feeds: FeedConfig[];
+  /** Read every tick: channels may add and remove feeds while running. */
+  feeds: () => Promise<FeedConfig[]>;
   poll: PollDeps;
   analyze: AnalyzeDeps;
   deliver: DeliverDeps;
@@ -43,7 +44,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   let stopped = false;
 
   const tick = async (): Promise<TickReport> => {
-    const outcomes = await mapLimit(deps.feeds, deps.concurrency ?? 4, (f) => pollFeed(deps.poll, f));
+    const outcomes = await mapLimit(await deps.feeds(), deps.concurrency ?? 4, (f) => pollFeed(deps.poll, f));
     const report: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, delivered: 0 };
     const batch = outcomes.flatMap((o) => o.articles.map((article) => ({ article, outcome: o })));
     // The engine judges in time order: an earlier report must be known before its copies.

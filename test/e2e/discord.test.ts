@@ -40,6 +40,7 @@ beforeAll(async () => {
       const p = req.url!.replace(/\?.*$/, '');
       calls.push({ method: req.method!, path: p, auth: req.headers.authorization, body });
       const json = (o: unknown, status = 200, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(o));
+      if (req.method === 'PUT' && /^\/api\/v10\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(p)) return json(body);
       if (/^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/.test(p)) return res.writeHead(204).end();
       if (/^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/.test(p)) return json({ id: String(nextId++), content: body.content });
       const thread = /^\/api\/v10\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(p);
@@ -139,6 +140,26 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     await waitFor('the confirmation', () => !!callbackFor(allowed.id), 5000);
     expect(callbackFor(allowed.id)!.body).toMatchObject({ data: { flags: 64, content: 'Now watching lithium. This channel watches: lithium.' } });
     expect(await commandDeps.channels.getChannel('discord:3000')).toMatchObject({ watch: ['lithium'] });
+  });
+
+  it('register-commands installs both commands in a guild, the config one for Manage Server only', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/paths.js');
+    const n = calls.length;
+    // Async: the fake Discord API lives in this process and must keep answering.
+    const child = spawn(process.execPath, [BIN, 'register-commands'], {
+      env: { ...process.env, DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: '2000', DISCORD_GUILD_ID: '4000', DISCORD_API_URL: `${fake.url}/api` },
+    });
+    let stdout = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
+    expect(stdout).toBe('registered 2 slash commands (guild 4000)\n');
+    const put = calls.slice(n).find((c) => c.method === 'PUT')!;
+    expect(put.path).toBe('/api/v10/applications/2000/guilds/4000/commands');
+    const [main, config] = put.body as unknown as Array<Record<string, unknown>>;
+    expect(main!.name).toBe('storywatch');
+    expect(main!.default_member_permissions ?? null).toBeNull();
+    expect(config).toMatchObject({ name: 'storywatch-config', default_member_permissions: '32' });
   });
 
   it('a bad argument gets a clear ephemeral reply', async () => {

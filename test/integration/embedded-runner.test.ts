@@ -26,7 +26,7 @@ function capture() {
 function config(dataDir: string, feeds: AppConfig['feeds'], allowPrivate = ['127.0.0.1']): AppConfig {
   return {
     configFile: '(test)', story: 'minerals-deal', dataDir, pollIntervalSeconds: 0.001, targets: ['console'], feeds,
-    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate }, logLevel: 'info',
+    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate }, logLevel: 'info', commands: false,
   };
 }
 

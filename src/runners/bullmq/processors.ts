@@ -8,6 +8,7 @@ import type { Engine } from '../../analysis/engine.js';
 import { PermanentDeliveryError, type ChatAdapter } from '../../chat/ports.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
+import type { HostLimiter } from '../../feeds/politeness.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
 import { postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
@@ -15,7 +16,8 @@ import type { StateStore } from '../../store/ports.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 
 export interface ProcessorDeps {
-  feeds: Map<string, FeedConfig>;
+  /** Configured feeds plus channels' feeds, read when needed. */
+  feeds: () => Promise<FeedConfig[]>;
   poll: PollDeps;
   analyze: AnalyzeDeps;
   store: StateStore;
@@ -23,12 +25,14 @@ export interface ProcessorDeps {
   adapters: ChatAdapter[];
   queues: { analyze: Queue<AnalyzeJob>; deliver: Queue<DeliverJob> };
   log: Logger;
+  /** Per-channel pacing within this process. */
+  pace?: HostLimiter;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
   return async (job: Job<PollJob>): Promise<string> => {
-    const feed = deps.feeds.get(job.data.feedId);
-    if (!feed) throw new UnrecoverableError(`feed "${job.data.feedId}" is not in this process's configuration`);
+    const feed = (await deps.feeds()).find((f) => f.id === job.data.feedId);
+    if (!feed) throw new UnrecoverableError(`feed "${job.data.feedId}" is no longer configured (its scheduler is removed on the leader's next round)`);
     const outcome = await pollFeed(deps.poll, feed);
     if (outcome.articles.length) {
       const ordered = [...outcome.articles].sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
@@ -106,7 +110,7 @@ export function deliverProcessor(deps: ProcessorDeps) {
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
     try {
-      await adapter.postAlert(target, record.alert);
+      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, record.alert)) : adapter.postAlert(target, record.alert));
     } catch (err) {
       if (!(err instanceof PermanentDeliveryError)) throw err;
       await deps.store.markDelivered(alertId, target);

@@ -10,8 +10,7 @@ import { createLeader, type Leader } from './leader.js';
 import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import { analyzeProcessor, deliverProcessor, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
 
-export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues' | 'feeds'> {
-  feeds: ProcessorDeps['feeds'];
+export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues'> {
   connection: ConnectionOptions;
   /** Shared Redis connection (leader election). */
   redis: Redis;
@@ -49,8 +48,9 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     ttlMs: 15_000,
     everyMs: deps.sweepMs ?? 30_000,
     log: deps.log,
-    duty: async (first) => {
-      if (first) await upsertSchedulers(queues.poll, deps);
+    duty: async () => {
+      // Every round: channels add and remove feeds while running; upserts are idempotent.
+      await upsertSchedulers(queues.poll, deps);
       const swept = await sweepPending(pdeps);
       if (swept) deps.log.info(`leader re-queued ${swept} pending deliveries`);
     },
@@ -85,7 +85,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
 /** One Job Scheduler per configured feed; schedulers for feeds no longer configured are removed. */
 async function upsertSchedulers(queue: Queue<PollJob>, deps: BullmqRunnerDeps): Promise<void> {
   const wanted = new Set<string>();
-  for (const feed of deps.feeds.values()) {
+  for (const feed of await deps.feeds()) {
     const id = schedulerId(feed.id);
     wanted.add(id);
     await queue.upsertJobScheduler(id, { every: deps.intervalMs }, { name: 'poll', data: { feedId: feed.id }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 100 } });
@@ -94,5 +94,5 @@ async function upsertSchedulers(queue: Queue<PollJob>, deps: BullmqRunnerDeps): 
     const key = s.key ?? s.id;
     if (key && !wanted.has(key)) await queue.removeJobScheduler(key);
   }
-  deps.log.info(`leader upserted ${wanted.size} feed poll schedulers every ${Math.round(deps.intervalMs / 1000)}s`);
+  deps.log.debug(`leader upserted ${wanted.size} feed poll schedulers every ${Math.round(deps.intervalMs / 1000)}s`);
 }

@@ -1,0 +1,34 @@
+/**
+ * What chat channels asked for: which alerts they receive (watch terms) and which
+ * extra feeds are polled for them. A channel with watch terms gets the alerts matching
+ * any term; a channel that added feeds but no terms gets every alert.
+ */
+import type { FeedConfig } from '../config/app-config.js';
+import type { Alert } from '../domain/alert.js';
+import { parseWatchTerm, watchMatches } from '../chat/commands/parse.js';
+import type { ChannelStore } from '../store/ports.js';
+
+export function alertText(alert: Alert): string {
+  return [alert.headline, alert.whatIsNew, ...alert.newFacts].join('\n');
+}
+
+export function channelTargets(channels: ChannelStore): (alert: Alert) => Promise<string[]> {
+  return async (alert) => {
+    const text = alertText(alert);
+    return (await channels.listChannels())
+      .filter((c) => (c.watch.length ? c.watch.some((w) => {
+        const term = parseWatchTerm(w);
+        return !('error' in term) && watchMatches(term, text);
+      }) : c.feeds.length > 0))
+      .map((c) => c.channel);
+  };
+}
+
+/** Configured feeds plus every channel's, each URL once. */
+export function allFeeds(configured: FeedConfig[], channels: ChannelStore): () => Promise<FeedConfig[]> {
+  return async () => {
+    const out = new Map(configured.map((f) => [f.url, f]));
+    for (const c of await channels.listChannels()) for (const f of c.feeds) if (!out.has(f.url)) out.set(f.url, f);
+    return [...out.values()];
+  };
+}
