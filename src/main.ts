@@ -92,7 +92,13 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   };
   const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now };
   const feeds = allFeeds(config.feeds, channels);
-  const pace = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
+  // Chat platforms allow about a message a second per channel; console and files need no pacing.
+  const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
+  const pace: HostLimiter = {
+    run: (target, fn) => (/^(slack|discord):/.test(target) ? channelLimiter.run(target, fn) : fn()),
+    backOff: (target, ms) => channelLimiter.backOff(target, ms),
+  };
+  const mergeWindowMs = (config.followUpMergeSeconds ?? 60) * 1000;
   let queueDepth: CommandDeps['queueDepth'];
   const commands: CommandDeps = {
     store, channels, engine, corpus, configuredFeeds: config.feeds, now,
@@ -114,7 +120,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
     const runner = createInProcessRunner({
       feeds, log, poll, analyze, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
-      deliver: { store, adapters, log, pace },
+      deliver: { store, adapters, log, pace, mergeWindowMs },
     });
     return {
       mode: 'embedded', engine, store, channels, adapters, runner,
@@ -136,7 +142,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const bullmq = createBullmqRunner({
     feeds, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
-    poll, analyze, store, engine, adapters, log, pace,
+    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs,
   });
   queueDepth = async () => {
     const out: Record<string, number> = {};

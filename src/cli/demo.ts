@@ -35,6 +35,7 @@ export async function runDemo(opts: { intervalMs: number; dataDir?: string | und
     fetch: { connectTimeoutMs: 2000, totalTimeoutMs: 5000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate: ['127.0.0.1'] },
     logLevel: 'info',
     commands: false,
+    followUpMergeSeconds: 0,
   };
   log.info(`demo: fixture server at ${server.baseUrl} with ${config.feeds.length} feeds and ${server.total} articles`);
   const app = await createApp({ config, log });

@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   STORYWATCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, dot, dash, underscore').optional(),
   REDIS_URL: z.string().url().optional(),
   STORYWATCH_COMMANDS: z.enum(['on', 'off']).optional(),
+  STORYWATCH_FOLLOWUP_MERGE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -75,6 +76,8 @@ export interface AppConfig {
   redisUrl?: string | undefined;
   /** BullMQ and store key prefix: one per deployment. */
   queuePrefix?: string | undefined;
+  /** Seconds follow-ups of one development wait to be merged into one post. */
+  followUpMergeSeconds?: number | undefined;
   /** Whether this process listens for slash commands (one process per deployment should). */
   commands: boolean;
   slack?: { botToken: string; signingSecret: string; port: number; adminUserIds: string[]; apiUrl?: string | undefined } | undefined;
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: e.REDIS_URL,
     queuePrefix: e.STORYWATCH_QUEUE_PREFIX ?? 'storywatch',
     commands: (e.STORYWATCH_COMMANDS ?? 'on') === 'on',
+    followUpMergeSeconds: e.STORYWATCH_FOLLOWUP_MERGE_SECONDS ?? 60,
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
       : undefined,

@@ -9,6 +9,10 @@ export interface AlertSource {
 export interface Alert {
   /** Stable id: one alert per development and breaking article. */
   id: string;
+  /** A new development, or more coverage of one already alerted (posted in its thread). */
+  kind?: 'development' | 'follow-up';
+  /** Ids of the follow-ups a merged post stands for. */
+  mergedIds?: string[] | undefined;
   storyId: string;
   storyName: string;
   headline: string;
@@ -51,5 +55,36 @@ export function buildAlert(story: { id: string; name: string }, article: Article
     confidence: d.novelty,
     reason: reason.replace(/^new development:\s*/, ''),
     publishedAt: article.publishedAt,
+  };
+}
+
+/** More coverage of an alerted development: goes into that development's thread. */
+export function buildFollowUp(original: Alert, article: Article, d: DecisionSummary): Alert {
+  return {
+    ...original,
+    id: `${original.developmentId}:${article.id}`,
+    kind: 'follow-up',
+    headline: article.title || original.headline,
+    whatIsNew: d.summary,
+    newFacts: d.facts,
+    sources: [{ name: article.source, url: article.url }],
+    link: article.url,
+    confidence: d.novelty,
+    reason: d.duplicateOf ? `copy of ${d.duplicateOf}` : 'follow-up of this development',
+    publishedAt: article.publishedAt,
+  };
+}
+
+/** Several follow-ups of one development merged into one post listing every source. */
+export function mergeFollowUps(items: Alert[]): Alert {
+  const first = items[0]!;
+  const seen = new Set<string>();
+  const sources = items.flatMap((a) => a.sources).filter((s) => (seen.has(s.url) ? false : (seen.add(s.url), true)));
+  return {
+    ...first,
+    headline: items.length === 1 ? first.headline : `${items.length} more reports`,
+    mergedIds: items.map((a) => a.id),
+    sources,
+    newFacts: [...new Set(items.flatMap((a) => a.newFacts))],
   };
 }

@@ -3,7 +3,7 @@
  * alert, if it is a new development) in one store write. Idempotent by article id.
  */
 import type { Engine } from '../analysis/engine.js';
-import { buildAlert, type Alert, type DecisionSummary } from '../domain/alert.js';
+import { buildAlert, buildFollowUp, type Alert, type DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 
@@ -31,6 +31,10 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
     const built = buildAlert(deps.engine.story, article, decision);
     const extra = deps.channelTargets ? await deps.channelTargets(built) : [];
     alert = { alert: built, targets: [...new Set([...deps.targets, ...extra])], createdAt: at };
+  } else if (decision.relevant && !opts.silent && decision.developmentId) {
+    // More coverage of a development already alerted: into its thread, where it went.
+    const original = await deps.store.findDevelopmentAlert(decision.developmentId);
+    if (original) alert = { alert: buildFollowUp(original.alert, article, decision), targets: original.targets, createdAt: at };
   }
   await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };

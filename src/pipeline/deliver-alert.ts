@@ -5,7 +5,8 @@
 import { PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
-import type { StateStore } from '../store/ports.js';
+import { mergeFollowUps } from '../domain/alert.js';
+import type { AlertRecord, StateStore } from '../store/ports.js';
 
 export interface DeliverDeps {
   store: StateStore;
@@ -13,34 +14,64 @@ export interface DeliverDeps {
   log: Logger;
   /** Per-channel pacing (keyed by target): chat platforms allow about one message a second. */
   pace?: HostLimiter;
+  /** How long follow-ups wait to be merged (default FOLLOW_UP_MERGE_MS). */
+  mergeWindowMs?: number;
 }
 
-export async function deliverPending(deps: DeliverDeps): Promise<{ delivered: number; failed: number }> {
+/** A burst of follow-ups waits this long for company before it is posted as one message. */
+export const FOLLOW_UP_MERGE_MS = 60_000;
+
+export async function deliverPending(deps: DeliverDeps, now = new Date()): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
-  for (const { record, target } of await deps.store.pendingDeliveries()) {
+  for (const batch of batches(await deps.store.pendingDeliveries(), now.getTime() - (deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS))) {
+    const { target, records } = batch;
+    const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) {
       failed++;
-      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: record.alert.id, todo: 'configure that platform or remove the target' });
+      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: alert.id, todo: 'configure that platform or remove the target' });
       continue;
     }
     try {
-      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, record.alert)) : adapter.postAlert(target, record.alert));
-      await deps.store.markDelivered(record.alert.id, target);
-      delivered++;
+      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
+      for (const r of records) await deps.store.markDelivered(r.alert.id, target);
+      delivered += records.length;
     } catch (err) {
       failed++;
       if (err instanceof PermanentDeliveryError) {
         // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
-        await deps.store.markDelivered(record.alert.id, target);
-        deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId: record.alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+        for (const r of records) await deps.store.markDelivered(r.alert.id, target);
+        deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
       } else {
-        deps.log.warn(`delivery to ${target} failed: ${(err as Error).message}; will retry`, { alertId: record.alert.id });
+        deps.log.warn(`delivery to ${target} failed: ${(err as Error).message}; will retry`, { alertId: alert.id });
       }
     }
   }
   return { delivered, failed };
+}
+
+/**
+ * Developments go one by one; follow-ups of one development to one target go together,
+ * once the newest of them is older than `readyBefore` (a burst of copies becomes one post).
+ */
+export function batches(pending: Array<{ record: AlertRecord; target: string }>, readyBefore: number): Array<{ target: string; records: AlertRecord[] }> {
+  const out: Array<{ target: string; records: AlertRecord[] }> = [];
+  const groups = new Map<string, { target: string; records: AlertRecord[] }>();
+  for (const { record, target } of pending) {
+    if (record.alert.kind !== 'follow-up') {
+      out.push({ target, records: [record] });
+      continue;
+    }
+    const key = `${target}\u0000${record.alert.developmentId}`;
+    const g = groups.get(key) ?? { target, records: [] };
+    g.records.push(record);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    if (g.records.every((r) => Date.parse(r.createdAt) <= readyBefore)) out.push(g);
+  }
+  return out;
 }
 
 /** Best effort: a notice that cannot be posted is logged, never retried forever. */

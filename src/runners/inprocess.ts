@@ -28,6 +28,7 @@ export interface TickReport {
   articles: number;
   relevant: number;
   alerts: number;
+  followUps: number;
   delivered: number;
 }
 
@@ -45,7 +46,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
 
   const tick = async (): Promise<TickReport> => {
     const outcomes = await mapLimit(await deps.feeds(), deps.concurrency ?? 4, (f) => pollFeed(deps.poll, f));
-    const report: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, delivered: 0 };
+    const report: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
     const batch = outcomes.flatMap((o) => o.articles.map((article) => ({ article, outcome: o })));
     // The engine judges in time order: an earlier report must be known before its copies.
     batch.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
@@ -54,7 +55,8 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (r.skipped) continue;
       report.articles++;
       if (r.decision?.relevant) report.relevant++;
-      if (r.alert) report.alerts++;
+      if (r.alert?.alert.kind === 'follow-up') report.followUps++;
+      else if (r.alert) report.alerts++;
     }
     for (const o of outcomes) {
       if (o.status !== 'not-due') report.polled++;
@@ -71,7 +73,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     if (stopped) return;
     running = tick().catch((err: Error) => {
       deps.log.error(`tick failed: ${err.message}; next tick continues`, { stack: err.stack?.split('\n')[1]?.trim() });
-      return { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, delivered: 0 };
+      return { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
     });
     void running.then((r) => {
       if (r.polled) deps.log.info('poll finished', { ...r });

@@ -55,6 +55,8 @@ export interface StateStore {
    * the cursor to ask from next time. The engine learns the relevant ones to catch up.
    */
   knowledgeSince(cursor: number): Promise<{ entries: ProcessedArticle[]; cursor: number }>;
+  /** The alert that first announced a development, if one did. */
+  findDevelopmentAlert(developmentId: string): Promise<AlertRecord | undefined>;
   /** The alert raised by an alert id, if any. */
   getAlert(alertId: string): Promise<AlertRecord | undefined>;
   /** Whether an alert/target pair still waits for delivery. */

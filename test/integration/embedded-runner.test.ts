@@ -26,7 +26,7 @@ function capture() {
 function config(dataDir: string, feeds: AppConfig['feeds'], allowPrivate = ['127.0.0.1']): AppConfig {
   return {
     configFile: '(test)', story: 'minerals-deal', dataDir, pollIntervalSeconds: 0.001, targets: ['console'], feeds,
-    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate }, logLevel: 'info', commands: false,
+    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate }, logLevel: 'info', commands: false, followUpMergeSeconds: 0,
   };
 }
 
@@ -74,6 +74,8 @@ describe('embedded runner against a local fixture feed server', () => {
     expect(printed).toMatch(/entered into force/);
     expect(printed).toMatch(/\$75 million/);
     expect(printed).not.toMatch(/Kazakhstan|air defence|Canada/);
+    // Copies and follow-ups of alerted developments go under them, not as new alerts.
+    expect(printed).toMatch(/↳ also reported \(development dev-[0-9a-f]{8}\): DFC puts \$75m into US-Ukraine reconstruction fund/);
 
     const second = await openApp(dataDir, feeds);
     const again = await second.app.runner!.tick();

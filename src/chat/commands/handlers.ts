@@ -73,7 +73,7 @@ function isConfigChange(cmd: Command): boolean {
 }
 
 async function latest(deps: CommandDeps, n: number): Promise<CommandReply> {
-  const alerts = await deps.store.recentAlerts(n);
+  const alerts = (await deps.store.recentAlerts(n * 10)).filter((a) => a.alert.kind !== 'follow-up').slice(0, n);
   if (!alerts.length) return reply('No new developments have been alerted yet.');
   const lines = alerts.map(({ alert }, i) => `${i + 1}. *${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
@@ -155,7 +155,7 @@ async function explain(deps: CommandDeps, url: string): Promise<CommandReply> {
 }
 
 async function digest(deps: CommandDeps, since: Date): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(200)).filter((a) => Date.parse(a.createdAt) >= since.getTime());
+  const alerts = (await deps.store.recentAlerts(500)).filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime());
   const day = since.toISOString().slice(0, 10);
   if (!alerts.length) return reply(`No new developments since ${day}.`);
   const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} *${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);

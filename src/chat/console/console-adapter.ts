@@ -4,6 +4,10 @@ import type { Alert } from '../../domain/alert.js';
 import type { ChatAdapter } from '../ports.js';
 
 export function renderAlertText(alert: Alert): string {
+  if (alert.kind === 'follow-up') {
+    const lines = alert.sources.map((s) => `    • ${s.name} · ${s.url}`);
+    return [`  ↳ also reported (development ${alert.developmentId}): ${alert.headline}`, ...lines, ''].join('\n');
+  }
   const facts = alert.newFacts.slice(0, 8).map((f) => `    • ${f}`);
   return [
     `━━ NEW DEVELOPMENT · ${alert.storyName} ━━`,

@@ -11,7 +11,7 @@ import { handleCommand, type CommandDeps, type CommandReply } from '../commands/
 import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
 import { truncate } from '../text.js';
 import { interactionText } from './commands.js';
-import { renderDiscordEmbed } from './render.js';
+import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -88,7 +88,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       const channelId = target.slice('discord:'.length);
       const key = `${channelId}|${alert.developmentId}`;
       const known = threads.get(key);
-      const body = { embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [] } };
+      const body = alert.kind === 'follow-up'
+        ? { content: renderDiscordFollowUp(alert), allowed_mentions: { parse: [] } }
+        : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [] } };
       if (!known) {
         const msg = await post(channelId, body);
         threads.set(key, { messageId: msg.id });

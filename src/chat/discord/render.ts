@@ -56,3 +56,10 @@ function fitTotal(e: DiscordEmbed): DiscordEmbed {
   while (total(out) > DISCORD_LIMITS.total && out.fields.length) out.fields = out.fields.slice(0, -1);
   return out;
 }
+
+/** A follow-up (or merged burst of copies) as a plain message for the development's thread. */
+export function renderDiscordFollowUp(alert: Alert): string {
+  const head = alert.sources.length > 1 ? `Also reported by ${alert.sources.length} sources:` : `Also reported: ${alert.headline}`;
+  const lines = alert.sources.map((s) => (safeUrl(s.url) ? `• [${s.name}](<${s.url}>)` : `• ${s.name}`));
+  return truncate(`${head}\n${bullets(lines.map((l) => l.slice(2)), 1900)}`, 2000);
+}

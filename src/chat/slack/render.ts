@@ -41,3 +41,13 @@ export function renderSlackBlocks(alert: Alert): { text: string; blocks: SlackBl
   });
   return { text: truncate(`New development: ${alert.headline}`, 300), blocks: blocks.slice(0, L.blocks) };
 }
+
+/** A follow-up (or merged burst of copies): one line per source, for the development's thread. */
+export function renderSlackFollowUp(alert: Alert): { text: string; blocks: SlackBlock[] } {
+  const lines = alert.sources.map((s) => `• ${link(s.url, s.name)}`);
+  const head = alert.sources.length > 1 ? `Also reported by ${alert.sources.length} sources:` : `Also reported: ${escapeMrkdwn(alert.headline)}`;
+  return {
+    text: truncate(`Also reported: ${alert.headline}`, 300),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${head}\n${lines.join('\n')}`, SLACK_LIMITS.section) } }],
+  };
+}

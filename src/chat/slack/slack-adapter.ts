@@ -9,7 +9,7 @@ import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps } from '../commands/handlers.js';
 import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
-import { escapeMrkdwn, renderSlackBlocks } from './render.js';
+import { escapeMrkdwn, renderSlackBlocks, renderSlackFollowUp } from './render.js';
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -79,7 +79,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       opts.log.info(`slack: listening for slash commands on port ${opts.port} (/slack/events)`);
     },
     async postAlert(target, alert: Alert) {
-      const { text, blocks } = renderSlackBlocks(alert);
+      const { text, blocks } = alert.kind === 'follow-up' ? renderSlackFollowUp(alert) : renderSlackBlocks(alert);
       const key = `${target}|${alert.developmentId}`;
       const thread = threads.get(key);
       const res = await post(target, { text, blocks, unfurl_links: false, ...(thread ? { thread_ts: thread } : {}) });

@@ -10,7 +10,8 @@ import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
-import { postNotice } from '../../pipeline/deliver-alert.js';
+import { FOLLOW_UP_MERGE_MS, postNotice } from '../../pipeline/deliver-alert.js';
+import { mergeFollowUps } from '../../domain/alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
 import type { StateStore } from '../../store/ports.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
@@ -27,6 +28,8 @@ export interface ProcessorDeps {
   log: Logger;
   /** Per-channel pacing within this process. */
   pace?: HostLimiter;
+  /** How long follow-up deliveries wait to be merged. */
+  mergeWindowMs?: number;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
@@ -73,7 +76,7 @@ export function analyzeProcessor(deps: ProcessorDeps) {
     if (await deps.store.hasSeen(article.id)) return 'already analysed';
     learnedHere.add(article.id);
     const r = await analyzeArticle(deps.analyze, article, feedId, { silent: backlog });
-    if (r.alert) await enqueueDeliveries(deps, r.alert.alert.id, r.alert.targets);
+    if (r.alert) await enqueueDeliveries(deps, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up' ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0);
     const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
     deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId });
     return result;
@@ -81,11 +84,12 @@ export function analyzeProcessor(deps: ProcessorDeps) {
 }
 
 /** Idempotent: deterministic job ids, and only pairs still pending. */
-export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'queues'>, alertId: string, targets: string[]): Promise<number> {
+export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'queues'>, alertId: string, targets: string[], delay = 0): Promise<number> {
   const pending: DeliverJob[] = [];
   for (const target of targets) if (await deps.store.isPending(alertId, target)) pending.push({ alertId, target });
   if (pending.length) {
-    await deps.queues.deliver.addBulk(pending.map((d) => ({ name: 'deliver', data: d, opts: { ...JOB_OPTIONS, jobId: deliverJobId(d.target, d.alertId) } })));
+    // Follow-ups wait out the merge window, so a burst of copies becomes one post.
+    await deps.queues.deliver.addBulk(pending.map((d) => ({ name: 'deliver', data: d, opts: { ...JOB_OPTIONS, delay, jobId: deliverJobId(d.target, d.alertId) } })));
   }
   return pending.length;
 }
@@ -109,15 +113,20 @@ export function deliverProcessor(deps: ProcessorDeps) {
     if (!record) throw new UnrecoverableError(`alert ${alertId} is not in the store`);
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
+    // A follow-up takes every follow-up of its development still pending for this target.
+    const batch = record.alert.kind === 'follow-up'
+      ? (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record)
+      : [record];
+    const alert = batch.length > 1 ? mergeFollowUps(batch.map((b) => b.alert)) : record.alert;
     try {
-      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, record.alert)) : adapter.postAlert(target, record.alert));
+      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
     } catch (err) {
       if (!(err instanceof PermanentDeliveryError)) throw err;
-      await deps.store.markDelivered(alertId, target);
+      for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
       deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
       throw new UnrecoverableError(err.message);
     }
-    await deps.store.markDelivered(alertId, target);
-    return `delivered to ${target}`;
+    for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
+    return `delivered ${batch.length} to ${target}`;
   };
 }

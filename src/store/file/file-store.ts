@@ -87,6 +87,9 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     async knowledgeSince(cursor) {
       return { entries: log.slice(cursor), cursor: log.length };
     },
+    async findDevelopmentAlert(developmentId) {
+      return alerts.find((a) => a.alert.developmentId === developmentId && a.alert.kind !== 'follow-up');
+    },
     async getAlert(alertId) {
       return alerts.find((a) => a.alert.id === alertId);
     },

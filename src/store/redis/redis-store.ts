@@ -6,6 +6,7 @@
  *   log      list  ProcessedArticle JSON, in processing order (the knowledge log)
  *   alerts   hash  alertId -> AlertRecord JSON;  alert-order list of alert ids
  *   pending  set   "alertId\ntarget" pairs not yet delivered
+ *   dev-alert hash developmentId -> id of the alert that announced it
  * Recording an article is one Lua script, so seen/log/alert/pending change together.
  */
 import type { Redis } from 'ioredis';
@@ -17,7 +18,8 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
   redis.call('RPUSH', KEYS[4], ARGV[3])
-  for i = 5, #ARGV do redis.call('SADD', KEYS[5], ARGV[3] .. '\\n' .. ARGV[i]) end
+  if ARGV[5] ~= '' then redis.call('HSETNX', KEYS[6], ARGV[5], ARGV[3]) end
+  for i = 6, #ARGV do redis.call('SADD', KEYS[5], ARGV[3] .. '\\n' .. ARGV[i]) end
 end
 return 1`;
 
@@ -34,9 +36,9 @@ type WithRecord = Redis & {
 export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore {
   const k = {
     feeds: `${prefix}feeds`, seen: `${prefix}seen`, log: `${prefix}log`, alerts: `${prefix}alerts`,
-    order: `${prefix}alert-order`, pending: `${prefix}pending`,
+    order: `${prefix}alert-order`, pending: `${prefix}pending`, devAlert: `${prefix}dev-alert`,
   };
-  if (!('swRecord' in redis)) redis.defineCommand('swRecord', { numberOfKeys: 5, lua: RECORD });
+  if (!('swRecord' in redis)) redis.defineCommand('swRecord', { numberOfKeys: 6, lua: RECORD });
   const r = redis as WithRecord;
   const pair = (alertId: string, target: string) => `${alertId}\n${target}`;
   const alertOf = async (id: string) => {
@@ -56,8 +58,9 @@ export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore 
       return (await redis.sismember(k.seen, articleId)) === 1;
     },
     async recordArticle(entry, alert) {
-      const alertArgs = alert ? [alert.alert.id, JSON.stringify(alert), ...alert.targets] : ['', ''];
-      const done = await r.swRecord(k.seen, k.log, k.alerts, k.order, k.pending, entry.article.id, JSON.stringify(entry), ...alertArgs);
+      const announces = alert && alert.alert.kind !== 'follow-up' ? alert.alert.developmentId : '';
+      const alertArgs = alert ? [alert.alert.id, JSON.stringify(alert), announces, ...alert.targets] : ['', ''];
+      const done = await r.swRecord(k.seen, k.log, k.alerts, k.order, k.pending, k.devAlert, entry.article.id, JSON.stringify(entry), ...alertArgs);
       return done === 1;
     },
     async knowledgeSince(cursor) {
@@ -65,6 +68,10 @@ export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore 
       return { entries: raw.map((x) => JSON.parse(x) as ProcessedArticle), cursor: cursor + raw.length };
     },
     getAlert: alertOf,
+    async findDevelopmentAlert(developmentId) {
+      const id = await redis.hget(k.devAlert, developmentId);
+      return id ? alertOf(id) : undefined;
+    },
     async isPending(alertId, target) {
       return (await redis.sismember(k.pending, pair(alertId, target))) === 1;
     },
