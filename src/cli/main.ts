@@ -59,6 +59,7 @@ Settings (environment overrides config/default.yaml):
   STORYWATCH_LOG_LEVEL           debug | info | warn | error
   STORYWATCH_TARGETS             alert targets: console, jsonl:/path (comma-separated)
   REDIS_URL                      run the BullMQ scale-out runner on this Redis
+  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, DISCORD_TOKEN   enable the chat platforms (see README)
 `,
   demo: `Usage: storywatch demo [--interval-ms N] [--data-dir DIR]
 

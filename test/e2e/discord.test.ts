@@ -37,7 +37,7 @@ beforeAll(async () => {
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       const body = raw ? JSON.parse(raw) : {};
-      const p = req.url!.replace(/\?.*$/, '');
+      const p = decodeURIComponent(req.url!.replace(/\?.*$/, ''));
       calls.push({ method: req.method!, path: p, auth: req.headers.authorization, body });
       const json = (o: unknown, status = 200, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(o));
       if (req.method === 'PUT' && /^\/api\/v10\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(p)) return json(body);
@@ -160,6 +160,21 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     expect(main!.name).toBe('storywatch');
     expect(main!.default_member_permissions ?? null).toBeNull();
     expect(config).toMatchObject({ name: 'storywatch-config', default_member_permissions: '32' });
+  });
+
+  it('defers slow work within the 3 s window, then edits the deferred reply', async () => {
+    const slow = createDiscordAdapter({
+      token: 'test-bot-token', apiUrl: `${fake.url}/api`, log: createLogger({ out: new PassThrough() }), deferAfterMs: 0,
+      commands: { ...commandDeps, store: { ...commandDeps.store, recentAlerts: async () => (await new Promise((r) => setTimeout(r, 100)), []) } },
+    });
+    try {
+      const { id, token } = interact(slow.client, { name: 'storywatch', options: [{ type: 1, name: 'latest', options: [] }] });
+      await waitFor('the edited reply', () => calls.some((c) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`)), 5000);
+      expect(callbackFor(id)!.body).toMatchObject({ type: 5, data: { flags: 64 } });
+      expect(calls.find((c) => c.method === 'PATCH' && c.path.includes(token))!.body).toMatchObject({ content: 'No new developments have been alerted yet.' });
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a bad argument gets a clear ephemeral reply', async () => {
