@@ -20,6 +20,7 @@ import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
 import { createLogger } from '../../src/log.js';
 import type { Alert } from '../../src/domain/alert.js';
 import { serve } from '../helpers/http.js';
+import { sampleAlert } from '../helpers/alerts.js';
 import { waitFor } from '../helpers/workers.js';
 
 interface Call { method: string; path: string; auth?: string; body: Record<string, unknown> }
@@ -90,11 +91,7 @@ function interact(client: Client, data: Record<string, unknown>, permissions = '
 
 const callbackFor = (id: string) => calls.find((c) => c.path.startsWith(`/api/v10/interactions/${id}/`));
 
-const alert: Alert = {
-  id: 'dev-1:a1', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal', headline: 'Rada ratifies minerals deal',
-  whatIsNew: 'The Rada voted with 338 votes.', newFacts: ['vote: 338 votes'], sources: [{ name: 'Kyiv Wire', url: 'https://kyiv.example/a1' }],
-  link: 'https://kyiv.example/a1', developmentId: 'dev-1', confidence: 0.9, reason: 'new vote', publishedAt: '2025-05-08T10:00:00Z',
-};
+const alert: Alert = sampleAlert();
 
 describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
   it('posts an alert embed with the bot token, and a follow-up into the development\'s thread', async () => {

@@ -18,6 +18,7 @@ import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
 import { createLogger } from '../../src/log.js';
 import type { Alert } from '../../src/domain/alert.js';
 import { serve } from '../helpers/http.js';
+import { sampleAlert } from '../helpers/alerts.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/workers.js';
 
@@ -93,11 +94,7 @@ async function slash(text: string, user = 'UMEMBER', opts: { secret?: string; ag
   return { status: res.status, responses: () => calls.slice(n).filter((c) => c.path.startsWith('/respond/')) };
 }
 
-const alert: Alert = {
-  id: 'dev-1:a1', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal', headline: 'Rada ratifies minerals deal',
-  whatIsNew: 'The Rada voted with 338 votes.', newFacts: ['vote: 338 votes'], sources: [{ name: 'Kyiv Wire', url: 'https://kyiv.example/a1' }],
-  link: 'https://kyiv.example/a1', developmentId: 'dev-1', confidence: 0.9, reason: 'new vote', publishedAt: '2025-05-08T10:00:00Z',
-};
+const alert: Alert = sampleAlert();
 
 describe('Slack adapter (Bolt) against a fake Slack', () => {
   it('answers a signed slash command through response_url', async () => {
