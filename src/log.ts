@@ -1,8 +1,10 @@
 /**
- * A small structured logger (one line per event, to stderr) with secret redaction.
- * stdout stays free for command output and console alerts.
+ * Structured logging to stderr with secret redaction: readable text lines by default,
+ * pino JSON lines with `STORYWATCH_LOG_FORMAT=json` (containers, log shippers). stdout
+ * stays free for command output and console alerts.
  */
 import type { Writable } from 'node:stream';
+import { pino } from 'pino';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -28,7 +30,24 @@ function formatValue(k: string, v: unknown): string {
   return /[\s"=]/.test(clean) ? JSON.stringify(clean) : clean;
 }
 
-export function createLogger(opts: { level?: Level; out?: Writable; clock?: () => Date } = {}): Logger {
+/** Field values with secrets replaced, for either format. */
+function cleanFields(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => [
+    k, SECRET_KEY.test(k) ? '***' : typeof v === 'string' ? redact(v) : v,
+  ]));
+}
+
+function createJsonLogger(level: Level, out: Writable): Logger {
+  const p = pino({
+    level, base: { service: 'storywatch' }, timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  }, out);
+  const write = (lvl: Level) => (msg: string, fields?: Record<string, unknown>) => p[lvl](cleanFields(fields), redact(msg));
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export function createLogger(opts: { level?: Level; out?: Writable; clock?: () => Date; format?: 'text' | 'json' } = {}): Logger {
+  if (opts.format === 'json') return createJsonLogger(opts.level ?? 'info', opts.out ?? process.stderr);
   const min = ORDER[opts.level ?? 'info'];
   const out = opts.out ?? process.stderr;
   const clock = opts.clock ?? (() => new Date());

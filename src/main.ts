@@ -31,6 +31,8 @@ import { createFileStore } from './store/file/file-store.js';
 import type { ChannelStore, StateStore } from './store/ports.js';
 import { createRedisChannelStore } from './store/redis/channel-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
+import { createMetrics } from './observability/metrics.js';
+import { startOpsServer, type OpsServer, type ReadinessCheck } from './observability/http.js';
 
 export interface App {
   mode: 'embedded' | 'bullmq';
@@ -41,6 +43,8 @@ export interface App {
   /** The in-process runner (embedded mode only): `tick()` polls once. */
   runner?: Runner;
   bullmq?: BullmqRunner;
+  /** Port of /healthz, /readyz, /metrics once started (when configured). */
+  readonly httpPort: number | undefined;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -90,7 +94,8 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
     parse: parseFeed,
   };
-  const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now };
+  const metrics = createMetrics();
+  const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics };
   const feeds = allFeeds(config.feeds, channels);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
   const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
@@ -105,13 +110,19 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     queueDepth: () => (queueDepth ? queueDepth() : Promise.resolve({})),
   };
-  const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log);
+  const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log, (p) => metrics.rateLimited(p));
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
+  let ops: OpsServer | undefined;
   const listen = async () => {
-    if (!config.commands) return;
-    for (const p of platforms) await p.start();
+    if (config.commands) for (const p of platforms) await p.start();
+    if (!config.http) return;
+    const checks: ReadinessCheck[] = platforms.map((p) => ({ name: p.name, check: () => p.ready?.() ?? Promise.resolve(true) }));
+    if (redis) checks.unshift({ name: 'redis', check: async () => (await redis.ping()) === 'PONG' });
+    ops = await startOpsServer({ ...config.http, metrics, checks });
+    log.info(`health and metrics on http://${config.http.host}:${ops.port} (/healthz, /readyz, /metrics)`);
   };
   const closeAdapters = async () => {
+    await ops?.close();
     for (const a of adapters) await a.close().catch((err: Error) => log.warn(`closing ${a.name}: ${err.message}`));
   };
 
@@ -119,11 +130,14 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     const known = await catchUp(engine, store, 0);
     log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
     const runner = createInProcessRunner({
-      feeds, log, poll, analyze, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
-      deliver: { store, adapters, log, pace, mergeWindowMs },
+      feeds, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
+      deliver: { store, adapters, log, pace, mergeWindowMs, metrics },
     });
     return {
       mode: 'embedded', engine, store, channels, adapters, runner,
+      get httpPort() {
+        return ops?.port;
+      },
       async start() {
         await listen();
         runner.start();
@@ -142,15 +156,19 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const bullmq = createBullmqRunner({
     feeds, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
-    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs,
+    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics,
   });
   queueDepth = async () => {
     const out: Record<string, number> = {};
     for (const [name, q] of Object.entries(bullmq.queues)) out[name] = await q.count();
     return out;
   };
+  metrics.setQueueDepth(queueDepth);
   return {
     mode: 'bullmq', engine, store, channels, adapters, bullmq,
+    get httpPort() {
+      return ops?.port;
+    },
     async start() {
       await bullmq.start();
       await listen();

@@ -12,15 +12,15 @@ export interface ListeningAdapter extends ChatAdapter {
   start(): Promise<void>;
 }
 
-export async function createChatAdapters(config: AppConfig, commands: CommandDeps, log: Logger): Promise<ListeningAdapter[]> {
+export async function createChatAdapters(config: AppConfig, commands: CommandDeps, log: Logger, onRateLimited: (platform: string) => void = () => {}): Promise<ListeningAdapter[]> {
   const out: ListeningAdapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = await import('./slack/slack-adapter.js');
-    out.push(createSlackAdapter({ ...config.slack, commands, log }));
+    out.push(createSlackAdapter({ ...config.slack, commands, log, onRateLimited: () => onRateLimited('slack') }));
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('./discord/discord-adapter.js');
-    out.push(createDiscordAdapter({ token: config.discord.token, apiUrl: config.discord.apiUrl, commands, log }));
+    out.push(createDiscordAdapter({ token: config.discord.token, apiUrl: config.discord.apiUrl, commands, log, onRateLimited: () => onRateLimited('discord') }));
   }
   return out;
 }

@@ -16,6 +16,8 @@ export interface ChatAdapter {
   postAlert(target: string, alert: Alert): Promise<PostResult>;
   /** A short operational message for a channel (a feed paused or back, ...). */
   postNotice(target: string, text: string): Promise<void>;
+  /** Whether the platform connection is usable (for /readyz); absent means always. */
+  ready?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import { AppError } from '../domain/errors.js';
 
 export async function runRun(opts: { once: boolean }): Promise<number> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
   if (opts.once && config.redisUrl) {
     throw new AppError('--once polls in-process; with REDIS_URL set the job schedulers poll', 'USAGE', 'unset REDIS_URL for a one-off poll');
   }

@@ -41,12 +41,15 @@ const EnvSchema = z.object({
   STORYWATCH_FEEDS: z.string().optional(),
   STORYWATCH_ALLOW_PRIVATE_HOSTS: z.string().optional(),
   STORYWATCH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  STORYWATCH_LOG_FORMAT: z.enum(['text', 'json']).optional(),
   STORYWATCH_TARGETS: z.string().optional(),
   STORYWATCH_PER_HOST_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   STORYWATCH_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, dot, dash, underscore').optional(),
   REDIS_URL: z.string().url().optional(),
   STORYWATCH_COMMANDS: z.enum(['on', 'off']).optional(),
   STORYWATCH_FOLLOWUP_MERGE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  STORYWATCH_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  STORYWATCH_HTTP_HOST: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -73,11 +76,14 @@ export interface AppConfig {
   feeds: FeedConfig[];
   fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat?: 'text' | 'json' | undefined;
   redisUrl?: string | undefined;
   /** BullMQ and store key prefix: one per deployment. */
   queuePrefix?: string | undefined;
   /** Seconds follow-ups of one development wait to be merged into one post. */
   followUpMergeSeconds?: number | undefined;
+  /** /healthz, /readyz and /metrics on this port (unset: no HTTP server). */
+  http?: { port: number; host: string } | undefined;
   /** Whether this process listens for slash commands (one process per deployment should). */
   commands: boolean;
   slack?: { botToken: string; signingSecret: string; port: number; adminUserIds: string[]; apiUrl?: string | undefined } | undefined;
@@ -122,10 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS),
     },
     logLevel: e.STORYWATCH_LOG_LEVEL ?? 'info',
+    logFormat: e.STORYWATCH_LOG_FORMAT ?? 'text',
     redisUrl: e.REDIS_URL,
     queuePrefix: e.STORYWATCH_QUEUE_PREFIX ?? 'storywatch',
     commands: (e.STORYWATCH_COMMANDS ?? 'on') === 'on',
     followUpMergeSeconds: e.STORYWATCH_FOLLOWUP_MERGE_SECONDS ?? 60,
+    http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '0.0.0.0' } : undefined,
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
       : undefined,

@@ -6,6 +6,7 @@ import type { Engine } from '../analysis/engine.js';
 import { buildAlert, buildFollowUp, type Alert, type DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface AnalyzeDeps {
   engine: Engine;
@@ -14,6 +15,7 @@ export interface AnalyzeDeps {
   /** Channels that asked for this alert (watch terms, channel feeds). */
   channelTargets?: (alert: Alert) => Promise<string[]>;
   now: () => Date;
+  metrics?: Metrics;
 }
 
 export interface AnalyzeOutcome {
@@ -24,7 +26,9 @@ export interface AnalyzeOutcome {
 
 export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean }): Promise<AnalyzeOutcome> {
   if (await deps.store.hasSeen(article.id)) return { skipped: true };
+  const started = performance.now();
   const { closest: _closest, id: _id, ...decision } = deps.engine.classify(article);
+  const seconds = (performance.now() - started) / 1000;
   const at = deps.now().toISOString();
   let alert: AlertRecord | undefined;
   if (decision.novel && !opts.silent && decision.developmentId) {
@@ -37,5 +41,6 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
     if (original) alert = { alert: buildFollowUp(original.alert, article, decision), targets: original.targets, createdAt: at };
   }
   await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
+  deps.metrics?.analysed(!decision.relevant ? 'off-topic' : alert ? alert.alert.kind ?? 'development' : 'relevant', seconds);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };
 }

@@ -5,6 +5,7 @@
 import { PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
+import { platformOf, type Metrics } from '../observability/metrics.js';
 import { mergeFollowUps } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 
@@ -16,6 +17,7 @@ export interface DeliverDeps {
   pace?: HostLimiter;
   /** How long follow-ups wait to be merged (default FOLLOW_UP_MERGE_MS). */
   mergeWindowMs?: number;
+  metrics?: Metrics;
 }
 
 /** A burst of follow-ups waits this long for company before it is posted as one message. */
@@ -37,8 +39,10 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
       await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
       for (const r of records) await deps.store.markDelivered(r.alert.id, target);
       delivered += records.length;
+      deps.metrics?.delivered('ok', platformOf(target));
     } catch (err) {
       failed++;
+      deps.metrics?.delivered(err instanceof PermanentDeliveryError ? 'permanent' : 'retry', platformOf(target));
       if (err instanceof PermanentDeliveryError) {
         // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
         for (const r of records) await deps.store.markDelivered(r.alert.id, target);

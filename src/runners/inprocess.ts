@@ -5,6 +5,7 @@
  */
 import type { FeedConfig } from '../config/app-config.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observability/metrics.js';
 import { analyzeArticle, type AnalyzeDeps } from '../pipeline/analyze-article.js';
 import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
@@ -20,6 +21,7 @@ export interface RunnerDeps {
   tickMs: number;
   /** How many feeds are fetched at once. */
   concurrency?: number;
+  metrics?: Metrics;
 }
 
 export interface TickReport {
@@ -59,6 +61,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       else if (r.alert) report.alerts++;
     }
     for (const o of outcomes) {
+      deps.metrics?.polled(o.status);
       if (o.status !== 'not-due') report.polled++;
       if (o.status === 'failed') report.failed++;
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);

@@ -40,10 +40,10 @@ async function setup(initiallyVisible: number) {
   return { server, dataDir, feeds };
 }
 
-async function openApp(dataDir: string, feeds: AppConfig['feeds'], allow?: string[]) {
+async function openApp(dataDir: string, feeds: AppConfig['feeds'], allow?: string[], extra: Partial<AppConfig> = {}) {
   const alerts = capture();
   const logs = capture();
-  const app = await createApp({ config: config(dataDir, feeds, allow), log: createLogger({ out: logs.stream }), alertsOut: alerts.stream });
+  const app = await createApp({ config: { ...config(dataDir, feeds, allow), ...extra }, log: createLogger({ out: logs.stream }), alertsOut: alerts.stream });
   return { app, alerts, logs };
 }
 
@@ -110,5 +110,28 @@ describe('embedded runner against a local fixture feed server', () => {
     await app.close();
     expect(r).toMatchObject({ failed: 1, articles: 0 });
     expect(logs.text()).toMatch(/refused 127\.0\.0\.1: 127\.0\.0\.1 is a loopback, private, link-local, shared or reserved address/);
+  });
+});
+
+describe('operations endpoints', () => {
+  it('serves /healthz, /readyz and Prometheus /metrics with poll, analysis and alert figures', async () => {
+    const { dataDir, feeds, server } = await setup(2);
+    const { app } = await openApp(dataDir, feeds, undefined, { http: { port: 0, host: '127.0.0.1' } });
+    await app.start();
+    cleanups.push(() => app.close());
+    await drain(server, app);
+    const base = `http://127.0.0.1:${app.httpPort}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: {} });
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/storywatch_feed_polls_total\{outcome="new"\} \d+/);
+    expect(text).toMatch(/storywatch_feed_polls_total\{outcome="not-modified"\} \d+/);
+    expect(text).toMatch(/storywatch_feed_304_ratio 0\.\d+/);
+    expect(text).toMatch(/storywatch_articles_analysed_total\{outcome="development"\} [1-9]/);
+    expect(text).toMatch(/storywatch_analysis_seconds_count \d+/);
+    expect(text).toMatch(/storywatch_deliveries_total\{result="ok",platform="console"\} [1-9]/);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 });

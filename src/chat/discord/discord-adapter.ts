@@ -21,6 +21,8 @@ export interface DiscordAdapterOptions {
   log: Logger;
   /** Longest a command may run before the reply is deferred (Discord allows 3 s). */
   deferAfterMs?: number;
+  /** Called on every 429 (discord.js waits and retries by itself). */
+  onRateLimited?: () => void;
 }
 
 export interface DiscordAdapter extends ChatAdapter {
@@ -40,6 +42,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: opts.apiUrl ? { api: opts.apiUrl } : {} });
   client.rest.setToken(opts.token);
   const threads = new Map<string, { messageId: string; threadId?: string }>();
+  let gateway = false;
+  client.rest.on('rateLimited', () => opts.onRateLimited?.());
 
   client.on('interactionCreate', (interaction: Interaction) => {
     void onInteraction(interaction).catch((err: Error) => opts.log.warn(`discord: command failed: ${err.message}`));
@@ -82,6 +86,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     handles: (target) => /^discord:\d+$/.test(target),
     async start() {
       await client.login(opts.token);
+      gateway = true;
       opts.log.info('discord: connected to the gateway');
     },
     async postAlert(target, alert: Alert) {
@@ -107,6 +112,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     },
     async postNotice(target, text) {
       await post(target.slice('discord:'.length), { content: truncate(`⚠️ ${text}`, 2000), allowed_mentions: { parse: [] } });
+    },
+    // A process that listens for commands needs its gateway session; one that only posts does not.
+    async ready() {
+      return !gateway || client.isReady();
     },
     async close() {
       await client.destroy();

@@ -4,7 +4,7 @@
  * API (base URL configurable: SLACK_API_URL). Follow-ups of a development go into the
  * thread of its first alert in that channel. Delivery targets look like "slack:C0123".
  */
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps } from '../commands/handlers.js';
@@ -21,6 +21,8 @@ export interface SlackAdapterOptions {
   adminUserIds: string[];
   commands: CommandDeps;
   log: Logger;
+  /** Called on every 429 from the Web API (which waits and retries by itself). */
+  onRateLimited?: () => void;
 }
 
 export interface SlackAdapter extends ChatAdapter {
@@ -40,6 +42,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
   });
   const threads = new Map<string, string>();
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => opts.onRateLimited?.());
 
   const isAdmin = async (userId: string): Promise<boolean> => {
     if (opts.adminUserIds.includes(userId)) return true;
@@ -88,6 +91,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     async postNotice(target, text) {
       await post(target, { text: `:warning: ${escapeMrkdwn(text)}` });
+    },
+    // The Web API needs no open connection; Bolt's HTTP listener fails at start if it cannot bind.
+    async ready() {
+      return true;
     },
     async close() {
       await app.stop().catch(() => undefined);

@@ -9,6 +9,7 @@ import { PermanentDeliveryError, type ChatAdapter } from '../../chat/ports.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
+import { platformOf, type Metrics } from '../../observability/metrics.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
 import { FOLLOW_UP_MERGE_MS, postNotice } from '../../pipeline/deliver-alert.js';
 import { mergeFollowUps } from '../../domain/alert.js';
@@ -30,6 +31,7 @@ export interface ProcessorDeps {
   pace?: HostLimiter;
   /** How long follow-up deliveries wait to be merged. */
   mergeWindowMs?: number;
+  metrics?: Metrics;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
@@ -37,6 +39,7 @@ export function pollProcessor(deps: ProcessorDeps) {
     const feed = (await deps.feeds()).find((f) => f.id === job.data.feedId);
     if (!feed) throw new UnrecoverableError(`feed "${job.data.feedId}" is no longer configured (its scheduler is removed on the leader's next round)`);
     const outcome = await pollFeed(deps.poll, feed);
+    deps.metrics?.polled(outcome.status);
     if (outcome.articles.length) {
       const ordered = [...outcome.articles].sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
       await deps.queues.analyze.addBulk(ordered.map((article) => ({
@@ -121,12 +124,14 @@ export function deliverProcessor(deps: ProcessorDeps) {
     try {
       await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
     } catch (err) {
+      deps.metrics?.delivered(err instanceof PermanentDeliveryError ? 'permanent' : 'retry', platformOf(target));
       if (!(err instanceof PermanentDeliveryError)) throw err;
       for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
       deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
       throw new UnrecoverableError(err.message);
     }
     for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
+    deps.metrics?.delivered('ok', platformOf(target));
     return `delivered ${batch.length} to ${target}`;
   };
 }
