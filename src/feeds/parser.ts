@@ -39,21 +39,33 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
   const articles: Article[] = [];
   const skipped: string[] = [];
   for (const [i, item] of (feed.items ?? []).entries()) {
-    const a = toArticle(item, feedUrl, feed.title ?? '');
+    const a = toArticle(item, feedUrl, asText(feed.title));
     if (a) articles.push(a);
     else skipped.push(`item ${i + 1}: no title, text or link`);
   }
-  return { title: feed.title ?? '', articles, skipped };
+  return { title: asText(feed.title), articles, skipped };
+}
+
+/**
+ * Malformed XML can make the XML layer hand back an object or array where text was
+ * expected ({ _: "text", $: {...} }); take the text or nothing, never throw.
+ */
+export function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return asText(v[0]);
+  if (v && typeof v === 'object' && '_' in v) return asText((v as { _: unknown })._);
+  return '';
 }
 
 function toArticle(item: Item, feedUrl: string, feedTitle: string): Article | undefined {
-  const title = htmlToText(item.title ?? '');
-  const html = item['content:encoded'] ?? item.content ?? item.summary ?? item.contentSnippet ?? '';
+  const title = htmlToText(asText(item.title));
+  const html = asText(item['content:encoded']) || asText(item.content) || asText(item.summary) || asText(item.contentSnippet);
   const content = htmlToText(html);
-  const url = resolveLink(item.link, feedUrl);
+  const url = resolveLink(asText(item.link) || undefined, feedUrl);
   if (!title && !content) return undefined;
-  const rawId = item.guid ?? item.id ?? url ?? `${title}|${item.pubDate ?? ''}`;
-  const when = Date.parse(item.isoDate ?? item.pubDate ?? '');
+  const rawId = asText(item.guid) || asText(item.id) || url || `${title}|${asText(item.pubDate)}`;
+  const when = Date.parse(asText(item.isoDate) || asText(item.pubDate));
   return {
     id: createHash('sha256').update(`${feedUrl}|${rawId}`).digest('hex').slice(0, 20),
     title,

@@ -61,7 +61,12 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
   const flushFeeds = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    writeAtomic(files.feeds, JSON.stringify(Object.fromEntries(feeds), null, 2));
+    try {
+      writeAtomic(files.feeds, JSON.stringify(Object.fromEntries(feeds), null, 2));
+    } catch (err) {
+      // Runs from a timer: report and keep going; the next change tries again.
+      warn(`cannot write ${files.feeds}: ${(err as Error).message}; feed state is kept in memory and written on the next change`);
+    }
   };
 
   return {
@@ -72,6 +77,7 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     async putFeedState(state) {
       feeds.set(state.feedId, { ...state });
       flushTimer ??= setTimeout(flushFeeds, 200);
+      flushTimer.unref();
     },
     async hasSeen(articleId) {
       return seen.has(articleId);

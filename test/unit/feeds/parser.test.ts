@@ -55,3 +55,15 @@ describe('htmlToText', () => {
     expect(htmlToText('<style>p{}</style><p>A&nbsp;&#8364;5 &amp; &#x41;</p><!-- c --><br>B')).toBe('A €5 & A\nB');
   });
 });
+
+describe('asText', () => {
+  it('takes text out of the shapes malformed XML produces, and never throws', async () => {
+    const { asText } = await import('../../../src/feeds/parser.js');
+    expect(asText('a')).toBe('a');
+    expect(asText({ _: 'b', $: { type: 'html' } })).toBe('b');
+    expect(asText([{ _: 'c' }])).toBe('c');
+    expect(asText({ $: {} })).toBe('');
+    expect(asText(undefined)).toBe('');
+    expect(asText(Object.create(null))).toBe('');
+  });
+});
