@@ -157,6 +157,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     feeds, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
     poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics,
+    sweepMs: (config.sweepSeconds ?? 30) * 1000,
   });
   queueDepth = async () => {
     const out: Record<string, number> = {};

@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   STORYWATCH_COMMANDS: z.enum(['on', 'off']).optional(),
   STORYWATCH_FOLLOWUP_MERGE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   STORYWATCH_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  STORYWATCH_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   STORYWATCH_HTTP_HOST: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
@@ -82,6 +83,8 @@ export interface AppConfig {
   queuePrefix?: string | undefined;
   /** Seconds follow-ups of one development wait to be merged into one post. */
   followUpMergeSeconds?: number | undefined;
+  /** How often the BullMQ leader re-queues pending deliveries (seconds). */
+  sweepSeconds?: number | undefined;
   /** /healthz, /readyz and /metrics on this port (unset: no HTTP server). */
   http?: { port: number; host: string } | undefined;
   /** Whether this process listens for slash commands (one process per deployment should). */
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     queuePrefix: e.STORYWATCH_QUEUE_PREFIX ?? 'storywatch',
     commands: (e.STORYWATCH_COMMANDS ?? 'on') === 'on',
     followUpMergeSeconds: e.STORYWATCH_FOLLOWUP_MERGE_SECONDS ?? 60,
+    sweepSeconds: e.STORYWATCH_SWEEP_SECONDS ?? 30,
     http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '0.0.0.0' } : undefined,
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }

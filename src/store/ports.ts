@@ -65,6 +65,12 @@ export interface StateStore {
   pendingDeliveries(): Promise<Array<{ record: AlertRecord; target: string }>>;
   markDelivered(alertId: string, target: string): Promise<void>;
   recentAlerts(limit: number): Promise<AlertRecord[]>;
+  /**
+   * A short exclusive claim (e.g. on delivering one development to one channel), so two
+   * workers never post the same thing at once. Resolves to a release function, or to
+   * undefined when someone else holds it. Expires by itself after `ttlMs`.
+   */
+  tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
   close(): Promise<void>;
 }
 

@@ -4,11 +4,11 @@
  * the shared test Redis is not disturbed. Nothing may be lost or duplicated.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
+import { freePort } from '../helpers/ports.js';
+import { startRedisServer, stopRedisServer } from '../helpers/redis-server.js';
 import { Redis } from 'ioredis';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
@@ -21,24 +21,13 @@ afterEach(async () => {
 
 const step = (m: string) => process.env.SW_DEBUG && console.log(`[faults] ${new Date().toISOString()} ${m}`);
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function startRedis(port: number, dir: string): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
-}
 
 describe('BullMQ runner under faults', () => {
   it('a worker killed mid-job and Redis restarted mid-run: nothing lost, nothing duplicated', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-faults-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const port = await freePort();
-    let redisProc = startRedis(port, dir);
+    let redisProc = startRedisServer(port, dir);
     cleanups.push(() => redisProc.kill('SIGKILL'));
     const url = `redis://127.0.0.1:${port}`;
     const probe = new Redis(url, { retryStrategy: () => 200, maxRetriesPerRequest: null });
@@ -69,11 +58,8 @@ describe('BullMQ runner under faults', () => {
     await waitFor('some of the new articles to be analysed', async () => (await seen()) >= 80, 60_000);
     step("workers[0]!.proc.kill('SIGKILL');");
     workers[0]!.proc.kill('SIGKILL');
-    // SIGTERM is redis-server's graceful shutdown: it flushes the append-only file and exits.
-    const stopped = new Promise((r) => redisProc.once('exit', r));
-    redisProc.kill('SIGTERM');
-    await stopped;
-    redisProc = startRedis(port, dir);
+    await stopRedisServer(redisProc);
+    redisProc = startRedisServer(port, dir);
     await waitFor('redis to come back', async () => (await probe.ping().catch(() => '')) === 'PONG', 10_000);
     step('workers.push(startWorker(env));');
     workers.push(startWorker(env));

@@ -85,7 +85,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       const { text, blocks } = alert.kind === 'follow-up' ? renderSlackFollowUp(alert) : renderSlackBlocks(alert);
       const key = `${target}|${alert.developmentId}`;
       const thread = threads.get(key);
-      const res = await post(target, { text, blocks, unfurl_links: false, ...(thread ? { thread_ts: thread } : {}) });
+      // Message metadata carries the alert ids, for integrations (and exact delivery accounting).
+      const metadata = { event_type: 'storywatch_alert', event_payload: { alert_id: alert.id, development_id: alert.developmentId, merged_ids: alert.mergedIds ?? [alert.id] } };
+      const res = await post(target, { text, blocks, metadata, unfurl_links: false, ...(thread ? { thread_ts: thread } : {}) });
       if (!thread && typeof res.ts === 'string') threads.set(key, res.ts);
       return { messageId: typeof res.ts === 'string' ? res.ts : undefined };
     },

@@ -14,7 +14,7 @@ import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article
 import { FOLLOW_UP_MERGE_MS, postNotice } from '../../pipeline/deliver-alert.js';
 import { mergeFollowUps } from '../../domain/alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
-import type { StateStore } from '../../store/ports.js';
+import type { AlertRecord, StateStore } from '../../store/ports.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 
 export interface ProcessorDeps {
@@ -97,14 +97,21 @@ export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'que
   return pending.length;
 }
 
-/** Queues every pending delivery (the leader's sweep after crashes and restarts). */
+/**
+ * The leader's sweep after crashes, restarts and retry storms: every pending delivery
+ * gets a job. A job that used up its attempts stays in the failed set, where a re-add
+ * with the same id would be ignored, so it is retried instead.
+ */
 export async function sweepPending(deps: Pick<ProcessorDeps, 'store' | 'queues'>): Promise<number> {
   const pending = await deps.store.pendingDeliveries();
-  if (pending.length) {
-    await deps.queues.deliver.addBulk(pending.map(({ record, target }) => ({
-      name: 'deliver', data: { alertId: record.alert.id, target }, opts: { ...JOB_OPTIONS, jobId: deliverJobId(target, record.alert.id) },
-    })));
+  const fresh = [];
+  for (const { record, target } of pending) {
+    const jobId = deliverJobId(target, record.alert.id);
+    const job = await deps.queues.deliver.getJob(jobId);
+    if (!job) fresh.push({ name: 'deliver', data: { alertId: record.alert.id, target }, opts: { ...JOB_OPTIONS, jobId } });
+    else if (await job.isFailed()) await job.retry();
   }
+  if (fresh.length) await deps.queues.deliver.addBulk(fresh);
   return pending.length;
 }
 
@@ -116,22 +123,37 @@ export function deliverProcessor(deps: ProcessorDeps) {
     if (!record) throw new UnrecoverableError(`alert ${alertId} is not in the store`);
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
-    // A follow-up takes every follow-up of its development still pending for this target.
-    const batch = record.alert.kind === 'follow-up'
-      ? (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record)
-      : [record];
-    const alert = batch.length > 1 ? mergeFollowUps(batch.map((b) => b.alert)) : record.alert;
+    // Follow-ups of one development are posted together: one job at a time may take them.
+    const claim = record.alert.kind === 'follow-up' ? `deliver:${target}:${record.alert.developmentId}` : `deliver:${target}:${alertId}`;
+    const release = await deps.store.tryLock(claim, 60_000);
+    if (!release) throw new Error(`another worker is delivering ${claim}; retrying after it`);
     try {
-      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
-    } catch (err) {
-      deps.metrics?.delivered(err instanceof PermanentDeliveryError ? 'permanent' : 'retry', platformOf(target));
-      if (!(err instanceof PermanentDeliveryError)) throw err;
-      for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
-      deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
-      throw new UnrecoverableError(err.message);
+      return await deliverClaimed(deps, record, target, adapter);
+    } finally {
+      await release();
     }
-    for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
-    deps.metrics?.delivered('ok', platformOf(target));
-    return `delivered ${batch.length} to ${target}`;
   };
+}
+
+async function deliverClaimed(deps: ProcessorDeps, record: AlertRecord, target: string, adapter: ChatAdapter): Promise<string> {
+  const alertId = record.alert.id;
+  // Checked again under the claim: the holder before us may have posted it.
+  if (!(await deps.store.isPending(alertId, target))) return 'already delivered';
+  // A follow-up takes every follow-up of its development still pending for this target.
+  const batch = record.alert.kind === 'follow-up'
+    ? (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record)
+    : [record];
+  const alert = batch.length > 1 ? mergeFollowUps(batch.map((b) => b.alert)) : record.alert;
+  try {
+    await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
+  } catch (err) {
+    deps.metrics?.delivered(err instanceof PermanentDeliveryError ? 'permanent' : 'retry', platformOf(target));
+    if (!(err instanceof PermanentDeliveryError)) throw err;
+    for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
+    deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+    throw new UnrecoverableError(err.message);
+  }
+  for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
+  deps.metrics?.delivered('ok', platformOf(target));
+  return `delivered ${batch.length} to ${target}`;
 }

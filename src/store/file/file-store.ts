@@ -51,6 +51,8 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     if (line.alert) alerts.push(line.alert);
   }
   const delivered = new Set<string>();
+  // One process owns a data directory, so claims can live in memory.
+  const locks = new Map<string, number>();
   for (const d of readJsonl<{ alertId: string; target: string }>(files.deliveries, warn)) {
     if (d?.alertId && d.target) delivered.add(`${d.alertId}\u0000${d.target}`);
   }
@@ -112,6 +114,14 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
       if (delivered.has(key)) return;
       appendLine(files.deliveries, JSON.stringify({ alertId, target, at: new Date().toISOString() }));
       delivered.add(key);
+    },
+    async tryLock(key, ttlMs) {
+      const now = Date.now();
+      if ((locks.get(key) ?? 0) > now) return undefined;
+      locks.set(key, now + ttlMs);
+      return async () => {
+        locks.delete(key);
+      };
     },
     async recentAlerts(limit) {
       return alerts.slice(-limit).reverse();

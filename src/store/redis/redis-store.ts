@@ -23,6 +23,8 @@ if ARGV[3] ~= '' then
 end
 return 1`;
 
+const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
 export interface RedisStoreDeps {
   redis: Redis;
   /** Key prefix, e.g. "storywatch:minerals-deal:". */
@@ -86,6 +88,14 @@ export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore 
     },
     async markDelivered(alertId, target) {
       await redis.srem(k.pending, pair(alertId, target));
+    },
+    async tryLock(key, ttlMs) {
+      const lockKey = `${prefix}lock:${key}`;
+      const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+      if ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+      return async () => {
+        await redis.eval(UNLOCK, 1, lockKey, token);
+      };
     },
     async recentAlerts(limit) {
       const ids = await redis.lrange(k.order, -limit, -1);
