@@ -27,6 +27,7 @@ export async function classifyStream(
   input: Readable,
   out: (line: string) => void,
   err: (line: string) => void,
+  progress?: (processed: number, failed: number) => void,
 ): Promise<ClassifyResult> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
@@ -43,15 +44,23 @@ export async function classifyStream(
     }
     out(toOutputLine(engine.classify(parsed.value)));
     processed++;
+    if (progress && processed % 1000 === 0) progress(processed, failed);
   }
   return { processed, failed };
 }
 
-export async function runClassify(opts: { story: string; input?: string | undefined }, stdout: Writable, stderr: Writable): Promise<number> {
+export async function runClassify(opts: { story: string; input?: string | undefined; progress?: boolean | undefined }, stdout: Writable, stderr: Writable): Promise<number> {
   const { story, corpus } = loadStory(opts.story);
   const engine = createEngine(story, corpus);
   const input = opts.input && opts.input !== '-' ? await openInput(opts.input) : process.stdin;
-  const result = await classifyStream(engine, input, (l) => stdout.write(`${l}\n`), (l) => stderr.write(`${l}\n`));
+  const started = performance.now();
+  // Progress goes to stderr: on a terminal by default, or when asked (--progress).
+  const showProgress = opts.progress ?? (stderr as NodeJS.WriteStream).isTTY === true;
+  const progress = showProgress
+    ? (n: number, failed: number) => stderr.write(`storywatch classify: ${n} articles classified (${Math.round((n / (performance.now() - started)) * 1000)}/s)${failed ? `, ${failed} bad lines` : ''}\n`)
+    : undefined;
+  const result = await classifyStream(engine, input, (l) => stdout.write(`${l}\n`), (l) => stderr.write(`${l}\n`), progress);
+  if (showProgress) stderr.write(`storywatch classify: done, ${result.processed} classified in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   if (result.failed) {
     stderr.write(`storywatch classify: ${result.failed} line(s) failed, ${result.processed} processed\n`);
   }

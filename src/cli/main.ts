@@ -38,6 +38,7 @@ code is 1 if any line failed.
 Options:
   --story ID    story under config/stories/ (default: minerals-deal)
   --input FILE  read from FILE instead of stdin ('-' is stdin)
+  --progress    progress lines on stderr every 1,000 articles (default: on a terminal)
 `,
   run: `Usage: storywatch run [--once]
 
@@ -111,8 +112,8 @@ const COMMANDS: Record<string, Handler> = {
     return runDemo({ intervalMs, dataDir: values['data-dir'] });
   },
   classify: (args) => {
-    const { values } = parseArgs({ args, options: { story: { type: 'string', default: 'minerals-deal' }, input: { type: 'string' } } });
-    return runClassify({ story: values.story!, input: values.input }, process.stdout, process.stderr);
+    const { values } = parseArgs({ args, options: { story: { type: 'string', default: 'minerals-deal' }, input: { type: 'string' }, progress: { type: 'boolean' } } });
+    return runClassify({ story: values.story!, input: values.input, progress: values.progress }, process.stdout, process.stderr);
   },
   eval: (args) => {
     const { values, positionals } = parseArgs({

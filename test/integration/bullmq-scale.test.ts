@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
 import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
 import { countLines, startWorker, waitFor, type WorkerProc } from '../helpers/workers.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -43,7 +44,8 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
       STORYWATCH_FEEDS: Object.values(server.feedUrls).join(','), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1', STORYWATCH_PER_HOST_INTERVAL_MS: '0', STORYWATCH_FOLLOWUP_MERGE_SECONDS: '0',
       STORYWATCH_TARGETS: `jsonl:${sink}`, STORYWATCH_LOG_LEVEL: 'debug', STORYWATCH_DATA_DIR: dir,
     };
-    const workers: WorkerProc[] = [startWorker(env), startWorker(env), startWorker(env)];
+    const opsPort = await freePort();
+    const workers: WorkerProc[] = [startWorker({ ...env, STORYWATCH_HTTP_PORT: String(opsPort), STORYWATCH_HTTP_HOST: '127.0.0.1' }), startWorker(env), startWorker(env)];
     cleanups.push(async () => {
       for (const w of workers) w.proc.kill('SIGTERM');
       await Promise.all(workers.map((w) => w.exited));
@@ -70,6 +72,9 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     console.log(`figures: alerts=${alertCount} delivered=${delivered.length} analysed-per-worker=${workers.map((w) => [...w.output().matchAll(/analysed article \S+: (?!already)/g)].length).join("/")} polls=${JSON.stringify(server.hits)}`);
     const busy = workers.filter((w) => /analysed article/.test(w.output())).length;
     expect(busy).toBeGreaterThan(1);
+    // Readiness includes Redis; metrics include queue depth.
+    expect(await (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok' } });
+    expect(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()).toMatch(/storywatch_queue_depth\{queue="poll"\} \d+/);
     const schedulers = await redis.zcard(`${prefix}:poll:repeat`);
     expect(schedulers).toBe(200);
 

@@ -20,6 +20,15 @@ describe('storywatch CLI', () => {
     expect(lines.filter((l) => l.novel).map((l) => l.id)).toEqual(['d04', 'd06', 'd08', 'd11', 'd14']);
   });
 
+  it('classify --progress reports progress on stderr and leaves stdout to the contract', async () => {
+    const { generateStream } = await import('../../src/bench/generate.js');
+    const input = generateStream(2500, 4).map((a) => JSON.stringify(a)).join('\n');
+    const r = cli(['classify', '--progress'], input);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')).toHaveLength(2500);
+    expect(r.err).toMatch(/^storywatch classify: 1000 articles classified \(\d+\/s\)\nstorywatch classify: 2000 articles classified \(\d+\/s\)\nstorywatch classify: done, 2500 classified in \d+\.\d s\n$/);
+  });
+
   it('classify reports malformed lines by number on stderr, processes the rest, exits 1', () => {
     const good = (id: string) => JSON.stringify({ id, title: 'Rada ratifies US minerals deal', url: 'https://x', source: 's', publishedAt: '2025-05-08T00:00:00Z', content: 'Ukraine ratified the minerals agreement with the United States.' });
     const input = [good('a'), '{not json', JSON.stringify({ id: 'b', title: 7 }), '', good('c'), JSON.stringify({ id: 'd', title: 'x', publishedAt: 'yesterday' })].join('\n');
