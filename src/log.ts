@@ -20,7 +20,7 @@ const SECRET_KEY = /token|secret|password|authori[sz]ation|cookie|signing|api[-_
 const SECRET_VALUE = /\b(xox[abposr]-[\w-]+|[MN][\w-]{23,}\.[\w-]{6}\.[\w-]{27,})\b|(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g;
 
 export function redact(value: string): string {
-  return value.replace(SECRET_VALUE, (m, _tok, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
+  return value.replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
 }
 
 function formatValue(k: string, v: unknown): string {

@@ -92,7 +92,7 @@ function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decisi
   const quick = assessRelevance(story, texts, 0);
   if (quick.missing.length >= 2) return { decision: offTopic(p.article.id, quick.score, quick.reason) };
   const analysis = analyzeSentences(kb, p.sentences, story.novelty);
-  const closest = closestArticle(kb, analysis.sentences);
+  const closest = closestArticle(analysis.sentences);
   const relevance = assessRelevance(story, texts, analysis.contentCoverage);
   const duplicate = findDuplicate(kb, p, closest?.article, story.novelty.duplicateContainment);
   const verdict = decideNovelty(analysis, story.novelty, relevance.relevant, duplicate);
@@ -134,7 +134,7 @@ function offTopic(id: string, relevance: number, reason: string): Decision {
 }
 
 /** The known article that contains most of this one, summing best matches per sentence. */
-function closestArticle(kb: KnowledgeBase, sentences: SentenceAnalysis[]): { article: number; similarity: number } | undefined {
+function closestArticle(sentences: SentenceAnalysis[]): { article: number; similarity: number } | undefined {
   const perArticle = new Map<number, number>();
   let total = 0;
   for (const s of sentences) {

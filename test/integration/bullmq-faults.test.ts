@@ -4,12 +4,8 @@
  * the shared test Redis is not disturbed. Nothing may be lost or duplicated.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../helpers/ports.js';
-import { startRedisServer, stopRedisServer } from '../helpers/redis-server.js';
-import { Redis } from 'ioredis';
+import { startDedicatedRedis } from '../helpers/redis-server.js';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
 import { countLines, startWorker, waitFor, type WorkerProc } from '../helpers/workers.js';
@@ -19,21 +15,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const step = (m: string) => process.env.SW_DEBUG && console.log(`[faults] ${new Date().toISOString()} ${m}`);
-
-
 describe('BullMQ runner under faults', () => {
   it('a worker killed mid-job and Redis restarted mid-run: nothing lost, nothing duplicated', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sw-faults-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const port = await freePort();
-    let redisProc = startRedisServer(port, dir);
-    cleanups.push(() => redisProc.kill('SIGKILL'));
-    const url = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(url, { retryStrategy: () => 200, maxRetriesPerRequest: null });
-    probe.on('error', () => {});
-    cleanups.push(() => probe.disconnect());
-    await waitFor('the dedicated redis-server', async () => (await probe.ping().catch(() => '')) === 'PONG', 10_000);
+    const redis = await startDedicatedRedis('faults');
+    cleanups.push(() => redis.cleanup());
+    const { url, probe, dir } = redis;
 
     const articles = generateStream(300, 11).map((a, i) => ({ ...a, source: `feed${i % 50}` }));
     const server = await startFixtureServer(articles, { initiallyVisible: 50 });
@@ -46,28 +32,19 @@ describe('BullMQ runner under faults', () => {
     };
     const workers: WorkerProc[] = [startWorker(env), startWorker(env)];
     cleanups.push(async () => {
-      if (process.env.SW_DEBUG) for (const w of workers) console.log(w.output().split('\n').filter((l) => !/DEBUG/.test(l)).slice(-40).join('\n'));
       for (const w of workers) w.proc.kill('SIGKILL');
     });
     const seen = () => probe.scard('faults:minerals-deal:seen');
-    step("await waitFor('the backlog to be learned");
     await waitFor('the backlog to be learned', async () => (await seen()) === 50, 60_000);
 
-    step('server.reveal(100);');
     server.reveal(100);
     await waitFor('some of the new articles to be analysed', async () => (await seen()) >= 80, 60_000);
-    step("workers[0]!.proc.kill('SIGKILL');");
     workers[0]!.proc.kill('SIGKILL');
-    await stopRedisServer(redisProc);
-    redisProc = startRedisServer(port, dir);
-    await waitFor('redis to come back', async () => (await probe.ping().catch(() => '')) === 'PONG', 10_000);
-    step('workers.push(startWorker(env));');
+    await redis.restart();
     workers.push(startWorker(env));
 
-    step('server.reveal(150);');
     server.reveal(150);
     await waitFor('all 300 articles to be analysed', async () => (await seen()) === 300, 120_000);
-    step('const alerts = await probe.hlen');
     const alerts = await probe.hlen('faults:minerals-deal:alerts');
     await waitFor('every alert to be delivered', async () => (await probe.scard('faults:minerals-deal:pending')) === 0, 120_000);
 

@@ -4,15 +4,12 @@
  * is restarted mid-run. Every alert must reach both targets exactly once.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
 import { serve } from '../helpers/http.js';
-import { freePort } from '../helpers/ports.js';
-import { startRedisServer, stopRedisServer } from '../helpers/redis-server.js';
+import { startDedicatedRedis } from '../helpers/redis-server.js';
 import { countLines, startWorker, waitFor, type WorkerProc } from '../helpers/workers.js';
 import { printTable, rows } from './report.js';
 
@@ -61,16 +58,9 @@ async function slackFake(): Promise<SlackFake> {
 
 describe('reliability: storms, kills and restarts together', () => {
   it('no alert is lost or duplicated on either target', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sw-storm-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const port = await freePort();
-    let redisProc = startRedisServer(port, dir);
-    cleanups.push(() => redisProc.kill('SIGKILL'));
-    const url = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(url, { retryStrategy: () => 200, maxRetriesPerRequest: null });
-    probe.on('error', () => {});
-    cleanups.push(() => probe.disconnect());
-    await waitFor('redis', async () => (await probe.ping().catch(() => '')) === 'PONG', 10_000);
+    const redis = await startDedicatedRedis('storm');
+    cleanups.push(() => redis.cleanup());
+    const { url, probe, dir } = redis;
 
     const slack = await slackFake();
     cleanups.push(slack.close);
@@ -100,9 +90,7 @@ describe('reliability: storms, kills and restarts together', () => {
     feeds.reveal(300);
     await waitFor('some of the new articles', async () => (await seen()) >= 200, 90_000);
     workers[0]!.proc.kill('SIGKILL');
-    await stopRedisServer(redisProc);
-    redisProc = startRedisServer(port, dir);
-    await waitFor('redis back', async () => (await probe.ping().catch(() => '')) === 'PONG', 10_000);
+    await redis.restart();
     workers.push(startWorker(env));
     feeds.reveal(total);
     await waitFor('all articles analysed', async () => (await seen()) === total, 180_000);

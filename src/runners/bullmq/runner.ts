@@ -5,7 +5,6 @@
  */
 import { Queue, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../log.js';
 import { createLeader, type Leader } from './leader.js';
 import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import { analyzeProcessor, deliverProcessor, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
