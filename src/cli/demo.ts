@@ -2,7 +2,7 @@
  * `storywatch demo`: a local fixture feed server with sample coverage of the default
  * story, and the real runner polling it every second. The first poll learns the two
  * oldest items silently (as a first run does); then one article appears per second,
- * and new developments are printed as alerts. No network needed.
+ * new developments are printed as alerts and copies under them. No network needed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ export async function runDemo(opts: { intervalMs: number; dataDir?: string | und
   };
   log.info(`demo: fixture server at ${server.baseUrl} with ${config.feeds.length} feeds and ${server.total} articles`);
   const app = await createApp({ config, log });
-  const totals = { articles: 0, relevant: 0, alerts: 0 };
+  const totals = { articles: 0, relevant: 0, alerts: 0, followUps: 0 };
   try {
     // Bounded: every article is visible after `total` steps; a few spare ticks let the last be polled.
     for (let step = 0; step < server.total + 5 && totals.articles < server.total; step++) {
@@ -47,6 +47,7 @@ export async function runDemo(opts: { intervalMs: number; dataDir?: string | und
       totals.articles += r.articles;
       totals.relevant += r.relevant;
       totals.alerts += r.alerts;
+      totals.followUps += r.followUps;
       server.reveal(1);
       await new Promise((res) => setTimeout(res, opts.intervalMs));
     }
@@ -55,6 +56,6 @@ export async function runDemo(opts: { intervalMs: number; dataDir?: string | und
     await server.close();
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
-  log.info(`demo finished: ${totals.articles} articles analysed, ${totals.relevant} about the story, ${totals.alerts} new developments alerted; copies, rehashes and off-topic items stayed quiet`);
+  log.info(`demo finished: ${totals.articles} articles analysed, ${totals.relevant} about the story, ${totals.alerts} new developments alerted, ${totals.followUps} copies/follow-ups listed under their development; off-topic items stayed quiet`);
   return 0;
 }
