@@ -33,8 +33,15 @@ export interface SsrfPolicy {
   allow: string[];
 }
 
+const NO_EXCEPTIONS: SsrfPolicy = { allow: [] };
+const allowLists = new WeakMap<SsrfPolicy, BlockList>();
+
+/** The policy's exceptions as a BlockList, built once per policy object. */
 function allowList(policy: SsrfPolicy): BlockList {
+  const cached = allowLists.get(policy);
+  if (cached) return cached;
   const list = new BlockList();
+  allowLists.set(policy, list);
   for (const entry of policy.allow) {
     const [addr, bits] = entry.split('/');
     const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
@@ -46,7 +53,7 @@ function allowList(policy: SsrfPolicy): BlockList {
 }
 
 /** Why an address may not be fetched, or undefined when it may. */
-export function refusalReason(ip: string, policy: SsrfPolicy = { allow: [] }): string | undefined {
+export function refusalReason(ip: string, policy: SsrfPolicy = NO_EXCEPTIONS): string | undefined {
   const family = isIP(ip);
   if (!family) return `"${ip}" is not an IP address`;
   const type = family === 6 ? 'ipv6' : 'ipv4';

@@ -94,10 +94,6 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     async postNotice(target, text) {
       await post(target, { text: `:warning: ${escapeMrkdwn(text)}` });
     },
-    // The Web API needs no open connection; Bolt's HTTP listener fails at start if it cannot bind.
-    async ready() {
-      return true;
-    },
     async close() {
       await app.stop().catch(() => undefined);
     },
