@@ -28,31 +28,53 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
   let failed = 0;
   for (const batch of batches(await deps.store.pendingDeliveries(), now.getTime() - (deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS))) {
     const { target, records } = batch;
-    const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) {
       failed++;
-      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: alert.id, todo: 'configure that platform or remove the target' });
+      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: records[0]!.alert.id, todo: 'configure that platform or remove the target' });
       continue;
     }
-    try {
-      await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
-      for (const r of records) await deps.store.markDelivered(r.alert.id, target);
+    const outcome = await postBatch(deps, adapter, target, records);
+    if (outcome.ok) {
       delivered += records.length;
-      deps.metrics?.delivered('ok', platformOf(target));
-    } catch (err) {
-      failed++;
-      deps.metrics?.delivered(err instanceof PermanentDeliveryError ? 'permanent' : 'retry', platformOf(target));
-      if (err instanceof PermanentDeliveryError) {
-        // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
-        for (const r of records) await deps.store.markDelivered(r.alert.id, target);
-        deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
-      } else {
-        deps.log.warn(`delivery to ${target} failed: ${(err as Error).message}; will retry`, { alertId: alert.id });
-      }
+      continue;
     }
+    failed++;
+    if (!outcome.permanent) deps.log.warn(`delivery to ${target} failed: ${outcome.error.message}; will retry`, { alertId: records[0]!.alert.id });
   }
   return { delivered, failed };
+}
+
+export type PostOutcome = { ok: true } | { ok: false; permanent: boolean; error: Error };
+
+/**
+ * Posts one alert, or a merged burst of follow-ups, to one target, paced per channel.
+ * The records are marked delivered after the post succeeded, or when the platform
+ * refused for good (reported here); anything else is left pending for a retry.
+ * Both runners deliver through this.
+ */
+export async function postBatch(
+  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics'>,
+  adapter: ChatAdapter,
+  target: string,
+  records: AlertRecord[],
+): Promise<PostOutcome> {
+  const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
+  try {
+    await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
+  } catch (err) {
+    const permanent = err instanceof PermanentDeliveryError;
+    deps.metrics?.delivered(permanent ? 'permanent' : 'retry', platformOf(target));
+    if (permanent) {
+      // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
+      for (const r of records) await deps.store.markDelivered(r.alert.id, target);
+      deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+    }
+    return { ok: false, permanent, error: err as Error };
+  }
+  for (const r of records) await deps.store.markDelivered(r.alert.id, target);
+  deps.metrics?.delivered('ok', platformOf(target));
+  return { ok: true };
 }
 
 /**

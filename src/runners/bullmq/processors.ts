@@ -5,14 +5,13 @@
  */
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Engine } from '../../analysis/engine.js';
-import { PermanentDeliveryError, type ChatAdapter } from '../../chat/ports.js';
+import type { ChatAdapter } from '../../chat/ports.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
-import { platformOf, type Metrics } from '../../observability/metrics.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
-import { FOLLOW_UP_MERGE_MS, postNotice } from '../../pipeline/deliver-alert.js';
-import { mergeFollowUps } from '../../domain/alert.js';
+import { FOLLOW_UP_MERGE_MS, postBatch, postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
@@ -143,17 +142,7 @@ async function deliverClaimed(deps: ProcessorDeps, record: AlertRecord, target: 
   const batch = record.alert.kind === 'follow-up'
     ? (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record)
     : [record];
-  const alert = batch.length > 1 ? mergeFollowUps(batch.map((b) => b.alert)) : record.alert;
-  try {
-    await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
-  } catch (err) {
-    deps.metrics?.delivered(err instanceof PermanentDeliveryError ? 'permanent' : 'retry', platformOf(target));
-    if (!(err instanceof PermanentDeliveryError)) throw err;
-    for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
-    deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
-    throw new UnrecoverableError(err.message);
-  }
-  for (const b of batch) await deps.store.markDelivered(b.alert.id, target);
-  deps.metrics?.delivered('ok', platformOf(target));
+  const outcome = await postBatch(deps, adapter, target, batch);
+  if (!outcome.ok) throw outcome.permanent ? new UnrecoverableError(outcome.error.message) : outcome.error;
   return `delivered ${batch.length} to ${target}`;
 }
