@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
+import { catchUp } from '../../pipeline/catch-up.js';
 import { FOLLOW_UP_MERGE_MS, postBatch, postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
@@ -63,12 +64,7 @@ export function analyzeProcessor(deps: ProcessorDeps) {
   let cursor = 0;
   const learnedHere = new Set<string>();
   const catchUpEngine = async () => {
-    const { entries, cursor: next } = await deps.store.knowledgeSince(cursor);
-    for (const e of entries) {
-      if (learnedHere.delete(e.article.id) || !e.decision.relevant) continue;
-      deps.engine.remember(e.article, e.decision.developmentId);
-    }
-    cursor = next;
+    cursor = (await catchUp(deps.engine, deps.store, cursor, learnedHere)).cursor;
   };
   return async (job: Job<AnalyzeJob>): Promise<string> => {
     const { article, feedId, backlog } = job.data;
