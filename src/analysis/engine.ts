@@ -11,7 +11,7 @@ import { containment, hamming, shingles, simhash } from './dedup.js';
 import { extractFacts, type Fact } from './facts.js';
 import { KnowledgeBase } from './knowledge.js';
 import { analyzeSentences, decideNovelty, type SentenceAnalysis } from './novelty.js';
-import { assessRelevance } from './relevance.js';
+import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
 import { summarize } from './summary.js';
 import { contentTerms, hash32, splitSentences } from './text.js';
 
@@ -88,12 +88,14 @@ function learn(kb: KnowledgeBase, p: Prepared, developmentId: string | null, ori
 
 function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decision: Decision } {
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  const texts = p.sentences.map((s) => s.text);
-  const quick = assessRelevance(story, texts, 0);
-  if (quick.missing.length >= 2) return { decision: offTopic(p.article.id, quick.score, quick.reason) };
+  const groups = matchGroups(story, p.sentences.map((s) => s.text));
+  if (absentGroups(groups) >= 2) {
+    const quick = scoreRelevance(story, groups, 0);
+    return { decision: offTopic(p.article.id, quick.score, quick.reason) };
+  }
   const analysis = analyzeSentences(kb, p.sentences, story.novelty);
   const closest = closestArticle(analysis.sentences);
-  const relevance = assessRelevance(story, texts, analysis.contentCoverage);
+  const relevance = scoreRelevance(story, groups, analysis.contentCoverage);
   const duplicate = findDuplicate(kb, p, closest?.article, story.novelty.duplicateContainment);
   const verdict = decideNovelty(analysis, story.novelty, relevance.relevant, duplicate);
   const closestMeta = closest ? kb.articles[closest.article]! : undefined;

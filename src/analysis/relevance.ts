@@ -46,43 +46,58 @@ function compile(story: StoryDefinition): CompiledGroup[] {
 /** Headline plus the first three body sentences: where news states what it is about. */
 const LEDE = 4;
 
-/**
- * @param sentences the headline (if any) first, then the body sentences.
- * @param similarity how much of the article the story's known articles already
- *   contain (0..1), from the knowledge index.
- */
-export function assessRelevance(story: StoryDefinition, sentences: string[], similarity: number): RelevanceResult {
+/** Which concept groups an article mentions, and where: the costly part, done once. */
+export interface GroupMatch {
+  matched: Array<{ group: string; terms: string[] }>;
+  /** Required groups not mentioned at all. */
+  missing: string[];
+  /** Required groups mentioned once, outside the lede. */
+  passing: Array<{ group: string; sentence: number }>;
+  required: number;
+}
+
+/** @param sentences the headline (if any) first, then the body sentences. */
+export function matchGroups(story: StoryDefinition, sentences: string[]): GroupMatch {
   const texts = sentences.map(normalizeText);
-  const matched: RelevanceResult['matched'] = [];
-  const missing: string[] = [];
-  const passing: string[] = [];
-  let required = 0;
-  let requiredHit = 0;
+  const m: GroupMatch = { matched: [], missing: [], passing: [], required: 0 };
   for (const { group, patterns } of compile(story)) {
     const where = texts.flatMap((t, i) => (patterns.some((p) => p.re.test(t)) ? [i] : []));
     const terms = patterns.filter((p) => where.some((i) => p.re.test(texts[i]!))).map((p) => p.term);
-    if (group.required) required++;
+    if (group.required) m.required++;
     if (!terms.length) {
-      if (group.required) missing.push(group.name);
+      if (group.required) m.missing.push(group.name);
       continue;
     }
-    matched.push({ group: group.name, terms });
+    m.matched.push({ group: group.name, terms });
     // One mention deep in the text ("modelled on the deal with Ukraine") is not the subject.
-    if (group.required && where[0]! >= LEDE && where.length < 2) passing.push(`${group.name} only in passing (sentence ${where[0]! + 1})`);
-    else if (group.required) requiredHit++;
+    if (group.required && where[0]! >= LEDE && where.length < 2) m.passing.push({ group: group.name, sentence: where[0]! + 1 });
   }
-  const groupScore = required ? requiredHit / required : 1;
+  return m;
+}
+
+/** Required groups absent or only passed by: two or more and nothing can make it relevant. */
+export function absentGroups(m: GroupMatch): number {
+  return m.missing.length + m.passing.length;
+}
+
+/**
+ * @param similarity how much of the article the story's known articles already
+ *   contain (0..1), from the knowledge index.
+ */
+export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number): RelevanceResult {
+  const absent = absentGroups(m);
+  const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
   const score = round(0.7 * groupScore + 0.3 * simScore);
-  const absent = missing.length + passing.length;
   // One missing group is forgiven only for text the story already knows closely.
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6);
-  const found = matched.map((m) => `${m.group}(${m.terms.slice(0, 3).join(', ')})`).join(' ');
-  const why = [missing.length ? `no mention of ${missing.join(', ')}` : '', ...passing].filter(Boolean).join('; ');
+  const found = m.matched.map((x) => `${x.group}(${x.terms.slice(0, 3).join(', ')})`).join(' ');
+  const passing = m.passing.map((p) => `${p.group} only in passing (sentence ${p.sentence})`);
+  const why = [m.missing.length ? `no mention of ${m.missing.join(', ')}` : '', ...passing].filter(Boolean).join('; ');
   const reason = relevant
     ? `relevant ${score}: mentions ${found}; ${pct(similarity)} of it is close to known coverage`
     : `off-topic ${score}: ${why || `score below ${story.minRelevance}`}${found ? `; mentions ${found}` : ''}`;
-  return { relevant, score, matched, missing: [...missing, ...passing.map((p) => p.split(' ')[0]!)], reason };
+  return { relevant, score, matched: m.matched, missing: [...m.missing, ...m.passing.map((p) => p.group)], reason };
 }
 
 function round(n: number): number {
