@@ -20,7 +20,7 @@ import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
-import { allFeeds, channelTargets } from './pipeline/channels.js';
+import { allFeeds, channelTargets, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
@@ -97,6 +97,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const metrics = createMetrics();
   const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics };
   const feeds = allFeeds(config.feeds, channels);
+  const audience = feedAudience(config.targets, channels);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
   const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
   const pace: HostLimiter = {
@@ -130,7 +131,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     const known = await catchUp(engine, store, 0);
     log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
     const runner = createInProcessRunner({
-      feeds, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
+      feeds, feedAudience: audience, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
       deliver: { store, adapters, log, pace, mergeWindowMs, metrics },
     });
     return {
@@ -154,7 +155,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   log.info(`story "${story.name}": BullMQ runner ${workerId} on Redis, prefix "${prefix}"`);
   const bullmq = createBullmqRunner({
-    feeds, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
+    feeds, feedAudience: audience, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
     poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics,
     sweepMs: (config.sweepSeconds ?? 30) * 1000,

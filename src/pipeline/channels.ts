@@ -24,6 +24,14 @@ export function channelTargets(channels: ChannelStore): (alert: Alert) => Promis
   };
 }
 
+/** Who hears about a feed (paused, back): the configured targets and every channel that added it. */
+export function feedAudience(targets: string[], channels: ChannelStore): (feedId: string) => Promise<string[]> {
+  return async (feedId) => {
+    const owners = (await channels.listChannels()).filter((c) => c.feeds.some((f) => f.id === feedId)).map((c) => c.channel);
+    return [...new Set([...targets, ...owners])];
+  };
+}
+
 /** Configured feeds plus every channel's, each URL once. */
 export function allFeeds(configured: FeedConfig[], channels: ChannelStore): () => Promise<FeedConfig[]> {
   return async () => {

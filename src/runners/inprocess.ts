@@ -21,6 +21,8 @@ export interface RunnerDeps {
   tickMs: number;
   /** How many feeds are fetched at once. */
   concurrency?: number;
+  /** Targets told about a feed (paused, back); default: the alert targets. */
+  feedAudience?: (feedId: string) => Promise<string[]>;
   metrics?: Metrics;
 }
 
@@ -65,7 +67,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (o.status !== 'not-due') report.polled++;
       if (o.status === 'failed') report.failed++;
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);
-      if (o.notice) await postNotice(deps.deliver, deps.analyze.targets, o.notice);
+      if (o.notice) await postNotice(deps.deliver, deps.feedAudience ? await deps.feedAudience(o.feedId) : deps.analyze.targets, o.notice);
       logBacklog(deps.log, o);
     }
     report.delivered = (await deliverPending(deps.deliver)).delivered;

@@ -31,6 +31,8 @@ export interface ProcessorDeps {
   pace?: HostLimiter;
   /** How long follow-up deliveries wait to be merged. */
   mergeWindowMs?: number;
+  /** Targets told about a feed (paused, back); default: the alert targets. */
+  feedAudience?: (feedId: string) => Promise<string[]>;
   metrics?: Metrics;
 }
 
@@ -50,7 +52,7 @@ export function pollProcessor(deps: ProcessorDeps) {
     }
     // Saved only once the articles are queued: a crash before this re-fetches them.
     if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
-    if (outcome.notice) await postNotice(deps, deps.analyze.targets, outcome.notice);
+    if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
     return `${outcome.status}: ${outcome.articles.length} new`;
   };
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { allFeeds, channelTargets } from '../../../src/pipeline/channels.js';
+import { allFeeds, channelTargets, feedAudience } from '../../../src/pipeline/channels.js';
 import { createFileChannelStore } from '../../../src/store/file/channel-store.js';
 import type { Alert } from '../../../src/domain/alert.js';
 
@@ -29,5 +29,9 @@ describe('channel routing', () => {
     expect((await route(alert('Fund invests', ['event: invested in a lithium mine']))).sort()).toEqual(['discord:1', 'slack:CLITH']);
     const feeds = await allFeeds([{ id: 'cfg', url: 'https://cfg.example/rss' }, { id: 'dup', url: 'https://a.example/rss' }], channels)();
     expect(feeds.map((f) => f.id)).toEqual(['cfg', 'dup']);
+    // A paused feed is announced where it was added, as well as on the configured targets.
+    const audience = feedAudience(['console'], channels);
+    expect(await audience('c1')).toEqual(['console', 'discord:1']);
+    expect(await audience('cfg')).toEqual(['console']);
   });
 });
