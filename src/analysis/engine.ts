@@ -1,19 +1,19 @@
 /**
- * The novelty engine: for each article, in time order, against the story's corpus and
- * everything accepted since, decide relevance, copy/rehash vs new development, what is
- * new, and which development it belongs to. Pure: state lives in the knowledge index
- * the engine owns, and nothing here reads or writes outside it.
+ * The novelty engine: for each article, in time order, decide whether it is about the
+ * story, which of the story's developments (events) it reports, or whether it opens a
+ * new one: that is the alert. The seed corpus opens the first developments. Pure:
+ * state lives in the development index the engine owns; nothing here does I/O.
  */
 import type { DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
-import { containment, hamming, shingles, simhash } from './dedup.js';
-import { extractFacts, type Fact } from './facts.js';
-import { KnowledgeBase } from './knowledge.js';
-import { analyzeSentences, decideNovelty, type SentenceAnalysis } from './novelty.js';
+import { decide, DEFAULT_TUNING, scoreMatches, type DecideTuning, type Match, type Verdict } from './decide.js';
+import { DevelopmentIndex, type Development } from './developments.js';
+import { explainVerdict } from './explain.js';
+import { prepareArticle, type Profile } from './profile.js';
 import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
-import { summarize } from './summary.js';
-import { contentTerms, hash32, splitSentences } from './text.js';
+import { newFacts, whatHappened } from './summary.js';
+import { hash32 } from './text.js';
 
 /** The engine's verdict: the public decision fields plus the closest known article. */
 export interface Decision extends DecisionSummary {
@@ -32,100 +32,136 @@ export interface Engine {
   remember(article: Article, developmentId: string | null): void;
   /** Number of articles the story knows (corpus + accepted). */
   readonly knownArticles: number;
+  /** Number of developments the story knows. */
+  readonly knownDevelopments: number;
 }
 
-interface Prepared {
-  article: Article;
-  sentences: Array<{ text: string; terms: string[]; facts: Fact[]; isTitle: boolean }>;
-  shingles: Uint32Array;
-  simhash: ReturnType<typeof simhash>;
+const DAY = 86_400_000;
+
+interface State {
+  story: StoryDefinition;
+  index: DevelopmentIndex;
+  byId: Map<string, Development>;
+  facts: Set<string>;
+  /** Newest seed article: events before it are background. */
+  corpusNewest: number;
+  known: number;
+  tuning: DecideTuning;
 }
 
-export function createEngine(story: StoryDefinition, corpus: CorpusDocument[]): Engine {
-  const kb = new KnowledgeBase();
-  for (const doc of corpus) learn(kb, prepare(doc), `seed-${doc.id}`, 'corpus');
+interface Judgement {
+  decision: Decision;
+  profile: Profile;
+  verdict: Verdict | undefined;
+}
+
+export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], tuning: DecideTuning = DEFAULT_TUNING): Engine {
+  const state: State = {
+    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, tuning,
+  };
+  const seeds = corpus
+    .map((doc) => prepareArticle({ ...doc, publishedAt: doc.publishedAt ?? '' }))
+    .sort((a, b) => (a.time || 0) - (b.time || 0));
+  for (const p of seeds) {
+    const verdict = decide(scoreMatches(state.index, p, tuning), tuning);
+    learn(state, p, verdict, `seed-${p.id}`, 'corpus', false);
+    if (!Number.isNaN(p.time)) state.corpusNewest = Number.isNaN(state.corpusNewest) ? p.time : Math.max(state.corpusNewest, p.time);
+  }
   return {
     story,
     get knownArticles() {
-      return kb.size;
+      return state.known;
     },
-    analyze: (article) => judge(story, kb, prepare(article)).decision,
-    remember: (article, developmentId) => learn(kb, prepare(article), developmentId, 'stream'),
+    get knownDevelopments() {
+      return state.index.size;
+    },
+    analyze: (article) => judge(state, article).decision,
+    remember(article, developmentId) {
+      const p = prepareArticle(article);
+      const dev = developmentId ? state.byId.get(developmentId) : undefined;
+      if (dev) learnInto(state, p, dev);
+      else if (developmentId) learn(state, p, undefined, developmentId, 'stream', false);
+    },
     classify(article) {
-      const prepared = prepare(article);
-      const { decision } = judge(story, kb, prepared);
-      if (decision.relevant) learn(kb, prepared, decision.developmentId, 'stream');
-      return decision;
+      const j = judge(state, article);
+      const d = j.decision;
+      if (d.relevant && d.developmentId) {
+        const dev = state.byId.get(d.developmentId);
+        if (dev) learnInto(state, j.profile, dev);
+        else learn(state, j.profile, undefined, d.developmentId, 'stream', d.novel);
+      }
+      return d;
     },
   };
 }
 
-function prepare(article: Article | CorpusDocument): Prepared {
-  const publishedAt = article.publishedAt ? new Date(article.publishedAt) : undefined;
-  const body = splitSentences(article.content);
-  const title = article.title.trim();
-  // Seed files often repeat their headline as the first line of the body.
-  const texts = title && body[0]?.trim() !== title ? [title, ...body] : body;
-  const sentences = texts.map((text, i) => ({
-    text,
-    terms: contentTerms(text),
-    facts: extractFacts(text, { publishedAt }),
-    isTitle: i === 0 && texts[0] === title && title !== '',
-  }));
-  const sh = shingles(`${article.title}\n${article.content}`);
-  return { article: article as Article, sentences, shingles: sh, simhash: simhash(sh) };
+function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
+  if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev);
+  state.index.count(p.terms);
+  const dev = state.index.open(id, p, origin, alerted);
+  state.byId.set(id, dev);
+  for (const f of p.facts) state.facts.add(f.key);
+  state.known++;
 }
 
-function learn(kb: KnowledgeBase, p: Prepared, developmentId: string | null, origin: 'corpus' | 'stream'): void {
-  kb.add({
-    meta: { id: p.article.id, title: p.article.title, url: p.article.url, origin, developmentId },
-    sentenceTerms: p.sentences.map((s) => s.terms),
-    shingles: p.shingles,
-    simhash: p.simhash,
-    facts: p.sentences.flatMap((s) => s.facts),
-  });
+function learnInto(state: State, p: Profile, dev: Development): void {
+  state.index.count(p.terms);
+  state.index.join(dev, p, 'stream');
+  for (const f of p.facts) state.facts.add(f.key);
+  state.known++;
 }
 
-function judge(story: StoryDefinition, kb: KnowledgeBase, p: Prepared): { decision: Decision } {
+function judge(state: State, article: Article): Judgement {
+  const p = prepareArticle(article);
+  const groups = matchGroups(state.story, [p.headline, ...p.body]);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  const groups = matchGroups(story, p.sentences.map((s) => s.text));
   if (absentGroups(groups) >= 2) {
-    const quick = scoreRelevance(story, groups, 0);
-    return { decision: offTopic(p.article.id, quick.score, quick.reason) };
+    const quick = scoreRelevance(state.story, groups, 0);
+    return { decision: offTopic(p.id, quick.score, quick.reason), profile: p, verdict: undefined };
   }
-  const analysis = analyzeSentences(kb, p.sentences, story.novelty);
-  const closest = closestArticle(analysis.sentences);
-  const relevance = scoreRelevance(story, groups, analysis.contentCoverage);
-  const duplicate = findDuplicate(kb, p, closest?.article, story.novelty.duplicateContainment);
-  const verdict = decideNovelty(analysis, story.novelty, relevance.relevant, duplicate);
-  const closestMeta = closest ? kb.articles[closest.article]! : undefined;
-  const reasons = [relevance.reason, ...verdict.reasons];
-  if (closestMeta && closest) {
-    reasons.push(`closest known article: ${closestMeta.id} "${closestMeta.title}" (${Math.round(closest.similarity * 100)}% overlap)`);
+  const matches = scoreMatches(state.index, p, state.tuning);
+  const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0);
+  if (!relevance.relevant) return { decision: offTopic(p.id, relevance.score, relevance.reason), profile: p, verdict: undefined };
+  let verdict = decide(matches, state.tuning);
+  const background = isBackground(state, p);
+  const follower = p.genre !== 'news' || background;
+  // Genre pieces and background reports discuss a development; they do not open one.
+  if (verdict.kind === 'open' && follower && matches[0] && matches[0].similarity > 0.1) {
+    verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? p.genre : 'background' };
   }
-  const novel = verdict.novel;
-  const developmentId = !relevance.relevant
-    ? null
-    : novel
-      ? `dev-${hash32(`${story.id}:${p.article.id}`).toString(16).padStart(8, '0')}`
-      : (duplicate ? kb.articles[duplicate.article]!.developmentId : closestMeta?.developmentId) ?? null;
+  const novel = verdict.kind === 'open' && !follower;
+  const match: Match | undefined = verdict.kind === 'join' ? verdict.match : verdict.best;
+  const developmentId = verdict.kind === 'join'
+    ? verdict.match.dev.id
+    : `dev-${hash32(`${state.story.id}:${p.id}`).toString(16).padStart(8, '0')}`;
+  const facts = newFacts(p, state.facts, novel);
+  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest })];
+  if (match) reasons.push(`closest known article: ${match.member.id} "${match.member.title}" (${Math.round(match.similarity * 100)}% similar)`);
+  const duplicate = verdict.kind === 'join' && verdict.match.similarity >= 0.9 ? verdict.match.member.id : null;
   return {
+    profile: p,
+    verdict,
     decision: {
-      id: p.article.id,
-      relevant: relevance.relevant,
+      id: p.id,
+      relevant: true,
       novel,
       developmentId,
-      duplicateOf: relevance.relevant && duplicate ? kb.articles[duplicate.article]!.id : null,
+      duplicateOf: duplicate,
       relevance: relevance.score,
-      novelty: relevance.relevant ? verdict.score : 0,
-      summary: novel ? summarize(analysis.sentences, story.novelty.novelSentenceCoverage) : '',
-      facts: relevance.relevant ? displayFacts(verdict.newFacts) : [],
+      novelty: round(Math.max(0, Math.min(1, 1 - (match?.score ?? 0)))),
+      summary: novel ? whatHappened(p) : '',
+      facts,
       reasons,
-      closest: closestMeta && closest
-        ? { id: closestMeta.id, title: closestMeta.title, url: closestMeta.url, similarity: round(closest.similarity) }
-        : null,
+      closest: match ? { id: match.member.id, title: match.member.title, url: match.member.url, similarity: round(match.similarity) } : null,
     },
   };
+}
+
+/** Published no later than the newest seed, or reporting an event dated before it. */
+function isBackground(state: State, p: Profile): boolean {
+  if (Number.isNaN(state.corpusNewest)) return false;
+  if (!Number.isNaN(p.time) && p.time <= state.corpusNewest) return true;
+  return p.eventTime !== undefined && p.eventTime < state.corpusNewest - DAY;
 }
 
 function offTopic(id: string, relevance: number, reason: string): Decision {
@@ -133,51 +169,6 @@ function offTopic(id: string, relevance: number, reason: string): Decision {
     id, relevant: false, novel: false, developmentId: null, duplicateOf: null, relevance, novelty: 0,
     summary: '', facts: [], reasons: [reason], closest: null,
   };
-}
-
-/** The known article that contains most of this one, summing best matches per sentence. */
-function closestArticle(sentences: SentenceAnalysis[]): { article: number; similarity: number } | undefined {
-  const perArticle = new Map<number, number>();
-  let total = 0;
-  for (const s of sentences) {
-    total += s.information;
-    const bestByArticle = new Map<number, number>();
-    for (const m of s.matches) {
-      bestByArticle.set(m.article, Math.max(bestByArticle.get(m.article) ?? 0, m.coverage));
-    }
-    for (const [a, c] of bestByArticle) perArticle.set(a, (perArticle.get(a) ?? 0) + c * s.information);
-  }
-  let best: { article: number; similarity: number } | undefined;
-  for (const [article, sum] of perArticle) {
-    const similarity = total ? sum / total : 0;
-    // Later articles win ties: they carry the development the story is now in.
-    if (!best || similarity > best.similarity || (similarity === best.similarity && article > best.article)) {
-      best = { article, similarity };
-    }
-  }
-  return best;
-}
-
-export interface DuplicateHit {
-  article: number;
-  containment: number;
-}
-
-function findDuplicate(kb: KnowledgeBase, p: Prepared, closest: number | undefined, threshold: number): DuplicateHit | undefined {
-  const candidates = new Set(kb.simhashCandidates(p.simhash).filter((a) => hamming(p.simhash, kb.simhashOf(a)) <= 3));
-  if (closest !== undefined) candidates.add(closest);
-  let best: DuplicateHit | undefined;
-  for (const a of candidates) {
-    const c = containment(p.shingles, kb.shinglesOf(a));
-    if (c >= threshold && (!best || c > best.containment)) best = { article: a, containment: round(c) };
-  }
-  return best;
-}
-
-/** One line per new fact; a step that repeats its event's words adds nothing to read. */
-function displayFacts(facts: Fact[]): string[] {
-  const eventTexts = new Set(facts.filter((f) => f.kind === 'event').map((f) => f.text));
-  return facts.filter((f) => !(f.kind === 'step' && eventTexts.has(f.text))).map((f) => `${f.kind}: ${f.text}`);
 }
 
 function round(n: number): number {

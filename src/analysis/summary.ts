@@ -1,57 +1,50 @@
 /**
- * "What is new" in one to three sentences: the article's novel sentences ranked by how
- * much new information and how many new facts they carry, picked with maximal marginal
- * relevance so the summary does not say one thing twice, then put back in text order.
+ * "What is new": one sentence saying what happened — the lede sentence that reports the
+ * event, else the headline — then the article's facts the story did not know yet, as
+ * whole facts ("money: $75 million"). Colour (weekdays, outlets, reporters) is dropped.
  */
+import { extractFacts, type Fact } from './facts.js';
+import { extractActions } from './frame.js';
+import type { Profile } from './profile.js';
 
-export interface ScoredSentence {
-  text: string;
-  position: number;
-  terms: string[];
-  /** 0..1, share of the sentence not contained in any known sentence. */
-  novelty: number;
-  /** Summed weight of the new facts this sentence states. */
-  newFactWeight: number;
-  /** Sum of the sentence's term weights: how much it says at all. */
-  information: number;
-  isTitle: boolean;
+const MAX_CHARS = 400;
+const MAX_FACTS = 8;
+/** Body sentences searched for new facts: the news is told early. */
+const FACT_SENTENCES = 6;
+
+export function whatHappened(p: Profile): string {
+  const reporting = p.lede.find((s) => extractActions(s).some((a) => a.verb)) ?? p.lede[0];
+  const sentence = reporting && reporting.length >= 40 ? reporting : p.headline || reporting || '';
+  const clipped = sentence.length > MAX_CHARS ? `${sentence.slice(0, sentence.lastIndexOf(' ', MAX_CHARS - 1))} …` : sentence;
+  return /[.!?…"']$/.test(clipped) ? clipped : `${clipped}.`;
 }
 
-const MAX_SENTENCES = 3;
-const MAX_CHARS = 480;
-const REDUNDANT = 0.6;
+const SHOWN_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count', 'duration', 'date', 'person', 'org']);
 
-export function summarize(sentences: ScoredSentence[], novelThreshold: number): string {
-  const candidates = sentences
-    .filter((s) => s.novelty >= 1 - novelThreshold || s.newFactWeight > 0)
-    .map((s) => ({ s, score: rank(s) }))
-    .sort((a, b) => b.score - a.score);
-  const picked: ScoredSentence[] = [];
-  let chars = 0;
-  for (const { s } of candidates) {
-    if (picked.length >= MAX_SENTENCES) break;
-    if (picked.some((p) => overlap(s.terms, p.terms) >= REDUNDANT)) continue;
-    if (picked.length > 0 && chars + s.text.length > MAX_CHARS) continue;
-    picked.push(s);
-    chars += s.text.length;
+/** Facts of the article (headline and early body) that no known article stated. */
+export function newFacts(p: Profile, known: Set<string>, deep: boolean): string[] {
+  const publishedAt = Number.isNaN(p.time) ? undefined : new Date(p.time);
+  const sentences = deep ? p.body.slice(0, FACT_SENTENCES) : p.lede;
+  const facts = deep ? [...p.facts, ...sentences.slice(p.lede.length).flatMap((s) => extractFacts(s, { publishedAt }))] : p.facts;
+  const source = p.source.toLowerCase().replace(/^www\./, '').split('.')[0] ?? '';
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const f of facts) {
+    if (!SHOWN_KINDS.has(f.kind) || known.has(f.key) || seen.has(f.key)) continue;
+    if (isColour(f, source)) continue;
+    seen.add(f.key);
+    out.push(`${f.kind}: ${f.text}`);
+    if (out.length >= MAX_FACTS) break;
   }
-  return picked
-    .sort((a, b) => a.position - b.position)
-    .map((s) => (s.isTitle ? `${s.text.replace(/[.:;,\s]+$/, '')}.` : s.text))
-    .join(' ');
+  return out;
 }
 
-function rank(s: ScoredSentence): number {
-  // Titles state the news compactly but say less; a small discount keeps body facts first.
-  return (s.novelty * Math.min(s.information, 12) + 2 * s.newFactWeight) * (s.isTitle ? 0.8 : 1);
-}
+const WEEKDAY = /^(on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
 
-/** Share of the smaller sentence's terms that the other also has. */
-function overlap(a: string[], b: string[]): number {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  if (!sa.size || !sb.size) return 0;
-  let hit = 0;
-  for (const t of sa) if (sb.has(t)) hit++;
-  return hit / Math.min(sa.size, sb.size);
+function isColour(f: Fact, source: string): boolean {
+  if (f.kind === 'date' && WEEKDAY.test(f.text)) return true;
+  if ((f.kind === 'person' || f.kind === 'org') && source && f.text.toLowerCase().replace(/[^a-z]/g, '').includes(source.replace(/[^a-z]/g, ''))) return true;
+  // "18 that", "two of": a number with no noun it counts.
+  if (f.kind === 'count' && !/^\S+\s+[a-z]{3,}/i.test(f.text)) return true;
+  return false;
 }

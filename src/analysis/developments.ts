@@ -1,0 +1,154 @@
+/**
+ * The story's developments: clusters of articles that report one event. Each keeps a
+ * few member profiles (headline + lede terms, actions), its time span and sources, and
+ * is reachable from an inverted index of its terms. The engine's state is this set,
+ * not every article ever seen: members per development and postings per term are
+ * capped, so cost and memory stay flat as history grows.
+ */
+import type { Action } from './frame.js';
+import type { Profile } from './profile.js';
+
+export interface Member {
+  id: string;
+  title: string;
+  url: string;
+  source: string;
+  time: number;
+  terms: string[];
+  origin: 'corpus' | 'stream';
+}
+
+export interface Development {
+  id: string;
+  /** Position in creation order. */
+  index: number;
+  opener: Member;
+  /** The first member and the most recent ones (capped). */
+  members: Member[];
+  /** Actions of the members' frames: "sign/happened", "ratify/planned". */
+  actions: Map<string, number>;
+  first: number;
+  last: number;
+  size: number;
+  sources: string[];
+  /** Opened by a stream article that was alerted. */
+  alerted: boolean;
+  origin: 'corpus' | 'stream';
+}
+
+const MAX_MEMBERS = 6;
+const MAX_SOURCES = 12;
+/** Postings read per term: the most recent developments that use it. */
+const POSTING_SCAN = 300;
+/** How many of the article's rarest terms seed the candidate search. */
+const SEED_TERMS = 10;
+const MAX_CANDIDATES = 24;
+
+export function actionKey(a: Pick<Action, 'action' | 'status'>): string {
+  return `${a.action}/${a.status}`;
+}
+
+export class DevelopmentIndex {
+  readonly developments: Development[] = [];
+  private readonly postings = new Map<string, number[]>();
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+
+  get size(): number {
+    return this.developments.length;
+  }
+
+  /** Inverse document frequency over the story's own articles (headline + lede terms). */
+  idf(term: string): number {
+    return Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 0.5)) + 0.1;
+  }
+
+  /** Counts an article's terms into the story's document frequencies. */
+  count(terms: string[]): void {
+    this.docs++;
+    for (const t of new Set(terms)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+  }
+
+  open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
+    const member = toMember(p, origin);
+    const dev: Development = {
+      id, index: this.developments.length, opener: member, members: [member], actions: new Map(),
+      first: p.time, last: p.time, size: 0, sources: [], alerted, origin,
+    };
+    this.developments.push(dev);
+    this.join(dev, p, origin, true);
+    return dev;
+  }
+
+  join(dev: Development, p: Profile, origin: 'corpus' | 'stream', opening = false): void {
+    if (!opening) {
+      dev.members.push(toMember(p, origin));
+      // Keep the opener and the most recent members: the event as first told, and as now told.
+      if (dev.members.length > MAX_MEMBERS) dev.members.splice(1, 1);
+    }
+    dev.size++;
+    if (p.main) dev.actions.set(actionKey(p.main), (dev.actions.get(actionKey(p.main)) ?? 0) + 1);
+    if (!Number.isNaN(p.time)) {
+      dev.first = Number.isNaN(dev.first) ? p.time : Math.min(dev.first, p.time);
+      dev.last = Number.isNaN(dev.last) ? p.time : Math.max(dev.last, p.time);
+    }
+    if (p.source && !dev.sources.includes(p.source) && dev.sources.length < MAX_SOURCES) dev.sources.push(p.source);
+    for (const t of new Set(p.terms)) {
+      const list = this.postings.get(t);
+      if (!list) this.postings.set(t, [dev.index]);
+      else if (list[list.length - 1] !== dev.index) {
+        list.push(dev.index);
+        if (list.length > POSTING_SCAN * 2) list.splice(0, list.length - POSTING_SCAN);
+      }
+    }
+  }
+
+  /** Developments sharing the article's rarer terms, most shared idf mass first. */
+  candidates(terms: string[]): Development[] {
+    const seeds = [...new Set(terms)]
+      .filter((t) => this.postings.has(t))
+      .sort((a, b) => this.idf(b) - this.idf(a))
+      .slice(0, SEED_TERMS);
+    const score = new Map<number, number>();
+    for (const t of seeds) {
+      const list = this.postings.get(t)!;
+      const w = this.idf(t);
+      for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) score.set(list[i]!, (score.get(list[i]!) ?? 0) + w);
+    }
+    return [...score.entries()]
+      .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+      .slice(0, MAX_CANDIDATES)
+      .map(([i]) => this.developments[i]!);
+  }
+
+  /** tf-idf cosine between two term lists. */
+  cosine(a: string[], b: string[]): number {
+    const va = this.vector(a);
+    const vb = this.vector(b);
+    let dot = 0;
+    for (const [t, x] of va) {
+      const y = vb.get(t);
+      if (y !== undefined) dot += x * y;
+    }
+    return dot;
+  }
+
+  private vector(terms: string[]): Map<string, number> {
+    const tf = new Map<string, number>();
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const v = new Map<string, number>();
+    let norm = 0;
+    for (const [t, n] of tf) {
+      const x = (1 + Math.log(n)) * this.idf(t);
+      v.set(t, x);
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [t, x] of v) v.set(t, x / norm);
+    return v;
+  }
+}
+
+function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
+  return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, origin };
+}

@@ -1,0 +1,51 @@
+/**
+ * The decision in plain words: which development an article was matched to and why
+ * ("same event as 'Ukraine and US sign minerals deal' (reuters.com, 30 Apr): same
+ * action (sign, happened), 64% of headline and lede in common, 1 day later").
+ */
+import type { Match, Verdict } from './decide.js';
+import type { Profile } from './profile.js';
+
+export interface ExplainContext {
+  background: boolean;
+  novel: boolean;
+  corpusNewest: number;
+}
+
+export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): string {
+  const action = p.main ? `${p.main.word} (${p.main.action}, ${p.main.status})` : 'no event verb';
+  if (v.kind === 'join') {
+    const lead = v.why === 'background'
+      ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)}); `
+      : v.why !== 'same event' ? `${v.why} piece, a follow-up: ` : '';
+    return `${lead}same event as ${describe(v.match)}: ${because(v.match)}`;
+  }
+  if (!ctx.novel) {
+    const why = ctx.background ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)})` : `${p.genre} piece`;
+    return `${why}; opens no alert (frame: ${action})`;
+  }
+  if (v.why === 'progressed' && v.best) {
+    return `new development: ${action} moves ${describe(v.best)} from planned to ${p.main?.status ?? 'done'}`;
+  }
+  const closest = v.best ? `; closest is ${describe(v.best)}, ${because(v.best)}` : '';
+  return `new development: no known development reports this event (frame: ${action})${closest}`;
+}
+
+function describe(m: Match): string {
+  return `"${m.member.title}" (${m.member.origin === 'corpus' ? 'seed corpus' : m.member.source || 'unknown outlet'}, ${day(m.member.time)})`;
+}
+
+function because(m: Match): string {
+  const parts = [
+    m.relation === 'same-action' ? 'same action' : m.relation === 'other-action' ? 'another action' : m.relation === 'progressed' ? 'the same action, further along' : 'no action to compare',
+    `${Math.round(m.similarity * 100)}% of headline and lede in common`,
+  ];
+  if (m.days >= 1) parts.push(`${Math.round(m.days)} day(s) after its latest report`);
+  else parts.push('within a day of its latest report');
+  return parts.join(', ');
+}
+
+function day(t: number): string {
+  if (Number.isNaN(t)) return 'undated';
+  return new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}

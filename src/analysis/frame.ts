@@ -1,0 +1,134 @@
+/**
+ * The event frame of a headline or lede sentence: which actions it reports and in what
+ * status (happened, planned, failed). "Ukraine ready to sign deal" is sign/planned;
+ * "Kyiv and Washington sign deal" is sign/happened; "deal hit by last-minute delay" is a
+ * setback. Verbs outrank nouns, and reporting verbs ("says", "told") are skipped so the
+ * frame is the event, not the quote. Pure and cheap: one pass over the words.
+ */
+import { ACTIONS, NEGATION_MARKERS, PLANNED_MARKERS, REPORTING_VERBS } from './verbs.js';
+import { normalizeText, stem } from './text.js';
+
+export type Status = 'happened' | 'planned' | 'failed';
+
+export interface Action {
+  /** Action class from the lexicon, e.g. "sign", "ratify", "suspend". */
+  action: string;
+  status: Status;
+  /** The word(s) that report it. */
+  word: string;
+  /** From a verb (true) or a noun naming the event (false). */
+  verb: boolean;
+  /** What the action acts on: the next content word, stemmed ("memorandum", "tender"). */
+  object: string;
+}
+
+interface Form {
+  action: string;
+  verb: boolean;
+  length: number;
+}
+
+const FORMS = new Map<string, Form[]>();
+for (const [action, entry] of Object.entries(ACTIONS)) {
+  for (const [list, verb] of [[entry.verbs, true], [entry.nouns ?? [], false]] as const) {
+    for (const phrase of list) {
+      const first = phrase.split(' ')[0]!;
+      const forms = FORMS.get(first) ?? [];
+      forms.push({ action, verb, length: phrase.split(' ').length });
+      FORMS.set(first, forms);
+    }
+  }
+}
+const PHRASES = new Set(Object.values(ACTIONS).flatMap((e) => [...e.verbs, ...(e.nouns ?? [])]));
+
+/** Words after which a verb form is a noun or adjective ("the fund", "a joint launch"). */
+const NOUN_CONTEXT = new Set([
+  'the', 'a', 'an', 'its', 'their', 'his', 'her', 'our', 'this', 'that', 'these', 'those', 'of', 'for', 'in',
+  'into', 'from', 'with', 'joint', 'new', 'first', 'each', 'every', 'any', 'no', 'investment', 'own', 'whose',
+]);
+
+/** Verbs that are nearly always nouns in news copy unless "to" or a subject pins them. */
+const WEAK_BASE_FORMS = new Set(['fund', 'back', 'name', 'order', 'present', 'table', 'draft', 'close', 'open', 'start', 'pay', 'hand', 'file', 'charge', 'rule', 'sentence', 'bar', 'found', 'win', 'offer', 'exit', 'review', 'appeal', 'probe', 'ban', 'delay', 'halt', 'freeze', 'pause', 'stall', 'row', 'vote', 'meet', 'seal', 'pick', 'grant', 'award', 'launch', 'collapse', 'challenge', 'release', 'transfer', 'finance', 'complete', 'commit', 'want', 'seek', 'state', 'sign']);
+
+const WORD_RE = /[A-Za-z]+(?:['-][A-Za-z]+)*/g;
+
+export function tokens(text: string): string[] {
+  return normalizeText(text).toLowerCase().match(WORD_RE) ?? [];
+}
+
+/** Every action a sentence reports, in text order. */
+export function extractActions(text: string): Action[] {
+  const raw = normalizeText(text).match(WORD_RE) ?? [];
+  const words = raw.map((w) => w.toLowerCase());
+  const capitalised = raw.map((w, i) => i > 0 && /^[A-Z]/.test(w));
+  const out: Action[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (REPORTING_VERBS.has(w)) continue;
+    const form = matchForm(words, i);
+    if (!form) continue;
+    const prev = words[i - 1];
+    let verb = form.verb;
+    if (verb && prev !== undefined && NOUN_CONTEXT.has(prev)) verb = false;
+    if (verb && form.length === 1 && WEAK_BASE_FORMS.has(w) && prev !== 'to' && !subjectBefore(words, capitalised, i)) verb = false;
+    // A verb form in a noun position is not an event unless the lexicon also lists it as a noun.
+    if (!verb && form.verb && !(ACTIONS[form.action]!.nouns ?? []).includes(w)) {
+      i += form.length - 1;
+      continue;
+    }
+    out.push({
+      action: form.action,
+      status: statusOf(words, i, verb, form.action),
+      word: words.slice(i, i + form.length).join(' '),
+      verb,
+      object: objectAfter(words, i + form.length),
+    });
+    i += form.length - 1;
+  }
+  return out;
+}
+
+function matchForm(words: string[], i: number): Form | undefined {
+  const candidates = FORMS.get(words[i]!);
+  if (!candidates) return undefined;
+  // Longest phrase first: "entered into force" before "entered".
+  for (const f of [...candidates].sort((a, b) => b.length - a.length)) {
+    if (f.length === 1 || PHRASES.has(words.slice(i, i + f.length).join(' '))) return f;
+  }
+  return undefined;
+}
+
+/** A plural or proper subject right before a base form makes it a verb ("Kyiv and Washington sign"). */
+function subjectBefore(words: string[], capitalised: boolean[], i: number): boolean {
+  const prev = words[i - 1];
+  if (!prev) return false;
+  if (capitalised[i - 1] && !capitalised[i]) return true;
+  return ['they', 'we', 'both', 'sides', 'countries', 'governments', 'leaders', 'officials', 'lawmakers', 'parties'].includes(prev);
+}
+
+function statusOf(words: string[], i: number, verb: boolean, action: string): Status {
+  const before = words.slice(Math.max(0, i - 3), i);
+  if (before.some((w) => NEGATION_MARKERS.has(w))) return 'failed';
+  if (ACTIONS[action]!.setback) return 'failed';
+  if (before.some((w) => PLANNED_MARKERS.has(w))) return 'planned';
+  const w = words[i]!;
+  // "signing ceremony", "ratification vote": a named event not yet reported as done.
+  if (!verb) return 'planned';
+  if (/ing$/.test(w)) return 'planned';
+  return 'happened';
+}
+
+const OBJECT_SKIP = new Set(['the', 'a', 'an', 'its', 'their', 'his', 'her', 'to', 'of', 'on', 'in', 'for', 'with', 'by', 'and', 'as', 'at', 'into', 'up', 'out', 'off', 'first', 'new', 'long-awaited', 'key', 'major', 'formally', 'officially', 'also', 'deal', 'agreement']);
+
+function objectAfter(words: string[], from: number): string {
+  for (let j = from; j < Math.min(words.length, from + 4); j++) {
+    const w = words[j]!;
+    if (!OBJECT_SKIP.has(w) && w.length > 2) return stem(w);
+  }
+  return '';
+}
+
+/** The frame's main action: the first verb of the headline, else of the lede, else a noun. */
+export function mainAction(headline: Action[], lede: Action[]): Action | undefined {
+  return headline.find((a) => a.verb) ?? lede.find((a) => a.verb) ?? headline[0] ?? lede[0];
+}

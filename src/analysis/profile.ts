@@ -1,0 +1,145 @@
+/**
+ * prepare: everything the decision needs from one article, computed without any
+ * shared state (so it can run on any worker): the clean headline, the lede, the
+ * event frame, the terms, numbers and names of headline + lede, the genre, and the
+ * event's date. The same code serves full text, a feed snippet and a bare headline.
+ */
+import type { Article } from '../domain/article.js';
+import { extractFacts, type Fact } from './facts.js';
+import { extractActions, mainAction, type Action } from './frame.js';
+import { contentTerms, normalizeText, splitSentences } from './text.js';
+
+export type Genre = 'news' | 'opinion' | 'explainer' | 'timeline' | 'live' | 'analysis';
+
+export interface Profile {
+  id: string;
+  title: string;
+  url: string;
+  source: string;
+  /** Publication time in ms, NaN when the feed gave none. */
+  time: number;
+  headline: string;
+  /** Body sentences, headline excluded. */
+  body: string[];
+  /** The lede: the first body sentences, where news says what happened. */
+  lede: string[];
+  /** Content terms of headline + lede, plus number keys ("#money:usd:75000000"). */
+  terms: string[];
+  headlineTerms: string[];
+  actions: Action[];
+  main: Action | undefined;
+  facts: Fact[];
+  genre: Genre;
+  /** An explicit calendar date the lede gives for a past event (ms), if any. */
+  eventTime: number | undefined;
+  /** True when all we have is a headline. */
+  headlineOnly: boolean;
+}
+
+/** How many body sentences make the lede. */
+const LEDE_SENTENCES = 2;
+
+const GENRE_PREFIX: Array<[RegExp, Genre]> = [
+  [/^(opinion|op-ed|editorial|comment(ary)?|column|view(point)?|perspective|letters?|the big read|our view)\b/i, 'opinion'],
+  [/^(explainer|explained|factbox|fact box|q\s?&\s?a|what we know|what to know|in depth|faq|briefing)\b/i, 'explainer'],
+  [/^(timeline|chronology|looking back|a look back|the story so far|recap)\b/i, 'timeline'],
+  [/^(live|live updates|as it happened|live blog)\b/i, 'live'],
+  [/^(analysis|news analysis|insight|the big picture)\b/i, 'analysis'],
+];
+const GENRE_ANYWHERE: Array<[RegExp, Genre]> = [
+  [/^(what|why|how)\b.*\b(means?|matters?|works?|happens? next|to expect|to know|is at stake|we know)\b/i, 'explainer'],
+  [/^why\b/i, 'analysis'],
+  [/\b(explained|a timeline|timeline of|what we know|what you need to know|key questions|things to know)\b/i, 'explainer'],
+];
+
+export function detectGenre(headline: string): Genre {
+  const h = headline.trim();
+  // Only a label before a colon counts ("Analysis: ..."), not the word inside a headline.
+  const label = /^([^:|]{2,40})[:|]/.exec(h)?.[1]?.trim();
+  if (label && label.split(/\s+/).length <= 4) {
+    for (const [re, g] of GENRE_PREFIX) if (re.test(label)) return g;
+  }
+  for (const [re, g] of GENRE_ANYWHERE) if (re.test(h)) return g;
+  return 'news';
+}
+
+/** Removes an aggregator's " - Outlet" suffix and the outlet's name repeated after it. */
+export function cleanHeadline(title: string, source: string): string {
+  const t = normalizeText(title).trim();
+  const m = /^(.{12,}?)\s+[-|]\s+([^-|]{2,60})$/.exec(t);
+  if (!m) return t;
+  const suffix = m[2]!.trim();
+  const words = suffix.split(/\s+/);
+  const looksLikeOutlet = words.length <= 5 && words.every((w) => /^[A-Z0-9]|^(the|of|and|de|la|le|news|online)$/i.test(w) && /^[A-Z0-9&.'’]/.test(w) || /\.[a-z]{2,}$/i.test(w));
+  const sameAsSource = source !== '' && simplify(suffix) === simplify(source);
+  return looksLikeOutlet || sameAsSource ? m[1]!.trim() : t;
+}
+
+function simplify(s: string): string {
+  return s.toLowerCase().replace(/^www\./, '').replace(/\.(com|net|org|co|ua|uk|in|az|info|news|media)(\.[a-z]{2})?$/, '').replace(/[^a-z0-9]/g, '');
+}
+
+/** Body text without a repeated headline and without a trailing outlet name (headline-only feeds). */
+function bodySentences(article: Article, headline: string): string[] {
+  let text = normalizeText(article.content).trim();
+  const rawTitle = normalizeText(article.title).trim();
+  for (const t of [rawTitle, headline]) {
+    if (t && text.startsWith(t)) {
+      text = text.slice(t.length).trim();
+      break;
+    }
+  }
+  if (text && (simplify(text) === simplify(article.source) || (text.split(/\s+/).length <= 3 && /^[\w.-]+$/.test(text.replace(/\s+/g, ''))))) text = '';
+  return splitSentences(text).filter((s) => s !== headline);
+}
+
+export function prepareArticle(article: Article): Profile {
+  const headline = cleanHeadline(article.title, article.source);
+  const body = bodySentences(article, headline);
+  const lede = body.slice(0, LEDE_SENTENCES);
+  const time = article.publishedAt ? Date.parse(article.publishedAt) : Number.NaN;
+  const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
+  const headlineActions = headline ? extractActions(headline) : [];
+  // The frame is what the headline and the first sentence report; later sentences give background.
+  const ledeActions = lede.length ? extractActions(lede[0]!) : [];
+  const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractFacts(s, { publishedAt }));
+  const headlineTerms = contentTerms(headline);
+  const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];
+  return {
+    id: article.id,
+    title: article.title,
+    url: article.url,
+    source: article.source,
+    time,
+    headline,
+    body,
+    lede,
+    terms,
+    headlineTerms,
+    actions: [...headlineActions, ...ledeActions],
+    main: mainAction(headlineActions, ledeActions),
+    facts,
+    genre: headline ? detectGenre(headline) : 'news',
+    eventTime: eventTime(facts, time),
+    headlineOnly: body.length === 0,
+  };
+}
+
+const NUMBER_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count']);
+
+function numberKeys(facts: Fact[]): string[] {
+  return facts.filter((f) => NUMBER_KINDS.has(f.kind)).map((f) => `#${f.key}`);
+}
+
+/** The earliest full calendar date in headline + lede, when it lies before publication. */
+function eventTime(facts: Fact[], published: number): number | undefined {
+  let best: number | undefined;
+  for (const f of facts) {
+    const m = /^date:(\d{4}-\d{2}-\d{2})$/.exec(f.key);
+    if (!m || /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)/i.test(f.text)) continue;
+    const t = Date.parse(`${m[1]}T12:00:00Z`);
+    if (!Number.isNaN(published) && t > published + 86_400_000) continue;
+    if (best === undefined || t < best) best = t;
+  }
+  return best;
+}

@@ -1,0 +1,87 @@
+/**
+ * The general event lexicon: what kinds of thing happen in political, legal and business
+ * news, and the words that report each. Nothing here is about one story. Each action
+ * lists its surface forms (any inflection; headlines use the present tense) and the
+ * nouns that name it ("ratification", "tender"), so a frame is found in "Rada ratifies
+ * deal" and in "ratification vote set for Thursday" alike.
+ */
+
+export interface ActionEntry {
+  /** Verb forms, lower case. */
+  verbs: string[];
+  /** Nouns naming the event; a noun alone reads as planned unless a verb says more. */
+  nouns?: string[];
+  /** Actions that are a setback rather than progress. */
+  setback?: boolean;
+}
+
+export const ACTIONS: Record<string, ActionEntry> = {
+  sign: { verbs: ['sign', 'signs', 'signed', 'signing', 'ink', 'inks', 'inked', 'seal', 'seals', 'sealed', 'clinch', 'clinches', 'clinched'], nouns: ['signing', 'signature'] },
+  agree: {
+    verbs: ['agree', 'agrees', 'agreed', 'reach', 'reaches', 'reached', 'strike', 'strikes', 'struck', 'settle', 'settles', 'settled', 'finalise', 'finalises', 'finalised', 'finalize', 'finalizes', 'finalized', 'conclude', 'concludes', 'concluded'],
+  },
+  ratify: { verbs: ['ratify', 'ratifies', 'ratified'], nouns: ['ratification'] },
+  approve: {
+    verbs: ['approve', 'approves', 'approved', 'back', 'backs', 'backed', 'endorse', 'endorses', 'endorsed', 'clear', 'clears', 'cleared', 'greenlight', 'greenlights', 'greenlighted', 'uphold', 'upholds', 'upheld', 'confirm', 'confirms', 'confirmed', 'pass', 'passes', 'passed', 'adopt', 'adopts', 'adopted', 'enact', 'enacts', 'enacted'],
+    nouns: ['approval', 'clearance', 'endorsement'],
+  },
+  vote: { verbs: ['vote', 'votes', 'voted'], nouns: ['vote', 'ballot', 'referendum'] },
+  launch: {
+    verbs: ['launch', 'launches', 'launched', 'establish', 'establishes', 'established', 'create', 'creates', 'created', 'found', 'founded', 'open', 'opens', 'opened', 'start', 'starts', 'started', 'begin', 'begins', 'began', 'unveil', 'unveils', 'unveiled', 'introduce', 'introduces', 'introduced', 'operational', 'running', 'set up', 'sets up', 'setting up'],
+    nouns: ['launch', 'tender', 'auction', 'competition'],
+  },
+  appoint: {
+    verbs: ['appoint', 'appoints', 'appointed', 'name', 'names', 'named', 'nominate', 'nominates', 'nominated', 'elect', 'elects', 'elected', 'hire', 'hires', 'hired', 'choose', 'chooses', 'chose', 'chosen'],
+    nouns: ['appointment', 'nomination'],
+  },
+  award: {
+    verbs: ['award', 'awards', 'awarded', 'win', 'wins', 'won', 'pick', 'picks', 'picked', 'select', 'selects', 'selected', 'grant', 'grants', 'granted'],
+    nouns: ['winner', 'award'],
+  },
+  invest: {
+    verbs: ['invest', 'invests', 'invested', 'commit', 'commits', 'committed', 'allocate', 'allocates', 'allocated', 'contribute', 'contributes', 'contributed', 'fund', 'funds', 'funded', 'finance', 'finances', 'financed', 'pay', 'pays', 'paid', 'transfer', 'transfers', 'transferred', 'disburse', 'disburses', 'disbursed', 'inject', 'injects', 'injected'],
+    nouns: ['investment', 'contribution', 'payment', 'capital'],
+  },
+  acquire: {
+    verbs: ['buy', 'buys', 'bought', 'acquire', 'acquires', 'acquired', 'purchase', 'purchases', 'purchased', 'sell', 'sells', 'sold', 'divest', 'divests', 'divested', 'merge', 'merges', 'merged', 'take over', 'takes over', 'took over'],
+    nouns: ['acquisition', 'takeover', 'sale', 'merger', 'bid', 'offer', 'divestiture'],
+  },
+  complete: { verbs: ['complete', 'completes', 'completed', 'close', 'closes', 'closed'], nouns: ['completion', 'closing'] },
+  propose: {
+    verbs: ['propose', 'proposes', 'proposed', 'offer', 'offers', 'offered', 'submit', 'submits', 'submitted', 'table', 'tables', 'tabled', 'present', 'presents', 'presented', 'hand', 'hands', 'handed', 'send', 'sends', 'sent', 'register', 'registers', 'registered', 'file', 'files', 'filed', 'draft', 'drafts', 'drafted', 'want', 'wants', 'wanted', 'seek', 'seeks', 'sought', 'urge', 'urges', 'urged'],
+    nouns: ['proposal', 'draft', 'offer', 'bill'],
+  },
+  meet: {
+    verbs: ['meet', 'meets', 'met', 'convene', 'convenes', 'convened', 'discuss', 'discusses', 'discussed', 'hold talks', 'held talks', 'holds talks'],
+    nouns: ['meeting', 'summit', 'session', 'talks'],
+  },
+  extend: { verbs: ['extend', 'extends', 'extended', 'prolong', 'prolongs', 'prolonged', 'renew', 'renews', 'renewed'], nouns: ['extension'] },
+  enter_force: { verbs: ['enter into force', 'enters into force', 'entered into force', 'take effect', 'takes effect', 'took effect', 'came into force', 'comes into force'], nouns: ['entry into force'] },
+  publish: { verbs: ['publish', 'publishes', 'published', 'release', 'releases', 'released', 'disclose', 'discloses', 'disclosed', 'reveal', 'reveals', 'revealed'] },
+  rule: { verbs: ['rule', 'rules', 'ruled', 'order', 'orders', 'ordered', 'sentence', 'sentences', 'sentenced', 'convict', 'convicts', 'convicted', 'acquit', 'acquits', 'acquitted', 'dismiss', 'dismisses', 'dismissed'], nouns: ['ruling', 'verdict', 'judgment', 'judgement', 'order'] },
+  sue: { verbs: ['sue', 'sues', 'sued', 'appeal', 'appeals', 'appealed', 'challenge', 'challenges', 'challenged', 'charge', 'charges', 'charged', 'indict', 'indicts', 'indicted', 'probe', 'probes', 'probed', 'investigate', 'investigates', 'investigated'], nouns: ['lawsuit', 'appeal', 'probe', 'investigation', 'inquiry', 'review', 'charges'] },
+  block: { verbs: ['block', 'blocks', 'blocked', 'ban', 'bans', 'banned', 'veto', 'vetoes', 'vetoed', 'prohibit', 'prohibits', 'prohibited', 'bar', 'bars', 'barred', 'reject', 'rejects', 'rejected', 'refuse', 'refuses', 'refused', 'deny', 'denies', 'denied'], nouns: ['ban', 'veto', 'rejection'], setback: true },
+  suspend: { verbs: ['suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted', 'pause', 'pauses', 'paused', 'freeze', 'freezes', 'froze', 'frozen', 'delay', 'delays', 'delayed', 'postpone', 'postpones', 'postponed', 'stall', 'stalls', 'stalled'], nouns: ['delay', 'suspension', 'postponement', 'setback', 'hitch', 'snag', 'dispute', 'standoff', 'row'], setback: true },
+  terminate: { verbs: ['terminate', 'terminates', 'terminated', 'cancel', 'cancels', 'cancelled', 'canceled', 'scrap', 'scraps', 'scrapped', 'withdraw', 'withdraws', 'withdrew', 'abandon', 'abandons', 'abandoned', 'collapse', 'collapses', 'collapsed', 'quit', 'quits', 'exit', 'exits', 'exited', 'expire', 'expires', 'expired'], nouns: ['collapse', 'termination', 'cancellation', 'withdrawal'], setback: true },
+};
+
+/** Words shortly before a verb that make it planned, hoped for or hypothetical. */
+export const PLANNED_MARKERS = new Set([
+  'could', 'would', 'will', 'may', 'might', 'should', 'shall', 'can', 'to', 'expected', 'set', 'plans', 'planned',
+  'plan', 'planning', 'hopes', 'hoped', 'hope', 'ready', 'aims', 'aim', 'aiming', 'poised', 'due', 'preparing',
+  'prepares', 'prepare', 'intends', 'intend', 'wants', 'want', 'seeks', 'seek', 'seeking', 'likely', 'soon',
+  'going', 'about', 'scheduled', 'nearing', 'nears', 'near', 'close', 'closer', 'edge', 'edges', 'moving',
+  'move', 'moves', 'push', 'pushes', 'pushing', 'calls', 'urge', 'urges', 'if', 'whether', 'once', 'until',
+  'before', 'awaiting', 'pending', 'proposed', 'potential', 'possible', 'prospective', 'upcoming', 'planned',
+  "won't", "'ll", 'shall', 'needs', 'need', 'must', 'ahead',
+]);
+
+/** Words shortly before a verb that deny it happened. */
+export const NEGATION_MARKERS = new Set(['not', 'no', 'never', "didn't", "hasn't", "haven't", "won't", 'fails', 'failed', 'fail', 'without', 'refuses', 'refused', 'yet']);
+
+/** Reporting verbs: they frame someone's words, not an event of their own. */
+export const REPORTING_VERBS = new Set([
+  'say', 'says', 'said', 'tell', 'tells', 'told', 'report', 'reports', 'reported', 'announce', 'announces',
+  'announced', 'state', 'states', 'stated', 'write', 'writes', 'wrote', 'claim', 'claims', 'claimed', 'add',
+  'adds', 'added', 'note', 'notes', 'noted', 'cite', 'cites', 'cited', 'citing',
+]);
