@@ -29,6 +29,8 @@ export interface DecideTuning {
   /** Same action in another status that is not progress ("needs no ratification" after "to ratify"). */
   sameVerb: number;
   otherAction: number;
+  /** An article with no event verb contradicts no development: it leans towards joining. */
+  noAction: number;
   /** Bonus for a report within a day of the development's latest one. */
   sameDay: number;
   /** Taken off the same-day bonus per doubling of the days since the development's latest report. */
@@ -44,6 +46,7 @@ export const DEFAULT_TUNING: DecideTuning = {
   sameAction: 0.15,
   sameVerb: 0.05,
   otherAction: -0.1,
+  noAction: 0.1,
   sameDay: 0.2,
   perDoubling: 0.1,
   maxAgePenalty: 0.4,
@@ -63,7 +66,7 @@ export function relate(p: Profile, dev: Development): Relation {
 
 export function scoreMatches(index: DevelopmentIndex, p: Profile, t: DecideTuning): Match[] {
   const out: Match[] = [];
-  for (const dev of index.candidates(p.terms)) {
+  for (const dev of index.candidates(p.terms, p.time)) {
     let similarity = 0;
     let member = dev.members[0]!;
     for (const m of dev.members) {
@@ -79,7 +82,7 @@ export function scoreMatches(index: DevelopmentIndex, p: Profile, t: DecideTunin
 }
 
 function actionWeight(r: Relation, t: DecideTuning): number {
-  return r === 'same-action' ? t.sameAction : r === 'same-verb' ? t.sameVerb : r === 'other-action' ? t.otherAction : 0;
+  return r === 'same-action' ? t.sameAction : r === 'same-verb' ? t.sameVerb : r === 'other-action' ? t.otherAction : r === 'no-action' ? t.noAction : 0;
 }
 
 /** Rewrites of one event come within a day or two; after that, sharing words means less. */

@@ -43,6 +43,9 @@ const POSTING_SCAN = 300;
 /** How many of the article's rarest terms seed the candidate search. */
 const SEED_TERMS = 10;
 const MAX_CANDIDATES = 24;
+/** Developments active within this window are always candidates. */
+const RECENT_WINDOW = 3 * 86_400_000;
+const MAX_RECENT = 24;
 
 export function actionKey(a: Pick<Action, 'action' | 'status'>): string {
   return `${a.action}/${a.status}`;
@@ -52,6 +55,8 @@ export class DevelopmentIndex {
   readonly developments: Development[] = [];
   private readonly postings = new Map<string, number[]>();
   private readonly df = new Map<string, number>();
+  /** Most recently joined developments, newest last. */
+  private recent: Development[] = [];
   private docs = 0;
 
   get size(): number {
@@ -87,6 +92,9 @@ export class DevelopmentIndex {
       if (dev.members.length > MAX_MEMBERS) dev.members.splice(1, 1);
     }
     dev.size++;
+    this.recent = this.recent.filter((d) => d !== dev);
+    this.recent.push(dev);
+    if (this.recent.length > MAX_RECENT) this.recent.shift();
     if (p.main) dev.actions.set(actionKey(p.main), (dev.actions.get(actionKey(p.main)) ?? 0) + 1);
     if (!Number.isNaN(p.time)) {
       dev.first = Number.isNaN(dev.first) ? p.time : Math.min(dev.first, p.time);
@@ -103,8 +111,20 @@ export class DevelopmentIndex {
     }
   }
 
-  /** Developments sharing the article's rarer terms, most shared idf mass first. */
-  candidates(terms: string[]): Development[] {
+  /**
+   * Developments sharing the article's rarer terms, most shared idf mass first, plus the
+   * most recently active ones: a rewrite may share none of the rare words.
+   */
+  candidates(terms: string[], time: number): Development[] {
+    const found = this.byTerms(terms);
+    const seen = new Set(found.map((d) => d.index));
+    for (const d of this.recent) {
+      if (!seen.has(d.index) && !Number.isNaN(time) && Math.abs(time - d.last) <= RECENT_WINDOW) found.push(d);
+    }
+    return found;
+  }
+
+  private byTerms(terms: string[]): Development[] {
     const seeds = [...new Set(terms)]
       .filter((t) => this.postings.has(t))
       .sort((a, b) => this.idf(b) - this.idf(a))

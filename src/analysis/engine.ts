@@ -11,6 +11,7 @@ import { decide, DEFAULT_TUNING, scoreMatches, type DecideTuning, type Match, ty
 import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict } from './explain.js';
 import { prepareArticle, type Profile } from './profile.js';
+import { AnchorStats } from './anchors.js';
 import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
 import { hash32 } from './text.js';
@@ -47,6 +48,9 @@ interface State {
   corpusNewest: number;
   known: number;
   tuning: DecideTuning;
+  anchors: AnchorStats;
+  /** False while `analyze` looks without learning. */
+  learning: boolean;
 }
 
 interface Judgement {
@@ -57,7 +61,7 @@ interface Judgement {
 
 export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], tuning: DecideTuning = DEFAULT_TUNING): Engine {
   const state: State = {
-    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, tuning,
+    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, tuning, anchors: new AnchorStats(story.groups.flatMap((g) => g.terms)), learning: true,
   };
   const seeds = corpus
     .map((doc) => prepareArticle({ ...doc, publishedAt: doc.publishedAt ?? '' }))
@@ -75,7 +79,14 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], t
     get knownDevelopments() {
       return state.index.size;
     },
-    analyze: (article) => judge(state, article).decision,
+    analyze(article) {
+      state.learning = false;
+      try {
+        return judge(state, article).decision;
+      } finally {
+        state.learning = true;
+      }
+    },
     remember(article, developmentId) {
       const p = prepareArticle(article);
       const dev = developmentId ? state.byId.get(developmentId) : undefined;
@@ -98,6 +109,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], t
 function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
   if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev);
   state.index.count(p.terms);
+  state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
   state.byId.set(id, dev);
   for (const f of p.facts) state.facts.add(f.key);
@@ -106,6 +118,7 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
 
 function learnInto(state: State, p: Profile, dev: Development): void {
   state.index.count(p.terms);
+  state.anchors.addStory(p.names);
   state.index.join(dev, p, 'stream');
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
@@ -114,14 +127,15 @@ function learnInto(state: State, p: Profile, dev: Development): void {
 function judge(state: State, article: Article): Judgement {
   const p = prepareArticle(article);
   const groups = matchGroups(state.story, [p.headline, ...p.body]);
+  const anchors = state.anchors.find(p.names);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  if (absentGroups(groups) >= 2) {
-    const quick = scoreRelevance(state.story, groups, 0);
-    return { decision: offTopic(p.id, quick.score, quick.reason), profile: p, verdict: undefined };
+  if (absentGroups(groups) - (anchors.length >= 2 ? 1 : 0) >= 2) {
+    const quick = scoreRelevance(state.story, groups, 0, anchors);
+    return nearMiss(state, p, groups.matched.length > 0, offTopic(p.id, quick.score, quick.reason));
   }
   const matches = scoreMatches(state.index, p, state.tuning);
-  const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0);
-  if (!relevance.relevant) return { decision: offTopic(p.id, relevance.score, relevance.reason), profile: p, verdict: undefined };
+  const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors);
+  if (!relevance.relevant) return nearMiss(state, p, true, offTopic(p.id, relevance.score, relevance.reason));
   let verdict = decide(matches, state.tuning);
   const background = isBackground(state, p);
   const follower = p.genre !== 'news' || background;
@@ -155,6 +169,12 @@ function judge(state: State, article: Article): Judgement {
       closest: match ? { id: match.member.id, title: match.member.title, url: match.member.url, similarity: round(match.similarity) } : null,
     },
   };
+}
+
+/** An off-topic article that named some of the story's concepts teaches which words are not anchors. */
+function nearMiss(state: State, p: Profile, near: boolean, decision: Decision): Judgement {
+  if (near && state.learning) state.anchors.addNearMiss(p.names);
+  return { decision, profile: p, verdict: undefined };
 }
 
 /** Published no later than the newest seed, or reporting an event dated before it. */

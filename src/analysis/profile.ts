@@ -5,7 +5,9 @@
  * event's date. The same code serves full text, a feed snippet and a bare headline.
  */
 import type { Article } from '../domain/article.js';
+import { isTitleCase } from './entities.js';
 import { extractFacts, type Fact } from './facts.js';
+import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { extractActions, mainAction, type Action } from './frame.js';
 import { contentTerms, normalizeText, splitSentences } from './text.js';
 
@@ -26,6 +28,8 @@ export interface Profile {
   /** Content terms of headline + lede, plus number keys ("#money:usd:75000000"). */
   terms: string[];
   headlineTerms: string[];
+  /** Capitalised words of headline + lede (lower case): names of people, places, bodies. */
+  names: string[];
   actions: Action[];
   main: Action | undefined;
   facts: Fact[];
@@ -116,6 +120,7 @@ export function prepareArticle(article: Article): Profile {
     lede,
     terms,
     headlineTerms,
+    names: namesOf(headline, lede),
     actions: [...headlineActions, ...ledeActions],
     main: mainAction(headlineActions, ledeActions),
     facts,
@@ -123,6 +128,22 @@ export function prepareArticle(article: Article): Profile {
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
   };
+}
+
+/** Mid-sentence capitalised words; a Title Case headline says nothing about names. */
+function namesOf(headline: string, lede: string[]): string[] {
+  const texts = isTitleCase(headline) ? lede : [headline, ...lede];
+  const out: string[] = [];
+  for (const t of texts) {
+    const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
+    words.forEach((w, i) => {
+      const lower = w.toLowerCase().replace(/'s$/, '');
+      if (i === 0 || !/^[A-Z]/.test(w) || lower.length < 3 || NOT_ENTITIES.has(lower) || TITLES.has(lower)) return;
+      if (MONTHS.includes(lower) || WEEKDAYS.includes(lower)) return;
+      out.push(lower);
+    });
+  }
+  return out;
 }
 
 const NUMBER_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count']);

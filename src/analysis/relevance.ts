@@ -43,6 +43,9 @@ function compile(story: StoryDefinition): CompiledGroup[] {
   return out;
 }
 
+/** Distinct story anchors that forgive one missing concept group. */
+const MIN_ANCHORS = 2;
+
 /** Headline plus the first three body sentences: where news states what it is about. */
 const LEDE = 4;
 
@@ -84,18 +87,21 @@ export function absentGroups(m: GroupMatch): number {
  * @param similarity how much of the article the story's known articles already
  *   contain (0..1), from the knowledge index.
  */
-export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number): RelevanceResult {
-  const absent = absentGroups(m);
+export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = []): RelevanceResult {
+  // Words only this story uses stand in for one concept the text does not name.
+  const anchored = anchors.length >= MIN_ANCHORS;
+  const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
   const score = round(0.7 * groupScore + 0.3 * simScore);
   // One missing group is forgiven only for text the story already knows closely.
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6);
+  const anchorNote = anchored && absentGroups(m) > 0 ? `; story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${[...m.missing, ...m.passing.map((p) => p.group)][0]}` : '';
   const found = m.matched.map((x) => `${x.group}(${x.terms.slice(0, 3).join(', ')})`).join(' ');
   const passing = m.passing.map((p) => `${p.group} only in passing (sentence ${p.sentence})`);
   const why = [m.missing.length ? `no mention of ${m.missing.join(', ')}` : '', ...passing].filter(Boolean).join('; ');
   const reason = relevant
-    ? `relevant ${score}: mentions ${found}; ${pct(similarity)} of it is close to known coverage`
+    ? `relevant ${score}: mentions ${found}${anchorNote}; ${pct(similarity)} of it is close to known coverage`
     : `off-topic ${score}: ${why || `score below ${story.minRelevance}`}${found ? `; mentions ${found}` : ''}`;
   return { relevant, score, matched: m.matched, missing: [...m.missing, ...m.passing.map((p) => p.group)], reason };
 }

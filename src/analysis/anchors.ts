@@ -1,0 +1,40 @@
+/**
+ * Story anchors: words only this story's coverage uses (an institution, a fund's name,
+ * a deposit, a negotiator), learned from the seed corpus and every relevant article,
+ * and never seen in a near miss (an article that named some of the story's concepts
+ * but was judged off-topic). A headline that misses one concept group but names two
+ * anchors ("Rada committee backs deal") is still about the story.
+ */
+
+/** An anchor must appear in this many of the story's articles... */
+const MIN_STORY_DF = 2;
+
+export class AnchorStats {
+  private readonly story = new Map<string, number>();
+  /** Words of the story's own concept groups: they are counted by the groups already. */
+  private readonly concepts: Set<string>;
+
+  constructor(conceptTerms: string[]) {
+    this.concepts = new Set(conceptTerms.flatMap((t) => t.toLowerCase().split(/[^a-z0-9]+/)).filter(Boolean));
+  }
+  private readonly nearMiss = new Map<string, number>();
+
+  /** Counts an article of the story (the names in its headline and lede). */
+  addStory(terms: string[]): void {
+    for (const t of new Set(terms)) this.story.set(t, (this.story.get(t) ?? 0) + 1);
+  }
+
+  /** Counts an off-topic article that still matched some of the story's concepts. */
+  addNearMiss(terms: string[]): void {
+    for (const t of new Set(terms)) this.nearMiss.set(t, (this.nearMiss.get(t) ?? 0) + 1);
+  }
+
+  isAnchor(term: string): boolean {
+    return (this.story.get(term) ?? 0) >= MIN_STORY_DF && !this.nearMiss.has(term) && !this.concepts.has(term);
+  }
+
+  /** The distinct anchors among the terms. */
+  find(terms: string[]): string[] {
+    return [...new Set(terms)].filter((t) => this.isAnchor(t));
+  }
+}
