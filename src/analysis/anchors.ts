@@ -33,8 +33,13 @@ export class AnchorStats {
     return (this.story.get(term) ?? 0) >= MIN_STORY_DF && !this.nearMiss.has(term) && !this.concepts.has(term);
   }
 
-  /** The distinct anchors among the terms. */
-  find(terms: string[]): string[] {
-    return [...new Set(terms)].filter((t) => this.isAnchor(t));
+  /** The distinct anchors among the names (a first name beside a concept's name is part of it). */
+  find(names: string[]): string[] {
+    return [...new Set(names)].filter((t, i, all) => this.isAnchor(t) && !this.concepts.has(all[i + 1] ?? ''));
+  }
+
+  /** Names that are not part of a concept's name ("Donald" of "Donald Trump"). */
+  own(names: string[]): string[] {
+    return names.filter((t, i) => !this.concepts.has(t) && !this.concepts.has(names[i + 1] ?? '') && !this.concepts.has(names[i - 1] ?? ''));
   }
 }

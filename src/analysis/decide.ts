@@ -46,7 +46,7 @@ export const DEFAULT_TUNING: DecideTuning = {
   sameAction: 0.15,
   sameVerb: 0.05,
   otherAction: -0.1,
-  noAction: 0.1,
+  noAction: 0.15,
   sameDay: 0.2,
   perDoubling: 0.1,
   maxAgePenalty: 0.4,

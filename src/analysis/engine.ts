@@ -109,7 +109,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], t
 function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
   if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev);
   state.index.count(p.terms);
-  state.anchors.addStory(p.names);
+  state.anchors.addStory(state.anchors.own(p.names));
   const dev = state.index.open(id, p, origin, alerted);
   state.byId.set(id, dev);
   for (const f of p.facts) state.facts.add(f.key);
@@ -118,7 +118,7 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
 
 function learnInto(state: State, p: Profile, dev: Development): void {
   state.index.count(p.terms);
-  state.anchors.addStory(p.names);
+  state.anchors.addStory(state.anchors.own(p.names));
   state.index.join(dev, p, 'stream');
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
@@ -127,14 +127,15 @@ function learnInto(state: State, p: Profile, dev: Development): void {
 function judge(state: State, article: Article): Judgement {
   const p = prepareArticle(article);
   const groups = matchGroups(state.story, [p.headline, ...p.body]);
-  const anchors = state.anchors.find(p.names);
+  const anchors = state.anchors.find(state.anchors.own(p.names));
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  if (absentGroups(groups) - (anchors.length >= 2 ? 1 : 0) >= 2) {
-    const quick = scoreRelevance(state.story, groups, 0, anchors);
+  const short = p.body.length <= 1;
+  if (absentGroups(groups) - (anchors.length >= (short ? 1 : 2) ? 1 : 0) >= 2) {
+    const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, p, groups.matched.length > 0, offTopic(p.id, quick.score, quick.reason));
   }
   const matches = scoreMatches(state.index, p, state.tuning);
-  const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors);
+  const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
   if (!relevance.relevant) return nearMiss(state, p, true, offTopic(p.id, relevance.score, relevance.reason));
   let verdict = decide(matches, state.tuning);
   const background = isBackground(state, p);

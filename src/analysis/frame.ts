@@ -56,8 +56,14 @@ export function tokens(text: string): string[] {
   return normalizeText(text).toLowerCase().match(WORD_RE) ?? [];
 }
 
-/** Every action a sentence reports, in text order. */
-export function extractActions(text: string): Action[] {
+/** Auxiliaries: "was signed by" is an event; "a fund set up by" describes the fund. */
+const AUXILIARIES = new Set(['is', 'was', 'were', 'are', 'be', 'been', 'being', 'has', 'have', 'had', 'get', 'got', 'gets']);
+
+/**
+ * Every action a sentence reports, in text order.
+ * @param headline headlines drop auxiliaries ("Deal signed by Rada"), so no passive check there.
+ */
+export function extractActions(text: string, headline = false): Action[] {
   const raw = normalizeText(text).match(WORD_RE) ?? [];
   const words = raw.map((w) => w.toLowerCase());
   const capitalised = raw.map((w, i) => i > 0 && /^[A-Z]/.test(w));
@@ -70,6 +76,7 @@ export function extractActions(text: string): Action[] {
     const prev = words[i - 1];
     let verb = form.verb;
     if (verb && prev !== undefined && NOUN_CONTEXT.has(prev)) verb = false;
+    if (verb && !headline && words[i + form.length] === 'by' && prev !== undefined && !AUXILIARIES.has(prev)) verb = false;
     if (verb && form.length === 1 && WEAK_BASE_FORMS.has(w) && prev !== 'to' && !subjectBefore(words, capitalised, i)) verb = false;
     // A verb form in a noun position is not an event unless the lexicon also lists it as a noun.
     if (!verb && form.verb && !(ACTIONS[form.action]!.nouns ?? []).includes(w)) {

@@ -9,7 +9,7 @@ import { isTitleCase } from './entities.js';
 import { extractFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { extractActions, mainAction, type Action } from './frame.js';
-import { contentTerms, normalizeText, splitSentences } from './text.js';
+import { contentTerms, normalizeText, splitSentences, STOP_WORDS } from './text.js';
 
 export type Genre = 'news' | 'opinion' | 'explainer' | 'timeline' | 'live' | 'analysis';
 
@@ -103,7 +103,7 @@ export function prepareArticle(article: Article): Profile {
   const lede = body.slice(0, LEDE_SENTENCES);
   const time = article.publishedAt ? Date.parse(article.publishedAt) : Number.NaN;
   const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
-  const headlineActions = headline ? extractActions(headline) : [];
+  const headlineActions = headline ? extractActions(headline, true) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
   const ledeActions = lede.length ? extractActions(lede[0]!) : [];
   const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractFacts(s, { publishedAt }));
@@ -132,8 +132,12 @@ export function prepareArticle(article: Article): Profile {
 
 /** Mid-sentence capitalised words; a Title Case headline says nothing about names. */
 function namesOf(headline: string, lede: string[]): string[] {
-  const texts = isTitleCase(headline) ? lede : [headline, ...lede];
+  const titleCase = isTitleCase(headline);
+  const texts = titleCase ? lede : [headline, ...lede];
   const out: string[] = [];
+  // A headline's first word is often a name ("Rada backs deal"); a lede's is usually not.
+  const first = /^[A-Z][A-Za-z'-]+/.exec(headline)?.[0]?.toLowerCase().replace(/'s$/, '');
+  if (!titleCase && first && first.length >= 3 && !NOT_ENTITIES.has(first) && !TITLES.has(first) && !STOP_WORDS.has(first)) out.push(first);
   for (const t of texts) {
     const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
     words.forEach((w, i) => {

@@ -87,9 +87,10 @@ export function absentGroups(m: GroupMatch): number {
  * @param similarity how much of the article the story's known articles already
  *   contain (0..1), from the knowledge index.
  */
-export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = []): RelevanceResult {
-  // Words only this story uses stand in for one concept the text does not name.
-  const anchored = anchors.length >= MIN_ANCHORS;
+export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short = false): RelevanceResult {
+  // Words only this story uses stand in for one concept the text does not name; a
+  // headline has room for one such name only.
+  const anchored = anchors.length >= (short ? 1 : MIN_ANCHORS);
   const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);

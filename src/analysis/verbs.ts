@@ -40,7 +40,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   },
   invest: {
     verbs: ['invest', 'invests', 'invested', 'commit', 'commits', 'committed', 'allocate', 'allocates', 'allocated', 'contribute', 'contributes', 'contributed', 'fund', 'funds', 'funded', 'finance', 'finances', 'financed', 'pay', 'pays', 'paid', 'transfer', 'transfers', 'transferred', 'disburse', 'disburses', 'disbursed', 'inject', 'injects', 'injected'],
-    nouns: ['investment', 'contribution', 'payment', 'capital'],
+    nouns: ['contribution', 'payment'],
   },
   acquire: {
     verbs: ['buy', 'buys', 'bought', 'acquire', 'acquires', 'acquired', 'purchase', 'purchases', 'purchased', 'sell', 'sells', 'sold', 'divest', 'divests', 'divested', 'merge', 'merges', 'merged', 'take over', 'takes over', 'took over'],
