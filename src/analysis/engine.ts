@@ -38,6 +38,8 @@ export interface Engine {
 }
 
 const DAY = 86_400_000;
+/** Headline + lede this close to a known report's is a copy of it. */
+const COPY_SIMILARITY = 0.9;
 
 interface State {
   story: StoryDefinition;
@@ -139,10 +141,10 @@ function judge(state: State, article: Article): Judgement {
   if (!relevance.relevant) return nearMiss(state, p, true, offTopic(p.id, relevance.score, relevance.reason));
   let verdict = decide(matches, state.tuning);
   const background = isBackground(state, p);
-  const follower = p.genre !== 'news' || background;
-  // Genre pieces and background reports discuss a development; they do not open one.
+  const follower = p.genre !== 'news' || background || p.restated;
+  // Genre pieces, restatements and background reports discuss a development; they do not open one.
   if (verdict.kind === 'open' && follower && matches[0] && matches[0].similarity > 0.1) {
-    verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? p.genre : 'background' };
+    verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? `${p.genre} piece` : background ? 'background' : 'restatement' };
   }
   const novel = verdict.kind === 'open' && !follower;
   const match: Match | undefined = verdict.kind === 'join' ? verdict.match : verdict.best;
@@ -150,9 +152,9 @@ function judge(state: State, article: Article): Judgement {
     ? verdict.match.dev.id
     : `dev-${hash32(`${state.story.id}:${p.id}`).toString(16).padStart(8, '0')}`;
   const facts = newFacts(p, state.facts, novel);
-  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest })];
+  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest, duplicate: verdict.kind === 'join' && verdict.match.similarity >= COPY_SIMILARITY })];
   if (match) reasons.push(`closest known article: ${match.member.id} "${match.member.title}" (${Math.round(match.similarity * 100)}% similar)`);
-  const duplicate = verdict.kind === 'join' && verdict.match.similarity >= 0.9 ? verdict.match.member.id : null;
+  const duplicate = verdict.kind === 'join' && verdict.match.similarity >= COPY_SIMILARITY ? verdict.match.member.id : null;
   return {
     profile: p,
     verdict,

@@ -10,18 +10,22 @@ export interface ExplainContext {
   background: boolean;
   novel: boolean;
   corpusNewest: number;
+  duplicate: boolean;
 }
 
 export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): string {
   const action = p.main ? `${p.main.word} (${p.main.action}, ${p.main.status})` : 'no event verb';
   if (v.kind === 'join') {
+    if (ctx.duplicate) return `copy of ${describe(v.match)}: ${Math.round(v.match.similarity * 100)}% of headline and lede in common`;
     const lead = v.why === 'background'
       ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)}); `
-      : v.why !== 'same event' ? `${v.why} piece, a follow-up: ` : '';
+      : v.why !== 'same event' ? `${v.why}, a follow-up: ` : '';
     return `${lead}same event as ${describe(v.match)}: ${because(v.match)}`;
   }
   if (!ctx.novel) {
-    const why = ctx.background ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)})` : `${p.genre} piece`;
+    const why = ctx.background
+      ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)})`
+      : p.genre !== 'news' ? `${p.genre} piece` : 'restatement of known facts';
     return `${why}; opens no alert (frame: ${action})`;
   }
   if (v.why === 'progressed' && v.best) {

@@ -5,7 +5,7 @@
  * setback. Verbs outrank nouns, and reporting verbs ("says", "told") are skipped so the
  * frame is the event, not the quote. Pure and cheap: one pass over the words.
  */
-import { ACTIONS, NEGATION_MARKERS, PLANNED_MARKERS, REPORTING_VERBS } from './verbs.js';
+import { ACTIONS, NEGATION_MARKERS, PLANNED_MARKERS, REPORTING_VERBS, RESTATEMENT_VERBS } from './verbs.js';
 import { normalizeText, stem } from './text.js';
 
 export type Status = 'happened' | 'planned' | 'failed';
@@ -138,4 +138,13 @@ function objectAfter(words: string[], from: number): string {
 /** The frame's main action: the first verb of the headline, else of the lede, else a noun. */
 export function mainAction(headline: Action[], lede: Action[]): Action | undefined {
   return headline.find((a) => a.verb) ?? lede.find((a) => a.verb) ?? headline[0] ?? lede[0];
+}
+
+/** True when the sentence restates ("X repeated that ...") before it reports any event. */
+export function restates(text: string): boolean {
+  const words = tokens(text);
+  const at = words.findIndex((w) => RESTATEMENT_VERBS.has(w));
+  if (at < 0) return false;
+  const first = extractActions(text).find((a) => a.verb);
+  return !first || words.indexOf(first.word.split(' ')[0]!) > at;
 }

@@ -8,7 +8,7 @@ import type { Article } from '../domain/article.js';
 import { isTitleCase } from './entities.js';
 import { extractFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
-import { extractActions, mainAction, type Action } from './frame.js';
+import { extractActions, mainAction, restates, type Action } from './frame.js';
 import { contentTerms, normalizeText, splitSentences, STOP_WORDS } from './text.js';
 
 export type Genre = 'news' | 'opinion' | 'explainer' | 'timeline' | 'live' | 'analysis';
@@ -36,6 +36,8 @@ export interface Profile {
   genre: Genre;
   /** An explicit calendar date the lede gives for a past event (ms), if any. */
   eventTime: number | undefined;
+  /** The headline or first sentence restates what is known ("X repeated that ..."). */
+  restated: boolean;
   /** True when all we have is a headline. */
   headlineOnly: boolean;
 }
@@ -127,6 +129,7 @@ export function prepareArticle(article: Article): Profile {
     genre: headline ? detectGenre(headline) : 'news',
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
+    restated: [headline, lede[0] ?? ''].some((s) => s !== '' && restates(s)),
   };
 }
 

@@ -85,3 +85,10 @@ export const REPORTING_VERBS = new Set([
   'announced', 'state', 'states', 'stated', 'write', 'writes', 'wrote', 'claim', 'claims', 'claimed', 'add',
   'adds', 'added', 'note', 'notes', 'noted', 'cite', 'cites', 'cited', 'citing',
 ]);
+
+/** Verbs that restate what is known: "Svyrydenko repeated that ..." is not a new event. */
+export const RESTATEMENT_VERBS = new Set([
+  'repeat', 'repeats', 'repeated', 'reiterate', 'reiterates', 'reiterated', 'reaffirm', 'reaffirms', 'reaffirmed',
+  'restate', 'restates', 'restated', 'recall', 'recalls', 'recalled', 'insist', 'insists', 'insisted', 'stress',
+  'stresses', 'stressed', 'remind', 'reminds', 'reminded', 'defend', 'defends', 'defended', 'recap', 'recaps',
+]);
