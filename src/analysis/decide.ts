@@ -1,12 +1,15 @@
 /**
  * decide: does an article report a development the story already has, or open a new
- * one? It scores the candidate developments on what makes two reports one event —
- * the same words in headline and lede (tf-idf cosine, numbers included), the same
- * action in the same status, and closeness in time — and joins the best one when the
- * score clears the bar. The same action moving from planned to done is a new event.
+ * one? Each candidate development is scored on what makes two reports one event — the
+ * same words in headline and lede (tf-idf cosine, numbers included), the same names,
+ * the same action in the same status, closeness in time — by a logistic model whose
+ * weights are fitted on labelled dev stories (`npm run fit`, see src/eval/fit.ts) and
+ * shipped in weights.ts. The article joins the most probable development when that
+ * probability clears one half; otherwise it opens a new development.
  */
-import { actionKey, type Development, type DevelopmentIndex } from './developments.js';
+import { actionKey, type Development, type DevelopmentIndex, type Member } from './developments.js';
 import type { Profile } from './profile.js';
+import { DECIDE_WEIGHTS } from './weights.js';
 
 export type Relation = 'same-action' | 'same-verb' | 'progressed' | 'other-action' | 'no-action';
 
@@ -15,43 +18,27 @@ export interface Match {
   /** Best tf-idf cosine of headline + lede against the development's members. */
   similarity: number;
   /** The member that gave it. */
-  member: Development['members'][number];
+  member: Member;
   relation: Relation;
   /** Days from the development's latest report to this article (0 when unknown or earlier). */
   days: number;
+  /** Names (people, places, bodies) the article shares with the development. */
+  sharedNames: string[];
+  /** Probability that the article reports this development (0..1). */
   score: number;
 }
 
-export interface DecideTuning {
-  /** Score at or above which an article joins a development. */
-  joinScore: number;
-  sameAction: number;
-  /** Same action in another status that is not progress ("needs no ratification" after "to ratify"). */
-  sameVerb: number;
-  otherAction: number;
-  /** An article with no event verb contradicts no development: it leans towards joining. */
-  noAction: number;
-  /** Bonus for a report within a day of the development's latest one. */
-  sameDay: number;
-  /** Taken off the same-day bonus per doubling of the days since the development's latest report. */
-  perDoubling: number;
-  /** The most the time gap can take off. */
-  maxAgePenalty: number;
-  /** A progressed action still joins when its text is this close (a near copy). */
-  copySimilarity: number;
+export interface DecideModel {
+  features: readonly string[];
+  weights: readonly number[];
+  bias: number;
 }
 
-export const DEFAULT_TUNING: DecideTuning = {
-  joinScore: 0.35,
-  sameAction: 0.15,
-  sameVerb: 0.05,
-  otherAction: -0.1,
-  noAction: 0.15,
-  sameDay: 0.2,
-  perDoubling: 0.1,
-  maxAgePenalty: 0.4,
-  copySimilarity: 0.8,
-};
+/** The features of one (article, development) pair, in DECIDE_FEATURES order. */
+export const DECIDE_FEATURES = [
+  'similarity', 'headline-similarity', 'same-action', 'same-verb', 'other-action', 'progressed',
+  'within-a-day', 'within-3-days', 'log-days', 'shared-numbers', 'shared-names',
+] as const;
 
 const DAY = 86_400_000;
 
@@ -64,44 +51,61 @@ export function relate(p: Profile, dev: Development): Relation {
   return 'other-action';
 }
 
-export function scoreMatches(index: DevelopmentIndex, p: Profile, t: DecideTuning): Match[] {
+export interface PairFeatures {
+  x: number[];
+  similarity: number;
+  member: Member;
+  relation: Relation;
+  days: number;
+  sharedNames: string[];
+}
+
+export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development): PairFeatures {
+  let similarity = 0;
+  let headline = 0;
+  let member = dev.members[0]!;
+  for (const m of dev.members) {
+    const c = index.cosine(p.terms, m.terms);
+    if (c > similarity) [similarity, member] = [c, m];
+    headline = Math.max(headline, index.cosine(p.headlineTerms, m.headlineTerms));
+  }
+  const relation = relate(p, dev);
+  const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
+  const numbers = new Set(p.terms.filter((t) => t.startsWith('#')));
+  let sharedNumbers = 0;
+  for (const t of numbers) if (dev.numbers.has(t)) sharedNumbers++;
+  const sharedNames = [...new Set(p.names)].filter((n) => dev.names.has(n));
+  const x = [
+    similarity, headline,
+    Number(relation === 'same-action'), Number(relation === 'same-verb'), Number(relation === 'other-action'), Number(relation === 'progressed'),
+    Number(days < 1), Number(days >= 1 && days < 3), Math.log2(1 + days),
+    Math.min(2, sharedNumbers), Math.min(3, sharedNames.length) / 3,
+  ];
+  return { x, similarity, member, relation, days, sharedNames };
+}
+
+export function probability(model: DecideModel, x: number[]): number {
+  let z = model.bias;
+  for (let i = 0; i < x.length; i++) z += (model.weights[i] ?? 0) * x[i]!;
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function scoreMatches(index: DevelopmentIndex, p: Profile, model: DecideModel = DECIDE_WEIGHTS): Match[] {
   const out: Match[] = [];
   for (const dev of index.candidates(p.terms, p.time)) {
-    let similarity = 0;
-    let member = dev.members[0]!;
-    for (const m of dev.members) {
-      const c = index.cosine(p.terms, m.terms);
-      if (c > similarity) [similarity, member] = [c, m];
-    }
-    const relation = relate(p, dev);
-    const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
-    const score = similarity + actionWeight(relation, t) + recency(days, t);
-    out.push({ dev, similarity, member, relation, days, score });
+    const f = pairFeatures(index, p, dev);
+    out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, score: probability(model, f.x) });
   }
   return out.sort((a, b) => b.score - a.score || b.dev.index - a.dev.index);
-}
-
-function actionWeight(r: Relation, t: DecideTuning): number {
-  return r === 'same-action' ? t.sameAction : r === 'same-verb' ? t.sameVerb : r === 'other-action' ? t.otherAction : r === 'no-action' ? t.noAction : 0;
-}
-
-/** Rewrites of one event come within a day or two; after that, sharing words means less. */
-function recency(days: number, t: DecideTuning): number {
-  if (days < 1) return t.sameDay;
-  return Math.max(-t.maxAgePenalty, t.sameDay - t.perDoubling * Math.log2(days) - t.perDoubling);
 }
 
 export type Verdict =
   | { kind: 'join'; match: Match; why: string }
   | { kind: 'open'; best: Match | undefined; why: string };
 
-/** Joins the best match or opens a new development; background and genre pieces never open an alert. */
-export function decide(matches: Match[], t: DecideTuning): Verdict {
-  const best = matches.find((m) => m.relation !== 'progressed' || m.similarity >= t.copySimilarity);
-  const progressed = matches.find((m) => m.relation === 'progressed' && m.similarity < t.copySimilarity && m.score >= t.joinScore);
-  if (best && best.score >= t.joinScore && (!progressed || best.score > progressed.score)) {
-    return { kind: 'join', match: best, why: 'same event' };
-  }
-  if (progressed) return { kind: 'open', best: progressed, why: 'progressed' };
-  return { kind: 'open', best: matches[0], why: 'no match' };
+/** Joins the most probable development when it is more likely than not; else opens one. */
+export function decide(matches: Match[]): Verdict {
+  const best = matches[0];
+  if (best && best.score >= 0.5) return { kind: 'join', match: best, why: 'same event' };
+  return { kind: 'open', best, why: best?.relation === 'progressed' ? 'progressed' : 'no match' };
 }

@@ -15,6 +15,7 @@ export interface Member {
   source: string;
   time: number;
   terms: string[];
+  headlineTerms: string[];
   origin: 'corpus' | 'stream';
 }
 
@@ -27,6 +28,9 @@ export interface Development {
   members: Member[];
   /** Actions of the members' frames: "sign/happened", "ratify/planned". */
   actions: Map<string, number>;
+  /** Number keys ("#money:usd:75000000") and names its members gave (capped). */
+  numbers: Set<string>;
+  names: Set<string>;
   first: number;
   last: number;
   size: number;
@@ -38,6 +42,7 @@ export interface Development {
 
 const MAX_MEMBERS = 6;
 const MAX_SOURCES = 12;
+const MAX_KEYS = 64;
 /** Postings read per term: the most recent developments that use it. */
 const POSTING_SCAN = 300;
 /** How many of the article's rarest terms seed the candidate search. */
@@ -77,7 +82,7 @@ export class DevelopmentIndex {
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
     const member = toMember(p, origin);
     const dev: Development = {
-      id, index: this.developments.length, opener: member, members: [member], actions: new Map(),
+      id, index: this.developments.length, opener: member, members: [member], actions: new Map(), numbers: new Set(), names: new Set(),
       first: p.time, last: p.time, size: 0, sources: [], alerted, origin,
     };
     this.developments.push(dev);
@@ -100,6 +105,8 @@ export class DevelopmentIndex {
       dev.first = Number.isNaN(dev.first) ? p.time : Math.min(dev.first, p.time);
       dev.last = Number.isNaN(dev.last) ? p.time : Math.max(dev.last, p.time);
     }
+    for (const t of p.terms) if (t.startsWith('#') && dev.numbers.size < MAX_KEYS) dev.numbers.add(t);
+    for (const n of p.names) if (dev.names.size < MAX_KEYS) dev.names.add(n);
     if (p.source && !dev.sources.includes(p.source) && dev.sources.length < MAX_SOURCES) dev.sources.push(p.source);
     for (const t of new Set(p.terms)) {
       const list = this.postings.get(t);
@@ -170,5 +177,5 @@ export class DevelopmentIndex {
 }
 
 function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
-  return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, origin };
+  return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, headlineTerms: p.headlineTerms, origin };
 }

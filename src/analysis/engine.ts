@@ -7,10 +7,11 @@
 import type { DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
-import { decide, DEFAULT_TUNING, scoreMatches, type DecideTuning, type Match, type Verdict } from './decide.js';
+import { decide, scoreMatches, type DecideModel, type Match, type Verdict } from './decide.js';
+import { DECIDE_WEIGHTS } from './weights.js';
 import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict } from './explain.js';
-import { prepareArticle, type Profile } from './profile.js';
+import { conceptWords, prepareArticle, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
 import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
@@ -49,8 +50,9 @@ interface State {
   /** Newest seed article: events before it are background. */
   corpusNewest: number;
   known: number;
-  tuning: DecideTuning;
+  model: DecideModel;
   anchors: AnchorStats;
+  concepts: Set<string>;
   /** False while `analyze` looks without learning. */
   learning: boolean;
 }
@@ -61,15 +63,16 @@ interface Judgement {
   verdict: Verdict | undefined;
 }
 
-export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], tuning: DecideTuning = DEFAULT_TUNING): Engine {
+export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], model: DecideModel = DECIDE_WEIGHTS): Engine {
   const state: State = {
-    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, tuning, anchors: new AnchorStats(story.groups.flatMap((g) => g.terms)), learning: true,
+    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, model, anchors: new AnchorStats(story.groups.flatMap((g) => g.terms)), learning: true,
+    concepts: conceptWords(story.groups.flatMap((g) => g.terms)),
   };
   const seeds = corpus
-    .map((doc) => prepareArticle({ ...doc, publishedAt: doc.publishedAt ?? '' }))
+    .map((doc) => prepareArticle({ ...doc, publishedAt: doc.publishedAt ?? '' }, state))
     .sort((a, b) => (a.time || 0) - (b.time || 0));
   for (const p of seeds) {
-    const verdict = decide(scoreMatches(state.index, p, tuning), tuning);
+    const verdict = decide(scoreMatches(state.index, p, model));
     learn(state, p, verdict, `seed-${p.id}`, 'corpus', false);
     if (!Number.isNaN(p.time)) state.corpusNewest = Number.isNaN(state.corpusNewest) ? p.time : Math.max(state.corpusNewest, p.time);
   }
@@ -90,7 +93,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], t
       }
     },
     remember(article, developmentId) {
-      const p = prepareArticle(article);
+      const p = prepareArticle(article, state);
       const dev = developmentId ? state.byId.get(developmentId) : undefined;
       if (dev) learnInto(state, p, dev);
       else if (developmentId) learn(state, p, undefined, developmentId, 'stream', false);
@@ -127,7 +130,7 @@ function learnInto(state: State, p: Profile, dev: Development): void {
 }
 
 function judge(state: State, article: Article): Judgement {
-  const p = prepareArticle(article);
+  const p = prepareArticle(article, state);
   const groups = matchGroups(state.story, [p.headline, ...p.body]);
   const anchors = state.anchors.find(state.anchors.own(p.names));
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
@@ -136,10 +139,10 @@ function judge(state: State, article: Article): Judgement {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, p, groups.matched.length > 0, offTopic(p.id, quick.score, quick.reason));
   }
-  const matches = scoreMatches(state.index, p, state.tuning);
+  const matches = scoreMatches(state.index, p, state.model);
   const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
   if (!relevance.relevant) return nearMiss(state, p, true, offTopic(p.id, relevance.score, relevance.reason));
-  let verdict = decide(matches, state.tuning);
+  let verdict = decide(matches);
   const background = isBackground(state, p);
   const follower = p.genre !== 'news' || background || p.restated;
   // Genre pieces, restatements and background reports discuss a development; they do not open one.

@@ -63,14 +63,15 @@ const AUXILIARIES = new Set(['is', 'was', 'were', 'are', 'be', 'been', 'being', 
  * Every action a sentence reports, in text order.
  * @param headline headlines drop auxiliaries ("Deal signed by Rada"), so no passive check there.
  */
-export function extractActions(text: string, headline = false): Action[] {
+export function extractActions(text: string, headline = false, ignore?: ReadonlySet<string>): Action[] {
   const raw = normalizeText(text).match(WORD_RE) ?? [];
   const words = raw.map((w) => w.toLowerCase());
   const capitalised = raw.map((w, i) => i > 0 && /^[A-Z]/.test(w));
   const out: Action[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (REPORTING_VERBS.has(w)) continue;
+    // The story's own subject ("acquisition" in a merger story) names the story, not an event.
+    if (REPORTING_VERBS.has(w) || ignore?.has(w)) continue;
     const form = matchForm(words, i);
     if (!form) continue;
     const prev = words[i - 1];

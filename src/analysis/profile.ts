@@ -99,15 +99,35 @@ function bodySentences(article: Article, headline: string): string[] {
   return splitSentences(text).filter((s) => s !== headline);
 }
 
-export function prepareArticle(article: Article): Profile {
+export interface PrepareOptions {
+  /** Words of the story's concept groups: the story's subject, never its events. */
+  concepts?: ReadonlySet<string>;
+}
+
+/** The story's concept words, as prepareArticle wants them. */
+export function conceptWords(terms: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of terms) {
+    for (const w of t.toLowerCase().split(/[^a-z0-9]+/)) {
+      if (w.length < 3) continue;
+      out.add(w);
+      // Plurals and the usual verb forms of a concept word ("bid", "bids"; "acquire", "acquires").
+      out.add(`${w}s`);
+      out.add(`${w}es`);
+    }
+  }
+  return out;
+}
+
+export function prepareArticle(article: Article, opts: PrepareOptions = {}): Profile {
   const headline = cleanHeadline(article.title, article.source);
   const body = bodySentences(article, headline);
   const lede = body.slice(0, LEDE_SENTENCES);
   const time = article.publishedAt ? Date.parse(article.publishedAt) : Number.NaN;
   const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
-  const headlineActions = headline ? extractActions(headline, true) : [];
+  const headlineActions = headline ? extractActions(headline, true, opts.concepts) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
-  const ledeActions = lede.length ? extractActions(lede[0]!) : [];
+  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts) : [];
   const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractFacts(s, { publishedAt }));
   const headlineTerms = contentTerms(headline);
   const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];

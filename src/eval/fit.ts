@@ -1,0 +1,150 @@
+/**
+ * `npm run fit`: fits the join-or-open model (src/analysis/decide.ts) on the labelled
+ * dev stories and writes src/analysis/weights.ts. Training pairs come from replaying
+ * each stream in all three feed shapes with the gold developments: every relevant
+ * article against every candidate development the index offers, labelled 1 when the
+ * development is the article's own. Logistic regression with an L2 penalty, by batch
+ * gradient descent: small, deterministic, no dependency. Prints leave-one-story-out F1
+ * (fit on the other stories, scored on this one) before fitting on all of them.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DECIDE_FEATURES, pairFeatures, type DecideModel } from '../analysis/decide.js';
+import { DevelopmentIndex, type Development } from '../analysis/developments.js';
+import { createEngine } from '../analysis/engine.js';
+import { DECIDE_WEIGHTS } from '../analysis/weights.js';
+import { conceptWords, prepareArticle } from '../analysis/profile.js';
+import { loadStory } from '../config/story.js';
+import { devStreams, loadStream, type DevStream } from './streams.js';
+import { score } from './score.js';
+import { shape, VIEWS } from './views.js';
+
+interface Sample {
+  x: number[];
+  y: number;
+}
+
+/** Gold devs that are genres, not events: their articles are handled by the genre rule. */
+const NOT_EVENTS = new Set(['opinion', 'explainer', 'analysis', 'history', 'timeline']);
+
+export function samples(s: DevStream): Sample[] {
+  const { story, corpus } = loadStory(s.story, s.storiesDir);
+  const { articles, labels } = loadStream(s.dir);
+  const concepts = conceptWords(story.groups.flatMap((g) => g.terms));
+  const out: Sample[] = [];
+  for (const view of VIEWS) {
+    const index = new DevelopmentIndex();
+    const gold = new Map<Development, string>();
+    const byGold = new Map<string, Development>();
+    for (const doc of corpus) {
+      const p = prepareArticle({ ...doc, publishedAt: doc.publishedAt ?? '' }, { concepts });
+      index.count(p.terms);
+      index.open(`seed-${doc.id}`, p, 'corpus', false);
+    }
+    for (const a of articles) {
+      const l = labels[a.id];
+      if (!l?.relevant || !l.dev || NOT_EVENTS.has(l.dev)) continue;
+      const p = prepareArticle(shape(a, view), { concepts });
+      for (const dev of index.candidates(p.terms, p.time)) {
+        const g = gold.get(dev);
+        if (g !== undefined) out.push({ x: pairFeatures(index, p, dev).x, y: Number(g === l.dev) });
+      }
+      index.count(p.terms);
+      const own = byGold.get(l.dev);
+      if (own) index.join(own, p, 'stream');
+      else {
+        const dev = index.open(`gold-${l.dev}`, p, 'stream', l.novel);
+        gold.set(dev, l.dev);
+        byGold.set(l.dev, dev);
+      }
+    }
+  }
+  return out;
+}
+
+export function fitLogistic(data: Sample[], opts = { epochs: Number(process.env.FIT_EPOCHS ?? 20000), rate: Number(process.env.FIT_RATE ?? 0.5), l2: Number(process.env.FIT_L2 ?? 0.001), balance: process.env.FIT_BALANCE === "1" }): DecideModel {
+  const n = DECIDE_FEATURES.length;
+  const w = new Array<number>(n).fill(0);
+  let b = 0;
+  // Positives are rare among candidate pairs: weigh them up so both kinds count alike.
+  const pos = data.filter((d) => d.y === 1).length;
+  const wPos = opts.balance && pos ? (data.length - pos) / pos : 1;
+  for (let e = 0; e < opts.epochs; e++) {
+    const gw = new Array<number>(n).fill(0);
+    let gb = 0;
+    let total = 0;
+    for (const { x, y } of data) {
+      let z = b;
+      for (let i = 0; i < n; i++) z += w[i]! * x[i]!;
+      const err = (1 / (1 + Math.exp(-z)) - y) * (y === 1 ? wPos : 1);
+      for (let i = 0; i < n; i++) gw[i]! += err * x[i]!;
+      gb += err;
+      total += y === 1 ? wPos : 1;
+    }
+    for (let i = 0; i < n; i++) w[i]! -= opts.rate * (gw[i]! / total + opts.l2 * w[i]!);
+    b -= opts.rate * (gb / total);
+  }
+  return { features: DECIDE_FEATURES, weights: w.map(round), bias: round(b) };
+}
+
+export function f1On(s: DevStream, model: DecideModel): Record<string, number> {
+  const { story, corpus } = loadStory(s.story, s.storiesDir);
+  const { articles, labels } = loadStream(s.dir);
+  const out: Record<string, number> = {};
+  for (const view of VIEWS) {
+    const engine = createEngine(story, corpus, model);
+    out[view] = round(score(labels, articles.map((a) => engine.classify(shape(a, view)))).f1);
+  }
+  return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function writeWeights(model: DecideModel, file: string, trainedOn: string[]): void {
+  const text = `/**
+ * Fitted weights of the join-or-open model (src/analysis/decide.ts), written by
+ * \`npm run fit\` (src/eval/fit.ts) from the labelled dev stories: ${trainedOn.join(', ')}.
+ * Data, not code: do not edit by hand; re-fit and commit the result.
+ */
+import type { DecideModel } from './decide.js';
+
+export const DECIDE_WEIGHTS: DecideModel = {
+  features: ${JSON.stringify(model.features).replace(/,/g, ', ')},
+  weights: ${JSON.stringify(model.weights).replace(/,/g, ', ')},
+  bias: ${model.bias},
+};
+`;
+  writeFileSync(file, text);
+}
+
+function main(): void {
+  const streams = devStreams();
+  if (process.argv.includes('--score-only')) {
+    for (const s of streams) console.log(`  ${path.basename(s.dir).padEnd(18)} ${JSON.stringify(f1On(s, DECIDE_WEIGHTS))}`);
+    return;
+  }
+  const perStream = new Map(streams.map((s) => [s, samples(s)]));
+  for (const s of streams) process.stderr.write(`fit: ${path.basename(s.dir)} (${s.story}): ${perStream.get(s)!.length} pairs\n`);
+  console.log('leave-one-story-out (fit on the other stories, F1 on this one):');
+  const stories = [...new Set(streams.map((s) => s.story))];
+  for (const held of stories) {
+    const train = streams.filter((s) => s.story !== held).flatMap((s) => perStream.get(s)!);
+    if (!train.length) continue;
+    const model = fitLogistic(train);
+    for (const s of streams.filter((x) => x.story === held)) console.log(`  ${path.basename(s.dir).padEnd(18)} ${JSON.stringify(f1On(s, model))}`);
+  }
+  const all = fitLogistic(streams.flatMap((s) => perStream.get(s)!));
+  console.log('fit on all dev stories:');
+  for (const s of streams) console.log(`  ${path.basename(s.dir).padEnd(18)} ${JSON.stringify(f1On(s, all))}`);
+  console.log(`weights: ${DECIDE_FEATURES.map((f, i) => `${f}=${all.weights[i]}`).join(' ')} bias=${all.bias}`);
+  if (!process.argv.includes('--dry-run')) {
+    const file = fileURLToPath(new URL('../../src/analysis/weights.ts', import.meta.url));
+    writeWeights(all, file, streams.map((s) => path.basename(s.dir)));
+    console.log(`wrote ${path.relative(process.cwd(), file)}; run npm run build to use it`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
