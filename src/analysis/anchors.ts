@@ -1,8 +1,8 @@
 /**
  * Story anchors: words only this story's coverage uses (an institution, a fund's name,
  * a deposit, a negotiator), learned from the seed corpus and every relevant article,
- * and never seen in a near miss (an article that named some of the story's concepts
- * but was judged off-topic). A headline that misses one concept group but names two
+ * and seen more often there than in near misses (articles that named some of the
+ * story's concepts but were judged off-topic). A headline that misses one concept group but names two
  * anchors ("Rada committee backs deal") is still about the story.
  */
 
@@ -30,16 +30,13 @@ export class AnchorStats {
   }
 
   isAnchor(term: string): boolean {
-    return (this.story.get(term) ?? 0) >= MIN_STORY_DF && !this.nearMiss.has(term) && !this.concepts.has(term);
+    const story = this.story.get(term) ?? 0;
+    // A near miss may itself have been about the story: a name must be more the story's than theirs.
+    return story >= MIN_STORY_DF && story > (this.nearMiss.get(term) ?? 0) && !this.concepts.has(term);
   }
 
-  /** The distinct anchors among the names (a first name beside a concept's name is part of it). */
+  /** The distinct anchors among the names. */
   find(names: string[]): string[] {
-    return [...new Set(names)].filter((t, i, all) => this.isAnchor(t) && !this.concepts.has(all[i + 1] ?? ''));
-  }
-
-  /** Names that are not part of a concept's name ("Donald" of "Donald Trump"). */
-  own(names: string[]): string[] {
-    return names.filter((t, i) => !this.concepts.has(t) && !this.concepts.has(names[i + 1] ?? '') && !this.concepts.has(names[i - 1] ?? ''));
+    return [...new Set(names)].filter((t) => this.isAnchor(t));
   }
 }

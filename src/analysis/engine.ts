@@ -114,7 +114,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
 function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
   if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev);
   state.index.count(p.terms);
-  state.anchors.addStory(state.anchors.own(p.names));
+  state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
   state.byId.set(id, dev);
   for (const f of p.facts) state.facts.add(f.key);
@@ -123,7 +123,7 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
 
 function learnInto(state: State, p: Profile, dev: Development): void {
   state.index.count(p.terms);
-  state.anchors.addStory(state.anchors.own(p.names));
+  state.anchors.addStory(p.names);
   state.index.join(dev, p, 'stream');
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
@@ -132,7 +132,7 @@ function learnInto(state: State, p: Profile, dev: Development): void {
 function judge(state: State, article: Article): Judgement {
   const p = prepareArticle(article, state);
   const groups = matchGroups(state.story, [p.headline, ...p.body]);
-  const anchors = state.anchors.find(state.anchors.own(p.names));
+  const anchors = state.anchors.find(p.names);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   const short = p.body.length <= 1;
   if (absentGroups(groups) - (anchors.length >= (short ? 1 : 2) ? 1 : 0) >= 2) {

@@ -111,6 +111,8 @@ function subjectBefore(words: string[], capitalised: boolean[], i: number): bool
   const prev = words[i - 1];
   if (!prev) return false;
   if (capitalised[i - 1] && !capitalised[i]) return true;
+  // A plural noun right before a base form is its subject: "investors back", "talks collapse".
+  if (/[^s]s$/.test(prev) && prev.length > 3 && !NOUN_CONTEXT.has(prev)) return true;
   return ['they', 'we', 'both', 'sides', 'countries', 'governments', 'leaders', 'officials', 'lawmakers', 'parties'].includes(prev);
 }
 

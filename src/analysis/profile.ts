@@ -142,7 +142,7 @@ export function prepareArticle(article: Article, opts: PrepareOptions = {}): Pro
     lede,
     terms,
     headlineTerms,
-    names: namesOf(headline, lede),
+    names: namesOf(headline, lede, opts.concepts),
     actions: [...headlineActions, ...ledeActions],
     main: mainAction(headlineActions, ledeActions),
     facts,
@@ -153,23 +153,32 @@ export function prepareArticle(article: Article, opts: PrepareOptions = {}): Pro
   };
 }
 
-/** Mid-sentence capitalised words; a Title Case headline says nothing about names. */
-function namesOf(headline: string, lede: string[]): string[] {
+/**
+ * Mid-sentence capitalised words, run by run; a run that holds a concept word is the
+ * concept's own name ("Donald Trump", "Verkhovna Rada") and is left to the concept groups.
+ * A Title Case headline says nothing about names.
+ */
+function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string> | undefined): string[] {
   const titleCase = isTitleCase(headline);
-  const texts = titleCase ? lede : [headline, ...lede];
   const out: string[] = [];
-  // A headline's first word is often a name ("Rada backs deal"); a lede's is usually not.
-  const first = /^[A-Z][A-Za-z'-]+/.exec(headline)?.[0]?.toLowerCase().replace(/'s$/, '');
-  if (!titleCase && first && first.length >= 3 && !NOT_ENTITIES.has(first) && !TITLES.has(first) && !STOP_WORDS.has(first)) out.push(first);
-  for (const t of texts) {
-    const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
+  const texts = titleCase ? lede : [headline, ...lede];
+  texts.forEach((t, k) => {
+    const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]+/g) ?? [];
+    let run: string[] = [];
+    const flush = () => {
+      if (run.length && !run.some((w) => concepts?.has(w))) out.push(...run);
+      run = [];
+    };
     words.forEach((w, i) => {
       const lower = w.toLowerCase().replace(/'s$/, '');
-      if (i === 0 || !/^[A-Z]/.test(w) || lower.length < 3 || NOT_ENTITIES.has(lower) || TITLES.has(lower)) return;
-      if (MONTHS.includes(lower) || WEEKDAYS.includes(lower)) return;
-      out.push(lower);
+      // A headline's first word is often a name ("Rada backs deal"); a lede's is usually not.
+      const first = i === 0 && !(k === 0 && !titleCase);
+      if (!/^[A-Z]/.test(w) || first) return flush();
+      if (lower.length < 3 || NOT_ENTITIES.has(lower) || TITLES.has(lower) || STOP_WORDS.has(lower) || MONTHS.includes(lower) || WEEKDAYS.includes(lower)) return flush();
+      run.push(lower);
     });
-  }
+    flush();
+  });
   return out;
 }
 

@@ -18,7 +18,7 @@ export interface ActionEntry {
 export const ACTIONS: Record<string, ActionEntry> = {
   sign: { verbs: ['sign', 'signs', 'signed', 'signing', 'ink', 'inks', 'inked', 'seal', 'seals', 'sealed', 'clinch', 'clinches', 'clinched'], nouns: ['signing', 'signature'] },
   agree: {
-    verbs: ['agree', 'agrees', 'agreed', 'reach', 'reaches', 'reached', 'strike', 'strikes', 'struck', 'settle', 'settles', 'settled', 'finalise', 'finalises', 'finalised', 'finalize', 'finalizes', 'finalized', 'conclude', 'concludes', 'concluded'],
+    verbs: ['agree', 'agrees', 'agreed', 'reach', 'reaches', 'reached', 'strike', 'strikes', 'struck', 'settle', 'settles', 'settled'],
   },
   ratify: { verbs: ['ratify', 'ratifies', 'ratified'], nouns: ['ratification'] },
   approve: {
@@ -46,7 +46,15 @@ export const ACTIONS: Record<string, ActionEntry> = {
     verbs: ['buy', 'buys', 'bought', 'acquire', 'acquires', 'acquired', 'purchase', 'purchases', 'purchased', 'sell', 'sells', 'sold', 'divest', 'divests', 'divested', 'merge', 'merges', 'merged', 'take over', 'takes over', 'took over'],
     nouns: ['acquisition', 'takeover', 'sale', 'merger', 'bid', 'offer', 'divestiture'],
   },
-  complete: { verbs: ['complete', 'completes', 'completed', 'close', 'closes', 'closed'], nouns: ['completion', 'closing'] },
+  complete: {
+    verbs: ['complete', 'completes', 'completed', 'close', 'closes', 'closed', 'finalise', 'finalises', 'finalised', 'finalize', 'finalizes', 'finalized', 'conclude', 'concludes', 'concluded', 'wrap up', 'wraps up', 'wrapped up'],
+    nouns: ['completion', 'closing'],
+  },
+  oppose: {
+    verbs: ['oppose', 'opposes', 'opposed', 'criticise', 'criticises', 'criticised', 'criticize', 'criticizes', 'criticized', 'condemn', 'condemns', 'condemned', 'denounce', 'denounces', 'denounced', 'warn', 'warns', 'warned', 'vow', 'vows', 'vowed', 'threaten', 'threatens', 'threatened'],
+    nouns: ['opposition', 'criticism', 'warning', 'threat'],
+    setback: true,
+  },
   propose: {
     verbs: ['propose', 'proposes', 'proposed', 'offer', 'offers', 'offered', 'submit', 'submits', 'submitted', 'table', 'tables', 'tabled', 'present', 'presents', 'presented', 'hand', 'hands', 'handed', 'send', 'sends', 'sent', 'register', 'registers', 'registered', 'file', 'files', 'filed', 'draft', 'drafts', 'drafted', 'want', 'wants', 'wanted', 'seek', 'seeks', 'sought', 'urge', 'urges', 'urged'],
     nouns: ['proposal', 'draft', 'offer', 'bill'],
@@ -60,7 +68,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   publish: { verbs: ['publish', 'publishes', 'published', 'release', 'releases', 'released', 'disclose', 'discloses', 'disclosed', 'reveal', 'reveals', 'revealed'] },
   rule: { verbs: ['rule', 'rules', 'ruled', 'order', 'orders', 'ordered', 'sentence', 'sentences', 'sentenced', 'convict', 'convicts', 'convicted', 'acquit', 'acquits', 'acquitted', 'dismiss', 'dismisses', 'dismissed'], nouns: ['ruling', 'verdict', 'judgment', 'judgement', 'order'] },
   sue: { verbs: ['sue', 'sues', 'sued', 'appeal', 'appeals', 'appealed', 'challenge', 'challenges', 'challenged', 'charge', 'charges', 'charged', 'indict', 'indicts', 'indicted', 'probe', 'probes', 'probed', 'investigate', 'investigates', 'investigated'], nouns: ['lawsuit', 'appeal', 'probe', 'investigation', 'inquiry', 'review', 'charges'] },
-  block: { verbs: ['block', 'blocks', 'blocked', 'ban', 'bans', 'banned', 'veto', 'vetoes', 'vetoed', 'prohibit', 'prohibits', 'prohibited', 'bar', 'bars', 'barred', 'reject', 'rejects', 'rejected', 'refuse', 'refuses', 'refused', 'deny', 'denies', 'denied'], nouns: ['ban', 'veto', 'rejection'], setback: true },
+  block: { verbs: ['block', 'blocks', 'blocked', 'stop', 'stops', 'stopped', 'scuttle', 'scuttles', 'scuttled', 'kill', 'kills', 'killed', 'nix', 'nixes', 'nixed', 'sink', 'sinks', 'sank', 'ban', 'bans', 'banned', 'veto', 'vetoes', 'vetoed', 'prohibit', 'prohibits', 'prohibited', 'bar', 'bars', 'barred', 'reject', 'rejects', 'rejected', 'refuse', 'refuses', 'refused', 'deny', 'denies', 'denied'], nouns: ['ban', 'veto', 'rejection'], setback: true },
   suspend: { verbs: ['suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted', 'pause', 'pauses', 'paused', 'freeze', 'freezes', 'froze', 'frozen', 'delay', 'delays', 'delayed', 'postpone', 'postpones', 'postponed', 'stall', 'stalls', 'stalled'], nouns: ['delay', 'suspension', 'postponement', 'setback', 'hitch', 'snag', 'dispute', 'standoff', 'row'], setback: true },
   terminate: { verbs: ['terminate', 'terminates', 'terminated', 'cancel', 'cancels', 'cancelled', 'canceled', 'scrap', 'scraps', 'scrapped', 'withdraw', 'withdraws', 'withdrew', 'abandon', 'abandons', 'abandoned', 'collapse', 'collapses', 'collapsed', 'quit', 'quits', 'exit', 'exits', 'exited', 'expire', 'expires', 'expired'], nouns: ['collapse', 'termination', 'cancellation', 'withdrawal'], setback: true },
 };

@@ -26,6 +26,9 @@ interface Sample {
 }
 
 /** Gold devs that are genres, not events: their articles are handled by the genre rule. */
+const HARD_DAYS = Number(process.env.FIT_HARD_DAYS ?? 8);
+const HARD_SIMILARITY = 0.3;
+
 const NOT_EVENTS = new Set(['opinion', 'explainer', 'analysis', 'history', 'timeline']);
 
 export function samples(s: DevStream): Sample[] {
@@ -48,7 +51,10 @@ export function samples(s: DevStream): Sample[] {
       const p = prepareArticle(shape(a, view), { concepts });
       for (const dev of index.candidates(p.terms, p.time)) {
         const g = gold.get(dev);
-        if (g !== undefined) out.push({ x: pairFeatures(index, p, dev).x, y: Number(g === l.dev) });
+        if (g === undefined) continue;
+        const f = pairFeatures(index, p, dev);
+        // Old, unrelated developments are easy: the fit learns from the pairs a decision hinges on.
+        if (f.days < HARD_DAYS || f.similarity >= HARD_SIMILARITY) out.push({ x: f.x, y: Number(g === l.dev) });
       }
       index.count(p.terms);
       const own = byGold.get(l.dev);
