@@ -35,6 +35,11 @@ export class AnchorStats {
     return story >= MIN_STORY_DF && story > (this.nearMiss.get(term) ?? 0) && !this.concepts.has(term);
   }
 
+  /** Names the story has never used: another party, another place. */
+  strangers(names: string[]): string[] {
+    return [...new Set(names)].filter((t) => !this.concepts.has(t) && !this.story.has(t));
+  }
+
   /** The distinct anchors among the names. */
   find(names: string[]): string[] {
     return [...new Set(names)].filter((t) => this.isAnchor(t));

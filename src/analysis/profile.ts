@@ -161,7 +161,8 @@ export function prepareArticle(article: Article, opts: PrepareOptions = {}): Pro
 function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string> | undefined): string[] {
   const titleCase = isTitleCase(headline);
   const out: string[] = [];
-  const texts = titleCase ? lede : [headline, ...lede];
+  // "Sources: ...", "FT: ...": a headline's label names who says it, not who acts.
+  const texts = titleCase ? lede : [headline.replace(/^[^:]{2,30}:\s+/, ''), ...lede];
   texts.forEach((t, k) => {
     const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]+/g) ?? [];
     let run: string[] = [];

@@ -87,10 +87,20 @@ export function absentGroups(m: GroupMatch): number {
  * @param similarity how much of the article the story's known articles already
  *   contain (0..1), from the knowledge index.
  */
-export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short = false): RelevanceResult {
+export interface ShortText {
+  /** Names in the text the story does not know (another party, another place). */
+  strangers: string[];
+}
+
+/**
+ * @param short set for a headline or a one-sentence item: it has room for two of the
+ *   story's concepts at most, so one missing concept is forgiven when the text names no
+ *   stranger in its place ("Rada backs deal" yes, "US and Congo sign minerals deal" no).
+ */
+export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short?: ShortText): RelevanceResult {
   // Words only this story uses stand in for one concept the text does not name; a
   // headline has room for one such name only.
-  const anchored = anchors.length >= (short ? 1 : MIN_ANCHORS);
+  const anchored = anchors.length >= (short ? 1 : MIN_ANCHORS) || (short !== undefined && short.strangers.length === 0 && m.matched.length >= 2);
   const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
