@@ -135,7 +135,7 @@ function judge(state: State, article: Article): Judgement {
   const anchors = state.anchors.find(p.names);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   const short = p.body.length <= 1 ? { strangers: state.anchors.strangers(p.names) } : undefined;
-  if (absentGroups(groups) - (anchors.length >= (short ? 1 : 2) || (short && groups.matched.length >= 2) ? 1 : 0) >= 2) {
+  if (absentGroups(groups) - (anchors.length >= (short ? 1 : 2) ? 1 : 0) >= 2) {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, p, groups.matched.length > 0, offTopic(p.id, quick.score, quick.reason));
   }
