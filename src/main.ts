@@ -84,7 +84,8 @@ async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Pr
 
 async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
   const { config, log, now = () => new Date() } = deps;
-  const { story, corpus } = loadStory(config.story);
+  const { story, corpus, warnings } = loadStory(config.story);
+  for (const w of warnings) log.warn(w);
   const engine = createEngine(story, corpus);
   const policy = { allow: config.fetch.allowPrivate };
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy };

@@ -39,14 +39,21 @@ function describe(m: Match): string {
   return `"${m.member.title}" (${m.member.origin === 'corpus' ? 'seed corpus' : m.member.source || 'unknown outlet'}, ${day(m.member.time)})`;
 }
 
+const RELATION_WORDS: Record<Match['relation'], string> = {
+  'same-action': 'same action',
+  'same-verb': 'same action in another status',
+  'other-action': 'another action',
+  progressed: 'the same action, further along',
+  'no-action': 'no event verb to compare',
+};
+
 function because(m: Match): string {
-  const parts = [
-    m.relation === 'same-action' ? 'same action' : m.relation === 'other-action' ? 'another action' : m.relation === 'progressed' ? 'the same action, further along' : 'no action to compare',
-    `${Math.round(m.similarity * 100)}% of headline and lede in common`,
-  ];
+  const parts = [RELATION_WORDS[m.relation]];
+  if (m.sharedNames.length) parts.push(`same names (${m.sharedNames.slice(0, 4).join(', ')})`);
+  parts.push(`${Math.round(m.similarity * 100)}% of headline and lede in common`);
   if (m.days >= 1) parts.push(`${Math.round(m.days)} day(s) after its latest report`);
   else parts.push('within a day of its latest report');
-  return parts.join(', ');
+  return `${parts.join(', ')} (${Math.max(1, Math.min(99, Math.round(m.score * 100)))}% likely the same event)`;
 }
 
 function day(t: number): string {

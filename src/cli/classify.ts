@@ -50,7 +50,8 @@ export async function classifyStream(
 }
 
 export async function runClassify(opts: { story: string; input?: string | undefined; progress?: boolean | undefined }, stdout: Writable, stderr: Writable): Promise<number> {
-  const { story, corpus } = loadStory(opts.story);
+  const { story, corpus, warnings } = loadStory(opts.story);
+  for (const w of warnings) stderr.write(`storywatch classify: warning: ${w}\n`);
   const engine = createEngine(story, corpus);
   const input = opts.input && opts.input !== '-' ? await openInput(opts.input) : process.stdin;
   const started = performance.now();

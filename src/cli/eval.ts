@@ -1,78 +1,96 @@
 /**
- * `storywatch eval [DIR...]`: runs classify over labelled streams (stream.jsonl +
- * labels.json) and prints storywatch beside the keyword baseline on the same stream.
+ * `storywatch eval [DIR...]`: runs the engine over labelled streams (stream.jsonl +
+ * labels.json) in the three feed shapes and prints it beside the keyword and
+ * first-story-detection baselines computed in the same run, with the same figures as
+ * ../shared/tools/score.py. Without DIRs: every dev stream this checkout has.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { parseArticleLine, type Article } from '../domain/article.js';
-import { AppError } from '../domain/errors.js';
 import { createEngine } from '../analysis/engine.js';
 import { loadStory } from '../config/story.js';
-import { PROJECT_ROOT } from '../config/paths.js';
-import { keywordBaseline } from '../eval/baseline.js';
-import { score, type Label, type Scores } from '../eval/score.js';
+import { DEFAULT_KW, DEFAULT_KW2, fsdBaseline, keywordBaseline } from '../eval/baseline.js';
+import { round3, score, type Scores } from '../eval/score.js';
+import { devStreams, loadStream, streamInfo, type DevStream } from '../eval/streams.js';
+import { shape, VIEWS, type View } from '../eval/views.js';
 
-export const DEFAULT_EVAL_DIRS = [
-  path.resolve(PROJECT_ROOT, '../shared/eval-dev'),
-  path.join(PROJECT_ROOT, 'test/fixtures/eval-dev'),
-];
+export { loadStream } from '../eval/streams.js';
+
+export interface ViewReport {
+  view: View;
+  storywatch: Scores;
+  keyword: Scores;
+  fsd: Scores;
+}
 
 export interface EvalReport {
   dir: string;
-  storywatch: Scores;
-  baseline: Scores;
+  story: string;
+  views: ViewReport[];
 }
 
-export function loadStream(dir: string): { articles: Article[]; labels: Record<string, Label> } {
-  const streamFile = path.join(dir, 'stream.jsonl');
-  const labelFile = path.join(dir, 'labels.json');
-  for (const f of [streamFile, labelFile]) {
-    if (!existsSync(f)) throw new AppError(`eval: ${f} not found`, 'INPUT_INVALID', 'an eval dir holds stream.jsonl and labels.json');
-  }
-  const articles: Article[] = [];
-  readFileSync(streamFile, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const parsed = parseArticleLine(line);
-    if (!parsed.ok) throw new AppError(`eval: ${streamFile} line ${i + 1}: ${parsed.error}`, 'INPUT_INVALID', 'fix or remove that line');
-    articles.push(parsed.value);
-  });
-  return { articles, labels: JSON.parse(readFileSync(labelFile, 'utf8')) as Record<string, Label> };
+export function evaluateStream(s: DevStream, views: readonly View[] = VIEWS): EvalReport {
+  const { story, corpus, dir: storyDir } = loadStory(s.story, s.storiesDir);
+  const { articles, labels } = loadStream(s.dir);
+  const seeds = readdirSync(path.join(storyDir, 'corpus')).filter((f) => f.endsWith('.txt')).sort()
+    .map((f) => readFileSync(path.join(storyDir, 'corpus', f), 'utf8'));
+  const kw = { kw: s.kw ?? DEFAULT_KW, kw2: s.kw2 ?? DEFAULT_KW2 };
+  const order = articles.map((a) => a.id);
+  return {
+    dir: s.dir,
+    story: s.story,
+    views: views.map((view) => {
+      const shaped = articles.map((a) => shape(a, view));
+      const engine = createEngine(story, corpus);
+      return {
+        view,
+        storywatch: score(labels, shaped.map((a) => engine.classify(a)), order),
+        keyword: score(labels, keywordBaseline(shaped, kw), order),
+        fsd: score(labels, fsdBaseline(shaped, seeds, kw), order),
+      };
+    }),
+  };
 }
 
-export function evaluateDir(dir: string, storyId: string): EvalReport {
-  const { story, corpus } = loadStory(storyId);
-  const { articles, labels } = loadStream(dir);
-  const engine = createEngine(story, corpus);
-  const predictions = articles.map((a) => engine.classify(a));
-  return { dir, storywatch: score(labels, predictions), baseline: score(labels, keywordBaseline(story, articles)) };
+/** Kept for callers that score one stream in full text. */
+export function evaluateDir(dir: string, storyId: string, view: View = 'full'): ViewReport {
+  return evaluateStream(streamInfo(dir, storyId), [view]).views[0]!;
 }
 
-const ROWS: Array<[string, (s: Scores) => string]> = [
-  ['articles', (s) => String(s.articles)],
-  ['alerts', (s) => String(s.alerts)],
-  ['new-development precision', (s) => s.precision.toFixed(3)],
-  ['new-development recall', (s) => s.recall.toFixed(3)],
-  ['new-development F1', (s) => s.f1.toFixed(3)],
-  ['relevance accuracy', (s) => s.relevanceAccuracy.toFixed(3)],
-  ['off-topic alerts', (s) => String(s.offTopicAlerts)],
-  ['duplicate/rehash alerts', (s) => String(s.duplicateAlerts)],
-  ['key-fact coverage', (s) => s.keyFactCoverage.toFixed(3)],
-  ['development grouping', (s) => s.groupingAccuracy.toFixed(3)],
+const COLUMNS: Array<[string, (s: Scores) => string]> = [
+  ['tp', (s) => String(s.tp)],
+  ['fp', (s) => String(s.fp)],
+  ['fn', (s) => String(s.fn)],
+  ['precision', (s) => String(round3(s.precision))],
+  ['recall', (s) => String(round3(s.recall))],
+  ['f1', (s) => String(round3(s.f1))],
+  ['relevance', (s) => String(round3(s.relevanceAccuracy))],
+  ['key facts', (s) => `${s.keyFactHits}/${s.tp}`],
+  ['off-topic', (s) => String(s.offTopicAlerts)],
+  ['duplicate', (s) => String(s.duplicateAlerts)],
+  ['rehash', (s) => String(s.rehashAlerts)],
+  ['grouping', (s) => String(round3(s.groupingAccuracy))],
 ];
 
 export function formatReport(r: EvalReport): string {
-  const w = Math.max(...ROWS.map(([n]) => n.length));
-  const lines = [`eval: ${r.dir}`, `${'metric'.padEnd(w)}  storywatch  keyword-baseline`];
-  for (const [name, get] of ROWS) lines.push(`${name.padEnd(w)}  ${get(r.storywatch).padStart(10)}  ${get(r.baseline).padStart(16)}`);
-  if (r.storywatch.missed.length) lines.push(`missed new developments: ${r.storywatch.missed.join(', ')}`);
-  if (r.storywatch.wrongAlerts.length) lines.push(`wrong alerts: ${r.storywatch.wrongAlerts.join(', ')}`);
+  const lines = [`eval: ${r.dir} (story ${r.story})`];
+  for (const v of r.views) {
+    lines.push(`  view ${v.view}`);
+    lines.push(`    ${'system'.padEnd(11)}${COLUMNS.map(([n]) => n.padStart(10)).join('')}`);
+    for (const [name, s] of [['storywatch', v.storywatch], ['keyword', v.keyword], ['fsd', v.fsd]] as const) {
+      lines.push(`    ${name.padEnd(11)}${COLUMNS.map(([, get]) => get(s).padStart(10)).join('')}`);
+    }
+    const sw = v.storywatch;
+    lines.push(`    f1=${round3(sw.f1)} baseline_f1=${round3(v.keyword.f1)} fsd_f1=${round3(v.fsd.f1)} offtopic_alerts=${sw.offTopicAlerts} dup_alerts=${sw.duplicateAlerts} alerts=${sw.alerts}`);
+    if (sw.missed.length) lines.push(`    missed new developments: ${sw.missed.join(', ')}`);
+    if (sw.wrongAlerts.length) lines.push(`    wrong alerts: ${sw.wrongAlerts.join(', ')}`);
+  }
   return lines.join('\n');
 }
 
-export function runEval(opts: { dirs: string[]; story: string; json: boolean }, stdout: Writable): number {
-  const dirs = opts.dirs.length ? opts.dirs : [DEFAULT_EVAL_DIRS.find((d) => existsSync(d)) ?? DEFAULT_EVAL_DIRS[0]!];
-  const reports = dirs.map((d) => evaluateDir(path.resolve(d), opts.story));
+export function runEval(opts: { dirs: string[]; story?: string | undefined; json: boolean; views?: View[] }, stdout: Writable): number {
+  const streams = opts.dirs.length ? opts.dirs.map((d) => streamInfo(path.resolve(d), opts.story)) : devStreams();
+  const reports = streams.map((s) => evaluateStream(s, opts.views ?? VIEWS));
   stdout.write(opts.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatReport).join('\n\n')}\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AppError, describeError } from '../domain/errors.js';
 import { runClassify } from './classify.js';
 import { runEval } from './eval.js';
+import { VIEWS, type View } from '../eval/views.js';
 import { runRun } from './run.js';
 import { runDemo } from './demo.js';
 import { runRegister } from './register.js';
@@ -18,7 +19,7 @@ Commands:
   run        poll the configured feeds, analyse new items, post alerts (what npm start runs)
   demo       start a local fixture feed server and run against it: alerts within seconds
   classify   read JSONL articles, write one decision line per article
-  eval       score classify on labelled streams beside a keyword-only baseline
+  eval       score classify on labelled streams (3 feed shapes) beside keyword and first-story baselines
   register-commands  install the Discord slash commands (guild or global)
   help       show this help (also: storywatch <command> --help)
 
@@ -79,16 +80,20 @@ application. A guild registration shows at once (use it while developing); a glo
 one can take up to an hour. Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID, and
 DISCORD_GUILD_ID (default guild) and DISCORD_API_URL if set.
 `,
-  eval: `Usage: storywatch eval [DIR...] [--story ID] [--json]
+  eval: `Usage: storywatch eval [DIR...] [--story ID] [--view full|snippet|headline] [--json]
 
-Scores classify on each DIR (stream.jsonl + labels.json; default ../shared/eval-dev,
-else test/fixtures/eval-dev) and prints precision/recall/F1 of new-development alerts,
-relevance accuracy, off-topic and duplicate alerts, key-fact coverage and development
-grouping, beside a keyword-only baseline run on the same stream.
+Scores classify on each DIR (stream.jsonl + labels.json, and optionally eval.json naming
+its story and the baselines' keyword regexes) in three feed shapes: full text, snippet
+(first two sentences) and headline only. Beside it, in the same run, the keyword-alert
+and first-story-detection baselines of ../shared/tools/score.py, with the same figures:
+precision, recall, F1, relevance accuracy, key-fact coverage, off-topic, duplicate and
+rehash alerts, and development grouping. Without DIR: every dev stream there is
+(../shared/eval-real-dev, ../shared/eval-dev, eval/*).
 
 Options:
-  --story ID  story to score against (default: minerals-deal)
-  --json      print the figures as JSON
+  --story ID   story to score against (default: eval.json's, else minerals-deal)
+  --view V     one shape only (default: all three)
+  --json       print the figures as JSON
 `,
 };
 
@@ -118,9 +123,13 @@ const COMMANDS: Record<string, Handler> = {
   eval: (args) => {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { story: { type: 'string', default: 'minerals-deal' }, json: { type: 'boolean', default: false } },
+      options: { story: { type: 'string' }, view: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
-    return runEval({ dirs: positionals, story: values.story!, json: values.json! }, process.stdout);
+    const view = values.view;
+    if (view !== undefined && !(VIEWS as readonly string[]).includes(view)) {
+      throw new AppError(`--view must be one of ${VIEWS.join(', ')}, got "${view}"`, 'USAGE');
+    }
+    return runEval({ dirs: positionals, story: values.story, json: values.json!, ...(view ? { views: [view as View] } : {}) }, process.stdout);
   },
 };
 

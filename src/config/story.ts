@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
-import { DEFAULT_NOVELTY, type CorpusDocument, type StoryDefinition } from '../domain/story.js';
+import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
 import { STORIES_DIR } from './paths.js';
 
 const StorySchema = z.object({
@@ -18,16 +18,8 @@ const StorySchema = z.object({
     .array(z.object({ name: z.string().min(1), required: z.boolean().default(true), terms: z.array(z.string().min(1)).min(1) }))
     .min(1),
   minRelevance: z.number().min(0).max(1).default(0.7),
-  novelty: z
-    .object({
-      novelSentenceCoverage: z.number().min(0).max(1),
-      factSentenceCoverage: z.number().min(0).max(1),
-      minNewFactWeight: z.number().min(0),
-      minContentNovelty: z.number().min(0).max(1),
-      duplicateContainment: z.number().min(0).max(1),
-    })
-    .partial()
-    .default({}),
+  // The v1 engine's thresholds: accepted so older story folders load, and ignored.
+  novelty: z.unknown().optional(),
   corpus: z
     .array(z.object({ file: z.string().min(1), publishedAt: z.coerce.date().optional(), headline: z.boolean().default(true) }))
     .default([]),
@@ -37,6 +29,8 @@ export interface LoadedStory {
   story: StoryDefinition;
   corpus: CorpusDocument[];
   dir: string;
+  /** Things to tell the operator: the story loads, but not everything in it is used. */
+  warnings: string[];
 }
 
 export function listStories(root = STORIES_DIR): string[] {
@@ -73,10 +67,12 @@ export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
     description: cfg.description.trim(),
     groups: cfg.groups,
     minRelevance: cfg.minRelevance,
-    novelty: { ...DEFAULT_NOVELTY, ...cfg.novelty },
   };
+  const warnings = cfg.novelty === undefined ? [] : [
+    `${file}: the "novelty:" block tuned the old sentence-overlap engine and is ignored; the development model is fitted on labelled streams (npm run fit)`,
+  ];
   const corpus = cfg.corpus.map((entry) => readCorpusFile(dir, entry));
-  return { story, corpus, dir };
+  return { story, corpus, dir, warnings };
 }
 
 function readCorpusFile(dir: string, entry: { file: string; publishedAt?: Date | undefined; headline: boolean }): CorpusDocument {

@@ -9,19 +9,6 @@ export interface ConceptGroup {
   terms: string[];
 }
 
-export interface NoveltyTuning {
-  /** A sentence whose best known match contains less than this share of it is novel. */
-  novelSentenceCoverage: number;
-  /** Facts only count as new when their sentence is covered less than this. */
-  factSentenceCoverage: number;
-  /** Minimum summed weight of new facts for a new development. */
-  minNewFactWeight: number;
-  /** Minimum share of the article's information that is new. */
-  minContentNovelty: number;
-  /** Shingle containment at or above which an article is a copy. */
-  duplicateContainment: number;
-}
-
 export interface StoryDefinition {
   id: string;
   name: string;
@@ -29,7 +16,6 @@ export interface StoryDefinition {
   groups: ConceptGroup[];
   /** Relevance score (0..1) at or above which a fully matched article is relevant. */
   minRelevance: number;
-  novelty: NoveltyTuning;
 }
 
 export interface CorpusDocument {
@@ -40,11 +26,3 @@ export interface CorpusDocument {
   publishedAt: string | null;
   content: string;
 }
-
-export const DEFAULT_NOVELTY: NoveltyTuning = {
-  novelSentenceCoverage: 0.5,
-  factSentenceCoverage: 0.75,
-  minNewFactWeight: 3,
-  minContentNovelty: 0.2,
-  duplicateContainment: 0.6,
-};

@@ -1,7 +1,9 @@
 /**
- * Scores a run of `classify` against a labelled stream: precision/recall/F1 of
- * new-development alerts, relevance accuracy, off-topic and duplicate alerts, key-fact
- * coverage and development grouping. Pure: predictions and labels in, numbers out.
+ * Scores decisions against a labelled stream exactly as ../shared/tools/score.py does,
+ * so `npm run eval` and the shared scorer print the same numbers: precision, recall and
+ * F1 of new-development alerts, relevance accuracy, key-fact coverage, and the wrong
+ * alerts split into off-topic, duplicate (a development already alerted) and rehash.
+ * Adds development grouping, which the shared scorer does not report. Pure.
  */
 
 export interface Label {
@@ -15,7 +17,7 @@ export interface Prediction {
   id: string;
   relevant: boolean;
   novel: boolean;
-  developmentId: string | null;
+  developmentId?: string | null;
   summary: string;
   facts: string[];
 }
@@ -23,98 +25,90 @@ export interface Prediction {
 export interface Scores {
   articles: number;
   alerts: number;
-  truePositives: number;
+  tp: number;
+  fp: number;
+  fn: number;
   precision: number;
   recall: number;
   f1: number;
   relevanceAccuracy: number;
+  /** True positives whose summary or facts contain one of the article's key words. */
+  keyFactHits: number;
   offTopicAlerts: number;
   duplicateAlerts: number;
-  keyFactCoverage: number;
+  rehashAlerts: number;
   groupingAccuracy: number;
   missed: string[];
   wrongAlerts: string[];
 }
 
-/** Folds British/American spellings so "authorised" meets the key "authoriz". */
-export function canonicalSpelling(s: string): string {
-  return s.toLowerCase().replace(/(?<=[a-z]{3})is(?=(e|ed|es|er|ing|ation|ations)?\b)/g, 'iz');
-}
-
-export function score(labels: Record<string, Label>, predictions: Prediction[]): Scores {
-  const labelled = predictions.filter((p) => labels[p.id]);
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let offTopic = 0;
-  let dupes = 0;
-  let relevantRight = 0;
-  const missed: string[] = [];
-  const wrong: string[] = [];
-  for (const p of labelled) {
-    const l = labels[p.id]!;
-    const alert = p.relevant && p.novel;
-    if (p.relevant === l.relevant) relevantRight++;
-    if (alert && l.novel) tp++;
-    if (alert && !l.novel) {
-      fp++;
-      wrong.push(p.id);
-      if (!l.relevant) offTopic++;
-      else dupes++;
-    }
-    if (!alert && l.novel) {
-      fn++;
-      missed.push(p.id);
-    }
-  }
-  const precision = tp + fp ? tp / (tp + fp) : 1;
-  const recall = tp + fn ? tp / (tp + fn) : 1;
-  return {
-    articles: labelled.length,
-    alerts: tp + fp,
-    truePositives: tp,
-    precision,
-    recall,
-    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-    relevanceAccuracy: labelled.length ? relevantRight / labelled.length : 0,
-    offTopicAlerts: offTopic,
-    duplicateAlerts: dupes,
-    keyFactCoverage: keyCoverage(labels, labelled),
-    groupingAccuracy: grouping(labels, labelled),
-    missed,
-    wrongAlerts: wrong,
+/** @param order the stream's article ids in publication order (duplicates are judged against earlier ones). */
+export function score(labels: Record<string, Label>, predictions: Prediction[], order: string[] = predictions.map((p) => p.id)): Scores {
+  const byId = new Map(predictions.map((p) => [p.id, p]));
+  const s: Scores = {
+    articles: order.length, alerts: 0, tp: 0, fp: 0, fn: 0, precision: 0, recall: 0, f1: 0, relevanceAccuracy: 0, keyFactHits: 0,
+    offTopicAlerts: 0, duplicateAlerts: 0, rehashAlerts: 0, groupingAccuracy: 1, missed: [], wrongAlerts: [],
   };
-}
-
-function keyCoverage(labels: Record<string, Label>, preds: Prediction[]): number {
-  let total = 0;
-  let found = 0;
-  for (const p of preds) {
-    const l = labels[p.id]!;
-    if (!l.novel) continue;
-    const keys = [...new Set(l.keys.map(canonicalSpelling))];
-    const text = canonicalSpelling(p.relevant && p.novel ? `${p.summary}\n${p.facts.join('\n')}` : '');
-    total += keys.length;
-    found += keys.filter((k) => text.includes(k)).length;
+  const alertedDevs = new Set<string>();
+  let relevantRight = 0;
+  for (const id of order) {
+    const l = labels[id];
+    if (!l) continue;
+    const p = byId.get(id);
+    const alert = Boolean(p?.relevant) && Boolean(p?.novel);
+    const want = l.relevant && l.novel;
+    if (Boolean(p?.relevant) === l.relevant) relevantRight++;
+    if (alert && want) {
+      s.tp++;
+      const text = `${p!.summary ?? ''} ${(p!.facts ?? []).join(' ')}`.toLowerCase();
+      if (l.keys.some((k) => text.includes(k.toLowerCase()))) s.keyFactHits++;
+    } else if (alert) {
+      s.fp++;
+      s.wrongAlerts.push(id);
+      if (!l.relevant) s.offTopicAlerts++;
+      else if (l.dev && alertedDevs.has(l.dev)) s.duplicateAlerts++;
+      else s.rehashAlerts++;
+    } else if (want) {
+      s.fn++;
+      s.missed.push(id);
+    }
+    // score.py: "duplicate" means an earlier article of the same development was labelled novel.
+    if (l.dev && l.novel) alertedDevs.add(l.dev);
   }
-  return total ? found / total : 1;
+  s.alerts = s.tp + s.fp;
+  s.precision = s.tp + s.fp ? s.tp / (s.tp + s.fp) : 0;
+  s.recall = s.tp + s.fn ? s.tp / (s.tp + s.fn) : 0;
+  s.f1 = s.precision + s.recall ? (2 * s.precision * s.recall) / (s.precision + s.recall) : 0;
+  s.relevanceAccuracy = order.length ? relevantRight / order.length : 0;
+  s.groupingAccuracy = grouping(labels, order, byId);
+  return s;
 }
 
 /** Share of follow-ups and copies that land in the development of their breaking article. */
-function grouping(labels: Record<string, Label>, preds: Prediction[]): number {
-  const breaking = new Map<string, string | null>();
-  for (const p of preds) {
-    const l = labels[p.id]!;
-    if (l.novel && l.dev && !breaking.has(l.dev)) breaking.set(l.dev, p.developmentId);
-  }
+function grouping(labels: Record<string, Label>, order: string[], byId: Map<string, Prediction>): number {
+  const breaking = new Map<string, string | null | undefined>();
   let total = 0;
   let right = 0;
-  for (const p of preds) {
-    const l = labels[p.id]!;
-    if (l.novel || !l.dev || !breaking.has(l.dev)) continue;
+  for (const id of order) {
+    const l = labels[id];
+    const p = byId.get(id);
+    if (!l?.dev) continue;
+    if (l.novel && !breaking.has(l.dev)) {
+      breaking.set(l.dev, p?.developmentId);
+      continue;
+    }
+    if (!breaking.has(l.dev)) continue;
     total++;
     const target = breaking.get(l.dev);
-    if (target && p.developmentId === target) right++;
+    if (target && p?.developmentId === target) right++;
   }
   return total ? right / total : 1;
+}
+
+/** Rounds to 3 places as Python's round() does: exact halves go to the even neighbour. */
+export function round3(n: number): number {
+  const x = n * 1000;
+  const floor = Math.floor(x);
+  const r = x - floor === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(x);
+  return r / 1000;
 }

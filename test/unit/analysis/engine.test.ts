@@ -3,7 +3,8 @@ import { createEngine } from '../../../src/analysis/engine.js';
 import { loadStory } from '../../../src/config/story.js';
 import { evaluateDir, loadStream } from '../../../src/cli/eval.js';
 import type { Article } from '../../../src/domain/article.js';
-import { EVAL_DEV, EVAL_SYNTHETIC } from '../../helpers/paths.js';
+import { EVAL_DEV, EVAL_SYNTHETIC, ROOT } from '../../helpers/paths.js';
+import path from 'node:path';
 
 function engine() {
   const { story, corpus } = loadStory('minerals-deal');
@@ -14,22 +15,32 @@ const art = (id: string, title: string, content: string, publishedAt = '2025-05-
   id, title, content, publishedAt, url: `https://example.net/${id}`, source: 'test',
 });
 
-describe('novelty engine on the labelled dev stream', () => {
-  it('meets the bar: F1 >= 0.9, no off-topic and no duplicate alerts', () => {
+describe('novelty engine on the labelled dev streams', () => {
+  it('meets the bar on the synthetic dev stream: F1 >= 0.9, no off-topic and no duplicate alerts', () => {
     const r = evaluateDir(EVAL_DEV, 'minerals-deal');
     expect(r.storywatch.f1).toBeGreaterThanOrEqual(0.9);
     expect(r.storywatch.offTopicAlerts).toBe(0);
     expect(r.storywatch.duplicateAlerts).toBe(0);
     expect(r.storywatch.relevanceAccuracy).toBe(1);
-    expect(r.storywatch.keyFactCoverage).toBeGreaterThanOrEqual(0.8);
-    // The keyword baseline alerts on everything that names a term: the product must beat it.
-    expect(r.baseline.f1).toBeLessThan(r.storywatch.f1);
+    expect(r.storywatch.keyFactHits).toBeGreaterThanOrEqual(r.storywatch.tp - 1);
+    // Keyword alerting and first-story detection, scored in the same run: the product must beat both.
+    expect(r.keyword.f1).toBeLessThan(r.storywatch.f1);
+    expect(r.fsd.f1).toBeLessThan(r.storywatch.f1);
   });
 
   it('generalises to a stream of other events it was not tuned on', () => {
     const r = evaluateDir(EVAL_SYNTHETIC, 'minerals-deal');
     expect(r.storywatch.f1).toBeGreaterThanOrEqual(0.9);
     expect(r.storywatch.offTopicAlerts + r.storywatch.duplicateAlerts).toBe(0);
+  });
+
+  it('tells new events from rewrites on real coverage of a second story, in every feed shape', () => {
+    const dir = path.join(ROOT, 'eval/nippon-us-steel');
+    for (const view of ['full', 'snippet', 'headline'] as const) {
+      const r = evaluateDir(dir, 'nippon-us-steel', view);
+      expect(r.storywatch.f1, view).toBeGreaterThan(Math.max(r.keyword.f1, r.fsd.f1));
+    }
+    expect(evaluateDir(dir, 'nippon-us-steel', 'full').storywatch.f1).toBeGreaterThanOrEqual(0.75);
   });
 
   it('threads a syndicated copy into the development of the article it copies', () => {
@@ -69,9 +80,10 @@ describe('decisions explain themselves', () => {
     expect(d.relevant).toBe(true);
     expect(d.novel).toBe(true);
     expect(d.developmentId).toMatch(/^dev-[0-9a-f]{8}$/);
-    expect(d.facts.join(' ')).toMatch(/ratif/);
-    expect(d.summary).toMatch(/338 lawmakers/);
+    // One sentence saying what happened, then whole facts.
+    expect(d.summary).toMatch(/voted to ratify .* 338 lawmakers in favour\.$/);
     expect(d.summary).not.toMatch(/would create a joint investment fund/);
+    expect(d.facts).toContain('count: 338 lawmakers');
     expect(d.reasons.some((r) => r.startsWith('new development:'))).toBe(true);
   });
 
@@ -82,7 +94,7 @@ describe('decisions explain themselves', () => {
     const copy = e.classify(art('y2', 'Ukraine ratifies US minerals deal', body));
     expect(first.novel).toBe(true);
     expect(copy).toMatchObject({ novel: false, duplicateOf: 'y1', developmentId: first.developmentId });
-    expect(copy.reasons.join(' ')).toMatch(/copy: (9\d|100)% of its text appears in a known article/);
+    expect(copy.reasons.join(' ')).toMatch(/copy of "Rada ratifies minerals deal" \(test, 8 May 2025\): (9\d|100)% of headline and lede in common/);
   });
 
   it('analyze() does not learn; classify() does; results are deterministic', () => {
