@@ -7,7 +7,7 @@
  * shipped in weights.ts. The article joins the most probable development when that
  * probability clears one half; otherwise it opens a new development.
  */
-import { actionKey, type Development, type DevelopmentIndex, type Member } from './developments.js';
+import { actionKey, dot, type Development, type DevelopmentIndex, type Member } from './developments.js';
 import type { Profile } from './profile.js';
 import { DECIDE_WEIGHTS } from './weights.js';
 
@@ -60,14 +60,24 @@ export interface PairFeatures {
   sharedNames: string[];
 }
 
-export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development): PairFeatures {
+/** The article's own vectors, computed once per decision. */
+export interface ArticleVectors {
+  terms: Map<string, number>;
+  headline: Map<string, number>;
+}
+
+export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVectors {
+  return { terms: index.vector(p.terms), headline: index.vector(p.headlineTerms) };
+}
+
+export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development, v: ArticleVectors = articleVectors(index, p)): PairFeatures {
   let similarity = 0;
   let headline = 0;
   let member = dev.members[0]!;
   for (const m of dev.members) {
-    const c = index.cosine(p.terms, m.terms);
+    const c = dot(v.terms, index.memberVector(m, 'terms'));
     if (c > similarity) [similarity, member] = [c, m];
-    headline = Math.max(headline, index.cosine(p.headlineTerms, m.headlineTerms));
+    headline = Math.max(headline, dot(v.headline, index.memberVector(m, 'headlineTerms')));
   }
   const relation = relate(p, dev);
   const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
@@ -92,8 +102,9 @@ export function probability(model: DecideModel, x: number[]): number {
 
 export function scoreMatches(index: DevelopmentIndex, p: Profile, model: DecideModel = DECIDE_WEIGHTS): Match[] {
   const out: Match[] = [];
+  const v = articleVectors(index, p);
   for (const dev of index.candidates(p.terms, p.time)) {
-    const f = pairFeatures(index, p, dev);
+    const f = pairFeatures(index, p, dev, v);
     out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, score: probability(model, f.x) });
   }
   return out.sort((a, b) => b.score - a.score || b.dev.index - a.dev.index);

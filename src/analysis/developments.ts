@@ -17,6 +17,8 @@ export interface Member {
   terms: string[];
   headlineTerms: string[];
   origin: 'corpus' | 'stream';
+  /** tf-idf vectors, computed on first use (see DevelopmentIndex.memberVector). */
+  vectors?: { docs: number; terms: Map<string, number>; headlineTerms: Map<string, number> };
 }
 
 export interface Development {
@@ -150,17 +152,24 @@ export class DevelopmentIndex {
 
   /** tf-idf cosine between two term lists. */
   cosine(a: string[], b: string[]): number {
-    const va = this.vector(a);
-    const vb = this.vector(b);
-    let dot = 0;
-    for (const [t, x] of va) {
-      const y = vb.get(t);
-      if (y !== undefined) dot += x * y;
-    }
-    return dot;
+    return dot(this.vector(a), this.vector(b));
   }
 
-  private vector(terms: string[]): Map<string, number> {
+  /**
+   * A member's vector, cached: idf drifts slowly as the story grows, so it is
+   * recomputed only when the story has grown a tenth since (cost stays per article).
+   */
+  memberVector(m: Member, which: 'terms' | 'headlineTerms'): Map<string, number> {
+    const cache = (m.vectors ??= { docs: -1, terms: new Map(), headlineTerms: new Map() });
+    if (cache.docs < 0 || this.docs > cache.docs * 1.1 + 5) {
+      cache.terms = this.vector(m.terms);
+      cache.headlineTerms = this.vector(m.headlineTerms);
+      cache.docs = this.docs;
+    }
+    return cache[which];
+  }
+
+  vector(terms: string[]): Map<string, number> {
     const tf = new Map<string, number>();
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const v = new Map<string, number>();
@@ -174,6 +183,16 @@ export class DevelopmentIndex {
     for (const [t, x] of v) v.set(t, x / norm);
     return v;
   }
+}
+
+export function dot(a: Map<string, number>, b: Map<string, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let sum = 0;
+  for (const [t, x] of small) {
+    const y = large.get(t);
+    if (y !== undefined) sum += x * y;
+  }
+  return sum;
 }
 
 function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {

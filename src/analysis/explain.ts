@@ -56,7 +56,11 @@ function because(m: Match): string {
   return `${parts.join(', ')} (${Math.max(1, Math.min(99, Math.round(m.score * 100)))}% likely the same event)`;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "8 May 2025" (toLocaleDateString costs more than the whole decision). */
 function day(t: number): string {
   if (Number.isNaN(t)) return 'undated';
-  return new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const d = new Date(t);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }

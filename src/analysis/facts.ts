@@ -49,6 +49,20 @@ export interface FactContext {
   publishedAt?: Date | undefined;
 }
 
+/** Amounts, percentages, votes, counts, durations and dates only: what the decision compares. */
+export function extractNumberFacts(sentence: string, ctx: FactContext = {}): Fact[] {
+  const s = normalizeText(sentence);
+  const facts: Fact[] = [];
+  const amountSpans: Array<[number, number]> = [];
+  money(s, facts, amountSpans);
+  percents(s, facts, amountSpans);
+  votes(s, facts);
+  durationsAndCounts(s, facts, amountSpans);
+  dates(s, facts, ctx.publishedAt);
+  const seen = new Set<string>();
+  return facts.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
+}
+
 /** Extracts every fact a sentence states, each key at most once. */
 export function extractFacts(sentence: string, ctx: FactContext = {}): Fact[] {
   const s = normalizeText(sentence);

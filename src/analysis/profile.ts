@@ -6,7 +6,7 @@
  */
 import type { Article } from '../domain/article.js';
 import { isTitleCase } from './entities.js';
-import { extractFacts, type Fact } from './facts.js';
+import { extractNumberFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { extractActions, mainAction, restates, type Action } from './frame.js';
 import { contentTerms, normalizeText, splitSentences, STOP_WORDS } from './text.js';
@@ -128,7 +128,7 @@ export function prepareArticle(article: Article, opts: PrepareOptions = {}): Pro
   const headlineActions = headline ? extractActions(headline, true, opts.concepts) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
   const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts) : [];
-  const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractFacts(s, { publishedAt }));
+  const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }));
   const headlineTerms = contentTerms(headline);
   const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];
   return {

@@ -1,9 +1,9 @@
 /**
  * "What is new": one sentence saying what happened — the lede sentence that reports the
  * event, else the headline — then the article's facts the story did not know yet, as
- * whole facts ("money: $75 million"). Colour (weekdays, outlets, reporters) is dropped.
+ * whole facts ("money: $75 million"). Colour (weekdays, counts of nothing) is dropped.
  */
-import { extractFacts, type Fact } from './facts.js';
+import { extractNumberFacts, type Fact } from './facts.js';
 import { extractActions } from './frame.js';
 import type { Profile } from './profile.js';
 
@@ -19,19 +19,19 @@ export function whatHappened(p: Profile): string {
   return /[.!?…"']$/.test(clipped) ? clipped : `${clipped}.`;
 }
 
-const SHOWN_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count', 'duration', 'date', 'person', 'org']);
+/** Names are in the sentence already; the list adds what a reader checks: amounts, votes, dates. */
+const SHOWN_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count', 'duration', 'date']);
 
 /** Facts of the article (headline and early body) that no known article stated. */
 export function newFacts(p: Profile, known: Set<string>, deep: boolean): string[] {
   const publishedAt = Number.isNaN(p.time) ? undefined : new Date(p.time);
   const sentences = deep ? p.body.slice(0, FACT_SENTENCES) : p.lede;
-  const facts = deep ? [...p.facts, ...sentences.slice(p.lede.length).flatMap((s) => extractFacts(s, { publishedAt }))] : p.facts;
-  const source = p.source.toLowerCase().replace(/^www\./, '').split('.')[0] ?? '';
+  const facts = deep ? [...p.facts, ...sentences.slice(p.lede.length).flatMap((s) => extractNumberFacts(s, { publishedAt }))] : p.facts;
   const seen = new Set<string>();
   const out: string[] = [];
   for (const f of facts) {
     if (!SHOWN_KINDS.has(f.kind) || known.has(f.key) || seen.has(f.key)) continue;
-    if (isColour(f, source)) continue;
+    if (isColour(f)) continue;
     seen.add(f.key);
     out.push(`${f.kind}: ${f.text}`);
     if (out.length >= MAX_FACTS) break;
@@ -41,9 +41,8 @@ export function newFacts(p: Profile, known: Set<string>, deep: boolean): string[
 
 const WEEKDAY = /^(on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
 
-function isColour(f: Fact, source: string): boolean {
+function isColour(f: Fact): boolean {
   if (f.kind === 'date' && WEEKDAY.test(f.text)) return true;
-  if ((f.kind === 'person' || f.kind === 'org') && source && f.text.toLowerCase().replace(/[^a-z]/g, '').includes(source.replace(/[^a-z]/g, ''))) return true;
   // "18 that", "two of": a number with no noun it counts.
   if (f.kind === 'count' && !/^\S+\s+[a-z]{3,}/i.test(f.text)) return true;
   return false;
