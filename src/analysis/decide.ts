@@ -37,7 +37,7 @@ export interface DecideModel {
 /** The features of one (article, development) pair, in DECIDE_FEATURES order. */
 export const DECIDE_FEATURES = [
   'similarity', 'headline-similarity', 'same-action', 'same-verb', 'other-action', 'progressed',
-  'within-a-day', 'within-3-days', 'log-days', 'shared-numbers', 'shared-names',
+  'within-a-day', 'within-3-days', 'log-days', 'shared-numbers', 'shared-names', 'new-numbers', 'new-names',
 ] as const;
 
 const DAY = 86_400_000;
@@ -84,12 +84,17 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   const numbers = new Set(p.terms.filter((t) => t.startsWith('#')));
   let sharedNumbers = 0;
   for (const t of numbers) if (dev.numbers.has(t)) sharedNumbers++;
-  const sharedNames = [...new Set(p.names)].filter((n) => dev.names.has(n));
+  const names = [...new Set(p.names)];
+  const sharedNames = names.filter((n) => dev.names.has(n));
+  // Specifics the development never had: another amount, another site, another person.
+  const newNumbers = numbers.size - sharedNumbers;
+  const newNames = names.length - sharedNames.length;
   const x = [
     similarity, headline,
     Number(relation === 'same-action'), Number(relation === 'same-verb'), Number(relation === 'other-action'), Number(relation === 'progressed'),
     Number(days < 1), Number(days >= 1 && days < 3), Math.log2(1 + days),
     Math.min(2, sharedNumbers), Math.min(3, sharedNames.length) / 3,
+    Math.min(2, newNumbers), Math.min(3, newNames) / 3,
   ];
   return { x, similarity, member, relation, days, sharedNames };
 }

@@ -11,7 +11,7 @@ import { decide, scoreMatches, type DecideModel, type Match, type Verdict } from
 import { DECIDE_WEIGHTS } from './weights.js';
 import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict } from './explain.js';
-import { conceptWords, prepareArticle, type Profile } from './profile.js';
+import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
 import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
@@ -59,7 +59,8 @@ interface State {
 
 interface Judgement {
   decision: Decision;
-  profile: Profile;
+  /** Undefined for an article judged off-topic on its concepts alone. */
+  profile: Profile | undefined;
   verdict: Verdict | undefined;
 }
 
@@ -101,7 +102,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     classify(article) {
       const j = judge(state, article);
       const d = j.decision;
-      if (d.relevant && d.developmentId) {
+      if (d.relevant && d.developmentId && j.profile) {
         const dev = state.byId.get(d.developmentId);
         if (dev) learnInto(state, j.profile, dev);
         else learn(state, j.profile, undefined, d.developmentId, 'stream', d.novel);
@@ -130,18 +131,25 @@ function learnInto(state: State, p: Profile, dev: Development): void {
 }
 
 function judge(state: State, article: Article): Judgement {
-  const p = prepareArticle(article, state);
-  const groups = matchGroups(state.story, [p.headline, ...p.body]);
-  const anchors = state.anchors.find(p.names);
+  const text = readArticle(article);
+  const groups = matchGroups(state.story, [text.headline, ...text.body]);
+  // Missing every concept: off-topic, and nothing else about it matters.
+  if (groups.matched.length === 0) {
+    const quick = scoreRelevance(state.story, groups, 0);
+    return { decision: offTopic(text.id, quick.score, quick.reason), profile: undefined, verdict: undefined };
+  }
+  const names = articleNames(text, state);
+  const anchors = state.anchors.find(names);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  const short = p.body.length <= 1 ? { strangers: state.anchors.strangers(p.names) } : undefined;
+  const short = text.body.length <= 1 ? { strangers: state.anchors.strangers(names) } : undefined;
   if (absentGroups(groups) - (anchors.length >= (short ? 1 : 2) ? 1 : 0) >= 2) {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
-    return nearMiss(state, p, groups.matched.length > 0, offTopic(p.id, quick.score, quick.reason));
+    return nearMiss(state, names, offTopic(text.id, quick.score, quick.reason));
   }
+  const p = frameArticle(text, state);
   const matches = scoreMatches(state.index, p, state.model);
   const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
-  if (!relevance.relevant) return nearMiss(state, p, true, offTopic(p.id, relevance.score, relevance.reason));
+  if (!relevance.relevant) return nearMiss(state, names, offTopic(p.id, relevance.score, relevance.reason));
   let verdict = decide(matches);
   const background = isBackground(state, p);
   const follower = p.genre !== 'news' || background || p.restated;
@@ -178,9 +186,9 @@ function judge(state: State, article: Article): Judgement {
 }
 
 /** An off-topic article that named some of the story's concepts teaches which words are not anchors. */
-function nearMiss(state: State, p: Profile, near: boolean, decision: Decision): Judgement {
-  if (near && state.learning) state.anchors.addNearMiss(p.names);
-  return { decision, profile: p, verdict: undefined };
+function nearMiss(state: State, names: string[], decision: Decision): Judgement {
+  if (state.learning) state.anchors.addNearMiss(names);
+  return { decision, profile: undefined, verdict: undefined };
 }
 
 /** Published no later than the newest seed, or reporting an event dated before it. */

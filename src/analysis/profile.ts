@@ -13,7 +13,8 @@ import { contentTerms, normalizeText, splitSentences, STOP_WORDS } from './text.
 
 export type Genre = 'news' | 'opinion' | 'explainer' | 'timeline' | 'live' | 'analysis';
 
-export interface Profile {
+/** The article read: clean headline and sentences (enough to judge relevance). */
+export interface ArticleText {
   id: string;
   title: string;
   url: string;
@@ -25,6 +26,9 @@ export interface Profile {
   body: string[];
   /** The lede: the first body sentences, where news says what happened. */
   lede: string[];
+}
+
+export interface Profile extends ArticleText {
   /** Content terms of headline + lede, plus number keys ("#money:usd:75000000"). */
   terms: string[];
   headlineTerms: string[];
@@ -120,10 +124,25 @@ export function conceptWords(terms: string[]): Set<string> {
 }
 
 export function prepareArticle(article: Article, opts: PrepareOptions = {}): Profile {
+  return frameArticle(readArticle(article), opts);
+}
+
+/** Stage one: headline and sentences. An off-topic article needs no more. */
+export function readArticle(article: Article): ArticleText {
   const headline = cleanHeadline(article.title, article.source);
   const body = bodySentences(article, headline);
-  const lede = body.slice(0, LEDE_SENTENCES);
   const time = article.publishedAt ? Date.parse(article.publishedAt) : Number.NaN;
+  return { id: article.id, title: article.title, url: article.url, source: article.source, time, headline, body, lede: body.slice(0, LEDE_SENTENCES) };
+}
+
+/** The names of headline + lede (for an off-topic near miss, without the rest of the frame). */
+export function articleNames(t: ArticleText, opts: PrepareOptions = {}): string[] {
+  return namesOf(t.headline, t.lede, opts.concepts);
+}
+
+/** Stage two: the frame, terms, numbers and names the decision compares. */
+export function frameArticle(t: ArticleText, opts: PrepareOptions = {}): Profile {
+  const { headline, body, lede, time } = t;
   const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
   const headlineActions = headline ? extractActions(headline, true, opts.concepts) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
@@ -132,14 +151,7 @@ export function prepareArticle(article: Article, opts: PrepareOptions = {}): Pro
   const headlineTerms = contentTerms(headline);
   const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];
   return {
-    id: article.id,
-    title: article.title,
-    url: article.url,
-    source: article.source,
-    time,
-    headline,
-    body,
-    lede,
+    ...t,
     terms,
     headlineTerms,
     names: namesOf(headline, lede, opts.concepts),

@@ -18,6 +18,8 @@ export interface RelevanceResult {
 interface CompiledGroup {
   group: ConceptGroup;
   patterns: Array<{ term: string; re: RegExp }>;
+  /** Every term of the group in one pattern (two: case-sensitive terms apart): one test a sentence. */
+  any: RegExp[];
 }
 
 const compiled = new WeakMap<StoryDefinition, CompiledGroup[]>();
@@ -29,15 +31,21 @@ function escape(s: string): string {
 function compile(story: StoryDefinition): CompiledGroup[] {
   let out = compiled.get(story);
   if (!out) {
-    out = story.groups.map((group) => ({
-      group,
-      patterns: group.terms.map((term) => {
-        const caseSensitive = term === term.toUpperCase() && /[A-Z]/.test(term);
-        // Allow a plural or possessive ending so "mineral" also finds "minerals".
-        const re = new RegExp(`(?<![A-Za-z0-9])${escape(term)}(?:s|es|'s)?(?![A-Za-z0-9])`, caseSensitive ? '' : 'i');
-        return { term, re };
-      }),
-    }));
+    out = story.groups.map((group) => {
+      const exact = (t: string) => t === t.toUpperCase() && /[A-Z]/.test(t);
+      // Allow a plural or possessive ending so "mineral" also finds "minerals".
+      const source = (terms: string[]) => `(?<![A-Za-z0-9])(?:${terms.map(escape).join('|')})(?:s|es|'s)?(?![A-Za-z0-9])`;
+      const sensitive = group.terms.filter(exact);
+      const insensitive = group.terms.filter((t) => !exact(t));
+      return {
+        group,
+        patterns: group.terms.map((term) => ({ term, re: new RegExp(source([term]), exact(term) ? '' : 'i') })),
+        any: [
+          ...(insensitive.length ? [new RegExp(source(insensitive), 'i')] : []),
+          ...(sensitive.length ? [new RegExp(source(sensitive))] : []),
+        ],
+      };
+    });
     compiled.set(story, out);
   }
   return out;
@@ -79,8 +87,8 @@ export interface GroupMatch {
 export function matchGroups(story: StoryDefinition, sentences: string[]): GroupMatch {
   const texts = sentences.map(normalizeText);
   const m: GroupMatch = { matched: [], missing: [], passing: [], required: 0 };
-  for (const { group, patterns } of compile(story)) {
-    const where = texts.flatMap((t, i) => (patterns.some((p) => p.re.test(t)) ? [i] : []));
+  for (const { group, patterns, any } of compile(story)) {
+    const where = texts.flatMap((t, i) => (any.some((re) => re.test(t)) ? [i] : []));
     const terms = patterns.filter((p) => where.some((i) => p.re.test(texts[i]!))).map((p) => p.term);
     if (group.required) m.required++;
     if (!terms.length) {

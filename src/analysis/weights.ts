@@ -6,7 +6,7 @@
 import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
-  features: ["similarity", "headline-similarity", "same-action", "same-verb", "other-action", "progressed", "within-a-day", "within-3-days", "log-days", "shared-numbers", "shared-names"],
-  weights: [4.348, 3.179, 1.226, 1.534, -0.661, -3.341, -2.581, -0.035, -2.706, -0.141, 0.478],
-  bias: 2.636,
+  features: ["similarity", "headline-similarity", "same-action", "same-verb", "other-action", "progressed", "within-a-day", "within-3-days", "log-days", "shared-numbers", "shared-names", "new-numbers", "new-names"],
+  weights: [3.533, 2.864, 1.32, 1.45, -0.72, -3.171, -2.717, -0.039, -2.691, -0.066, 2.443, -0.421, -0.145],
+  bias: 2.953,
 };

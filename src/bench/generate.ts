@@ -17,9 +17,13 @@ function rng(seed: number): () => number {
 }
 
 const PEOPLE = ['Olena Kovalenko', 'Mark Hadley', 'Ivan Petrenko', 'Sara Lindqvist', 'Taras Bondar', 'Grace Miller', 'Andriy Shevchuk', 'Paul Ortega'];
-const BODIES = ['cabinet', 'parliament', 'committee', 'board', 'ministry', 'regulator', 'court', 'fund'];
-const STEPS = ['approved', 'signed', 'ratified', 'published', 'appointed', 'invested in', 'launched', 'suspended'];
-const OBJECTS = ['a lithium project', 'a graphite mine', 'the annual report', 'a titanium plant', 'new licence rules', 'a rare earth processing plant', 'the audit plan', 'a port upgrade'];
+const BODIES = ['cabinet', 'parliament', 'committee', 'board', 'ministry', 'regulator', 'court', 'fund', 'auditors', 'council', 'agency', 'tribunal'];
+const STEPS = ['approved', 'signed', 'ratified', 'published', 'appointed', 'invested in', 'launched', 'suspended', 'rejected', 'extended', 'awarded', 'cancelled', 'reviewed', 'opened a tender for', 'paid for', 'delayed'];
+const OBJECTS = [
+  'a lithium project', 'a graphite mine', 'the annual report', 'a titanium plant', 'new licence rules', 'a rare earth processing plant',
+  'the audit plan', 'a port upgrade', 'a nickel smelter', 'the second budget', 'an exploration licence', 'a uranium deposit',
+  'a copper refinery', 'the reserves survey', 'a rail link to the mines', 'a magnet factory',
+];
 const PLACES = ['Kyiv', 'Dnipro', 'Lviv', 'Odesa', 'Zhytomyr', 'Kirovohrad', 'Poltava', 'Kharkiv'];
 const OFF = [
   'Grain exports through Black Sea ports rose as insurers cut premiums for cargo ships.',
@@ -42,10 +46,18 @@ function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
 }
 
+const SYLLABLES = ['ko', 'ra', 'vin', 'do', 'bra', 'mel', 'za', 'tor', 'lu', 'shev', 'nik', 'ol', 'pet', 'ha', 'sky', 'mar'];
+
+/** A made-up site name ("Dobrashev"): each development is about its own project. */
+function siteName(r: () => number): string {
+  const name = `${pick(r, SYLLABLES)}${pick(r, SYLLABLES)}${pick(r, SYLLABLES)}`;
+  return name[0]!.toUpperCase() + name.slice(1);
+}
+
 function development(r: () => number, i: number): { title: string; content: string } {
   const body = pick(r, BODIES);
   const step = pick(r, STEPS);
-  const obj = pick(r, OBJECTS);
+  const obj = `the ${siteName(r)} ${pick(r, OBJECTS).replace(/^(a|an|the|new) /, '')}`;
   const amount = 5 + Math.floor(r() * 995);
   const votes = 200 + Math.floor(r() * 200);
   const title = `US-Ukraine minerals fund ${body} ${step} ${obj} (${i})`;
@@ -59,9 +71,13 @@ function development(r: () => number, i: number): { title: string; content: stri
   return { title, content: lines.join(' ') };
 }
 
+/** Minutes between two articles: a busy feed set; a story has a few developments a day. */
+const STEP_MINUTES = 60;
+
 export function generateStream(n: number, seed = 42): Article[] {
   const r = rng(seed);
   const out: Article[] = [];
+  const developments: Article[] = [];
   const start = Date.UTC(2025, 5, 1);
   for (let i = 0; i < n; i++) {
     const roll = r();
@@ -70,18 +86,20 @@ export function generateStream(n: number, seed = 42): Article[] {
     if (roll < 0.55 || out.length === 0) {
       title = `${pick(r, OFF).split(' ').slice(0, 6).join(' ')} (${i})`;
       content = [pick(r, OFF), pick(r, OFF), pick(r, OFF), `Report number ${i} from ${pick(r, PLACES)}.`].join(' ');
-    } else if (roll < 0.8) {
+    } else if (roll < 0.8 || developments.length === 0) {
       ({ title, content } = development(r, i));
     } else {
-      // A syndicated copy or light rewrite of a recent article.
-      const src = out[out.length - 1 - Math.floor(r() * Math.min(out.length, 50))]!;
+      // A syndicated copy or light rewrite of one of the last few developments.
+      const src = developments[developments.length - 1 - Math.floor(r() * Math.min(developments.length, 5))]!;
       title = `${src.title} - wire copy`;
       content = roll < 0.9 ? src.content : `${src.content.split('. ').slice(0, 2).join('. ')}.`;
     }
-    out.push({
+    const article = {
       id: `g${i}`, title, content, source: `wire${i % 7}`, url: `https://bench.example/${i}`,
-      publishedAt: new Date(start + i * 60_000).toISOString(),
-    });
+      publishedAt: new Date(start + i * STEP_MINUTES * 60_000).toISOString(),
+    };
+    if (roll >= 0.55 && roll < 0.8) developments.push(article);
+    out.push(article);
   }
   return out;
 }
