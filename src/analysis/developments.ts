@@ -42,17 +42,17 @@ export interface Development {
   origin: 'corpus' | 'stream';
 }
 
-const MAX_MEMBERS = 6;
+const MAX_MEMBERS = 5;
 const MAX_SOURCES = 12;
 const MAX_KEYS = 64;
 /** Postings read per term: the most recent developments that use it. */
 const POSTING_SCAN = 300;
 /** How many of the article's rarest terms seed the candidate search. */
 const SEED_TERMS = 10;
-const MAX_CANDIDATES = 24;
+const MAX_CANDIDATES = 12;
 /** Developments active within this window are always candidates. */
 const RECENT_WINDOW = 3 * 86_400_000;
-const MAX_RECENT = 24;
+const MAX_RECENT = 12;
 
 export function actionKey(a: Pick<Action, 'action' | 'status'>): string {
   return `${a.action}/${a.status}`;

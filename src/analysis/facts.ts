@@ -51,17 +51,22 @@ export interface FactContext {
 
 const MAY_HOLD_NUMBER = new RegExp(`\\d|[$€£]|\\b(?:${[...Object.keys(NUMBER_WORDS), ...MONTHS, ...WEEKDAYS, 'half', 'third', 'quarter'].join('|')})\\b`, 'i');
 
-/** Amounts, percentages, votes, counts, durations and dates only: what the decision compares. */
-export function extractNumberFacts(sentence: string, ctx: FactContext = {}): Fact[] {
+/**
+ * Amounts, percentages, votes and dates (with `counts`, also counts and durations):
+ * what the decision compares and the summary lists.
+ */
+export function extractNumberFacts(sentence: string, ctx: FactContext = {}, counts = true): Fact[] {
   const s = normalizeText(sentence);
   // Most sentences state no number and no date: one test spares the five scans.
   if (!MAY_HOLD_NUMBER.test(s)) return [];
   const facts: Fact[] = [];
   const amountSpans: Array<[number, number]> = [];
-  money(s, facts, amountSpans);
-  percents(s, facts, amountSpans);
-  votes(s, facts);
-  durationsAndCounts(s, facts, amountSpans);
+  if (/\d/.test(s)) {
+    money(s, facts, amountSpans);
+    percents(s, facts, amountSpans);
+    votes(s, facts);
+  }
+  if (counts) durationsAndCounts(s, facts, amountSpans);
   dates(s, facts, ctx.publishedAt);
   const seen = new Set<string>();
   return facts.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));

@@ -147,7 +147,8 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}): Profile
   const headlineActions = headline ? extractActions(headline, true, opts.concepts) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
   const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts) : [];
-  const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }));
+  // Counts ("three officials") are mostly colour: the decision compares amounts, votes and dates.
+  const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }, false));
   const headlineTerms = contentTerms(headline);
   const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];
   return {

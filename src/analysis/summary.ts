@@ -26,7 +26,8 @@ const SHOWN_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count', 
 export function newFacts(p: Profile, known: Set<string>, deep: boolean): string[] {
   const publishedAt = Number.isNaN(p.time) ? undefined : new Date(p.time);
   const sentences = deep ? p.body.slice(0, FACT_SENTENCES) : p.lede;
-  const facts = deep ? [...p.facts, ...sentences.slice(p.lede.length).flatMap((s) => extractNumberFacts(s, { publishedAt }))] : p.facts;
+  // An alert's facts are read from its early body, counts included; a follow-up lists its lede's.
+  const facts = deep ? [p.headline, ...sentences].flatMap((s) => extractNumberFacts(s, { publishedAt })) : p.facts;
   const seen = new Set<string>();
   const out: string[] = [];
   for (const f of facts) {
