@@ -102,7 +102,8 @@ export class DevelopmentIndex {
     this.recent = this.recent.filter((d) => d !== dev);
     this.recent.push(dev);
     if (this.recent.length > MAX_RECENT) this.recent.shift();
-    if (p.main) dev.actions.set(actionKey(p.main), (dev.actions.get(actionKey(p.main)) ?? 0) + 1);
+    // Every action the frame names ("to vote on ratifying" is a vote and a ratification, both planned).
+    for (const a of new Set([...(p.main ? [actionKey(p.main)] : []), ...p.actions.map(actionKey)])) dev.actions.set(a, (dev.actions.get(a) ?? 0) + 1);
     if (!Number.isNaN(p.time)) {
       dev.first = Number.isNaN(dev.first) ? p.time : Math.min(dev.first, p.time);
       dev.last = Number.isNaN(dev.last) ? p.time : Math.max(dev.last, p.time);

@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "other-action", "progressed", "within-a-day", "within-3-days", "log-days", "shared-numbers", "shared-names", "new-numbers", "new-names"],
-  weights: [3.533, 2.864, 1.32, 1.45, -0.72, -3.171, -2.717, -0.039, -2.691, -0.066, 2.443, -0.421, -0.145],
-  bias: 2.953,
+  weights: [3.431, 2.628, 1.452, 1.437, -0.778, -3.063, -3.035, -0.103, -3.02, -0.044, 1.934, 0.423, -0.418],
+  bias: 3.373,
 };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, EVAL_DEV, ROOT } from '../helpers/paths.js';
 
 function cli(args: string[], input?: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -82,10 +82,24 @@ describe('storywatch CLI', () => {
     expect(r.err).toMatch(/demo finished: 13 articles analysed/);
   });
 
-  it('eval prints the table beside the keyword baseline', () => {
+  it('eval prints every feed shape beside the keyword and first-story baselines', () => {
     const r = cli(['eval', EVAL_DEV]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/new-development F1\s+1\.000\s+0\.455/);
-    expect(r.out).toMatch(/off-topic alerts\s+0\s+5/);
+    expect(r.out.match(/^  view (full|snippet|headline)$/gm)).toEqual(['  view full', '  view snippet', '  view headline']);
+    expect(r.out).toMatch(/^ {4}keyword +4 +3 +1 +0\.571 +0\.8 +0\.667 /m);
+    expect(r.out).toMatch(/^ {4}f1=1 baseline_f1=0\.667 fsd_f1=0\.6 offtopic_alerts=0 dup_alerts=0 alerts=5$/m);
+  });
+
+  const scorer = path.resolve(ROOT, '../shared/tools/score.py');
+  it.skipIf(!existsSync(scorer))('eval gives the same figures as the shared scorer, in every shape', () => {
+    for (const view of ['full', 'snippet', 'headline']) {
+      const ours = cli(['eval', EVAL_DEV, '--view', view]).out.match(/f1=.*$/m)?.[0];
+      const py = spawnSync('python3', [scorer, EVAL_DEV, '--repo', ROOT, '--view', view], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+      const theirs = py.stdout.trim().split('\n').pop()!;
+      // The shared scorer prints 1.0 where JavaScript prints 1.
+      const norm = (line: string) => line.replace(/\b(\d)\.0\b/g, '$1');
+      expect(ours, view).toBeDefined();
+      expect(norm(theirs), view).toContain(norm(ours!));
+    }
   });
 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { extractActions, mainAction, restates } from '../../../src/analysis/frame.js';
+
+const main = (headline: string, lede = '') => {
+  const a = mainAction(extractActions(headline, true), lede ? extractActions(lede) : []);
+  return a ? `${a.action}/${a.status}` : undefined;
+};
+
+describe('event frames', () => {
+  it('reads the action and its status from a headline', () => {
+    expect(main('Washington and Kyiv sign minerals deal')).toBe('sign/happened');
+    expect(main('Ukraine ready to sign long-awaited minerals deal with US on Wednesday')).toBe('sign/planned');
+    expect(main("Ukraine's parliament ratifies minerals deal with the US")).toBe('ratify/happened');
+    expect(main('Rada may meet in special session on May 8 to ratify US minerals deal')).toBe('ratify/planned');
+    expect(main('FT: last-minute dispute between US and Ukraine over minerals deal')).toBe('suspend/failed');
+    expect(main('Court upholds ban on the takeover')).toBe('approve/happened');
+  });
+
+  it('treats synonyms as one action', () => {
+    for (const h of ['Kyiv inks pact with Washington', 'Kyiv seals pact with Washington', 'Kyiv signed a pact with Washington']) {
+      expect(main(h), h).toBe('sign/happened');
+    }
+    expect(main('Biden bars Nippon Steel takeover')).toBe(main('Biden blocks Nippon Steel takeover'));
+  });
+
+  it('skips reporting verbs and takes the event they report', () => {
+    expect(main('Zelensky says US has offered Ukraine a new deal')).toBe('propose/happened');
+  });
+
+  it('does not read nouns and passive descriptions as events', () => {
+    // "the fund" is a noun; "a fund set up by" describes the fund.
+    expect(main('Officials discuss the fund', 'The joint fund set up by the two countries holds the revenue.')).toBe('meet/happened');
+    expect(extractActions('a joint investment fund set up by the two countries').filter((a) => a.verb)).toEqual([]);
+  });
+
+  it('a negation is a failure, not an event that happened', () => {
+    expect(main('Parliament did not ratify the agreement')).toBe('ratify/failed');
+  });
+
+  it('never reads the story\'s own subject as an event', () => {
+    const concepts = new Set(['acquisition', 'takeover']);
+    expect(extractActions('Nippon Steel completes its acquisition of U.S. Steel', true, concepts).map((a) => a.action)).toEqual(['complete']);
+  });
+
+  it('knows a restatement', () => {
+    expect(restates('Yulia Svyrydenko repeated that the agreement creates no debt')).toBe(true);
+    expect(restates('The cabinet approved the agreement and reiterated its support')).toBe(false);
+  });
+});

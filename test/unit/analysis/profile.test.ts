@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { cleanHeadline, detectGenre, prepareArticle } from '../../../src/analysis/profile.js';
+
+const article = (title: string, content: string, source = 'reuters.com') => ({
+  id: 'a1', title, content, source, url: 'https://example.net/a1', publishedAt: '2025-05-08T10:00:00Z',
+});
+
+describe('article profile', () => {
+  it('strips an aggregator outlet suffix from the headline', () => {
+    expect(cleanHeadline('Ukraine ratifies minerals deal - Reuters', 'Reuters')).toBe('Ukraine ratifies minerals deal');
+    expect(cleanHeadline('Ukraine ratifies minerals deal - The Kyiv Independent', '')).toBe('Ukraine ratifies minerals deal');
+    // A dash inside a headline is not an outlet.
+    expect(cleanHeadline('US - Ukraine talks stall again over the fund terms', '')).toBe('US - Ukraine talks stall again over the fund terms');
+  });
+
+  it('recognises genre pieces by their label or their question', () => {
+    expect(detectGenre('Opinion: the deal is a mistake')).toBe('opinion');
+    expect(detectGenre('Explainer: how the fund works')).toBe('explainer');
+    expect(detectGenre('What the ratified minerals deal means for Ukraine')).toBe('explainer');
+    expect(detectGenre('Why the fund bets on graphite')).toBe('analysis');
+    expect(detectGenre('Timeline: from proposal to signing')).toBe('timeline');
+    expect(detectGenre('Rada ratifies minerals deal')).toBe('news');
+  });
+
+  it('reads a headline-only item (title and outlet) as a headline with no body', () => {
+    const p = prepareArticle(article('Rada ratifies minerals deal', 'Rada ratifies minerals deal\u00a0\u00a0reuters.com'));
+    expect(p.body).toEqual([]);
+    expect(p.headlineOnly).toBe(true);
+    expect(p.main?.action).toBe('ratify');
+  });
+
+  it('keeps numbers as terms and names of the lede, not the concept names', () => {
+    const p = prepareArticle(article('Fund gets $75 million', 'The DFC put $75 million into the fund run from Kyiv by Yulia Svyrydenko.'), {
+      concepts: new Set(['svyrydenko', 'kyiv']),
+    });
+    expect(p.terms).toContain('#money:usd:75000000');
+    expect(p.names).toContain('dfc');
+    expect(p.names).not.toContain('yulia');
+  });
+
+  it('dates the event when the lede gives a calendar day before publication', () => {
+    const p = prepareArticle(article('Deal signed', 'On April 30, 2025 the two governments signed the agreement.'));
+    expect(new Date(p.eventTime!).toISOString().slice(0, 10)).toBe('2025-04-30');
+  });
+});
