@@ -65,6 +65,7 @@ export class DevelopmentIndex {
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
   private docs = 0;
+  private readonly idfCache = new Map<string, { df: number; docs: number; value: number }>();
 
   get size(): number {
     return this.developments.length;
@@ -72,7 +73,14 @@ export class DevelopmentIndex {
 
   /** Inverse document frequency over the story's own articles (headline + lede terms). */
   idf(term: string): number {
-    return Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 0.5)) + 0.1;
+    const df = this.df.get(term) ?? 0;
+    // log() per term per lookup is the hot path: cache it until the story grows a little.
+    const hit = this.idfCache.get(term);
+    if (hit && hit.df === df && this.docs <= hit.docs * 1.02 + 1) return hit.value;
+    const value = Math.log((this.docs + 1) / (df + 0.5)) + 0.1;
+    if (this.idfCache.size > 200_000) this.idfCache.clear();
+    this.idfCache.set(term, { df, docs: this.docs, value });
+    return value;
   }
 
   /** Counts an article's terms into the story's document frequencies. */

@@ -32,7 +32,7 @@ export const FACT_WEIGHTS: Record<FactKind, number> = {
 /** Counted nouns that say nothing new ("the two sides", "three officials"). */
 const GENERIC_COUNTED = new Set([
   'side', 'countri', 'nation', 'leader', 'parti', 'offici', 'source', 'time', 'way', 'peopl',
-  'thing', 'other', 'more', 'most', 'senior', 'sourc',
+  'thing', 'other', 'more', 'most', 'senior', 'sourc', 'govern', 'compani', 'minist', 'delegat', 'member',
 ]);
 
 const ARG_SKIP = new Set(['first', 'second', 'third', 'final', 'new', 'full', 'formally', 'officially', 'also', 'finally', 'unanimously']);

@@ -99,7 +99,8 @@ function bodySentences(article: Article, headline: string): string[] {
       break;
     }
   }
-  if (text && (simplify(text) === simplify(article.source) || (text.split(/\s+/).length <= 3 && /^[\w.-]+$/.test(text.replace(/\s+/g, ''))))) text = '';
+  // What is left of a headline-only item is the outlet's name: short, so the checks stay cheap.
+  if (text.length <= 80 && (simplify(text) === simplify(article.source) || (text.split(/\s+/).length <= 3 && /^[\w.-]+$/.test(text.replace(/\s+/g, ''))))) text = '';
   return splitSentences(text).filter((s) => s !== headline);
 }
 
@@ -162,7 +163,7 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}): Profile
     genre: headline ? detectGenre(headline) : 'news',
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
-    restated: [headline, lede[0] ?? ''].some((s) => s !== '' && restates(s)),
+    restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
   };
 }
 
@@ -195,6 +196,9 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
   });
   return out;
 }
+
+/** A cheap test before the word-by-word one: most sentences restate nothing. */
+const MAY_RESTATE = /\b(repeat|reiterat|reaffirm|restat|recall|insist|stress|remind|defend|recap)/i;
 
 const NUMBER_KINDS = new Set<Fact['kind']>(['money', 'percent', 'vote', 'count']);
 

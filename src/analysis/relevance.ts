@@ -86,9 +86,12 @@ export interface GroupMatch {
 /** @param sentences the headline (if any) first, then the body sentences. */
 export function matchGroups(story: StoryDefinition, sentences: string[]): GroupMatch {
   const texts = sentences.map(normalizeText);
+  // Sentences never hold a term across their boundary: one test of the whole text tells a
+  // group that is absent (most groups, in most of what a feed brings) without a sentence loop.
+  const whole = texts.join('\n');
   const m: GroupMatch = { matched: [], missing: [], passing: [], required: 0 };
   for (const { group, patterns, any } of compile(story)) {
-    const where = texts.flatMap((t, i) => (any.some((re) => re.test(t)) ? [i] : []));
+    const where = any.some((re) => re.test(whole)) ? texts.flatMap((t, i) => (any.some((re) => re.test(t)) ? [i] : [])) : [];
     const terms = patterns.filter((p) => where.some((i) => p.re.test(texts[i]!))).map((p) => p.term);
     if (group.required) m.required++;
     if (!terms.length) {
