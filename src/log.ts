@@ -23,11 +23,19 @@ export function redact(value: string): string {
   return value.replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
 }
 
+/**
+ * Log text may carry feed text (titles in errors, URLs): control characters are shown
+ * escaped, so nothing can rewrite the operator's terminal or forge a log line.
+ */
+export function escapeControl(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function formatValue(k: string, v: unknown): string {
   if (SECRET_KEY.test(k)) return '***';
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   const clean = redact(s ?? 'undefined');
-  return /[\s"=]/.test(clean) ? JSON.stringify(clean) : clean;
+  return escapeControl(/[\s"=]/.test(clean) ? JSON.stringify(clean) : clean);
 }
 
 /** Field values with secrets replaced, for either format. */
@@ -54,7 +62,7 @@ export function createLogger(opts: { level?: Level; out?: Writable; clock?: () =
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const kv = Object.entries(fields ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${formatValue(k, v)}`);
-    out.write(`${clock().toISOString()} ${level.toUpperCase().padEnd(5)} ${redact(msg)}${kv.length ? ` ${kv.join(' ')}` : ''}\n`);
+    out.write(`${clock().toISOString()} ${level.toUpperCase().padEnd(5)} ${escapeControl(redact(msg))}${kv.length ? ` ${kv.join(' ')}` : ''}\n`);
   };
   return {
     debug: (m, f) => write('debug', m, f),

@@ -66,7 +66,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return assemble(deps, createRedisStore({ redis, prefix }), createRedisChannelStore({ redis, prefix }), redis);
 }
 
-/** Fetches through the host limiter; a Retry-After holds back every feed on that host. */
+/**
+ * Fetches through the host limiter; a Retry-After holds back every feed on that host,
+ * but only that host's feeds: they are deferred (HostBusyError), nobody sleeps on it.
+ */
 async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Promise<T>): Promise<T> {
   let host = url;
   try {
@@ -82,13 +85,18 @@ async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Pr
   }
 }
 
+/** Longest a fetch or a post waits for its host's turn; beyond it, it is deferred. */
+const HOST_MAX_WAIT_MS = 5_000;
+
 async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
   const { config, log, now = () => new Date() } = deps;
   const { story, corpus } = loadStory(config.story);
   const engine = createEngine(story, corpus);
   const policy = { allow: config.fetch.allowPrivate };
-  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy };
-  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency });
+  // Aborted on close: fetches in flight end at once instead of running to their deadline.
+  const shutdown = new AbortController();
+  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy, signal: shutdown.signal };
+  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS });
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
     fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
@@ -99,7 +107,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const feeds = allFeeds(config.feeds, channels);
   const audience = feedAudience(config.targets, channels);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
-  const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
+  const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1, maxWaitMs: HOST_MAX_WAIT_MS });
   const pace: HostLimiter = {
     run: (target, fn) => (/^(slack|discord):/.test(target) ? channelLimiter.run(target, fn) : fn()),
     backOff: (target, ms) => channelLimiter.backOff(target, ms),
@@ -144,6 +152,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
         runner.start();
       },
       async close() {
+        shutdown.abort();
         await runner.stop();
         await closeAdapters();
         await store.close();
@@ -176,6 +185,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
       await listen();
     },
     async close() {
+      shutdown.abort();
       await bullmq.stop();
       await closeAdapters();
       await redis.quit().catch(() => redis.disconnect());

@@ -48,13 +48,23 @@ export class FetchError extends Error {
   }
 }
 
+/** The fetch was cut short by the shutdown signal: says nothing about the feed. */
+export class FetchCancelled extends FetchError {
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'FetchCancelled';
+  }
+}
+
 export async function fetchFeed(url: string, prev: Validators, opts: FetchOptions = DEFAULT_FETCH_OPTIONS): Promise<FetchResult> {
   const deadline = Date.now() + opts.totalTimeoutMs;
   // One signal for the whole exchange, every hop, headers and body: a socket timeout only
   // measures silence, so a server trickling a byte a second would never trip it.
   const timeout = AbortSignal.timeout(opts.totalTimeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-  const why = () => (opts.signal?.aborted ? `fetch of ${url} cancelled (shutting down)` : `no response within ${opts.totalTimeoutMs} ms from ${url} (headers and body, every redirect)`);
+  const why = () => (opts.signal?.aborted
+    ? new FetchCancelled(`fetch of ${url} cancelled (shutting down)`)
+    : new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${url} (headers and body, every redirect)`, false));
   let current = url;
   for (let hop = 0; hop <= opts.maxRedirects; hop++) {
     const target = checkUrl(current, opts.policy);
@@ -73,7 +83,7 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }
 
-async function finish(res: http.IncomingMessage, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => string): Promise<FetchResult> {
+async function finish(res: http.IncomingMessage, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => FetchError): Promise<FetchResult> {
   if (status === 304) {
     res.destroy();
     return { kind: 'not-modified', finalUrl, status };
@@ -108,7 +118,7 @@ export function parseRetryAfter(v: string | string[] | undefined): number | unde
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function request(target: URL, prev: Validators, opts: FetchOptions, signal: AbortSignal, why: () => string): Promise<http.IncomingMessage> {
+function request(target: URL, prev: Validators, opts: FetchOptions, signal: AbortSignal, why: () => FetchError): Promise<http.IncomingMessage> {
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
@@ -118,7 +128,7 @@ function request(target: URL, prev: Validators, opts: FetchOptions, signal: Abor
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
   const mod = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new FetchError(why(), false));
+    if (signal.aborted) return reject(why());
     const req = mod.request(target, { method: 'GET', headers, lookup: guardedLookup(opts.policy), signal });
     const connectTimer = setTimeout(() => req.destroy(new FetchError(`connect timeout after ${opts.connectTimeoutMs} ms to ${target.host}`, false)), opts.connectTimeoutMs);
     req.on('socket', (socket) => {
@@ -132,7 +142,7 @@ function request(target: URL, prev: Validators, opts: FetchOptions, signal: Abor
     });
     req.on('error', (err) => {
       clearTimeout(connectTimer);
-      reject(signal.aborted && !(err instanceof FetchError) ? new FetchError(why(), false) : toFetchError(err, target));
+      reject(signal.aborted && !(err instanceof FetchError) ? why() : toFetchError(err, target));
     });
     req.end();
   });
@@ -172,7 +182,7 @@ function decompressor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate 
 }
 
 /** Reads the (decompressed) body, failing as soon as it exceeds the cap or the deadline. */
-function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number, where: string, signal: AbortSignal, why: () => string): Promise<Buffer> {
+function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number, where: string, signal: AbortSignal, why: () => FetchError): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
   const dec = decompressor(header(res, 'content-encoding'));
   if (!dec && declared > maxBytes) {
@@ -183,7 +193,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onAbort = () => fail(new FetchError(why(), false));
+    const onAbort = () => fail(why());
     const fail = (e: FetchError) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -204,8 +214,8 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
       signal.removeEventListener('abort', onAbort);
       resolve(Buffer.concat(chunks));
     });
-    stream.on('error', (e) => fail(new FetchError(signal.aborted ? why() : `cannot read body at ${where}: ${e.message}`, false)));
-    res.on('aborted', () => fail(new FetchError(signal.aborted ? why() : `connection aborted while reading ${where}`, false)));
+    stream.on('error', (e) => fail(signal.aborted ? why() : new FetchError(`cannot read body at ${where}: ${e.message}`, false)));
+    res.on('aborted', () => fail(signal.aborted ? why() : new FetchError(`connection aborted while reading ${where}`, false)));
   });
 }
 

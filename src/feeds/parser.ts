@@ -5,6 +5,7 @@
 import Parser from 'rss-parser';
 import { createHash } from 'node:crypto';
 import type { Article } from '../domain/article.js';
+import { stripControl } from '../domain/control.js';
 import { htmlToText } from './html.js';
 
 type Item = Parser.Item & { id?: string; 'content:encoded'?: string; summary?: string };
@@ -59,9 +60,10 @@ export function asText(v: unknown): string {
 }
 
 function toArticle(item: Item, feedUrl: string, feedTitle: string): Article | undefined {
-  const title = htmlToText(asText(item.title));
+  // Character references can smuggle ESC, BEL or CR in: none of it survives ingestion.
+  const title = stripControl(htmlToText(asText(item.title)));
   const html = asText(item['content:encoded']) || asText(item.content) || asText(item.summary) || asText(item.contentSnippet);
-  const content = htmlToText(html);
+  const content = stripControl(htmlToText(html), true);
   const url = resolveLink(asText(item.link) || undefined, feedUrl);
   if (!title && !content) return undefined;
   const rawId = asText(item.guid) || asText(item.id) || url || `${title}|${asText(item.pubDate)}`;
@@ -70,7 +72,7 @@ function toArticle(item: Item, feedUrl: string, feedTitle: string): Article | un
     id: createHash('sha256').update(`${feedUrl}|${rawId}`).digest('hex').slice(0, 20),
     title,
     url: url ?? feedUrl,
-    source: feedTitle || new URL(feedUrl).hostname,
+    source: stripControl(feedTitle) || new URL(feedUrl).hostname,
     publishedAt: Number.isNaN(when) ? '' : new Date(when).toISOString(),
     content,
   };

@@ -6,7 +6,8 @@
 import type { Article } from '../domain/article.js';
 import type { FeedConfig } from '../config/app-config.js';
 import type { FetchResult, Validators } from '../feeds/fetcher.js';
-import { FetchError } from '../feeds/fetcher.js';
+import { FetchCancelled, FetchError } from '../feeds/fetcher.js';
+import { HostBusyError } from '../feeds/politeness.js';
 import type { ParsedFeed } from '../feeds/parser.js';
 import type { Logger } from '../log.js';
 import type { FeedState, StateStore } from '../store/ports.js';
@@ -20,7 +21,7 @@ export interface PollDeps {
   intervalMs: number;
 }
 
-export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due';
+export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due' | 'deferred';
 
 export interface PollOutcome {
   feedId: string;
@@ -48,7 +49,10 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   // A feed whose URL changed in config starts over (validators belong to the old URL).
   const state = stored && stored.url === feed.url ? stored : initialFeedState(feed);
   const now = deps.now();
-  if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime()) {
+  // A little early is on time: ticks run every interval, and a feed polled a few ms into
+  // the last one must not wait a whole extra interval.
+  const early = Math.min(1000, deps.intervalMs / 10);
+  if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime() + early) {
     return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
   }
   const base = { ...state, lastPollAt: now.toISOString(), nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
@@ -65,6 +69,14 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);
     return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true }, ...back };
   } catch (err) {
+    // Shutting down: nothing was learned about the feed, so nothing is recorded.
+    if (err instanceof FetchCancelled) return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
+    if (err instanceof HostBusyError) {
+      // Its host asked us to wait (another feed's 429) or is busy: not this feed's failure.
+      await deps.store.putFeedState({ ...state, nextPollAt: new Date(now.getTime() + err.retryInMs).toISOString() });
+      deps.log.debug(`feed ${feed.id}: ${err.message}`);
+      return { feedId: feed.id, status: 'deferred', articles: [], backlog: false };
+    }
     return fail(deps, feed, base, err, now);
   }
 }
