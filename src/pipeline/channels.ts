@@ -24,6 +24,21 @@ export function channelTargets(channels: ChannelStore): (alert: Alert) => Promis
   };
 }
 
+/**
+ * Stored watch terms the current rules refuse (e.g. a backtracking-only regex saved by an
+ * older version): they are skipped when matching; the caller warns about each at start-up.
+ */
+export async function disabledWatchTerms(channels: ChannelStore): Promise<Array<{ channel: string; term: string; why: string }>> {
+  const out: Array<{ channel: string; term: string; why: string }> = [];
+  for (const c of await channels.listChannels()) {
+    for (const w of c.watch) {
+      const t = parseWatchTerm(w);
+      if ('error' in t) out.push({ channel: c.channel, term: w, why: t.error });
+    }
+  }
+  return out;
+}
+
 /** Who hears about a feed (paused, back): the configured targets and every channel that added it. */
 export function feedAudience(targets: string[], channels: ChannelStore): (feedId: string) => Promise<string[]> {
   return async (feedId) => {
