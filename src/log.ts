@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { redactUrlsIn } from './domain/redact.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -20,7 +21,7 @@ const SECRET_KEY = /token|secret|password|authori[sz]ation|cookie|signing|api[-_
 const SECRET_VALUE = /\b(xox[abposr]-[\w-]+|[MN][\w-]{23,}\.[\w-]{6}\.[\w-]{27,})\b|(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g;
 
 export function redact(value: string): string {
-  return value.replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
+  return redactUrlsIn(value).replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
 }
 
 /**

@@ -20,7 +20,7 @@ import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
-import { allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
+import { alertAudience, allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
@@ -103,12 +103,15 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     parse: parseFeed,
   };
   const metrics = createMetrics();
-  const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics };
+  const analyze = {
+    engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics,
+    audience: alertAudience(config.feeds, config.targets, channels),
+  };
   for (const d of await disabledWatchTerms(channels)) {
     log.warn(`channel ${d.channel}: watch term ${d.term} is disabled: ${d.why}`, { todo: `remove it with /storywatch watch remove ${d.term}, or add a simpler one` });
   }
   const feeds = allFeeds(config.feeds, channels);
-  const audience = feedAudience(config.targets, channels);
+  const audience = feedAudience(config.targets, channels, config.feeds);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
   const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1, maxWaitMs: HOST_MAX_WAIT_MS });
   const pace: HostLimiter = {

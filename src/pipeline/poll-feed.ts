@@ -11,6 +11,7 @@ import { HostBusyError } from '../feeds/politeness.js';
 import type { ParsedFeed } from '../feeds/parser.js';
 import type { Logger } from '../log.js';
 import type { FeedState, StateStore } from '../store/ports.js';
+import { redactUrl, redactUrlsIn } from '../domain/redact.js';
 
 export interface PollDeps {
   store: StateStore;
@@ -59,7 +60,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   try {
     const res = await deps.fetch(state.finalUrl ?? feed.url, state);
     const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl };
-    const back = state.paused ? { notice: `feed ${feed.id} (${feed.url}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
+    const back = state.paused ? { notice: `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
     if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
     const withValidators = { ...ok, ...res.validators };
     if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators, ...back };
@@ -99,7 +100,7 @@ async function fail(deps: PollDeps, feed: FeedConfig, base: FeedState, err: unkn
     todo: permanent ? 'check the feed URL in the config; other feeds keep running' : 'will retry with backoff; other feeds keep running',
   });
   const notice = paused && !base.paused
-    ? `feed ${feed.id} (${feed.url}) is paused: ${permanent ? 'a permanent error' : `${failures} failed polls in a row`}, last "${message}". ` +
+    ? `feed ${feed.id} (${redactUrl(feed.url)}) is paused: ${permanent ? 'a permanent error' : `${failures} failed polls in a row`}, last "${redactUrlsIn(message)}". ` +
       `It is retried every ${MAX_BACKOFF_MS / 3600_000} h; fix or remove it in the config.`
     : undefined;
   return { feedId: feed.id, status: 'failed', articles: [], backlog: false, error: message, ...(notice ? { notice } : {}) };

@@ -7,7 +7,8 @@
 import type { Engine } from '../../analysis/engine.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { CorpusDocument } from '../../domain/story.js';
-import { hash32 } from '../../analysis/text.js';
+import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
+import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import type { ChannelStore, StateStore } from '../../store/ports.js';
 import { answerQuestion } from './ask.js';
 import { parseCommand, USAGE, type Command } from './parse.js';
@@ -79,17 +80,23 @@ async function latest(deps: CommandDeps, n: number): Promise<CommandReply> {
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
 }
 
+/**
+ * Posted in the channel for everyone to read: only the configured feeds and this
+ * channel's own, never another channel's; URLs and errors with their secrets redacted.
+ */
 async function status(deps: CommandDeps, ctx: CommandContext): Promise<CommandReply> {
   const channel = await deps.channels.getChannel(ctx.channel);
-  const all = [...deps.configuredFeeds, ...(await deps.channels.listChannels()).flatMap((c) => c.feeds)];
+  const own = feedsOf(channel);
+  const all = [...deps.configuredFeeds.map((f) => ({ ...f, label: f.id })), ...own.map((f) => ({ ...f, label: `this channel's ${redactUrl(f.url)}` }))];
   const lines: string[] = [];
   let failing = 0;
   for (const f of all.slice(0, 25)) {
     const s = await deps.store.getFeedState(f.id);
     if (s?.consecutiveFailures) failing++;
-    const state = !s ? 'not polled yet' : s.paused ? `PAUSED after ${s.consecutiveFailures} failures: ${clip(s.lastError ?? '', 120)}`
-      : s.consecutiveFailures ? `${s.consecutiveFailures} failure(s), last: ${clip(s.lastError ?? '', 120)}` : 'ok';
-    lines.push(`• ${f.id} — ${state}${s?.lastPollAt ? ` (last poll ${s.lastPollAt})` : ''}`);
+    const error = clip(redactUrlsIn(s?.lastError ?? ''), 120);
+    const state = !s ? 'not polled yet' : s.paused ? `PAUSED after ${s.consecutiveFailures} failures: ${error}`
+      : s.consecutiveFailures ? `${s.consecutiveFailures} failure(s), last: ${error}` : 'ok';
+    lines.push(`• ${f.label} — ${state}${s?.lastPollAt ? ` (last poll ${s.lastPollAt})` : ''}`);
   }
   if (all.length > 25) lines.push(`… and ${all.length - 25} more feeds`);
   const depth = deps.queueDepth ? await deps.queueDepth() : undefined;
@@ -120,7 +127,7 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
   const channel = await deps.channels.getChannel(ctx.channel);
   if (cmd.action === 'list') {
     const own = channel.feeds.map((f) => `• ${f.url}`);
-    const global = deps.configuredFeeds.map((f) => `• ${f.url} (configured)`);
+    const global = deps.configuredFeeds.map((f) => `• ${redactUrl(f.url)} (configured)`);
     return reply([...own, ...global].join('\n') || 'No feeds.', true);
   }
   if (cmd.action === 'remove') {
@@ -136,7 +143,7 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
   } catch (err) {
     return reply(`Refused ${cmd.url}: ${(err as Error).message}.`, true);
   }
-  channel.feeds.push({ id: `c${hash32(`${ctx.channel}|${cmd.url}`).toString(16)}`, url: cmd.url });
+  channel.feeds.push({ id: channelFeedId(ctx.channel, cmd.url), url: cmd.url });
   await deps.channels.putChannel(channel);
   return reply(`Added ${cmd.url}. Its first poll learns the existing items without alerting; new developments follow.`, true);
 }
