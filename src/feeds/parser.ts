@@ -30,7 +30,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
   if (!/^\s*(<\?xml|<rss|<feed|<rdf:RDF|<!--|<!DOCTYPE)/i.test(xml.replace(/^\uFEFF/, ''))) {
     throw new FeedParseError(`not an RSS/Atom document (starts with ${JSON.stringify(xml.slice(0, 40))})`);
   }
-  if (/<!ENTITY/i.test(xml)) throw new FeedParseError('document declares XML entities; refused (entity-expansion attacks)');
+  if (declaresEntities(xml)) throw new FeedParseError('document declares XML entities; refused (entity-expansion attacks)');
   let feed: Parser.Output<Item>;
   try {
     feed = await parser.parseString(xml);
@@ -45,6 +45,30 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     else skipped.push(`item ${i + 1}: no title, text or link`);
   }
   return { title: asText(feed.title), articles, skipped };
+}
+
+/**
+ * Whether the markup itself (not text inside CDATA or comments, where a headline may well
+ * quote "<!ENTITY") declares entities or a DTD internal subset. One linear scan: regexes
+ * over unterminated sections would go quadratic on a hostile 5 MB body.
+ */
+export function declaresEntities(xml: string): boolean {
+  let markup = '';
+  let i = 0;
+  while (i < xml.length) {
+    const comment = xml.indexOf('<!--', i);
+    const cdata = xml.indexOf('<![CDATA[', i);
+    const next = comment < 0 ? cdata : cdata < 0 ? comment : Math.min(comment, cdata);
+    if (next < 0) {
+      markup += xml.slice(i);
+      break;
+    }
+    markup += xml.slice(i, next);
+    const end = next === cdata ? xml.indexOf(']]>', next + 9) : xml.indexOf('-->', next + 4);
+    if (end < 0) break;
+    i = end + 3;
+  }
+  return /<!ENTITY/i.test(markup) || /<!DOCTYPE[^>[]*\[/i.test(markup);
 }
 
 /**

@@ -66,4 +66,13 @@ describe('asText', () => {
     expect(asText(undefined)).toBe('');
     expect(asText(Object.create(null))).toBe('');
   });
+
+  it('a literal "<!ENTITY" inside CDATA or a comment is text, not a declaration; real DTDs are still refused', async () => {
+    const quoted = `<?xml version="1.0"?><rss version="2.0"><channel><title>Sec</title><!-- <!ENTITY in a comment -->
+<item><title><![CDATA[How <!ENTITY x "y"> expansion attacks work]]></title><link>https://sec.example/a</link><description><![CDATA[<p>Write <!DOCTYPE r [ and <!ENTITY a "b"> ...</p>]]></description></item></channel></rss>`;
+    const { articles } = await parseFeed(quoted, 'https://sec.example/feed.xml');
+    expect(articles.map((a) => a.title)).toEqual(['How expansion attacks work']);
+    await expect(parseFeed('<?xml version="1.0"?><!DOCTYPE r [<!ELEMENT r ANY>]><rss/>', 'https://x/')).rejects.toThrow(/declares XML entities/);
+    await expect(parseFeed('<?xml version="1.0"?><!-- x --><!DOCTYPE r [<!ENTITY a "b">]><rss/>', 'https://x/')).rejects.toThrow(/declares XML entities/);
+  });
 });
