@@ -104,6 +104,9 @@ describe('command handlers', () => {
   it('feeds add goes through the SSRF guard', async () => {
     expect((await run('feeds add http://127.0.0.1:8080/rss')).text).toMatch(/^Refused http:\/\/127\.0\.0\.1:8080\/rss: refused 127\.0\.0\.1: .*loopback/);
     expect((await run('feeds add http://169.254.169.254/latest')).text).toMatch(/^Refused .*link-local/);
+    for (const ip of ['::10.0.0.1', '::ffff:0:127.0.0.1', '64:ff9b:1::a00:1', '2002:a00:1::1', '2001:0:4136:e378:8000:63bf:3fff:fdd2']) {
+      expect((await run(`feeds add http://[${ip}]/rss`)).text, ip).toMatch(/^Refused .*reserved address/);
+    }
     expect((await run('feeds add http://93.184.216.34/rss')).text).toMatch(/^Added http:\/\/93\.184\.216\.34\/rss\. Its first poll learns/);
     expect((await run('feeds list')).text).toBe('• http://93.184.216.34/rss\n• https://wire.example/rss (configured)');
     expect((await run('feeds add http://93.184.216.34/other', member)).text).toMatch(/^Only admins/);
