@@ -58,6 +58,9 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   let deliverTimer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
+  let wake: () => void = () => {};
+  /** Settles when stop() is called: nothing waits past it for slow feeds. */
+  const stopping = new Promise<void>((r) => (wake = r));
   const inFlight = new Set<string>();
   let arrived: PollOutcome[] = [];
   const slots = semaphore(deps.concurrency ?? 16);
@@ -136,7 +139,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   const loopTick = async (): Promise<TickReport> => {
     const report = { ...EMPTY };
     const started = await startPolls();
-    await Promise.race([Promise.all(started), sleep(Math.min(deps.tickMs / 4, 2000))]);
+    await Promise.race([Promise.all(started), sleep(Math.min(deps.tickMs / 4, 2000)), stopping]);
     const outcomes = arrived;
     arrived = [];
     await oneAtATime(() => analyse(outcomes, report, false));
@@ -173,6 +176,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     },
     async stop() {
       stopped = true;
+      wake();
       if (tickTimer) clearTimeout(tickTimer);
       if (deliverTimer) clearTimeout(deliverTimer);
       await running;
