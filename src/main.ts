@@ -121,7 +121,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const mergeWindowMs = (config.followUpMergeSeconds ?? 60) * 1000;
   let queueDepth: CommandDeps['queueDepth'];
   const commands: CommandDeps = {
-    store, channels, engine, corpus, configuredFeeds: config.feeds, now,
+    store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     queueDepth: () => (queueDepth ? queueDepth() : Promise.resolve({})),
   };

@@ -55,6 +55,21 @@ describe("a channel's feeds are private to it", () => {
     const file = (t: string) => t.slice('jsonl:'.length);
     expect(countLines(file(c2)).map((l) => JSON.parse(l).alert.headline)).toEqual(['Zelensky signs law ratifying US minerals agreement']);
     expect(countLines(file(c1))).toEqual([]);
+    // Nor do latest, digest, ask or explain show it in another channel.
+    const deps: CommandDeps = {
+      store: app.store, channels: app.channels, engine: app.engine, corpus: [], configuredFeeds: config.feeds, configuredTargets: config.targets,
+      checkFeedUrl: async () => {}, now: () => new Date(),
+    };
+    const h04 = 'https://feeds.example.org/kyivwire/h04';
+    const asC = (channel: string, text: string) => handleCommand(deps, { channel, user: 'U', isAdmin: false }, text);
+    for (const cmd of ['latest', 'digest 30d']) {
+      expect((await asC(c1, cmd)).text, cmd).not.toMatch(/Zelensky signs law/);
+      expect((await asC(c2, cmd)).text, cmd).toMatch(/Zelensky signs law/);
+    }
+    expect((await asC(c1, 'ask when did zelensky sign the law?')).text).not.toContain(h04);
+    expect((await asC(c2, 'ask when did zelensky sign the law?')).text).toContain(h04);
+    expect((await asC(c1, `explain ${h04}`)).text).toMatch(/has not seen/);
+    expect((await asC(c2, `explain ${h04}`)).text).toMatch(/was judged a new development/);
   });
 
   it('channel feed ids are full hashes of channel and URL: a forged stored id cannot take over another channel\'s feed state', async () => {

@@ -18,6 +18,8 @@ interface Candidate {
   url: string;
   order: number;
   terms: Set<string>;
+  /** The feed the article came from ('' for the seed corpus). */
+  feedId: string;
 }
 
 /** How many of the most recent relevant articles `ask` searches. */
@@ -35,8 +37,8 @@ const indexes = new WeakMap<StateStore, Promise<Index>>();
 const corpusCache = new WeakMap<object, Candidate[]>();
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
-function sentencesOf(d: { title: string; url: string; content: string }, order: number): Candidate[] {
-  return splitSentences(d.content).map((text) => ({ text, title: d.title, url: d.url, order, terms: new Set(contentTerms(text)) }));
+function sentencesOf(d: { title: string; url: string; content: string; feedId?: string }, order: number): Candidate[] {
+  return splitSentences(d.content).map((text) => ({ text, title: d.title, url: d.url, order, terms: new Set(contentTerms(text)), feedId: d.feedId ?? '' }));
 }
 
 /** Tops the store's index up with what was recorded since the last call (one call at a time). */
@@ -46,7 +48,7 @@ function refresh(store: StateStore): Promise<Index> {
     const { entries, cursor } = await store.knowledgeSince(ix.cursor);
     const fresh = entries.filter((e) => e.decision.relevant).slice(-MAX_ARTICLES);
     for (const [i, e] of fresh.entries()) {
-      ix.docs.push(sentencesOf({ title: e.article.title, url: e.article.url, content: e.article.content }, ix.order++));
+      ix.docs.push(sentencesOf({ title: e.article.title, url: e.article.url, content: e.article.content, feedId: e.feedId }, ix.order++));
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
     }
     if (ix.docs.length > MAX_ARTICLES) ix.docs = ix.docs.slice(-MAX_ARTICLES);
@@ -57,7 +59,8 @@ function refresh(store: StateStore): Promise<Index> {
   return next;
 }
 
-export async function answerQuestion(deps: Pick<CommandDeps, 'store' | 'corpus'>, question: string): Promise<string> {
+/** `hidden`: feeds private to other channels, whose articles this caller may not be quoted. */
+export async function answerQuestion(deps: Pick<CommandDeps, 'store' | 'corpus'>, question: string, hidden: Set<string> = new Set()): Promise<string> {
   const q = [...new Set(contentTerms(question))];
   if (!q.length) return 'That question has no words to search for; ask about people, steps, amounts or dates.';
   let corpus = corpusCache.get(deps.corpus);
@@ -67,7 +70,7 @@ export async function answerQuestion(deps: Pick<CommandDeps, 'store' | 'corpus'>
   }
   const { docs } = await refresh(deps.store);
   const candidates: Candidate[] = [...corpus];
-  for (const d of docs) candidates.push(...d);
+  for (const d of docs) if (!hidden.has(d[0]?.feedId ?? '')) candidates.push(...d);
   const df = new Map<string, number>();
   for (const [i, c] of candidates.entries()) {
     for (const t of q) if (c.terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);

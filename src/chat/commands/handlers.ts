@@ -38,6 +38,11 @@ export interface CommandDeps {
   checkFeedUrl: (url: string) => Promise<void>;
   queueDepth?: () => Promise<Record<string, number>>;
   now: () => Date;
+  /**
+   * The configured alert targets. An alert that went to none of them came from some
+   * channel's own feed, and is shown only in the channels it went to.
+   */
+  configuredTargets?: string[];
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
@@ -53,9 +58,9 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'help':
       return reply(`storywatch tracks *${deps.engine.story.name}*.\n${USAGE.join('\n')}`, true);
     case 'latest':
-      return latest(deps, cmd.count);
+      return latest(deps, ctx, cmd.count);
     case 'ask':
-      return reply(await answerQuestion(deps, cmd.question));
+      return reply(await answerQuestion(deps, cmd.question, await othersPrivateFeeds(deps, ctx)));
     case 'status':
       return status(deps, ctx);
     case 'watch':
@@ -63,9 +68,9 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'feeds':
       return feeds(deps, ctx, cmd);
     case 'explain':
-      return explain(deps, cmd.url);
+      return explain(deps, ctx, cmd.url);
     case 'digest':
-      return digest(deps, cmd.since);
+      return digest(deps, ctx, cmd.since);
   }
 }
 
@@ -73,8 +78,33 @@ function isConfigChange(cmd: Command): boolean {
   return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
 }
 
-async function latest(deps: CommandDeps, n: number): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(n * 10)).filter((a) => a.alert.kind !== 'follow-up').slice(0, n);
+/**
+ * Feed ids private to other channels (their own feeds, unless the URL is configured or
+ * also the caller's): what came from them is not quoted or explained to this caller.
+ */
+async function othersPrivateFeeds(deps: CommandDeps, ctx: CommandContext): Promise<Set<string>> {
+  const configured = new Set(deps.configuredFeeds.map((f) => f.id));
+  const sharedUrls = new Set([...deps.configuredFeeds.map((f) => f.url), ...(await deps.channels.getChannel(ctx.channel)).feeds.map((f) => f.url)]);
+  const out = new Set<string>();
+  for (const c of await deps.channels.listChannels()) {
+    if (c.channel === ctx.channel) continue;
+    for (const f of c.feeds) {
+      if (sharedUrls.has(f.url)) continue;
+      // Both the derived id and whatever an older version stored.
+      for (const id of [channelFeedId(c.channel, f.url), f.id]) if (!configured.has(id)) out.add(id);
+    }
+  }
+  return out;
+}
+
+/** Whether this channel may see an alert: it went there, or to a configured target (a public feed). */
+function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): boolean {
+  if (!deps.configuredTargets) return true;
+  return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
+}
+
+async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promise<CommandReply> {
+  const alerts = (await deps.store.recentAlerts(n * 10)).filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets)).slice(0, n);
   if (!alerts.length) return reply('No new developments have been alerted yet.');
   const lines = alerts.map(({ alert }, i) => `${i + 1}. *${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
@@ -148,9 +178,10 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
   return reply(`Added ${cmd.url}. Its first poll learns the existing items without alerting; new developments follow.`, true);
 }
 
-async function explain(deps: CommandDeps, url: string): Promise<CommandReply> {
+async function explain(deps: CommandDeps, ctx: CommandContext, url: string): Promise<CommandReply> {
   const { entries } = await deps.store.knowledgeSince(0);
-  const hit = [...entries].reverse().find((e) => e.article.url === url);
+  const hidden = await othersPrivateFeeds(deps, ctx);
+  const hit = [...entries].reverse().find((e) => e.article.url === url && !hidden.has(e.feedId));
   if (!hit) return reply(`storywatch has not seen ${url}: it is not in any polled feed yet, or it was published before the feed was added.`, true);
   const d = hit.decision;
   const verdict = !d.relevant ? 'not about the story' : d.novel ? 'a new development (alerted)' : d.duplicateOf ? `a copy of ${d.duplicateOf}` : 'about the story, but not new';
@@ -161,8 +192,8 @@ async function explain(deps: CommandDeps, url: string): Promise<CommandReply> {
   ].join('\n'));
 }
 
-async function digest(deps: CommandDeps, since: Date): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(500)).filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime());
+async function digest(deps: CommandDeps, ctx: CommandContext, since: Date): Promise<CommandReply> {
+  const alerts = (await deps.store.recentAlerts(500)).filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime() && visibleTo(deps, ctx, a.targets));
   const day = since.toISOString().slice(0, 10);
   if (!alerts.length) return reply(`No new developments since ${day}.`);
   const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} *${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);
