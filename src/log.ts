@@ -5,6 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { redactUrlsIn } from './domain/redact.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -20,14 +21,22 @@ const SECRET_KEY = /token|secret|password|authori[sz]ation|cookie|signing|api[-_
 const SECRET_VALUE = /\b(xox[abposr]-[\w-]+|[MN][\w-]{23,}\.[\w-]{6}\.[\w-]{27,})\b|(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g;
 
 export function redact(value: string): string {
-  return value.replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
+  return redactUrlsIn(value).replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));
+}
+
+/**
+ * Log text may carry feed text (titles in errors, URLs): control characters are shown
+ * escaped, so nothing can rewrite the operator's terminal or forge a log line.
+ */
+export function escapeControl(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function formatValue(k: string, v: unknown): string {
   if (SECRET_KEY.test(k)) return '***';
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   const clean = redact(s ?? 'undefined');
-  return /[\s"=]/.test(clean) ? JSON.stringify(clean) : clean;
+  return escapeControl(/[\s"=]/.test(clean) ? JSON.stringify(clean) : clean);
 }
 
 /** Field values with secrets replaced, for either format. */
@@ -54,7 +63,7 @@ export function createLogger(opts: { level?: Level; out?: Writable; clock?: () =
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const kv = Object.entries(fields ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${formatValue(k, v)}`);
-    out.write(`${clock().toISOString()} ${level.toUpperCase().padEnd(5)} ${redact(msg)}${kv.length ? ` ${kv.join(' ')}` : ''}\n`);
+    out.write(`${clock().toISOString()} ${level.toUpperCase().padEnd(5)} ${escapeControl(redact(msg))}${kv.length ? ` ${kv.join(' ')}` : ''}\n`);
   };
   return {
     debug: (m, f) => write('debug', m, f),

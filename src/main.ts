@@ -20,7 +20,7 @@ import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
-import { allFeeds, channelTargets, feedAudience } from './pipeline/channels.js';
+import { alertAudience, allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
@@ -66,7 +66,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return assemble(deps, createRedisStore({ redis, prefix }), createRedisChannelStore({ redis, prefix }), redis);
 }
 
-/** Fetches through the host limiter; a Retry-After holds back every feed on that host. */
+/**
+ * Fetches through the host limiter; a Retry-After holds back every feed on that host,
+ * but only that host's feeds: they are deferred (HostBusyError), nobody sleeps on it.
+ */
 async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Promise<T>): Promise<T> {
   let host = url;
   try {
@@ -82,25 +85,36 @@ async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Pr
   }
 }
 
+/** Longest a fetch or a post waits for its host's turn; beyond it, it is deferred. */
+const HOST_MAX_WAIT_MS = 5_000;
+
 async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
   const { config, log, now = () => new Date() } = deps;
   const { story, corpus, warnings } = loadStory(config.story);
   for (const w of warnings) log.warn(w);
   const engine = createEngine(story, corpus);
   const policy = { allow: config.fetch.allowPrivate };
-  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy };
-  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency });
+  // Aborted on close: fetches in flight end at once instead of running to their deadline.
+  const shutdown = new AbortController();
+  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy, signal: shutdown.signal };
+  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS });
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
     fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
     parse: parseFeed,
   };
   const metrics = createMetrics();
-  const analyze = { engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics };
+  const analyze = {
+    engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics,
+    audience: alertAudience(config.feeds, config.targets, channels),
+  };
+  for (const d of await disabledWatchTerms(channels)) {
+    log.warn(`channel ${d.channel}: watch term ${d.term} is disabled: ${d.why}`, { todo: `remove it with /storywatch watch remove ${d.term}, or add a simpler one` });
+  }
   const feeds = allFeeds(config.feeds, channels);
-  const audience = feedAudience(config.targets, channels);
+  const audience = feedAudience(config.targets, channels, config.feeds);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
-  const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1 });
+  const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1, maxWaitMs: HOST_MAX_WAIT_MS });
   const pace: HostLimiter = {
     run: (target, fn) => (/^(slack|discord):/.test(target) ? channelLimiter.run(target, fn) : fn()),
     backOff: (target, ms) => channelLimiter.backOff(target, ms),
@@ -108,7 +122,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const mergeWindowMs = (config.followUpMergeSeconds ?? 60) * 1000;
   let queueDepth: CommandDeps['queueDepth'];
   const commands: CommandDeps = {
-    store, channels, engine, corpus, configuredFeeds: config.feeds, now,
+    store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     queueDepth: () => (queueDepth ? queueDepth() : Promise.resolve({})),
   };
@@ -145,6 +159,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
         runner.start();
       },
       async close() {
+        shutdown.abort();
         await runner.stop();
         await closeAdapters();
         await store.close();
@@ -177,6 +192,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
       await listen();
     },
     async close() {
+      shutdown.abort();
       await bullmq.stop();
       await closeAdapters();
       await redis.quit().catch(() => redis.disconnect());

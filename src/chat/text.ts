@@ -29,3 +29,5 @@ export function bullets(items: string[], max: number, bullet = '•'): string {
   }
   return truncate(out.join('\n'), max);
 }
+
+export { stripControl } from '../domain/control.js';

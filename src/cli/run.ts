@@ -8,6 +8,9 @@ import { createLogger } from '../log.js';
 import { createApp } from '../main.js';
 import { AppError } from '../domain/errors.js';
 
+/** SIGTERM to exit: at most this long, whatever the process was waiting for. */
+const SHUTDOWN_LIMIT_MS = 4_000;
+
 export async function runRun(opts: { once: boolean }): Promise<number> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
@@ -26,8 +29,16 @@ export async function runRun(opts: { once: boolean }): Promise<number> {
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       log.info(`${signal} received: finishing the current poll, then closing`);
+      // Whatever hangs (a chat API, a socket), the process is gone within a few seconds:
+      // anything not delivered is still pending in the store and goes out next run.
+      setTimeout(() => {
+        log.warn(`still closing after ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now (undelivered alerts stay pending)`);
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
       void app.close().then(() => {
         log.info('stopped cleanly');
+        // A request abandoned by a client library may hold a socket open: do not wait for it.
+        setTimeout(() => process.exit(0), 500).unref();
         resolve(0);
       });
     };

@@ -137,7 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     commands: (e.STORYWATCH_COMMANDS ?? 'on') === 'on',
     followUpMergeSeconds: e.STORYWATCH_FOLLOWUP_MERGE_SECONDS ?? 60,
     sweepSeconds: e.STORYWATCH_SWEEP_SECONDS ?? 30,
-    http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '0.0.0.0' } : undefined,
+    // Loopback unless the operator says otherwise (in a container: STORYWATCH_HTTP_HOST=0.0.0.0).
+    http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '127.0.0.1' } : undefined,
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
       : undefined,

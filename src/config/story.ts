@@ -2,7 +2,7 @@
  * Loads a story definition and its seed corpus from config/stories/<id>/.
  * Validated once; a bad file is reported with its path and every problem in it.
  */
-import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -76,9 +76,22 @@ export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
 }
 
 function readCorpusFile(dir: string, entry: { file: string; publishedAt?: Date | undefined; headline: boolean }): CorpusDocument {
-  const file = path.join(dir, 'corpus', entry.file);
+  const corpusDir = path.join(dir, 'corpus');
+  const file = path.resolve(corpusDir, entry.file);
+  // `ask` quotes the corpus to any chat user: a path may not leave the story's corpus/ folder.
+  const inside = (f: string, root: string) => {
+    const rel = path.relative(root, f);
+    return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  if (!inside(file, corpusDir)) {
+    throw new AppError(`corpus file ${JSON.stringify(entry.file)} is outside ${corpusDir}`, 'CORPUS_INVALID', 'corpus entries name files inside the story\'s corpus/ folder');
+  }
   if (!existsSync(file)) {
     throw new AppError(`corpus file missing: ${file}`, 'CORPUS_INVALID', 'restore the file or remove it from story.yaml');
+  }
+  // A symlink inside corpus/ may point anywhere: judge where it really leads.
+  if (!inside(realpathSync(file), realpathSync(corpusDir))) {
+    throw new AppError(`corpus file ${JSON.stringify(entry.file)} links outside ${corpusDir}`, 'CORPUS_INVALID', 'copy the file into corpus/ instead of linking it');
   }
   const text = readFileSync(file, 'utf8');
   const lines = text.split(/\r?\n/);

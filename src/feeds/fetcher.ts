@@ -17,6 +17,8 @@ export interface FetchOptions {
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /** Aborts the fetch at once (shutdown); the deadline still applies without it. */
+  signal?: AbortSignal | undefined;
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
@@ -46,37 +48,53 @@ export class FetchError extends Error {
   }
 }
 
+/** The fetch was cut short by the shutdown signal: says nothing about the feed. */
+export class FetchCancelled extends FetchError {
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'FetchCancelled';
+  }
+}
+
 export async function fetchFeed(url: string, prev: Validators, opts: FetchOptions = DEFAULT_FETCH_OPTIONS): Promise<FetchResult> {
   const deadline = Date.now() + opts.totalTimeoutMs;
+  // One signal for the whole exchange, every hop, headers and body: a socket timeout only
+  // measures silence, so a server trickling a byte a second would never trip it.
+  const timeout = AbortSignal.timeout(opts.totalTimeoutMs);
+  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  const why = () => (opts.signal?.aborted
+    ? new FetchCancelled(`fetch of ${url} cancelled (shutting down)`)
+    : new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${url} (headers and body, every redirect)`, false));
   let current = url;
   for (let hop = 0; hop <= opts.maxRedirects; hop++) {
     const target = checkUrl(current, opts.policy);
-    const res = await request(target, prev, opts, deadline);
+    const res = await request(target, prev, opts, signal, why);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && status !== 304) {
-      res.resume();
+      // Not resume(): a redirect body that trickles would keep the socket busy past the fetch.
+      res.destroy();
       const location = res.headers.location;
       if (!location) throw new FetchError(`HTTP ${status} redirect without a Location header at ${target.href}`, true);
       current = new URL(location, target).href;
       continue;
     }
-    return finish(res, status, target.href, prev, opts, deadline);
+    return finish(res, status, target.href, prev, opts, deadline, signal, why);
   }
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }
 
-async function finish(res: http.IncomingMessage, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number): Promise<FetchResult> {
+async function finish(res: http.IncomingMessage, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => FetchError): Promise<FetchResult> {
   if (status === 304) {
-    res.resume();
+    res.destroy();
     return { kind: 'not-modified', finalUrl, status };
   }
   if (status < 200 || status >= 300) {
-    res.resume();
+    res.destroy();
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     const permanent = status === 404 || status === 410 || status === 401 || status === 403;
     throw new FetchError(`HTTP ${status} from ${finalUrl}`, permanent, retryAfterMs);
   }
-  const body = await readBody(res, opts.maxBytes, deadline, finalUrl);
+  const body = await readBody(res, opts.maxBytes, deadline, finalUrl, signal, why);
   const bodyHash = createHash('sha256').update(body).digest('hex');
   const validators: Validators = {
     etag: header(res, 'etag'),
@@ -100,7 +118,7 @@ export function parseRetryAfter(v: string | string[] | undefined): number | unde
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function request(target: URL, prev: Validators, opts: FetchOptions, deadline: number): Promise<http.IncomingMessage> {
+function request(target: URL, prev: Validators, opts: FetchOptions, signal: AbortSignal, why: () => FetchError): Promise<http.IncomingMessage> {
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
@@ -110,22 +128,21 @@ function request(target: URL, prev: Validators, opts: FetchOptions, deadline: nu
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
   const mod = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const remaining = Math.max(1, deadline - Date.now());
-    const req = mod.request(target, { method: 'GET', headers, lookup: guardedLookup(opts.policy), timeout: remaining });
+    if (signal.aborted) return reject(why());
+    const req = mod.request(target, { method: 'GET', headers, lookup: guardedLookup(opts.policy), signal });
     const connectTimer = setTimeout(() => req.destroy(new FetchError(`connect timeout after ${opts.connectTimeoutMs} ms to ${target.host}`, false)), opts.connectTimeoutMs);
     req.on('socket', (socket) => {
       // A reused keep-alive socket is already connected and will not emit 'connect'.
       if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
       else clearTimeout(connectTimer);
     });
-    req.on('timeout', () => req.destroy(new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${target.host}`, false)));
     req.on('response', (res) => {
       clearTimeout(connectTimer);
       resolve(res);
     });
     req.on('error', (err) => {
       clearTimeout(connectTimer);
-      reject(toFetchError(err, target));
+      reject(signal.aborted && !(err instanceof FetchError) ? why() : toFetchError(err, target));
     });
     req.end();
   });
@@ -165,7 +182,7 @@ function decompressor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate 
 }
 
 /** Reads the (decompressed) body, failing as soon as it exceeds the cap or the deadline. */
-function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number, where: string): Promise<Buffer> {
+function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number, where: string, signal: AbortSignal, why: () => FetchError): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
   const dec = decompressor(header(res, 'content-encoding'));
   if (!dec && declared > maxBytes) {
@@ -176,13 +193,17 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const onAbort = () => fail(why());
     const fail = (e: FetchError) => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       res.destroy();
       stream.destroy();
       reject(e);
     };
     const timer = setTimeout(() => fail(new FetchError(`body not complete within the time limit at ${where}`, false)), Math.max(1, deadline - Date.now()));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
     stream.on('data', (c: Buffer) => {
       size += c.length;
       if (size > maxBytes) fail(new FetchError(`body exceeds the ${maxBytes}-byte cap at ${where}`, false));
@@ -190,10 +211,11 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
     });
     stream.on('end', () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       resolve(Buffer.concat(chunks));
     });
-    stream.on('error', (e) => fail(new FetchError(`cannot read body at ${where}: ${e.message}`, false)));
-    res.on('aborted', () => fail(new FetchError(`connection aborted while reading ${where}`, false)));
+    stream.on('error', (e) => fail(signal.aborted ? why() : new FetchError(`cannot read body at ${where}: ${e.message}`, false)));
+    res.on('aborted', () => fail(signal.aborted ? why() : new FetchError(`connection aborted while reading ${where}`, false)));
   });
 }
 

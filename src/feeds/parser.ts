@@ -5,6 +5,7 @@
 import Parser from 'rss-parser';
 import { createHash } from 'node:crypto';
 import type { Article } from '../domain/article.js';
+import { stripControl } from '../domain/control.js';
 import { htmlToText } from './html.js';
 
 type Item = Parser.Item & { id?: string; 'content:encoded'?: string; summary?: string };
@@ -25,11 +26,21 @@ export class FeedParseError extends Error {
   }
 }
 
-export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
+/** Bounds on what one feed can make us do per poll, whatever it sends. */
+export interface ParseLimits {
+  /** Items read per poll, newest first; the rest are reported, not read (default 200). */
+  maxItems: number;
+  /** Characters of text kept per item (default 200k); HTML beyond 4x that is not even scanned. */
+  maxTextChars: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxItems: 200, maxTextChars: 200_000 };
+
+export async function parseFeed(xml: string, feedUrl: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedFeed> {
   if (!/^\s*(<\?xml|<rss|<feed|<rdf:RDF|<!--|<!DOCTYPE)/i.test(xml.replace(/^\uFEFF/, ''))) {
     throw new FeedParseError(`not an RSS/Atom document (starts with ${JSON.stringify(xml.slice(0, 40))})`);
   }
-  if (/<!ENTITY/i.test(xml)) throw new FeedParseError('document declares XML entities; refused (entity-expansion attacks)');
+  if (declaresEntities(xml)) throw new FeedParseError('document declares XML entities; refused (entity-expansion attacks)');
   let feed: Parser.Output<Item>;
   try {
     feed = await parser.parseString(xml);
@@ -38,12 +49,40 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
   }
   const articles: Article[] = [];
   const skipped: string[] = [];
-  for (const [i, item] of (feed.items ?? []).entries()) {
-    const a = toArticle(item, feedUrl, asText(feed.title));
+  const items = newestFirst(feed.items ?? []);
+  for (const { item, index } of items.slice(0, limits.maxItems)) {
+    const a = toArticle(item, feedUrl, asText(feed.title), limits.maxTextChars);
     if (a) articles.push(a);
-    else skipped.push(`item ${i + 1}: no title, text or link`);
+    else skipped.push(`item ${index + 1}: no title, text or link`);
+  }
+  if (items.length > limits.maxItems) {
+    skipped.push(`${items.length - limits.maxItems} older item(s) beyond the ${limits.maxItems}-item cap per poll were not read`);
   }
   return { title: asText(feed.title), articles, skipped };
+}
+
+/**
+ * Whether the markup itself (not text inside CDATA or comments, where a headline may well
+ * quote "<!ENTITY") declares entities or a DTD internal subset. One linear scan: regexes
+ * over unterminated sections would go quadratic on a hostile 5 MB body.
+ */
+export function declaresEntities(xml: string): boolean {
+  let markup = '';
+  let i = 0;
+  while (i < xml.length) {
+    const comment = xml.indexOf('<!--', i);
+    const cdata = xml.indexOf('<![CDATA[', i);
+    const next = comment < 0 ? cdata : cdata < 0 ? comment : Math.min(comment, cdata);
+    if (next < 0) {
+      markup += xml.slice(i);
+      break;
+    }
+    markup += xml.slice(i, next);
+    const end = next === cdata ? xml.indexOf(']]>', next + 9) : xml.indexOf('-->', next + 4);
+    if (end < 0) break;
+    i = end + 3;
+  }
+  return /<!ENTITY/i.test(markup) || /<!DOCTYPE[^>[]*\[/i.test(markup);
 }
 
 /**
@@ -58,10 +97,20 @@ export function asText(v: unknown): string {
   return '';
 }
 
-function toArticle(item: Item, feedUrl: string, feedTitle: string): Article | undefined {
-  const title = htmlToText(asText(item.title));
+/** Dated items newest first (undated ones after them, in document order). */
+function newestFirst(items: Item[]): Array<{ item: Item; index: number }> {
+  const when = (it: Item) => {
+    const t = Date.parse(asText(it.isoDate) || asText(it.pubDate));
+    return Number.isNaN(t) ? -Infinity : t;
+  };
+  return items.map((item, index) => ({ item, index, t: when(item) })).sort((a, b) => b.t - a.t || a.index - b.index);
+}
+
+function toArticle(item: Item, feedUrl: string, feedTitle: string, maxText: number): Article | undefined {
+  // Character references can smuggle ESC, BEL or CR in: none of it survives ingestion.
+  const title = stripControl(htmlToText(asText(item.title).slice(0, 4000))).slice(0, 1000);
   const html = asText(item['content:encoded']) || asText(item.content) || asText(item.summary) || asText(item.contentSnippet);
-  const content = htmlToText(html);
+  const content = stripControl(htmlToText(html.slice(0, maxText * 4)), true).slice(0, maxText);
   const url = resolveLink(asText(item.link) || undefined, feedUrl);
   if (!title && !content) return undefined;
   const rawId = asText(item.guid) || asText(item.id) || url || `${title}|${asText(item.pubDate)}`;
@@ -70,7 +119,7 @@ function toArticle(item: Item, feedUrl: string, feedTitle: string): Article | un
     id: createHash('sha256').update(`${feedUrl}|${rawId}`).digest('hex').slice(0, 20),
     title,
     url: url ?? feedUrl,
-    source: feedTitle || new URL(feedUrl).hostname,
+    source: stripControl(feedTitle) || new URL(feedUrl).hostname,
     publishedAt: Number.isNaN(when) ? '' : new Date(when).toISOString(),
     content,
   };

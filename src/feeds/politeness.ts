@@ -3,11 +3,24 @@
  * least `minIntervalMs` between their starts, and a host that answered Retry-After is
  * left alone until then (for all its feeds, not only the one that got the answer).
  * Per process: several BullMQ workers each keep their own pace.
+ *
+ * With `maxWaitMs`, nobody sleeps inside the limiter for longer than that: a caller who
+ * would have to wait longer gets a HostBusyError saying when to come back, so one
+ * host's Retry-After (or a slow host holding its slots) cannot hold a poll cycle,
+ * a delivery round or a shutdown hostage.
  */
 export interface HostLimiter {
   run<T>(host: string, fn: () => Promise<T>): Promise<T>;
   /** A host asked us to wait (429/503 Retry-After). */
   backOff(host: string, ms: number): void;
+}
+
+/** Not a failure of the host: it is busy or asked us to wait; try again in `retryInMs`. */
+export class HostBusyError extends Error {
+  constructor(readonly host: string, readonly retryInMs: number) {
+    super(`${host} is busy or asked us to wait; deferred for ${Math.ceil(retryInMs / 1000)} s`);
+    this.name = 'HostBusyError';
+  }
 }
 
 interface HostState {
@@ -16,19 +29,38 @@ interface HostState {
   waiters: Array<() => void>;
 }
 
-export function createHostLimiter(opts: { minIntervalMs: number; maxConcurrent: number; now?: () => number }): HostLimiter {
+export function createHostLimiter(opts: { minIntervalMs: number; maxConcurrent: number; maxWaitMs?: number; now?: () => number }): HostLimiter {
   const now = opts.now ?? Date.now;
+  const maxWait = opts.maxWaitMs ?? Infinity;
   const hosts = new Map<string, HostState>();
   const state = (host: string) => {
     let s = hosts.get(host);
     if (!s) hosts.set(host, (s = { active: 0, nextStart: 0, waiters: [] }));
     return s;
   };
+  const waitForSlot = (s: HostState, ms: number) => new Promise<void>((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = ms === Infinity ? undefined : setTimeout(() => {
+      s.waiters = s.waiters.filter((w) => w !== wake);
+      resolve();
+    }, ms);
+    s.waiters.push(wake);
+  });
   const acquire = async (host: string) => {
     const s = state(host);
-    while (s.active >= opts.maxConcurrent) await new Promise<void>((r) => s.waiters.push(r));
-    s.active++;
+    const giveUpAt = now() + maxWait;
+    while (s.active >= opts.maxConcurrent) {
+      const left = giveUpAt - now();
+      if (left <= 0) throw new HostBusyError(host, Math.max(opts.minIntervalMs, 1000));
+      await waitForSlot(s, left);
+    }
     const wait = s.nextStart - now();
+    // Reserve nothing when giving up: the host's schedule stays as it was.
+    if (wait > maxWait) throw new HostBusyError(host, wait);
+    s.active++;
     s.nextStart = Math.max(now(), s.nextStart) + opts.minIntervalMs;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   };

@@ -16,15 +16,30 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
   ['2001:db8::', 32], ['100::', 64],
+  // Translations and tunnels that carry an IPv4 address, or reach a private network:
+  // IPv4-compatible ::a.b.c.d (deprecated), SIIT ::ffff:0:a.b.c.d, local-use NAT64
+  // 64:ff9b:1::/48, 6to4 2002::/16 and Teredo 2001::/32. None is needed for a news feed.
+  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['2001::', 32],
 ] as const) blocked.addSubnet(net, prefix, 'ipv6');
 
-/** IPv4 carried inside IPv6 (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::/96) is judged as IPv4. */
+/** The canonical (URL) spelling of an IPv6 address: lower case, compressed, hex groups only. */
+function canonicalIPv6(ip: string): string {
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.toLowerCase();
+  }
+}
+
+/**
+ * IPv4 carried inside IPv6 whose meaning is that IPv4 address (mapped ::ffff:a.b.c.d,
+ * well-known NAT64 64:ff9b::/96) is judged as IPv4. The canonical spelling has no
+ * dotted form and no zero-padding, so one pattern covers every way of writing it.
+ */
 function embeddedIPv4(ip: string): string | undefined {
-  const m = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (m) return m[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  const hex = /^(?:::ffff:|64:ff9b::)(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,4})$/.exec(canonicalIPv6(ip));
   if (!hex) return undefined;
-  const n = (parseInt(hex[1]!, 16) << 16) | parseInt(hex[2]!, 16);
+  const n = ((parseInt(hex[1] ?? '0', 16) << 16) | parseInt(hex[2]!, 16)) >>> 0;
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
@@ -59,7 +74,7 @@ export function refusalReason(ip: string, policy: SsrfPolicy = NO_EXCEPTIONS): s
   const type = family === 6 ? 'ipv6' : 'ipv4';
   if (allowList(policy).check(ip, type)) return undefined;
   const v4 = family === 6 ? embeddedIPv4(ip) : undefined;
-  if (v4 ? blocked.check(v4, 'ipv4') : blocked.check(ip, type)) {
+  if (v4 ? blocked.check(v4, 'ipv4') : blocked.check(family === 6 ? canonicalIPv6(ip) : ip, type)) {
     return `${ip} is a loopback, private, link-local, shared or reserved address`;
   }
   return undefined;

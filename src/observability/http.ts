@@ -16,8 +16,20 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export async function startOpsServer(opts: { port: number; host?: string; metrics: Metrics; checks: ReadinessCheck[] }): Promise<OpsServer> {
-  const server = http.createServer((req, res) => {
+/**
+ * Probes and scrapers make short requests: a few connections at a time, dropped when idle
+ * or slow. Without these limits idle sockets pile up until the process runs out of file
+ * descriptors and cannot even write its state.
+ */
+export const OPS_LIMITS = { maxConnections: 32, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, idleTimeoutMs: 5_000, keepAliveTimeoutMs: 2_000 };
+
+export async function startOpsServer(opts: { port: number; host?: string; metrics: Metrics; checks: ReadinessCheck[]; limits?: Partial<typeof OPS_LIMITS> }): Promise<OpsServer> {
+  const L = { ...OPS_LIMITS, ...opts.limits };
+  const server = http.createServer({
+    headersTimeout: L.headersTimeoutMs, requestTimeout: L.requestTimeoutMs, keepAliveTimeout: L.keepAliveTimeoutMs,
+    // Node checks the header and request timeouts this often (default 30 s).
+    connectionsCheckingInterval: Math.min(1000, L.headersTimeoutMs),
+  }, (req, res) => {
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'GET') return json(405, { error: 'GET only' });
     if (req.url === '/healthz') return json(200, { status: 'ok' });
@@ -37,9 +49,12 @@ export async function startOpsServer(opts: { port: number; host?: string; metric
     }
     json(404, { error: 'not found: try /healthz, /readyz or /metrics' });
   });
+  server.maxConnections = L.maxConnections;
+  // A socket that sends nothing at all is closed too, not only a slow request.
+  server.setTimeout(L.idleTimeoutMs, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

@@ -14,6 +14,11 @@ export interface AnalyzeDeps {
   targets: string[];
   /** Channels that asked for this alert (watch terms, channel feeds). */
   channelTargets?: (alert: Alert) => Promise<string[]>;
+  /**
+   * Everyone entitled to an alert from this feed; when set it replaces `targets` and
+   * `channelTargets`, so a channel's private feed reaches only that channel.
+   */
+  audience?: (alert: Alert, feedId: string) => Promise<string[]>;
   now: () => Date;
   metrics?: Metrics;
 }
@@ -33,12 +38,19 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   let alert: AlertRecord | undefined;
   if (decision.novel && !opts.silent && decision.developmentId) {
     const built = buildAlert(deps.engine.story, article, decision);
-    const extra = deps.channelTargets ? await deps.channelTargets(built) : [];
-    alert = { alert: built, targets: [...new Set([...deps.targets, ...extra])], createdAt: at };
+    const targets = deps.audience ? await deps.audience(built, feedId)
+      : [...new Set([...deps.targets, ...(deps.channelTargets ? await deps.channelTargets(built) : [])])];
+    if (targets.length) alert = { alert: built, targets, createdAt: at };
   } else if (decision.relevant && !opts.silent && decision.developmentId) {
-    // More coverage of a development already alerted: into its thread, where it went.
+    // More coverage of a development already alerted: into its thread, where it went,
+    // but only where this article's feed may be shown (a channel's private feed stays there).
     const original = await deps.store.findDevelopmentAlert(decision.developmentId);
-    if (original) alert = { alert: buildFollowUp(original.alert, article, decision), targets: original.targets, createdAt: at };
+    if (original) {
+      const followUp = buildFollowUp(original.alert, article, decision);
+      const allowed = deps.audience ? new Set(await deps.audience(followUp, feedId)) : undefined;
+      const targets = allowed ? original.targets.filter((t) => allowed.has(t)) : original.targets;
+      if (targets.length) alert = { alert: followUp, targets, createdAt: at };
+    }
   }
   await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
   deps.metrics?.analysed(!decision.relevant ? 'off-topic' : alert ? alert.alert.kind ?? 'development' : 'relevant', seconds);

@@ -1,42 +1,106 @@
 /**
  * What chat channels asked for: which alerts they receive (watch terms) and which
  * extra feeds are polled for them. A channel with watch terms gets the alerts matching
- * any term; a channel that added feeds but no terms gets every alert.
+ * any term; a channel that added feeds but no terms gets every alert of the configured
+ * feeds. A channel's own feeds are private to it: their alerts and notices go only to
+ * the channels that added that feed URL, never to the configured targets.
  */
+import { createHash } from 'node:crypto';
 import type { FeedConfig } from '../config/app-config.js';
 import type { Alert } from '../domain/alert.js';
 import { parseWatchTerm, watchMatches } from '../chat/commands/parse.js';
-import type { ChannelStore } from '../store/ports.js';
+import type { ChannelSettings, ChannelStore } from '../store/ports.js';
 
 export function alertText(alert: Alert): string {
   return [alert.headline, alert.whatIsNew, ...alert.newFacts].join('\n');
 }
 
+/**
+ * A channel feed's id: the full SHA-256 of the owning channel and the URL. No channel
+ * can pick a URL whose id (and so whose feed state) is another channel's feed. Stored
+ * ids are never trusted: they are derived again wherever a feed is looked up.
+ */
+export function channelFeedId(channel: string, url: string): string {
+  return `c-${createHash('sha256').update(`${channel}\n${url}`).digest('hex')}`;
+}
+
+/** The channel's feeds with their derived ids. */
+export function feedsOf(c: ChannelSettings): FeedConfig[] {
+  return c.feeds.map((f) => ({ id: channelFeedId(c.channel, f.url), url: f.url }));
+}
+
+function wantsAlert(c: ChannelSettings, text: string): boolean {
+  return c.watch.some((w) => {
+    const term = parseWatchTerm(w);
+    return !('error' in term) && watchMatches(term, text);
+  });
+}
+
+/** Channels subscribed to the configured feeds' alerts: matching watch terms, or feeds and no terms. */
 export function channelTargets(channels: ChannelStore): (alert: Alert) => Promise<string[]> {
   return async (alert) => {
     const text = alertText(alert);
     return (await channels.listChannels())
-      .filter((c) => (c.watch.length ? c.watch.some((w) => {
-        const term = parseWatchTerm(w);
-        return !('error' in term) && watchMatches(term, text);
-      }) : c.feeds.length > 0))
+      .filter((c) => (c.watch.length ? wantsAlert(c, text) : c.feeds.length > 0))
       .map((c) => c.channel);
   };
 }
 
-/** Who hears about a feed (paused, back): the configured targets and every channel that added it. */
-export function feedAudience(targets: string[], channels: ChannelStore): (feedId: string) => Promise<string[]> {
-  return async (feedId) => {
-    const owners = (await channels.listChannels()).filter((c) => c.feeds.some((f) => f.id === feedId)).map((c) => c.channel);
-    return [...new Set([...targets, ...owners])];
+/** Where the feed with this id comes from: the configuration, and/or channels (by URL). */
+async function origin(configured: FeedConfig[], list: ChannelSettings[], feedId: string) {
+  const own = list.find((c) => feedsOf(c).some((f) => f.id === feedId));
+  const url = configured.find((f) => f.id === feedId)?.url ?? own?.feeds.find((f) => channelFeedId(own.channel, f.url) === feedId)?.url;
+  const isConfigured = !!url && configured.some((f) => f.url === url);
+  const owners = url ? list.filter((c) => c.feeds.some((f) => f.url === url)) : [];
+  return { isConfigured, owners };
+}
+
+/**
+ * Who gets an alert raised by an article of feed `feedId`. A configured feed: the
+ * configured targets and the subscribed channels. A channel's feed: only the channels
+ * that added that URL (each through its own watch terms, if it has any).
+ */
+export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore): (alert: Alert, feedId: string) => Promise<string[]> {
+  const subscribed = channelTargets(channels);
+  return async (alert, feedId) => {
+    const list = await channels.listChannels();
+    const { isConfigured, owners } = await origin(configured, list, feedId);
+    const text = alertText(alert);
+    const ownersWanting = owners.filter((c) => !c.watch.length || wantsAlert(c, text)).map((c) => c.channel);
+    if (!isConfigured) return [...new Set(ownersWanting)];
+    return [...new Set([...targets, ...(await subscribed(alert)), ...ownersWanting])];
   };
 }
 
-/** Configured feeds plus every channel's, each URL once. */
+/** Who hears about a feed (paused, back): its owners; the configured targets too if it is configured. */
+export function feedAudience(targets: string[], channels: ChannelStore, configured: FeedConfig[] = []): (feedId: string) => Promise<string[]> {
+  return async (feedId) => {
+    const { isConfigured, owners } = await origin(configured, await channels.listChannels(), feedId);
+    const configuredById = configured.some((f) => f.id === feedId);
+    return [...new Set([...(isConfigured || configuredById ? targets : []), ...owners.map((c) => c.channel)])];
+  };
+}
+
+/** Configured feeds plus every channel's own (each channel polls its own, with its own state). */
 export function allFeeds(configured: FeedConfig[], channels: ChannelStore): () => Promise<FeedConfig[]> {
   return async () => {
-    const out = new Map(configured.map((f) => [f.url, f]));
-    for (const c of await channels.listChannels()) for (const f of c.feeds) if (!out.has(f.url)) out.set(f.url, f);
+    const out = new Map(configured.map((f) => [f.id, f]));
+    for (const c of await channels.listChannels()) for (const f of feedsOf(c)) if (!out.has(f.id)) out.set(f.id, f);
     return [...out.values()];
   };
+}
+
+/**
+ * Stored watch terms the current rules refuse (e.g. a backtracking-only regex saved by an
+ * older version): they are skipped when matching; the caller warns about each at start-up.
+ */
+export async function disabledWatchTerms(channels: ChannelStore): Promise<Array<{ channel: string; term: string; why: string }>> {
+  const out: Array<{ channel: string; term: string; why: string }> = [];
+  for (const c of await channels.listChannels()) {
+    for (const w of c.watch) {
+      const t = parseWatchTerm(w);
+      if ('error' in t) out.push({ channel: c.channel, term: w, why: t.error });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 /**
  * deliverPending: hand every undelivered alert/target pair to the adapter serving the
  * target, and mark it delivered only after the post succeeded (at-least-once).
+ * Targets are served side by side and every request has a time limit, so a chat API
+ * that hangs or fails holds back only its own targets, and only for that long.
  */
 import { PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
@@ -18,6 +20,28 @@ export interface DeliverDeps {
   /** How long follow-ups wait to be merged (default FOLLOW_UP_MERGE_MS). */
   mergeWindowMs?: number;
   metrics?: Metrics;
+  /** Longest one post may take before it counts as failed (it stays pending). */
+  requestTimeoutMs?: number;
+  /** Targets with a delivery in flight (skipped, so nothing is posted twice at once). */
+  busy?: Set<string>;
+}
+
+export const DELIVERY_TIMEOUT_MS = 15_000;
+
+export class DeliveryTimeoutError extends Error {
+  constructor(target: string, ms: number) {
+    super(`no answer from ${target} within ${ms} ms`);
+    this.name = 'DeliveryTimeoutError';
+  }
+}
+
+/** Settles with `p`, or rejects after `ms`; the request itself may go on, unobserved. */
+export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A burst of follow-ups waits this long for company before it is posted as one message. */
@@ -26,22 +50,37 @@ export const FOLLOW_UP_MERGE_MS = 60_000;
 export async function deliverPending(deps: DeliverDeps, now = new Date()): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
-  for (const batch of batches(await deps.store.pendingDeliveries(), now.getTime() - (deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS))) {
-    const { target, records } = batch;
+  const byTarget = new Map<string, AlertRecord[][]>();
+  for (const { target, records } of batches(await deps.store.pendingDeliveries(), now.getTime() - (deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS))) {
+    if (deps.busy?.has(target)) continue;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), records]);
+  }
+  const serve = async (target: string, queue: AlertRecord[][]) => {
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) {
       failed++;
-      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: records[0]!.alert.id, todo: 'configure that platform or remove the target' });
-      continue;
+      deps.log.warn(`no chat adapter serves target "${target}"; alert kept for later`, { alertId: queue[0]![0]!.alert.id, todo: 'configure that platform or remove the target' });
+      return;
     }
-    const outcome = await postBatch(deps, adapter, target, records);
-    if (outcome.ok) {
-      delivered += records.length;
-      continue;
+    deps.busy?.add(target);
+    try {
+      for (const records of queue) {
+        const outcome = await postBatch(deps, adapter, target, records);
+        if (outcome.ok) {
+          delivered += records.length;
+          continue;
+        }
+        failed++;
+        if (outcome.permanent) continue;
+        // The rest for this target waits for the next round: in order, and no pile of timeouts.
+        deps.log.warn(`delivery to ${target} failed: ${outcome.error.message}; will retry`, { alertId: records[0]!.alert.id });
+        return;
+      }
+    } finally {
+      deps.busy?.delete(target);
     }
-    failed++;
-    if (!outcome.permanent) deps.log.warn(`delivery to ${target} failed: ${outcome.error.message}; will retry`, { alertId: records[0]!.alert.id });
-  }
+  };
+  await Promise.all([...byTarget].map(([target, queue]) => serve(target, queue)));
   return { delivered, failed };
 }
 
@@ -54,21 +93,23 @@ export type PostOutcome = { ok: true } | { ok: false; permanent: boolean; error:
  * Both runners deliver through this.
  */
 export async function postBatch(
-  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics'>,
+  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics' | 'requestTimeoutMs'>,
   adapter: ChatAdapter,
   target: string,
   records: AlertRecord[],
 ): Promise<PostOutcome> {
   const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
+  const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const post = () => withTimeout(adapter.postAlert(target, alert), ms, () => new DeliveryTimeoutError(target, ms));
   try {
-    await (deps.pace ? deps.pace.run(target, () => adapter.postAlert(target, alert)) : adapter.postAlert(target, alert));
+    await (deps.pace ? deps.pace.run(target, post) : post());
   } catch (err) {
     const permanent = err instanceof PermanentDeliveryError;
     deps.metrics?.delivered(permanent ? 'permanent' : 'retry', platformOf(target));
     if (permanent) {
       // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
       for (const r of records) await deps.store.markDelivered(r.alert.id, target);
-      deps.log.error(`delivery to ${target} stopped: ${err.message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+      deps.log.error(`delivery to ${target} stopped: ${(err as Error).message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
     }
     return { ok: false, permanent, error: err as Error };
   }
@@ -100,20 +141,20 @@ export function batches(pending: Array<{ record: AlertRecord; target: string }>,
   return out;
 }
 
-/** Best effort: a notice that cannot be posted is logged, never retried forever. */
+/** Best effort: a notice that cannot be posted (in time) is logged, never retried forever. */
 export async function postNotice(deps: Omit<DeliverDeps, 'store'>, targets: string[], text: string): Promise<number> {
   deps.log.warn(`notice: ${text}`);
-  let posted = 0;
-  for (const target of targets) {
+  const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const results = await Promise.all(targets.map(async (target) => {
     const adapter = deps.adapters.find((a) => a.handles(target));
     try {
-      if (adapter) {
-        await adapter.postNotice(target, text);
-        posted++;
-      }
+      if (!adapter) return 0;
+      await withTimeout(adapter.postNotice(target, text), ms, () => new DeliveryTimeoutError(target, ms));
+      return 1;
     } catch (err) {
       deps.log.warn(`notice to ${target} failed: ${(err as Error).message}`);
+      return 0;
     }
-  }
-  return posted;
+  }));
+  return results.reduce<number>((a, b) => a + b, 0);
 }

@@ -6,10 +6,12 @@
 import type { Article } from '../domain/article.js';
 import type { FeedConfig } from '../config/app-config.js';
 import type { FetchResult, Validators } from '../feeds/fetcher.js';
-import { FetchError } from '../feeds/fetcher.js';
+import { FetchCancelled, FetchError } from '../feeds/fetcher.js';
+import { HostBusyError } from '../feeds/politeness.js';
 import type { ParsedFeed } from '../feeds/parser.js';
 import type { Logger } from '../log.js';
 import type { FeedState, StateStore } from '../store/ports.js';
+import { redactUrl, redactUrlsIn } from '../domain/redact.js';
 
 export interface PollDeps {
   store: StateStore;
@@ -20,7 +22,7 @@ export interface PollDeps {
   intervalMs: number;
 }
 
-export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due';
+export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due' | 'deferred';
 
 export interface PollOutcome {
   feedId: string;
@@ -48,14 +50,17 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   // A feed whose URL changed in config starts over (validators belong to the old URL).
   const state = stored && stored.url === feed.url ? stored : initialFeedState(feed);
   const now = deps.now();
-  if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime()) {
+  // A little early is on time: ticks run every interval, and a feed polled a few ms into
+  // the last one must not wait a whole extra interval.
+  const early = Math.min(1000, deps.intervalMs / 10);
+  if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime() + early) {
     return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
   }
   const base = { ...state, lastPollAt: now.toISOString(), nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
   try {
     const res = await deps.fetch(state.finalUrl ?? feed.url, state);
     const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl };
-    const back = state.paused ? { notice: `feed ${feed.id} (${feed.url}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
+    const back = state.paused ? { notice: `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
     if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
     const withValidators = { ...ok, ...res.validators };
     if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators, ...back };
@@ -65,6 +70,14 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);
     return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true }, ...back };
   } catch (err) {
+    // Shutting down: nothing was learned about the feed, so nothing is recorded.
+    if (err instanceof FetchCancelled) return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
+    if (err instanceof HostBusyError) {
+      // Its host asked us to wait (another feed's 429) or is busy: not this feed's failure.
+      await deps.store.putFeedState({ ...state, nextPollAt: new Date(now.getTime() + err.retryInMs).toISOString() });
+      deps.log.debug(`feed ${feed.id}: ${err.message}`);
+      return { feedId: feed.id, status: 'deferred', articles: [], backlog: false };
+    }
     return fail(deps, feed, base, err, now);
   }
 }
@@ -87,7 +100,7 @@ async function fail(deps: PollDeps, feed: FeedConfig, base: FeedState, err: unkn
     todo: permanent ? 'check the feed URL in the config; other feeds keep running' : 'will retry with backoff; other feeds keep running',
   });
   const notice = paused && !base.paused
-    ? `feed ${feed.id} (${feed.url}) is paused: ${permanent ? 'a permanent error' : `${failures} failed polls in a row`}, last "${message}". ` +
+    ? `feed ${feed.id} (${redactUrl(feed.url)}) is paused: ${permanent ? 'a permanent error' : `${failures} failed polls in a row`}, last "${redactUrlsIn(message)}". ` +
       `It is retried every ${MAX_BACKOFF_MS / 3600_000} h; fix or remove it in the config.`
     : undefined;
   return { feedId: feed.id, status: 'failed', articles: [], backlog: false, error: message, ...(notice ? { notice } : {}) };

@@ -1,7 +1,10 @@
 /**
  * In-process runner (embedded default): timers drive the same pipeline functions the
- * BullMQ runner uses. Each tick polls every due feed, analyses the new articles of all
- * feeds in publication order, saves feed state, then delivers pending alerts.
+ * BullMQ runner uses. Each tick starts a poll of every due feed, analyses the new
+ * articles of the feeds that answered in publication order, and saves their state.
+ * Delivery runs on its own timer, beside polling, so a chat API that hangs never stops
+ * polling; and a feed that is slow to answer never holds back the others: its articles
+ * are analysed in the tick after it answers.
  */
 import type { FeedConfig } from '../config/app-config.js';
 import type { Logger } from '../log.js';
@@ -24,6 +27,10 @@ export interface RunnerDeps {
   /** Targets told about a feed (paused, back); default: the alert targets. */
   feedAudience?: (feedId: string) => Promise<string[]>;
   metrics?: Metrics;
+  /** How often pending deliveries are attempted (default 1 s). */
+  deliverEveryMs?: number;
+  /** Longest stop() waits for posts in flight; cut-off alerts stay pending (default 2 s). */
+  stopGraceMs?: number;
 }
 
 export interface TickReport {
@@ -37,24 +44,60 @@ export interface TickReport {
 }
 
 export interface Runner {
+  /** Polls every due feed, waits for all of them, analyses, then delivers: for --once and tests. */
   tick(): Promise<TickReport>;
   start(): void;
-  /** Stops scheduling, waits for the tick in progress to finish. */
+  /** Stops scheduling, waits for the analysis in progress and (briefly) for posts in flight. */
   stop(): Promise<void>;
 }
 
-export function createInProcessRunner(deps: RunnerDeps): Runner {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<TickReport> | undefined;
-  let stopped = false;
+const EMPTY: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
 
-  const tick = async (): Promise<TickReport> => {
-    const outcomes = await mapLimit(await deps.feeds(), deps.concurrency ?? 4, (f) => pollFeed(deps.poll, f));
-    const report: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
+export function createInProcessRunner(deps: RunnerDeps): Runner {
+  let tickTimer: NodeJS.Timeout | undefined;
+  let deliverTimer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  let wake: () => void = () => {};
+  /** Settles when stop() is called: nothing waits past it for slow feeds. */
+  const stopping = new Promise<void>((r) => (wake = r));
+  const inFlight = new Set<string>();
+  let arrived: PollOutcome[] = [];
+  const slots = semaphore(deps.concurrency ?? 16);
+  // The engine learns article by article: one analysis at a time, whoever called the tick.
+  const oneAtATime = semaphore(1);
+  /** Deliveries and notices under way, so stop() can wait for them (a little). */
+  const posting = new Set<Promise<unknown>>();
+  const busy = new Set<string>();
+  const track = (p: Promise<unknown>) => {
+    posting.add(p);
+    void p.finally(() => posting.delete(p));
+    return p;
+  };
+
+  /** Starts a poll of every feed not already being polled; outcomes land in `arrived`. */
+  const startPolls = async (): Promise<Array<Promise<void>>> => {
+    const started: Array<Promise<void>> = [];
+    for (const feed of await deps.feeds()) {
+      if (inFlight.has(feed.id)) continue;
+      inFlight.add(feed.id);
+      started.push(slots(() => pollFeed(deps.poll, feed)).then(
+        (o) => {
+          if (!stopped) arrived.push(o);
+        },
+        (err: Error) => deps.log.error(`poll of feed ${feed.id} failed: ${err.message}; it is polled again next tick`),
+      ).finally(() => inFlight.delete(feed.id)));
+    }
+    return started;
+  };
+
+  const analyse = async (outcomes: PollOutcome[], report: TickReport, direct: boolean) => {
     const batch = outcomes.flatMap((o) => o.articles.map((article) => ({ article, outcome: o })));
     // The engine judges in time order: an earlier report must be known before its copies.
     batch.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
     for (const { article, outcome } of batch) {
+      // Stopping: the feeds' state is not saved, so the rest is fetched again next run.
+      if (stopped && !direct) return;
       const r = await analyzeArticle(deps.analyze, article, outcome.feedId, { silent: outcome.backlog });
       if (r.skipped) continue;
       report.articles++;
@@ -62,37 +105,83 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (r.alert?.alert.kind === 'follow-up') report.followUps++;
       else if (r.alert) report.alerts++;
     }
+    const notices: Array<Promise<unknown>> = [];
     for (const o of outcomes) {
       deps.metrics?.polled(o.status);
-      if (o.status !== 'not-due') report.polled++;
+      if (o.status !== 'not-due' && o.status !== 'deferred') report.polled++;
       if (o.status === 'failed') report.failed++;
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);
-      if (o.notice) await postNotice(deps.deliver, deps.feedAudience ? await deps.feedAudience(o.feedId) : deps.analyze.targets, o.notice);
+      if (o.notice) {
+        const text = o.notice;
+        notices.push(track((async () => postNotice(deps.deliver, deps.feedAudience ? await deps.feedAudience(o.feedId) : deps.analyze.targets, text))()));
+      }
       logBacklog(deps.log, o);
     }
-    report.delivered = (await deliverPending(deps.deliver)).delivered;
+    if (direct) await Promise.all(notices);
+  };
+
+  const deliverRound = () => track(deliverPending({ ...deps.deliver, busy }).catch((err: Error) => {
+    deps.log.error(`delivery round failed: ${err.message}; alerts stay pending`);
+    return { delivered: 0, failed: 0 };
+  }));
+
+  const tick = async (): Promise<TickReport> => {
+    const report = { ...EMPTY };
+    await Promise.all(await startPolls());
+    const outcomes = arrived;
+    arrived = [];
+    await oneAtATime(() => analyse(outcomes, report, true));
+    report.delivered = ((await deliverRound()) as { delivered: number }).delivered;
+    return report;
+  };
+
+  /** The timer's tick: waits a short while for slow feeds, never for a whole fetch deadline. */
+  const loopTick = async (): Promise<TickReport> => {
+    const report = { ...EMPTY };
+    const started = await startPolls();
+    await Promise.race([Promise.all(started), sleep(Math.min(deps.tickMs / 4, 2000)), stopping]);
+    const outcomes = arrived;
+    arrived = [];
+    await oneAtATime(() => analyse(outcomes, report, false));
+    if (report.alerts || report.followUps) void deliverRound();
     return report;
   };
 
   const loop = () => {
     if (stopped) return;
-    running = tick().catch((err: Error) => {
+    const begun = Date.now();
+    const current = loopTick().catch((err: Error) => {
       deps.log.error(`tick failed: ${err.message}; next tick continues`, { stack: err.stack?.split('\n')[1]?.trim() });
-      return { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
+      return { ...EMPTY };
     });
-    void running.then((r) => {
+    running = current;
+    void current.then((r) => {
       if (r.polled) deps.log.info('poll finished', { ...r });
-      if (!stopped) timer = setTimeout(loop, deps.tickMs);
+      // A steady cadence: the next tick is due one tickMs after this one began.
+      if (!stopped) tickTimer = setTimeout(loop, Math.max(0, deps.tickMs - (Date.now() - begun)));
     });
+  };
+
+  const deliverLoop = () => {
+    if (stopped) return;
+    void deliverRound();
+    deliverTimer = setTimeout(deliverLoop, deps.deliverEveryMs ?? 1000);
   };
 
   return {
     tick,
-    start: loop,
+    start() {
+      loop();
+      deliverLoop();
+    },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      wake();
+      if (tickTimer) clearTimeout(tickTimer);
+      if (deliverTimer) clearTimeout(deliverTimer);
       await running;
+      // Posts cut off here stay pending and go out on the next run.
+      await Promise.race([Promise.all([...posting]), sleep(deps.stopGraceMs ?? 2000)]);
     },
   };
 }
@@ -103,15 +192,22 @@ function logBacklog(log: Logger, o: PollOutcome): void {
   }
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** At most `limit` of the functions run at once; the rest wait their turn. */
+function semaphore(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (fn) => {
+    while (active >= limit) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -179,4 +179,29 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     await waitFor('the reply', () => !!callbackFor(id), 5000);
     expect(callbackFor(id)!.body).toMatchObject({ data: { flags: 64, content: expect.stringMatching(/^"explain" needs the article's http\(s\) URL\./) } });
   });
+
+  it('every message and command reply says allowed_mentions: {parse: []}', async () => {
+    const n = calls.length;
+    await discord.postAlert('discord:3002', { ...alert, developmentId: 'dev-3', headline: '@everyone deal signed' });
+    await discord.postNotice('discord:3002', '@here feed paused');
+    const { id } = interact(discord.client, { name: 'storywatch', options: [{ type: 1, name: 'latest', options: [] }] });
+    await waitFor('the interaction reply', () => !!callbackFor(id), 5000);
+    const posts = calls.slice(n).filter((c) => c.path === '/api/v10/channels/3002/messages');
+    expect(posts).toHaveLength(2);
+    for (const p of posts) expect(p.body.allowed_mentions).toEqual({ parse: [] });
+    expect((callbackFor(id)!.body.data as Record<string, unknown>).allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('a REST API that never answers fails the post within the request time limit', async () => {
+    const hanging = await serve(() => {});
+    const stuck = createDiscordAdapter({ token: 'test-bot-token', apiUrl: `${hanging.url}/api`, commands: commandDeps, log: createLogger({ out: new PassThrough() }), requestTimeoutMs: 200 });
+    try {
+      const started = Date.now();
+      await expect(stuck.postAlert('discord:3003', alert)).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await stuck.close();
+      await hanging.close();
+    }
+  });
 });

@@ -79,11 +79,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function slash(text: string, user = 'UMEMBER', opts: { secret?: string; ageSeconds?: number } = {}) {
+let triggers = 0;
+async function slash(text: string, user = 'UMEMBER', opts: { secret?: string; ageSeconds?: number; raw?: string } = {}) {
   const n = calls.length;
-  const body = new URLSearchParams({
+  // Slack gives every invocation its own trigger_id.
+  const body = opts.raw ?? new URLSearchParams({
     token: 'legacy', team_id: 'T1', channel_id: 'C1', user_id: user, command: '/storywatch', text,
-    response_url: `${fake.url}/respond/${n}`, trigger_id: 't',
+    response_url: `${fake.url}/respond/${n}`, trigger_id: `trigger-${++triggers}`,
   }).toString();
   const ts = String(Math.floor(Date.now() / 1000) - (opts.ageSeconds ?? 0));
   const sig = `v0=${createHmac('sha256', opts.secret ?? SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
@@ -91,7 +93,7 @@ async function slash(text: string, user = 'UMEMBER', opts: { secret?: string; ag
     method: 'POST', body,
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig },
   });
-  return { status: res.status, responses: () => calls.slice(n).filter((c) => c.path.startsWith('/respond/')) };
+  return { status: res.status, body, responses: () => calls.slice(n).filter((c) => c.path.startsWith('/respond/')) };
 }
 
 const alert: Alert = sampleAlert();
@@ -148,5 +150,54 @@ describe('Slack adapter (Bolt) against a fake Slack', () => {
   it('an unknown channel is a permanent failure, reported, not retried', async () => {
     await expect(slack.postAlert('slack:CGONE', alert)).rejects.toBeInstanceOf(PermanentDeliveryError);
     await expect(slack.postAlert('slack:CGONE', alert)).rejects.toThrow('Slack refused slack:CGONE: channel_not_found');
+  });
+
+  it('a signed request replayed within the 5-minute window is dropped', async () => {
+    const first = await slash('watch add cobalt', 'UADMIN');
+    await waitFor('the first reply', () => first.responses().length === 1, 5000);
+    const n = calls.length;
+    const replay = await slash('', 'UADMIN', { raw: first.body });
+    expect(replay.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls.slice(n).filter((c) => c.path.startsWith('/respond/'))).toEqual([]);
+    // Run once: the term is there once, and a fresh invocation still works.
+    const list = await slash('watch list');
+    await waitFor('the list', () => list.responses().length === 1, 5000);
+    expect(String(list.responses()[0]!.body.text).match(/cobalt/g)).toHaveLength(1);
+  });
+
+  it('feed text in alerts, notices and command replies never reaches Slack as a mention', async () => {
+    const n = calls.length;
+    await slack.postAlert('slack:C1', { ...alert, id: 'dev-9:a9', developmentId: 'dev-9', headline: 'Deal <!channel> signed', whatIsNew: 'Hi <@U0ADMIN> <!here>', sources: [{ name: '<!everyone>', url: 'https://x.example/a' }] });
+    await slack.postNotice('slack:C1', 'feed https://x.example/<!channel> is paused');
+    const posts = calls.slice(n).filter((c) => c.path === '/api/chat.postMessage');
+    expect(posts).toHaveLength(2);
+    for (const p of posts) {
+      const mrkdwn = [String(p.body.text), ...(p.body.blocks ? (JSON.parse(String(p.body.blocks)) as Array<{ type: string; text?: { type: string; text: string }; elements?: Array<{ text: string }> }>)
+        .flatMap((b) => (b.text?.type === 'mrkdwn' ? [b.text.text] : (b.elements ?? []).map((e) => e.text))) : [])];
+      for (const t of mrkdwn) expect(t.replace(/<https?:\/\/[^<>]*>/g, '')).not.toMatch(/<[!@#]/);
+    }
+    expect(String(posts[0]!.body.text)).toBe('New development: Deal &lt;!channel&gt; signed');
+    const reply = await slash('watch add <!channel>', 'UADMIN');
+    await waitFor('the reply', () => reply.responses().length === 1, 5000);
+    expect(String(reply.responses()[0]!.body.text)).toMatch(/Now watching &lt;!channel&gt;/);
+  });
+
+  it('a Web API that never answers fails the post within the request time limit (the alert stays with the caller)', async () => {
+    const hanging = await serve(() => {});
+    const stuck = createSlackAdapter({
+      botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: `${hanging.url}/api/`, port: await freePort(), adminUserIds: [],
+      log: createLogger({ out: new PassThrough() }), requestTimeoutMs: 200,
+      commands: undefined as never,
+    });
+    try {
+      const started = Date.now();
+      await expect(stuck.postAlert('slack:C1', alert)).rejects.toThrow();
+      // Bounded: three attempts of 200 ms and short pauses, not Slack's default half hour.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await stuck.close();
+      await hanging.close();
+    }
   });
 });

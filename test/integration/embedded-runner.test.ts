@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -110,6 +110,17 @@ describe('embedded runner against a local fixture feed server', () => {
     await app.close();
     expect(r).toMatchObject({ failed: 1, articles: 0 });
     expect(logs.text()).toMatch(/refused 127\.0\.0\.1: 127\.0\.0\.1 is a loopback, private, link-local, shared or reserved address/);
+  });
+});
+
+describe('stored watch terms', () => {
+  it('a stored regex that cannot be matched in linear time is disabled at start-up with a warning; the others still match', async () => {
+    const { dataDir, feeds } = await setup(0);
+    writeFileSync(path.join(dataDir, 'channels.json'), JSON.stringify([{ channel: 'slack:C9', watch: ['/(a)\\1/', 'lithium'], feeds: [] }]));
+    const { app, logs } = await openApp(dataDir, feeds);
+    await app.close();
+    expect(logs.text()).toMatch(/WARN  channel slack:C9: watch term \/\(a\)\\1\/ is disabled: the regex .* is refused/);
+    expect(logs.text()).not.toMatch(/watch term lithium is disabled/);
   });
 });
 

@@ -7,7 +7,8 @@
 import type { Engine } from '../../analysis/engine.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { CorpusDocument } from '../../domain/story.js';
-import { hash32 } from '../../analysis/text.js';
+import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
+import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import type { ChannelStore, StateStore } from '../../store/ports.js';
 import { answerQuestion } from './ask.js';
 import { parseCommand, USAGE, type Command } from './parse.js';
@@ -37,6 +38,11 @@ export interface CommandDeps {
   checkFeedUrl: (url: string) => Promise<void>;
   queueDepth?: () => Promise<Record<string, number>>;
   now: () => Date;
+  /**
+   * The configured alert targets. An alert that went to none of them came from some
+   * channel's own feed, and is shown only in the channels it went to.
+   */
+  configuredTargets?: string[];
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
@@ -52,9 +58,9 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'help':
       return reply(`storywatch tracks *${deps.engine.story.name}*.\n${USAGE.join('\n')}`, true);
     case 'latest':
-      return latest(deps, cmd.count);
+      return latest(deps, ctx, cmd.count);
     case 'ask':
-      return reply(await answerQuestion(deps, cmd.question));
+      return reply(await answerQuestion(deps, cmd.question, await othersPrivateFeeds(deps, ctx)));
     case 'status':
       return status(deps, ctx);
     case 'watch':
@@ -62,9 +68,9 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'feeds':
       return feeds(deps, ctx, cmd);
     case 'explain':
-      return explain(deps, cmd.url);
+      return explain(deps, ctx, cmd.url);
     case 'digest':
-      return digest(deps, cmd.since);
+      return digest(deps, ctx, cmd.since);
   }
 }
 
@@ -72,24 +78,55 @@ function isConfigChange(cmd: Command): boolean {
   return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
 }
 
-async function latest(deps: CommandDeps, n: number): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(n * 10)).filter((a) => a.alert.kind !== 'follow-up').slice(0, n);
+/**
+ * Feed ids private to other channels (their own feeds, unless the URL is configured or
+ * also the caller's): what came from them is not quoted or explained to this caller.
+ */
+async function othersPrivateFeeds(deps: CommandDeps, ctx: CommandContext): Promise<Set<string>> {
+  const configured = new Set(deps.configuredFeeds.map((f) => f.id));
+  const sharedUrls = new Set([...deps.configuredFeeds.map((f) => f.url), ...(await deps.channels.getChannel(ctx.channel)).feeds.map((f) => f.url)]);
+  const out = new Set<string>();
+  for (const c of await deps.channels.listChannels()) {
+    if (c.channel === ctx.channel) continue;
+    for (const f of c.feeds) {
+      if (sharedUrls.has(f.url)) continue;
+      // Both the derived id and whatever an older version stored.
+      for (const id of [channelFeedId(c.channel, f.url), f.id]) if (!configured.has(id)) out.add(id);
+    }
+  }
+  return out;
+}
+
+/** Whether this channel may see an alert: it went there, or to a configured target (a public feed). */
+function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): boolean {
+  if (!deps.configuredTargets) return true;
+  return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
+}
+
+async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promise<CommandReply> {
+  const alerts = (await deps.store.recentAlerts(n * 10)).filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets)).slice(0, n);
   if (!alerts.length) return reply('No new developments have been alerted yet.');
   const lines = alerts.map(({ alert }, i) => `${i + 1}. *${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
 }
 
+/**
+ * Posted in the channel for everyone to read: only the configured feeds and this
+ * channel's own, never another channel's; URLs and errors with their secrets redacted.
+ */
 async function status(deps: CommandDeps, ctx: CommandContext): Promise<CommandReply> {
   const channel = await deps.channels.getChannel(ctx.channel);
-  const all = [...deps.configuredFeeds, ...(await deps.channels.listChannels()).flatMap((c) => c.feeds)];
+  const own = feedsOf(channel);
+  const all = [...deps.configuredFeeds.map((f) => ({ ...f, label: f.id })), ...own.map((f) => ({ ...f, label: `this channel's ${redactUrl(f.url)}` }))];
   const lines: string[] = [];
   let failing = 0;
   for (const f of all.slice(0, 25)) {
     const s = await deps.store.getFeedState(f.id);
     if (s?.consecutiveFailures) failing++;
-    const state = !s ? 'not polled yet' : s.paused ? `PAUSED after ${s.consecutiveFailures} failures: ${clip(s.lastError ?? '', 120)}`
-      : s.consecutiveFailures ? `${s.consecutiveFailures} failure(s), last: ${clip(s.lastError ?? '', 120)}` : 'ok';
-    lines.push(`• ${f.id} — ${state}${s?.lastPollAt ? ` (last poll ${s.lastPollAt})` : ''}`);
+    const error = clip(redactUrlsIn(s?.lastError ?? ''), 120);
+    const state = !s ? 'not polled yet' : s.paused ? `PAUSED after ${s.consecutiveFailures} failures: ${error}`
+      : s.consecutiveFailures ? `${s.consecutiveFailures} failure(s), last: ${error}` : 'ok';
+    lines.push(`• ${f.label} — ${state}${s?.lastPollAt ? ` (last poll ${s.lastPollAt})` : ''}`);
   }
   if (all.length > 25) lines.push(`… and ${all.length - 25} more feeds`);
   const depth = deps.queueDepth ? await deps.queueDepth() : undefined;
@@ -120,7 +157,7 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
   const channel = await deps.channels.getChannel(ctx.channel);
   if (cmd.action === 'list') {
     const own = channel.feeds.map((f) => `• ${f.url}`);
-    const global = deps.configuredFeeds.map((f) => `• ${f.url} (configured)`);
+    const global = deps.configuredFeeds.map((f) => `• ${redactUrl(f.url)} (configured)`);
     return reply([...own, ...global].join('\n') || 'No feeds.', true);
   }
   if (cmd.action === 'remove') {
@@ -136,14 +173,15 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
   } catch (err) {
     return reply(`Refused ${cmd.url}: ${(err as Error).message}.`, true);
   }
-  channel.feeds.push({ id: `c${hash32(`${ctx.channel}|${cmd.url}`).toString(16)}`, url: cmd.url });
+  channel.feeds.push({ id: channelFeedId(ctx.channel, cmd.url), url: cmd.url });
   await deps.channels.putChannel(channel);
   return reply(`Added ${cmd.url}. Its first poll learns the existing items without alerting; new developments follow.`, true);
 }
 
-async function explain(deps: CommandDeps, url: string): Promise<CommandReply> {
+async function explain(deps: CommandDeps, ctx: CommandContext, url: string): Promise<CommandReply> {
   const { entries } = await deps.store.knowledgeSince(0);
-  const hit = [...entries].reverse().find((e) => e.article.url === url);
+  const hidden = await othersPrivateFeeds(deps, ctx);
+  const hit = [...entries].reverse().find((e) => e.article.url === url && !hidden.has(e.feedId));
   if (!hit) return reply(`storywatch has not seen ${url}: it is not in any polled feed yet, or it was published before the feed was added.`, true);
   const d = hit.decision;
   const verdict = !d.relevant ? 'not about the story' : d.novel ? 'a new development (alerted)' : d.duplicateOf ? `a copy of ${d.duplicateOf}` : 'about the story, but not new';
@@ -154,8 +192,8 @@ async function explain(deps: CommandDeps, url: string): Promise<CommandReply> {
   ].join('\n'));
 }
 
-async function digest(deps: CommandDeps, since: Date): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(500)).filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime());
+async function digest(deps: CommandDeps, ctx: CommandContext, since: Date): Promise<CommandReply> {
+  const alerts = (await deps.store.recentAlerts(500)).filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime() && visibleTo(deps, ctx, a.targets));
   const day = since.toISOString().slice(0, 10);
   if (!alerts.length) return reply(`No new developments since ${day}.`);
   const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} *${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);

@@ -2,8 +2,19 @@
 import type { Writable } from 'node:stream';
 import type { Alert } from '../../domain/alert.js';
 import type { ChatAdapter } from '../ports.js';
+import { stripControl } from '../text.js';
 
-export function renderAlertText(alert: Alert): string {
+/**
+ * Every field is feed text: on one line each, with no control characters, so a headline
+ * cannot move the cursor, write the clipboard or print a forged alert block.
+ */
+export function renderAlertText(raw: Alert): string {
+  const c = (s: string) => stripControl(s);
+  const alert: Alert = {
+    ...raw, headline: c(raw.headline), whatIsNew: c(raw.whatIsNew), newFacts: raw.newFacts.map(c), link: c(raw.link),
+    reason: c(raw.reason), storyName: c(raw.storyName), developmentId: c(raw.developmentId),
+    sources: raw.sources.map((s) => ({ name: c(s.name), url: c(s.url) })),
+  };
   if (alert.kind === 'follow-up') {
     const lines = alert.sources.map((s) => `    • ${s.name} · ${s.url}`);
     return [`  ↳ also reported (development ${alert.developmentId}): ${alert.headline}`, ...lines, ''].join('\n');
@@ -29,7 +40,7 @@ export function createConsoleAdapter(out: Writable = process.stdout): ChatAdapte
       return {};
     },
     async postNotice(_target, text) {
-      out.write(`── storywatch notice ── ${text}\n\n`);
+      out.write(`── storywatch notice ── ${stripControl(text)}\n\n`);
     },
     async close() {},
   };

@@ -9,7 +9,7 @@ import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
 import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
-import { truncate } from '../text.js';
+import { stripControl, truncate } from '../text.js';
 import { interactionText } from './commands.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
 
@@ -23,7 +23,12 @@ export interface DiscordAdapterOptions {
   deferAfterMs?: number;
   /** Called on every 429 (discord.js waits and retries by itself). */
   onRateLimited?: () => void;
+  /** Longest one REST request may take (default 10 s). */
+  requestTimeoutMs?: number;
 }
+
+/** Nothing a feed, page or user wrote may ping anyone: every message says so explicitly. */
+const NO_MENTIONS = { parse: [] as never[] };
 
 export interface DiscordAdapter extends ChatAdapter {
   client: Client;
@@ -35,11 +40,13 @@ const PERMANENT_STATUS = new Set([401, 403, 404]);
 
 /** Discord markdown: **bold** where Slack-style text has *bold*. */
 export function toDiscordMarkdown(text: string): string {
-  return truncate(text.replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**'), 2000);
+  return truncate(stripControl(text, true).replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**'), 2000);
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: opts.apiUrl ? { api: opts.apiUrl } : {} });
+  // A bounded time per request (and few retries), so a hanging Discord cannot hold a delivery.
+  const rest = { timeout: opts.requestTimeoutMs ?? 10_000, retries: 1, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) };
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
   client.rest.setToken(opts.token);
   const threads = new Map<string, { messageId: string; threadId?: string }>();
   let gateway = false;
@@ -60,13 +67,13 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     const quick = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), opts.deferAfterMs ?? 2000))]);
     const flags = (r: CommandReply) => (r.ephemeral ? MessageFlags.Ephemeral : undefined);
     if (quick) {
-      await interaction.reply({ content: toDiscordMarkdown(quick.text), flags: flags(quick) });
+      await interaction.reply({ content: toDiscordMarkdown(quick.text), flags: flags(quick), allowedMentions: NO_MENTIONS });
       return;
     }
     // Slow: acknowledge now, answer when done (the deferred reply is only seen by the caller).
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const reply = await work;
-    await interaction.editReply({ content: toDiscordMarkdown(reply.text) });
+    await interaction.editReply({ content: toDiscordMarkdown(reply.text), allowedMentions: NO_MENTIONS });
   }
 
   const post = async (channelId: string, body: Record<string, unknown>): Promise<{ id: string }> => {
@@ -94,8 +101,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       const key = `${channelId}|${alert.developmentId}`;
       const known = threads.get(key);
       const body = alert.kind === 'follow-up'
-        ? { content: renderDiscordFollowUp(alert), allowed_mentions: { parse: [] } }
-        : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [] } };
+        ? { content: renderDiscordFollowUp(alert), allowed_mentions: NO_MENTIONS }
+        : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: NO_MENTIONS };
       if (!known) {
         const msg = await post(channelId, body);
         threads.set(key, { messageId: msg.id });
@@ -103,7 +110,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       }
       if (!known.threadId) {
         const thread = (await client.rest.post(Routes.threads(channelId, known.messageId), {
-          body: { name: truncate(`Follow-ups: ${alert.headline}`, 100), auto_archive_duration: 10080 },
+          body: { name: truncate(stripControl(`Follow-ups: ${alert.headline}`), 100), auto_archive_duration: 10080 },
         })) as { id: string };
         known.threadId = thread.id;
       }
@@ -111,7 +118,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       return { messageId: msg.id };
     },
     async postNotice(target, text) {
-      await post(target.slice('discord:'.length), { content: truncate(`⚠️ ${text}`, 2000), allowed_mentions: { parse: [] } });
+      await post(target.slice('discord:'.length), { content: truncate(`⚠️ ${stripControl(text)}`, 2000), allowed_mentions: NO_MENTIONS });
     },
     // A process that listens for commands needs its gateway session; one that only posts does not.
     async ready() {

@@ -4,7 +4,7 @@
  * Over-long content is cut with an ellipsis; rendering never fails.
  */
 import type { Alert } from '../../domain/alert.js';
-import { bullets, length, truncate } from '../text.js';
+import { bullets, length, stripControl, truncate } from '../text.js';
 
 export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 };
 
@@ -22,8 +22,9 @@ function safeUrl(u: string): string | undefined {
   return /^https?:\/\//.test(u) && u.length <= 2048 ? u : undefined;
 }
 
-export function renderDiscordEmbed(alert: Alert): DiscordEmbed {
+export function renderDiscordEmbed(input: Alert): DiscordEmbed {
   const L = DISCORD_LIMITS;
+  const alert = cleanAlert(input);
   const fields = [
     alert.newFacts.length ? { name: 'New facts', value: bullets(alert.newFacts, L.fieldValue) } : undefined,
     { name: 'Sources', value: bullets(alert.sources.map((s) => (safeUrl(s.url) ? `[${s.name}](${s.url})` : s.name)), L.fieldValue) },
@@ -57,8 +58,17 @@ function fitTotal(e: DiscordEmbed): DiscordEmbed {
   return out;
 }
 
+/** Feed text without control characters (one-line fields on one line). */
+function cleanAlert(a: Alert): Alert {
+  return {
+    ...a, headline: stripControl(a.headline), whatIsNew: stripControl(a.whatIsNew, true), reason: stripControl(a.reason),
+    newFacts: a.newFacts.map((f) => stripControl(f)), sources: a.sources.map((s) => ({ ...s, name: stripControl(s.name) })),
+  };
+}
+
 /** A follow-up (or merged burst of copies) as a plain message for the development's thread. */
-export function renderDiscordFollowUp(alert: Alert): string {
+export function renderDiscordFollowUp(input: Alert): string {
+  const alert = cleanAlert(input);
   const head = alert.sources.length > 1 ? `Also reported by ${alert.sources.length} sources:` : `Also reported: ${alert.headline}`;
   const lines = alert.sources.map((s) => (safeUrl(s.url) ? `• [${s.name}](<${s.url}>)` : `• ${s.name}`));
   return truncate(`${head}\n${bullets(lines.map((l) => l.slice(2)), 1900)}`, 2000);

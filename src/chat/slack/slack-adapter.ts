@@ -4,11 +4,13 @@
  * API (base URL configurable: SLACK_API_URL). Follow-ups of a development go into the
  * thread of its first alert in that channel. Delivery targets look like "slack:C0123".
  */
+import { createHash } from 'node:crypto';
 import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps } from '../commands/handlers.js';
 import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { stripControl } from '../text.js';
 import { escapeMrkdwn, renderSlackBlocks, renderSlackFollowUp } from './render.js';
 
 export interface SlackAdapterOptions {
@@ -23,7 +25,12 @@ export interface SlackAdapterOptions {
   log: Logger;
   /** Called on every 429 from the Web API (which waits and retries by itself). */
   onRateLimited?: () => void;
+  /** Longest one Web API request may take (default 10 s). */
+  requestTimeoutMs?: number;
 }
+
+/** Bolt refuses requests older than this, so a replay can only come within it. */
+const REPLAY_WINDOW_MS = 5 * 60_000;
 
 export interface SlackAdapter extends ChatAdapter {
   start(): Promise<void>;
@@ -39,7 +46,32 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     port: opts.port,
     logLevel: LogLevel.ERROR,
     tokenVerificationEnabled: false,
-    clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
+    // The default retries for about 30 minutes: a hanging or failing Slack would hold a
+    // delivery (or a command's user lookup) that long. Fail soon; the alert stays pending.
+    clientOptions: {
+      ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+      timeout: opts.requestTimeoutMs ?? 10_000,
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+    },
+  });
+  // A signed request captured on the wire is valid for 5 minutes: run each one once.
+  const seenRequests = new Map<string, number>();
+  app.use(async (args) => {
+    const body = args.body as Record<string, unknown>;
+    const key = typeof body.trigger_id === 'string' && body.trigger_id
+      ? `t:${body.trigger_id}` : `b:${createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
+    const now = Date.now();
+    for (const [k, at] of seenRequests) {
+      if (now - at <= REPLAY_WINDOW_MS) break;
+      seenRequests.delete(k);
+    }
+    if (seenRequests.has(key)) {
+      opts.log.warn('slack: a replayed request was dropped (same trigger_id or body within 5 minutes)');
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    seenRequests.set(key, now);
+    await args.next();
   });
   const threads = new Map<string, string>();
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => opts.onRateLimited?.());
@@ -92,7 +124,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       return { messageId: typeof res.ts === 'string' ? res.ts : undefined };
     },
     async postNotice(target, text) {
-      await post(target, { text: `:warning: ${escapeMrkdwn(text)}` });
+      await post(target, { text: `:warning: ${escapeMrkdwn(stripControl(text))}` });
     },
     async close() {
       await app.stop().catch(() => undefined);

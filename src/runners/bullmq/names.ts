@@ -1,6 +1,6 @@
 /** Queue names, deterministic job ids and shared job options for the BullMQ runner. */
 import type { JobsOptions } from 'bullmq';
-import { hash32 } from '../../analysis/text.js';
+import { createHash } from 'node:crypto';
 
 export const QUEUE = { poll: 'poll', analyze: 'analyze', deliver: 'deliver' } as const;
 
@@ -11,7 +11,8 @@ export function safeId(s: string): string {
 
 export const schedulerId = (feedId: string) => `feed-${safeId(feedId)}`;
 export const analyzeJobId = (feedId: string, articleId: string) => `${safeId(feedId)}-${safeId(articleId)}`;
-export const deliverJobId = (target: string, alertId: string) => `${hash32(target).toString(16)}-${safeId(alertId)}`;
+// A 32-bit hash of the target let two channels share a job id (one of them silently skipped).
+export const deliverJobId = (target: string, alertId: string) => `${createHash('sha256').update(target).digest('hex').slice(0, 32)}-${safeId(alertId)}`;
 
 /** Retries with exponential backoff; finished jobs are pruned so Redis does not grow. */
 export const JOB_OPTIONS: JobsOptions = {

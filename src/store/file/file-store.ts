@@ -71,6 +71,26 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     }
   };
 
+  let articlesDirty = false;
+  let syncTimer: NodeJS.Timeout | undefined;
+  const syncArticles = () => {
+    if (syncTimer) clearTimeout(syncTimer);
+    syncTimer = undefined;
+    if (!articlesDirty) return;
+    articlesDirty = false;
+    try {
+      const fd = openSync(files.articles, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      articlesDirty = true;
+      warn(`cannot sync ${files.articles}: ${(err as Error).message}; tried again before the next delivery`);
+    }
+  };
+
   return {
     async getFeedState(feedId) {
       const s = feeds.get(feedId);
@@ -86,7 +106,12 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     },
     async recordArticle(entry, alert) {
       if (seen.has(entry.article.id)) return false;
-      appendLine(files.articles, JSON.stringify(alert ? { entry, alert } : { entry }));
+      // Written at once (a process crash loses nothing), made durable in batches: one fsync
+      // before any delivery reads it, not one per article (a first poll records hundreds).
+      appendFileSync(files.articles, `${JSON.stringify(alert ? { entry, alert } : { entry })}\n`);
+      articlesDirty = true;
+      syncTimer ??= setTimeout(syncArticles, 200);
+      syncTimer.unref();
       seen.add(entry.article.id);
       log.push(entry);
       if (alert) alerts.push(alert);
@@ -106,6 +131,8 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
       return !!record && record.targets.includes(target) && !delivered.has(`${alertId}\u0000${target}`);
     },
     async pendingDeliveries() {
+      // An alert is on disk before it can be posted: after a power cut it is never re-alerted.
+      syncArticles();
       return alerts.flatMap((record) =>
         record.targets.filter((t) => !delivered.has(`${record.alert.id}\u0000${t}`)).map((target) => ({ record, target })));
     },
@@ -128,6 +155,7 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     },
     async close() {
       if (flushTimer) flushFeeds();
+      syncArticles();
     },
   };
 }

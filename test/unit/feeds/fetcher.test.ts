@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_FETCH_OPTIONS, fetchFeed, type FetchOptions } from '../../../src/feeds/fetcher.js';
 import { serve } from '../../helpers/http.js';
 
@@ -73,5 +75,31 @@ describe('fetchFeed', () => {
     await expect(fetchFeed(`${s.url}/hang`, {}, { ...opts, totalTimeoutMs: 300 })).rejects.toThrow(/no response within 300 ms/);
     await expect(fetchFeed(`${s.url}/gone`, {}, opts)).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/HTTP 404/) });
     await expect(fetchFeed(`${s.url}/busy`, {}, opts)).rejects.toMatchObject({ permanent: false, retryAfterMs: 120_000 });
+  });
+
+  it('the deadline covers headers that trickle in a byte at a time, on every redirect hop, and a shutdown signal', async () => {
+    // A raw socket server: a status line, then one header byte every 50 ms, forever (bounded by the test).
+    const timers = new Set<NodeJS.Timeout>();
+    const trickler = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', (req) => {
+        if (req.toString().startsWith('GET /hop ')) return sock.end(`HTTP/1.1 302 Found\r\nlocation: /slow\r\ncontent-length: 0\r\n\r\n`);
+        sock.write('HTTP/1.1 200 OK\r\n');
+        const t = setInterval(() => (sock.destroyed ? clearInterval(t) : sock.write('X')), 50);
+        timers.add(t);
+      });
+    });
+    await new Promise<void>((r) => trickler.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => {
+      for (const t of timers) clearInterval(t);
+      trickler.close(() => r());
+    }));
+    const base = `http://127.0.0.1:${(trickler.address() as AddressInfo).port}`;
+    const quick = { ...opts, totalTimeoutMs: 400 };
+    await expect(fetchFeed(`${base}/slow`, {}, quick)).rejects.toThrow(/no response within 400 ms/);
+    await expect(fetchFeed(`${base}/hop`, {}, quick)).rejects.toThrow(/no response within 400 ms/);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 50);
+    await expect(fetchFeed(`${base}/slow`, {}, { ...opts, totalTimeoutMs: 60_000, signal: stop.signal })).rejects.toThrow(/cancelled \(shutting down\)/);
   });
 });

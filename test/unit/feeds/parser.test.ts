@@ -66,4 +66,26 @@ describe('asText', () => {
     expect(asText(undefined)).toBe('');
     expect(asText(Object.create(null))).toBe('');
   });
+
+  it('a literal "<!ENTITY" inside CDATA or a comment is text, not a declaration; real DTDs are still refused', async () => {
+    const quoted = `<?xml version="1.0"?><rss version="2.0"><channel><title>Sec</title><!-- <!ENTITY in a comment -->
+<item><title><![CDATA[How <!ENTITY x "y"> expansion attacks work]]></title><link>https://sec.example/a</link><description><![CDATA[<p>Write <!DOCTYPE r [ and <!ENTITY a "b"> ...</p>]]></description></item></channel></rss>`;
+    const { articles } = await parseFeed(quoted, 'https://sec.example/feed.xml');
+    expect(articles.map((a) => a.title)).toEqual(['How expansion attacks work']);
+    await expect(parseFeed('<?xml version="1.0"?><!DOCTYPE r [<!ELEMENT r ANY>]><rss/>', 'https://x/')).rejects.toThrow(/declares XML entities/);
+    await expect(parseFeed('<?xml version="1.0"?><!-- x --><!DOCTYPE r [<!ENTITY a "b">]><rss/>', 'https://x/')).rejects.toThrow(/declares XML entities/);
+  });
+
+  it('reads at most maxItems items per poll, newest first, reports the rest, and caps text per item', async () => {
+    // Oldest first in the document, as some feeds are: the cap must still keep the newest.
+    const items = Array.from({ length: 1000 }, (_, i) => `<item><title>t${i}</title><guid>g${i}</guid><pubDate>${new Date(Date.UTC(2025, 0, 1, 0, i)).toUTCString()}</pubDate></item>`);
+    const big = `<item><title>huge</title><guid>big</guid><pubDate>${new Date(Date.UTC(2026, 0, 1)).toUTCString()}</pubDate><description>${'word '.repeat(300_000)}</description></item>`;
+    const xml = `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>${items.join('')}${big}</channel></rss>`;
+    const parsed = await parseFeed(xml, 'https://x.example/f');
+    expect(parsed.articles).toHaveLength(200);
+    expect(parsed.articles[0]!.title).toBe('huge');
+    expect(parsed.articles[0]!.content.length).toBeLessThanOrEqual(200_000);
+    expect(parsed.articles.slice(1).map((a) => a.title)).toEqual(Array.from({ length: 199 }, (_, i) => `t${999 - i}`));
+    expect(parsed.skipped).toEqual(['801 older item(s) beyond the 200-item cap per poll were not read']);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHostLimiter } from '../../../src/feeds/politeness.js';
+import { createHostLimiter, HostBusyError } from '../../../src/feeds/politeness.js';
 
 describe('per-host politeness', () => {
   it('spaces requests to one host and runs other hosts in parallel', async () => {
@@ -35,5 +35,23 @@ describe('per-host politeness', () => {
     const t0 = Date.now();
     await limiter.run('slow', async () => {});
     expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+  });
+
+  it('with maxWaitMs nobody sleeps on a host that asked for a long wait: the caller is told when to come back', async () => {
+    const limiter = createHostLimiter({ minIntervalMs: 0, maxConcurrent: 1, maxWaitMs: 50 });
+    limiter.backOff('busy', 40_000);
+    let ran = false;
+    const err = await limiter.run('busy', async () => (ran = true)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostBusyError);
+    expect((err as HostBusyError).retryInMs).toBeGreaterThan(39_000);
+    expect(ran).toBe(false);
+    // Other hosts are untouched, and a host whose slots stay taken defers its next caller too.
+    expect(await limiter.run('other', async () => 'ok')).toBe('ok');
+    let release!: () => void;
+    const holding = limiter.run('slow', () => new Promise<void>((r) => (release = r)));
+    await expect(limiter.run('slow', async () => 'never')).rejects.toBeInstanceOf(HostBusyError);
+    release();
+    await holding;
+    expect(await limiter.run('slow', async () => 'after')).toBe('after');
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { allFeeds, channelTargets, feedAudience } from '../../../src/pipeline/channels.js';
+import { alertAudience, allFeeds, channelFeedId, channelTargets, feedAudience } from '../../../src/pipeline/channels.js';
 import { createFileChannelStore } from '../../../src/store/file/channel-store.js';
 import type { Alert } from '../../../src/domain/alert.js';
 
@@ -27,11 +27,22 @@ describe('channel routing', () => {
     const route = channelTargets(channels);
     expect((await route(alert('Rada ratified the deal'))).sort()).toEqual(['discord:1', 'slack:CRAT']);
     expect((await route(alert('Fund invests', ['event: invested in a lithium mine']))).sort()).toEqual(['discord:1', 'slack:CLITH']);
-    const feeds = await allFeeds([{ id: 'cfg', url: 'https://cfg.example/rss' }, { id: 'dup', url: 'https://a.example/rss' }], channels)();
-    expect(feeds.map((f) => f.id)).toEqual(['cfg', 'dup']);
-    // A paused feed is announced where it was added, as well as on the configured targets.
-    const audience = feedAudience(['console'], channels);
-    expect(await audience('c1')).toEqual(['console', 'discord:1']);
+    const configured = [{ id: 'cfg', url: 'https://cfg.example/rss' }, { id: 'other', url: 'https://b.example/rss' }];
+    // Each channel polls its own feed with its own state, whatever id it stored.
+    const own = channelFeedId('discord:1', 'https://a.example/rss');
+    const feeds = await allFeeds(configured, channels)();
+    expect(feeds.map((f) => f.id)).toEqual(['cfg', 'other', own]);
+    // A channel's feed is announced only where it was added; a configured one on the targets too.
+    const audience = feedAudience(['console'], channels, configured);
+    expect(await audience(own)).toEqual(['discord:1']);
     expect(await audience('cfg')).toEqual(['console']);
+    expect(await audience('other')).toEqual(['console']);
+    // A channel that adds a configured URL hears about it as well.
+    await channels.putChannel({ channel: 'discord:3', watch: ['nothing-matches'], feeds: [{ id: 'x', url: 'https://b.example/rss' }] });
+    expect(await audience('other')).toEqual(['console', 'discord:3']);
+    // Alerts: a channel feed's go to its owners only; a configured feed's to targets and subscribers.
+    const alerts = alertAudience(configured, ['console'], channels);
+    expect(await alerts(alert('Rada ratified the deal'), own)).toEqual(['discord:1']);
+    expect((await alerts(alert('Rada ratified the deal'), 'cfg')).sort()).toEqual(['console', 'discord:1', 'slack:CRAT']);
   });
 });
