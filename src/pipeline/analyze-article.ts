@@ -1,6 +1,8 @@
 /**
- * analyzeArticle: run the engine on one article and record the outcome (and its
- * alert, if it is a new development) in one store write. Idempotent by article id.
+ * analyzeArticle: judge one article, record the outcome (and its alert, if it is a new
+ * development) in one store write, and only then teach the engine. Idempotent by article
+ * id: when the write fails the engine has learned nothing, so the retry judges the
+ * article exactly as the first attempt did (and not as a copy of itself).
  */
 import type { Engine } from '../analysis/engine.js';
 import { buildAlert, buildFollowUp, type Alert, type DecisionSummary } from '../domain/alert.js';
@@ -32,7 +34,7 @@ export interface AnalyzeOutcome {
 export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean }): Promise<AnalyzeOutcome> {
   if (await deps.store.hasSeen(article.id)) return { skipped: true };
   const started = performance.now();
-  const { closest: _closest, id: _id, ...decision } = deps.engine.classify(article);
+  const { closest: _closest, id: _id, ...decision } = deps.engine.analyze(article);
   const seconds = (performance.now() - started) / 1000;
   const at = deps.now().toISOString();
   let alert: AlertRecord | undefined;
@@ -52,7 +54,11 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
       if (targets.length) alert = { alert: followUp, targets, createdAt: at };
     }
   }
-  await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
+  const recorded = await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
+  // Committed: now (and not before) the engine may learn it. Not recorded means another
+  // process did; it reaches this engine through the knowledge log (catchUp).
+  if (recorded && decision.relevant) deps.engine.remember(article, decision.developmentId);
+  if (!recorded) return { skipped: true };
   deps.metrics?.analysed(!decision.relevant ? 'off-topic' : alert ? alert.alert.kind ?? 'development' : 'relevant', seconds);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };
 }

@@ -74,8 +74,9 @@ export function analyzeProcessor(deps: ProcessorDeps) {
     await catchUpEngine();
     // Recorded by an earlier attempt: its deliveries, if any, are queued by the leader's sweep.
     if (await deps.store.hasSeen(article.id)) return 'already analysed';
-    learnedHere.add(article.id);
     const r = await analyzeArticle(deps.analyze, article, feedId, { silent: backlog });
+    // Learned here only once the store committed it; a failed write leaves the engine as it was.
+    if (!r.skipped) learnedHere.add(article.id);
     if (r.alert) await enqueueDeliveries(deps, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up' ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0);
     const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
     deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId });
