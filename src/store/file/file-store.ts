@@ -3,10 +3,12 @@
  *   feeds.json        feed state, rewritten atomically (temp file + rename), writes coalesced
  *   articles.jsonl    one line per analysed article, its alert inline (append-only)
  *   deliveries.jsonl  one line per delivered alert/target pair (append-only)
- * One appended line is the unit of atomicity: a torn last line (crash mid-write) is
- * reported and ignored, and that article is simply analysed again on the next poll.
+ * One appended line is the unit of atomicity: a write that fails part-way (file size
+ * limit, disk full) is cut back off the file at once, and a tail left by a crash mid-write
+ * is cut off at the next start, so no partial record is ever glued to the next one. That
+ * article was never acknowledged: it is simply analysed again on the next poll.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../domain/errors.js';
 import type { AlertRecord, FeedState, ProcessedArticle, StateStore } from '../ports.js';
@@ -35,7 +37,8 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     articles: path.join(dir, 'articles.jsonl'),
     deliveries: path.join(dir, 'deliveries.jsonl'),
   };
-  for (const f of [files.articles, files.deliveries]) sealTornLine(f);
+  for (const f of [files.articles, files.deliveries]) cutTornTail(f, warn);
+  const appender = createAppender();
   const feeds = loadFeeds(files.feeds, warn);
   const seen = new Set<string>();
   const log: ProcessedArticle[] = [];
@@ -91,6 +94,21 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     }
   };
 
+  const unwrittenMarks: string[] = [];
+  /** Writes the delivery marks still owed to the file; false while it refuses them. */
+  const flushMarks = (): boolean => {
+    while (unwrittenMarks.length) {
+      try {
+        appender.append(files.deliveries, unwrittenMarks[0]!, true);
+      } catch (err) {
+        warn(`cannot write ${files.deliveries}: ${(err as Error).message}; delivery paused until it can be written (posting now would post again after a restart)`);
+        return false;
+      }
+      unwrittenMarks.shift();
+    }
+    return true;
+  };
+
   return {
     async getFeedState(feedId) {
       const s = feeds.get(feedId);
@@ -108,7 +126,7 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
       if (seen.has(entry.article.id)) return false;
       // Written at once (a process crash loses nothing), made durable in batches: one fsync
       // before any delivery reads it, not one per article (a first poll records hundreds).
-      appendFileSync(files.articles, `${JSON.stringify(alert ? { entry, alert } : { entry })}\n`);
+      appender.append(files.articles, JSON.stringify(alert ? { entry, alert } : { entry }), false);
       articlesDirty = true;
       syncTimer ??= setTimeout(syncArticles, 200);
       syncTimer.unref();
@@ -133,14 +151,20 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     async pendingDeliveries() {
       // An alert is on disk before it can be posted: after a power cut it is never re-alerted.
       syncArticles();
+      // While delivery marks cannot be written, posting more would only repost them after a
+      // restart: hold back until the file takes writes again.
+      if (!flushMarks()) return [];
       return alerts.flatMap((record) =>
         record.targets.filter((t) => !delivered.has(`${record.alert.id}\u0000${t}`)).map((target) => ({ record, target })));
     },
     async markDelivered(alertId, target) {
       const key = `${alertId}\u0000${target}`;
       if (delivered.has(key)) return;
-      appendLine(files.deliveries, JSON.stringify({ alertId, target, at: new Date().toISOString() }));
+      // The post has happened: this process must never post it again, even if the mark
+      // cannot be written yet (it is retried before the next delivery and on close).
       delivered.add(key);
+      unwrittenMarks.push(JSON.stringify({ alertId, target, at: new Date().toISOString() }));
+      flushMarks();
     },
     async tryLock(key, ttlMs) {
       const now = Date.now();
@@ -156,6 +180,7 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     async close() {
       if (flushTimer) flushFeeds();
       syncArticles();
+      if (!flushMarks()) warn(`${unwrittenMarks.length} delivery mark(s) could not be written to ${files.deliveries}; those alerts will be posted again on the next start`);
     },
   };
 }
@@ -184,21 +209,53 @@ function readJsonl<T>(file: string, warn: (m: string) => void): T[] {
   return out;
 }
 
-/** A crash mid-append leaves a line without its newline; seal it so the next append starts clean. */
-function sealTornLine(file: string): void {
+/**
+ * A crash mid-append can leave a last line without its newline: a record nobody was told
+ * about. Cut it off, so the file holds whole records only and the next append starts clean.
+ */
+function cutTornTail(file: string, warn: (m: string) => void): void {
   if (!existsSync(file)) return;
   const text = readFileSync(file);
-  if (text.length && text[text.length - 1] !== 0x0a) appendFileSync(file, '\n');
+  if (!text.length || text[text.length - 1] === 0x0a) return;
+  const keep = text.lastIndexOf(0x0a) + 1;
+  truncateSync(file, keep);
+  warn(`${file}: an incomplete last record (${text.length - keep} bytes, a write cut short) was removed; that article is analysed again`);
 }
 
-function appendLine(file: string, line: string): void {
-  const fd = openSync(file, 'a');
-  try {
-    appendFileSync(fd, `${line}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Appends whole lines or nothing. A write that stops part-way (EFBIG at the file size
+ * limit, ENOSPC) is truncated back to where it began before the error is passed on; if
+ * even that fails, the next append truncates first.
+ */
+function createAppender() {
+  const owed = new Map<string, number>();
+  return {
+    append(file: string, line: string, sync: boolean): void {
+      const fd = openSync(file, 'a');
+      try {
+        const cut = owed.get(file);
+        if (cut !== undefined) {
+          ftruncateSync(fd, cut);
+          owed.delete(file);
+        }
+        const start = fstatSync(fd).size;
+        const buf = Buffer.from(`${line}\n`);
+        try {
+          for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+        } catch (err) {
+          try {
+            ftruncateSync(fd, start);
+          } catch {
+            owed.set(file, start);
+          }
+          throw err;
+        }
+        if (sync) fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
 }
 
 export function writeAtomic(file: string, text: string): void {
