@@ -28,6 +28,7 @@ import { createInProcessRunner, type Runner } from './runners/inprocess.js';
 import { createChatAdapters, type ListeningAdapter } from './chat/platforms.js';
 import { createFileChannelStore } from './store/file/channel-store.js';
 import { createFileStore } from './store/file/file-store.js';
+import { lockDataDir } from './store/file/dir-lock.js';
 import type { ChannelStore, StateStore } from './store/ports.js';
 import { createRedisChannelStore } from './store/redis/channel-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
@@ -58,8 +59,24 @@ export interface AppDeps {
 
 export async function createApp(deps: AppDeps): Promise<App> {
   if (!deps.config.redisUrl) {
-    const store = createFileStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) });
-    return assemble(deps, store, createFileChannelStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) }));
+    // Before anything is read: a second runner on this directory would post every alert again.
+    const lock = await lockDataDir(deps.config.dataDir);
+    try {
+      const store = createFileStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) });
+      const app = await assemble(deps, store, createFileChannelStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) }));
+      const close = app.close.bind(app);
+      app.close = async () => {
+        try {
+          await close();
+        } finally {
+          await lock.release();
+        }
+      };
+      return app;
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
   }
   const redis = await connectRedis(deps.config.redisUrl, 'the scale-out runner');
   const prefix = `${deps.config.queuePrefix ?? 'storywatch'}:${deps.config.story}:`;
