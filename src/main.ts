@@ -15,7 +15,7 @@ import type { ChatAdapter } from './chat/ports.js';
 import type { AppConfig } from './config/app-config.js';
 import { loadStory } from './config/story.js';
 import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed } from './feeds/fetcher.js';
-import { parseFeed } from './feeds/parser.js';
+import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
@@ -118,7 +118,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
     fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
-    parse: parseFeed,
+    parse: (xml, url, identity) => parseFeed(xml, url, DEFAULT_PARSE_LIMITS, identity),
   };
   const metrics = createMetrics();
   const analyze = {

@@ -58,7 +58,7 @@ export async function pollBench(n = 10_000): Promise<void> {
   try {
     const deps: PollDeps = {
       store: createFileStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }),
-      now: () => new Date(), intervalMs: 0, parse: parseFeed,
+      now: () => new Date(), intervalMs: 0, parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
       fetch: (url, prev) => fetchFeed(url, prev, { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] } }),
     };
     const ids = Array.from({ length: n }, (_, i) => i);

@@ -36,10 +36,16 @@ export interface Validators {
   bodyHash?: string | undefined;
 }
 
+/**
+ * `finalUrl` is where the answer came from; `movedTo` is where the feed now lives for good:
+ * the end of the unbroken run of 301/308 hops from the start (a 302/307 on the way ends it),
+ * or undefined when the first hop was not a permanent redirect.
+ */
+type Fetched = { finalUrl: string; status: number; movedTo?: string | undefined };
 export type FetchResult =
-  | { kind: 'not-modified'; finalUrl: string; status: number }
-  | { kind: 'unchanged'; finalUrl: string; status: number; validators: Validators }
-  | { kind: 'ok'; finalUrl: string; status: number; body: string; validators: Validators };
+  | (Fetched & { kind: 'not-modified' })
+  | (Fetched & { kind: 'unchanged'; validators: Validators })
+  | (Fetched & { kind: 'ok'; body: string; validators: Validators });
 
 export class FetchError extends Error {
   constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number) {
@@ -66,6 +72,8 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
     ? new FetchCancelled(`fetch of ${url} cancelled (shutting down)`)
     : new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${url} (headers and body, every redirect)`, false));
   let current = url;
+  let movedTo: string | undefined;
+  let permanentSoFar = true;
   for (let hop = 0; hop <= opts.maxRedirects; hop++) {
     const target = checkUrl(current, opts.policy);
     const res = await request(target, prev, opts, signal, why);
@@ -76,9 +84,13 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
       const location = res.headers.location;
       if (!location) throw new FetchError(`HTTP ${status} redirect without a Location header at ${target.href}`, true);
       current = new URL(location, target).href;
+      // Only a permanent redirect may move the feed; a temporary one is followed this time only.
+      permanentSoFar &&= status === 301 || status === 308;
+      if (permanentSoFar) movedTo = current;
       continue;
     }
-    return finish(res, status, target.href, prev, opts, deadline, signal, why);
+    const result = await finish(res, status, target.href, prev, opts, deadline, signal, why);
+    return movedTo ? { ...result, movedTo } : result;
   }
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }

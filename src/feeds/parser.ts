@@ -36,7 +36,11 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxItems: 200, maxTextChars: 200_000 };
 
-export async function parseFeed(xml: string, feedUrl: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedFeed> {
+/**
+ * `identity` (default: `feedUrl`) is what article ids are keyed on with the item's guid:
+ * the feed's configured URL, so ids survive the feed moving to another address.
+ */
+export async function parseFeed(xml: string, feedUrl: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, identity = feedUrl): Promise<ParsedFeed> {
   if (!/^\s*(<\?xml|<rss|<feed|<rdf:RDF|<!--|<!DOCTYPE)/i.test(xml.replace(/^\uFEFF/, ''))) {
     throw new FeedParseError(`not an RSS/Atom document (starts with ${JSON.stringify(xml.slice(0, 40))})`);
   }
@@ -51,7 +55,7 @@ export async function parseFeed(xml: string, feedUrl: string, limits: ParseLimit
   const skipped: string[] = [];
   const items = newestFirst(feed.items ?? []);
   for (const { item, index } of items.slice(0, limits.maxItems)) {
-    const a = toArticle(item, feedUrl, asText(feed.title), limits.maxTextChars);
+    const a = toArticle(item, feedUrl, identity, asText(feed.title), limits.maxTextChars);
     if (a) articles.push(a);
     else skipped.push(`item ${index + 1}: no title, text or link`);
   }
@@ -106,7 +110,7 @@ function newestFirst(items: Item[]): Array<{ item: Item; index: number }> {
   return items.map((item, index) => ({ item, index, t: when(item) })).sort((a, b) => b.t - a.t || a.index - b.index);
 }
 
-function toArticle(item: Item, feedUrl: string, feedTitle: string, maxText: number): Article | undefined {
+function toArticle(item: Item, feedUrl: string, identity: string, feedTitle: string, maxText: number): Article | undefined {
   // Character references can smuggle ESC, BEL or CR in: none of it survives ingestion.
   const title = stripControl(htmlToText(asText(item.title).slice(0, 4000))).slice(0, 1000);
   const html = asText(item['content:encoded']) || asText(item.content) || asText(item.summary) || asText(item.contentSnippet);
@@ -116,7 +120,7 @@ function toArticle(item: Item, feedUrl: string, feedTitle: string, maxText: numb
   const rawId = asText(item.guid) || asText(item.id) || url || `${title}|${asText(item.pubDate)}`;
   const when = Date.parse(asText(item.isoDate) || asText(item.pubDate));
   return {
-    id: createHash('sha256').update(`${feedUrl}|${rawId}`).digest('hex').slice(0, 20),
+    id: createHash('sha256').update(`${identity}|${rawId}`).digest('hex').slice(0, 20),
     title,
     url: url ?? feedUrl,
     source: stripControl(feedTitle) || new URL(feedUrl).hostname,

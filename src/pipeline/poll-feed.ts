@@ -16,7 +16,12 @@ import { redactUrl, redactUrlsIn } from '../domain/redact.js';
 export interface PollDeps {
   store: StateStore;
   fetch: (url: string, prev: Validators) => Promise<FetchResult>;
-  parse: (xml: string, url: string) => Promise<ParsedFeed>;
+  /**
+   * `url` is where the document came from (relative links resolve against it); `identity`
+   * is the feed's configured URL, which article ids are derived from, so a feed that moves
+   * keeps its articles' ids.
+   */
+  parse: (xml: string, url: string, identity: string) => Promise<ParsedFeed>;
   log: Logger;
   now: () => Date;
   intervalMs: number;
@@ -58,13 +63,19 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   }
   const base = { ...state, lastPollAt: now.toISOString(), nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
   try {
-    const res = await deps.fetch(state.finalUrl ?? feed.url, state);
-    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl };
+    // Only a 301/308 moves a feed, and only away from the configured URL it was seen at
+    // (`state.url`): an edited URL starts over above, a temporary redirect is not kept.
+    const res = await deps.fetch(state.movedTo ?? feed.url, state);
+    const movedTo = res.movedTo ?? state.movedTo;
+    if (res.movedTo && res.movedTo !== state.movedTo) {
+      deps.log.info(`feed ${feed.id} moved permanently to ${redactUrl(res.movedTo)}; polled there from now on`, { url: feed.url, todo: 'update the URL in the config when convenient' });
+    }
+    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl, movedTo };
     const back = state.paused ? { notice: `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
     if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
     const withValidators = { ...ok, ...res.validators };
     if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators, ...back };
-    const parsed = await deps.parse(res.body, res.finalUrl);
+    const parsed = await deps.parse(res.body, res.finalUrl, feed.url);
     for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
     const fresh: Article[] = [];
     for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);

@@ -9,7 +9,10 @@ import type { Article } from '../domain/article.js';
 export interface FeedState {
   feedId: string;
   url: string;
+  /** Where the last answer came from (informational: polls never go there by themselves). */
   finalUrl?: string | undefined;
+  /** Where `url` moved for good (301/308); polled instead of `url` while `url` is configured. */
+  movedTo?: string | undefined;
   etag?: string | undefined;
   lastModified?: string | undefined;
   bodyHash?: string | undefined;

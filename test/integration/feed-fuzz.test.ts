@@ -81,7 +81,7 @@ describe('feed robustness (fuzz)', () => {
     const opts = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 400, connectTimeoutMs: 300, maxBytes: 64 * 1024 };
     const deps: PollDeps = {
       store, log: createLogger({ out: new PassThrough() }), now: () => new Date(), intervalMs: 60_000,
-      fetch: (url, prev) => fetchFeed(url, prev, opts), parse: parseFeed,
+      fetch: (url, prev) => fetchFeed(url, prev, opts), parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
     };
     const tally: Record<string, Record<string, number>> = {};
     const unclear: string[] = [];

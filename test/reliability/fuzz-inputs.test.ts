@@ -47,7 +47,7 @@ describe('reliability: fuzzed inputs', () => {
       const deps: PollDeps = {
         store: createFileStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }), now: () => new Date(), intervalMs: 60_000,
         fetch: (url, prev) => fetchFeed(url, prev, { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 2000 }),
-        parse: parseFeed,
+        parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
       };
       const outcome: Record<string, number> = {};
       const unclear: string[] = [];

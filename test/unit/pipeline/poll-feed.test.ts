@@ -30,7 +30,7 @@ function setup(results: Array<FetchResult | Error>) {
     log: createLogger({ out: new PassThrough() }),
     now: () => new Date(clock),
     intervalMs: 60_000,
-    parse: parseFeed,
+    parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
     fetch: async (url) => {
       calls.push(url);
       const next = results.shift();
