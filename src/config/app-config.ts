@@ -3,11 +3,13 @@
  * environment variables. The only module that reads process.env; validated once at
  * start-up, and one error lists every bad setting.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
+import { redactUrl } from '../domain/redact.js';
 import { CONFIG_DIR } from './paths.js';
 
 const FeedSchema = z.object({
@@ -118,13 +120,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'fix the settings above (see .env.example and config/default.yaml)');
   }
   const cfg = file.data;
+  const feeds = e.STORYWATCH_FEEDS ? feedsFromList(e.STORYWATCH_FEEDS) : cfg.feeds;
+  // Two feeds sharing an id share one state: one of them would be re-primed on every poll.
+  const dupes = duplicates(feeds.map((f) => f.id));
+  if (dupes.length) {
+    throw new AppError(`invalid configuration:\n  - ${dupes.map((id) => `feed id "${id}" is used by ${feeds.filter((f) => f.id === id).map((f) => redactUrl(f.url)).join(' and ')}`).join('\n  - ')}`,
+      'CONFIG_INVALID', e.STORYWATCH_FEEDS ? 'list each URL in STORYWATCH_FEEDS once' : `give every feed in ${configFile} its own id`);
+  }
   return {
     configFile,
     story: e.STORYWATCH_STORY ?? cfg.story,
     dataDir: path.resolve(cwd, e.STORYWATCH_DATA_DIR ?? cfg.dataDir),
     pollIntervalSeconds: e.STORYWATCH_POLL_INTERVAL ?? cfg.pollIntervalSeconds,
     targets: e.STORYWATCH_TARGETS ? splitList(e.STORYWATCH_TARGETS) : cfg.targets,
-    feeds: e.STORYWATCH_FEEDS ? feedsFromList(e.STORYWATCH_FEEDS) : cfg.feeds,
+    feeds,
     fetch: {
       ...cfg.fetch,
       perHostIntervalMs: e.STORYWATCH_PER_HOST_INTERVAL_MS ?? cfg.fetch.perHostIntervalMs,
@@ -152,12 +161,31 @@ function splitList(v: string | undefined): string[] {
   return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * Feeds given as a URL list get an id derived from the URL (host + hash), never from their
+ * position: removing one URL must not shift the others onto each other's state.
+ */
+export function feedIdFromUrl(url: string): string {
+  let host = 'feed';
+  try {
+    host = new URL(url).hostname.replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60) || 'feed';
+  } catch {
+    // reported by the URL check
+  }
+  return `${host}-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
+}
+
 function feedsFromList(v: string): FeedConfig[] {
   return splitList(v).map((url, i) => {
-    const parsed = FeedSchema.safeParse({ id: `feed-${i + 1}`, url });
+    const parsed = FeedSchema.safeParse({ id: feedIdFromUrl(url), url });
     if (!parsed.success) {
       throw new AppError(`STORYWATCH_FEEDS entry ${i + 1} is not a URL: ${url.slice(0, 100)}`, 'CONFIG_INVALID', 'give comma-separated http(s) URLs');
     }
     return parsed.data;
   });
+}
+
+function duplicates(ids: string[]): string[] {
+  const seen = new Set<string>();
+  return [...new Set(ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false))))];
 }

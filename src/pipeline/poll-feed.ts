@@ -79,7 +79,10 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
     const fresh: Article[] = [];
     for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);
-    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true }, ...back };
+    // Primed is asked of the store too: feed state may have been lost or reset (a corrupt
+    // feeds.json, a changed feed id) without the feed being new.
+    const primed = state.primed || (await deps.store.isPrimed(feed.url));
+    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !primed, nextState: { ...withValidators, primed: true }, ...back };
   } catch (err) {
     // Shutting down: nothing was learned about the feed, so nothing is recorded.
     if (err instanceof FetchCancelled) return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };

@@ -110,6 +110,8 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       deps.metrics?.polled(o.status);
       if (o.status !== 'not-due' && o.status !== 'deferred') report.polled++;
       if (o.status === 'failed') report.failed++;
+      // After its backlog is recorded (above): a crash before this re-learns it silently.
+      if (o.status === 'new' && o.nextState) await deps.poll.store.markPrimed(o.nextState.url);
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);
       if (o.notice) {
         const text = o.notice;

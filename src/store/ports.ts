@@ -45,6 +45,14 @@ export interface AlertRecord {
 export interface StateStore {
   getFeedState(feedId: string): Promise<FeedState | undefined>;
   putFeedState(state: FeedState): Promise<void>;
+  /**
+   * Whether a feed (by its configured URL) has had its first poll, whose backlog is learned
+   * silently. Kept with the seen articles, apart from feed state (validators, backoff), so
+   * losing or resetting feed state never re-primes a feed and hides what it published.
+   */
+  isPrimed(feedUrl: string): Promise<boolean>;
+  /** Recorded once the feed's backlog is recorded (or queued with its backlog flag). */
+  markPrimed(feedUrl: string): Promise<void>;
   /** True once an article id has been recorded (whatever the decision). */
   hasSeen(articleId: string): Promise<boolean>;
   /**

@@ -66,6 +66,19 @@ for (const [name, make] of Object.entries(backings)) {
       expect(await backing.open().getFeedState('f1')).toEqual({ feedId: 'f1', url: 'https://x/f', primed: true, consecutiveFailures: 2, etag: '"e"', lastError: 'boom' });
     });
 
+    it('remembers which feeds were primed apart from feed state, across restarts', async () => {
+      backing = await make();
+      const s = backing.open();
+      expect(await s.isPrimed('https://x/f')).toBe(false);
+      await s.markPrimed('https://x/f');
+      await s.markPrimed('https://x/f');
+      await s.close();
+      const again = backing.open();
+      expect(await again.isPrimed('https://x/f')).toBe(true);
+      expect(await again.isPrimed('https://x/other')).toBe(false);
+      expect(await again.getFeedState('f')).toBeUndefined();
+    });
+
     it('records an article once; a second record is refused and writes nothing', async () => {
       backing = await make();
       const s = backing.open();

@@ -73,7 +73,7 @@ async function survives(s: Scenario): Promise<WorkerProc> {
     code = c;
   });
   cleanups.push(() => (exited ? undefined : (w.proc.kill('SIGKILL'), w.exited)));
-  await waitFor('the good feed\'s first poll', () => /feed feed-1: first poll, 1 existing item\(s\) learned/.test(w.output()), 30_000);
+  await waitFor('the good feed\'s first poll', () => /feed 127\.0\.0\.1-[0-9a-f]{12}: first poll, 1 existing item\(s\) learned/.test(w.output()), 30_000);
   const stop = s.during?.();
   try {
     good.reveal(1);

@@ -50,7 +50,9 @@ export function pollProcessor(deps: ProcessorDeps) {
         opts: { ...JOB_OPTIONS, jobId: analyzeJobId(feed.id, article.id) },
       })));
     }
-    // Saved only once the articles are queued: a crash before this re-fetches them.
+    // Saved only once the articles are queued: a crash before this re-fetches them. The
+    // queued backlog carries its own flag, so the feed counts as primed from here.
+    if (outcome.status === 'new') await deps.store.markPrimed(feed.url);
     if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
     if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
     return `${outcome.status}: ${outcome.articles.length} new`;

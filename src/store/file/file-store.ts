@@ -1,7 +1,8 @@
 /**
  * File store for the embedded default: a local data directory with
  *   feeds.json        feed state, rewritten atomically (temp file + rename), writes coalesced
- *   articles.jsonl    one line per analysed article, its alert inline (append-only)
+ *   articles.jsonl    one line per analysed article, its alert inline, and one per feed
+ *                     whose first poll is done (append-only: what was seen and primed)
  *   deliveries.jsonl  one line per delivered alert/target pair (append-only)
  * One appended line is the unit of atomicity: a write that fails part-way (file size
  * limit, disk full) is cut back off the file at once, and a tail left by a crash mid-write
@@ -22,6 +23,8 @@ export interface FileStoreDeps {
 interface ArticleLine {
   entry: ProcessedArticle;
   alert?: AlertRecord;
+  /** A line of its own: this feed URL's first poll is done. */
+  primed?: string;
 }
 
 export function createFileStore(deps: FileStoreDeps): StateStore {
@@ -40,10 +43,16 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
   for (const f of [files.articles, files.deliveries]) cutTornTail(f, warn);
   const appender = createAppender();
   const feeds = loadFeeds(files.feeds, warn);
+  // Feed state written before primed lines existed still counts.
+  const primed = new Set([...feeds.values()].filter((f) => f.primed).map((f) => f.url));
   const seen = new Set<string>();
   const log: ProcessedArticle[] = [];
   const alerts: AlertRecord[] = [];
   for (const line of readJsonl<ArticleLine>(files.articles, warn)) {
+    if (typeof line?.primed === 'string') {
+      primed.add(line.primed);
+      continue;
+    }
     if (!line?.entry?.article?.id || !line.entry.decision) {
       warn(`${files.articles}: a line without an article was skipped`);
       continue;
@@ -119,6 +128,15 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
       flushTimer ??= setTimeout(flushFeeds, 200);
       flushTimer.unref();
     },
+    async isPrimed(feedUrl) {
+      return primed.has(feedUrl);
+    },
+    async markPrimed(feedUrl) {
+      if (primed.has(feedUrl)) return;
+      appender.append(files.articles, JSON.stringify({ primed: feedUrl }), false);
+      articlesDirty = true;
+      primed.add(feedUrl);
+    },
     async hasSeen(articleId) {
       return seen.has(articleId);
     },
@@ -190,7 +208,17 @@ function loadFeeds(file: string, warn: (m: string) => void): Map<string, FeedSta
   try {
     return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, FeedState>));
   } catch (err) {
-    warn(`${file}: unreadable (${(err as Error).message}); feed state starts afresh (feeds are re-fetched, seen articles are not re-alerted)`);
+    // Feed state is validators and backoff only: losing it costs a re-fetch, never an alert
+    // (which feeds were primed, and what was seen, lives in articles.jsonl). Kept for a look.
+    const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    let kept = `kept as ${aside}`;
+    try {
+      renameSync(file, aside);
+    } catch (e) {
+      kept = `could not be moved aside (${(e as Error).message}); it is overwritten on the next write`;
+    }
+    warn(`${file} is unreadable (${(err as Error).message}); ${kept}. Feed validators and backoff start afresh: every feed is fetched again, ` +
+      'no feed is re-primed and nothing seen is alerted again. Nothing to do unless it happens again (then check the disk and what else writes to the data directory)');
     return new Map();
   }
 }

@@ -7,6 +7,7 @@
  *   alerts   hash  alertId -> AlertRecord JSON;  alert-order list of alert ids
  *   pending  set   "alertId\ntarget" pairs not yet delivered
  *   dev-alert hash developmentId -> id of the alert that announced it
+ *   primed   set   configured URLs of feeds whose first poll is done
  * Recording an article is one Lua script, so seen/log/alert/pending change together.
  */
 import type { Redis } from 'ioredis';
@@ -38,7 +39,7 @@ type WithRecord = Redis & {
 export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore {
   const k = {
     feeds: `${prefix}feeds`, seen: `${prefix}seen`, log: `${prefix}log`, alerts: `${prefix}alerts`,
-    order: `${prefix}alert-order`, pending: `${prefix}pending`, devAlert: `${prefix}dev-alert`,
+    order: `${prefix}alert-order`, pending: `${prefix}pending`, devAlert: `${prefix}dev-alert`, primed: `${prefix}primed`,
   };
   if (!('swRecord' in redis)) redis.defineCommand('swRecord', { numberOfKeys: 6, lua: RECORD });
   const r = redis as WithRecord;
@@ -55,6 +56,12 @@ export function createRedisStore({ redis, prefix }: RedisStoreDeps): StateStore 
     },
     async putFeedState(state) {
       await redis.hset(k.feeds, state.feedId, JSON.stringify(state));
+    },
+    async isPrimed(feedUrl) {
+      return (await redis.sismember(k.primed, feedUrl)) === 1;
+    },
+    async markPrimed(feedUrl) {
+      await redis.sadd(k.primed, feedUrl);
     },
     async hasSeen(articleId) {
       return (await redis.sismember(k.seen, articleId)) === 1;
