@@ -28,3 +28,15 @@ export class PermanentDeliveryError extends Error {
     this.name = 'PermanentDeliveryError';
   }
 }
+
+/**
+ * The platform refused the bot's own credentials (revoked or wrong token). Nothing can be
+ * posted there until an operator fixes it: alerts stay pending (never marked delivered),
+ * the adapter stops calling the platform and reports not ready.
+ */
+export class AuthDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthDeliveryError';
+  }
+}

@@ -4,7 +4,7 @@
  * Targets are served side by side and every request has a time limit, so a chat API
  * that hangs or fails holds back only its own targets, and only for that long.
  */
-import { PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
@@ -72,6 +72,8 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
         }
         failed++;
         if (outcome.permanent) continue;
+        // The platform refuses the bot's token: the adapter said so once, loudly; stay quiet.
+        if (outcome.error instanceof AuthDeliveryError) return;
         // The rest for this target waits for the next round: in order, and no pile of timeouts.
         deps.log.warn(`delivery to ${target} failed: ${outcome.error.message}; will retry`, { alertId: records[0]!.alert.id });
         return;
@@ -104,8 +106,9 @@ export async function postBatch(
   try {
     await (deps.pace ? deps.pace.run(target, post) : post());
   } catch (err) {
+    // A refused token is not permanent for the alert: it stays pending until the token is fixed.
     const permanent = err instanceof PermanentDeliveryError;
-    deps.metrics?.delivered(permanent ? 'permanent' : 'retry', platformOf(target));
+    deps.metrics?.delivered(permanent ? 'permanent' : err instanceof AuthDeliveryError ? 'auth' : 'retry', platformOf(target));
     if (permanent) {
       // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
       for (const r of records) await deps.store.markDelivered(r.alert.id, target);

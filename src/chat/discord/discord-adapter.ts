@@ -8,7 +8,7 @@ import { Client, DiscordAPIError, GatewayIntentBits, MessageFlags, PermissionFla
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
-import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, type ChatAdapter } from '../ports.js';
 import { stripControl, truncate } from '../text.js';
 import { interactionText } from './commands.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
@@ -35,8 +35,8 @@ export interface DiscordAdapter extends ChatAdapter {
   start(): Promise<void>;
 }
 
-/** 401, 403 and unknown channel (404): retrying will not help. */
-const PERMANENT_STATUS = new Set([401, 403, 404]);
+/** A forbidden or unknown channel (403, 404): retrying will not help that delivery. */
+const PERMANENT_STATUS = new Set([403, 404]);
 
 /** Discord markdown: **bold** where Slack-style text has *bold*. */
 export function toDiscordMarkdown(text: string): string {
@@ -48,7 +48,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const rest = { timeout: opts.requestTimeoutMs ?? 10_000, retries: 1, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) };
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
   client.rest.setToken(opts.token);
-  const threads = new Map<string, { messageId: string; threadId?: string }>();
+  /** threadId null: the bot may not post in a thread there; follow-ups go to the channel. */
+  const threads = new Map<string, { messageId: string; threadId?: string | null }>();
   let gateway = false;
   client.rest.on('rateLimited', () => opts.onRateLimited?.());
 
@@ -76,16 +77,26 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     await interaction.editReply({ content: toDiscordMarkdown(reply.text), allowedMentions: NO_MENTIONS });
   }
 
-  const post = async (channelId: string, body: Record<string, unknown>): Promise<{ id: string }> => {
+  let authRefused: string | undefined;
+  /** Every REST call: a 401 means the token is refused, for every channel at once. */
+  const call = async <T>(what: string, fn: () => Promise<unknown>): Promise<T> => {
+    if (authRefused) throw new AuthDeliveryError(`Discord refuses the bot token (${authRefused}); not posting until it is fixed`);
     try {
-      return (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+      return (await fn()) as T;
     } catch (err) {
+      if (err instanceof DiscordAPIError && err.status === 401) {
+        authRefused = `401 ${err.message}`;
+        opts.log.error(`discord: the bot token was refused (${authRefused}); nothing is posted to Discord until it is fixed, alerts stay pending`, { todo: 'set a valid DISCORD_TOKEN (reset it in the developer portal if it was revoked) and restart' });
+        throw new AuthDeliveryError(`Discord refused the bot token: ${authRefused}`);
+      }
       if (err instanceof DiscordAPIError && PERMANENT_STATUS.has(err.status)) {
-        throw new PermanentDeliveryError(`Discord refused channel ${channelId}: ${err.status} ${err.message}`);
+        throw new PermanentDeliveryError(`Discord refused ${what}: ${err.status} ${err.message}`);
       }
       throw err;
     }
   };
+  const post = (channelId: string, body: Record<string, unknown>) =>
+    call<{ id: string }>(`channel ${channelId}`, () => client.rest.post(Routes.channelMessages(channelId), { body }));
 
   return {
     name: 'discord',
@@ -108,21 +119,37 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
         threads.set(key, { messageId: msg.id });
         return { messageId: msg.id };
       }
-      if (!known.threadId) {
-        const thread = (await client.rest.post(Routes.threads(channelId, known.messageId), {
-          body: { name: truncate(stripControl(`Follow-ups: ${alert.headline}`), 100), auto_archive_duration: 10080 },
-        })) as { id: string };
-        known.threadId = thread.id;
+      if (known.threadId === undefined) {
+        try {
+          const thread = await call<{ id: string }>(`a thread in channel ${channelId}`, () => client.rest.post(Routes.threads(channelId, known.messageId), {
+            body: { name: truncate(stripControl(`Follow-ups: ${alert.headline}`), 100), auto_archive_duration: 10080 },
+          }));
+          known.threadId = thread.id;
+        } catch (err) {
+          if (!(err instanceof PermanentDeliveryError)) throw err;
+          // May post but not open threads: the follow-ups go to the channel itself.
+          known.threadId = null;
+          opts.log.warn(`discord: cannot open a thread in channel ${channelId} (${err.message}); follow-ups of development ${alert.developmentId} are posted in the channel`, { todo: 'grant the bot Create Public Threads and Send Messages in Threads' });
+        }
       }
-      const msg = await post(known.threadId, body);
-      return { messageId: msg.id };
+      if (known.threadId === null) return { messageId: (await post(channelId, body)).id };
+      try {
+        return { messageId: (await post(known.threadId, body)).id };
+      } catch (err) {
+        if (!(err instanceof PermanentDeliveryError)) throw err;
+        // The thread is closed to the bot (403) or gone: one post in the channel instead;
+        // if that is refused too, the delivery stops as permanent.
+        known.threadId = null;
+        opts.log.warn(`discord: cannot post in the thread of development ${alert.developmentId} (${err.message}); posting in channel ${channelId} instead`);
+        return { messageId: (await post(channelId, body)).id };
+      }
     },
     async postNotice(target, text) {
       await post(target.slice('discord:'.length), { content: truncate(`⚠️ ${stripControl(text)}`, 2000), allowed_mentions: NO_MENTIONS });
     },
     // A process that listens for commands needs its gateway session; one that only posts does not.
     async ready() {
-      return !gateway || client.isReady();
+      return !authRefused && (!gateway || client.isReady());
     },
     async close() {
       await client.destroy();

@@ -9,7 +9,7 @@ import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps } from '../commands/handlers.js';
-import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, type ChatAdapter } from '../ports.js';
 import { stripControl } from '../text.js';
 import { escapeMrkdwn, renderSlackBlocks, renderSlackFollowUp } from './render.js';
 
@@ -36,8 +36,10 @@ export interface SlackAdapter extends ChatAdapter {
   start(): Promise<void>;
 }
 
-/** Slack errors that retrying cannot fix: stop and report. */
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'missing_scope', 'restricted_action']);
+/** Slack errors about one channel that retrying cannot fix: that delivery stops, reported. */
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'missing_scope', 'restricted_action']);
+/** The token itself is refused: no post anywhere on Slack can succeed until it is fixed. */
+const AUTH = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed']);
 
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const app = new App({
@@ -95,12 +97,20 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: escapeMrkdwn(reply.text) });
   });
 
+  let authRefused: string | undefined;
   const post = async (target: string, args: Record<string, unknown>) => {
+    // Once the token is refused, asking again only earns more refusals (and rate limits).
+    if (authRefused) throw new AuthDeliveryError(`Slack refuses the bot token (${authRefused}); not posting until it is fixed`);
     const channel = target.slice('slack:'.length);
     try {
       return await app.client.chat.postMessage({ channel, ...args } as never);
     } catch (err) {
       const code = (err as { data?: { error?: string } }).data?.error;
+      if (code && AUTH.has(code)) {
+        authRefused = code;
+        opts.log.error(`slack: the bot token was refused (${code}); nothing is posted to Slack until it is fixed, alerts stay pending`, { todo: 'set a valid SLACK_BOT_TOKEN (reinstall the app if it was revoked) and restart' });
+        throw new AuthDeliveryError(`Slack refused the bot token: ${code}`);
+      }
       if (code && PERMANENT.has(code)) throw new PermanentDeliveryError(`Slack refused ${target}: ${code}`);
       throw err;
     }
@@ -125,6 +135,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     async postNotice(target, text) {
       await post(target, { text: `:warning: ${escapeMrkdwn(stripControl(text))}` });
+    },
+    async ready() {
+      return !authRefused;
     },
     async close() {
       await app.stop().catch(() => undefined);

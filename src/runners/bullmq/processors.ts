@@ -5,7 +5,7 @@
  */
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Engine } from '../../analysis/engine.js';
-import type { ChatAdapter } from '../../chat/ports.js';
+import { AuthDeliveryError, type ChatAdapter } from '../../chat/ports.js';
 import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
@@ -144,6 +144,8 @@ async function deliverClaimed(deps: ProcessorDeps, record: AlertRecord, target: 
     ? (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record)
     : [record];
   const outcome = await postBatch(deps, adapter, target, batch);
-  if (!outcome.ok) throw outcome.permanent ? new UnrecoverableError(outcome.error.message) : outcome.error;
+  // A refused token fails the job at once, but the pair stays pending: the leader's sweep
+  // retries it, and the adapter refuses without calling the platform until it is fixed.
+  if (!outcome.ok) throw outcome.permanent || outcome.error instanceof AuthDeliveryError ? new UnrecoverableError(outcome.error.message) : outcome.error;
   return `delivered ${batch.length} to ${target}`;
 }
