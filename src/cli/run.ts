@@ -14,6 +14,7 @@ const SHUTDOWN_LIMIT_MS = 4_000;
 export async function runRun(opts: { once: boolean }): Promise<number> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  for (const w of config.warnings ?? []) log.warn(w);
   if (opts.once && config.redisUrl) {
     throw new AppError('--once polls in-process; with REDIS_URL set the job schedulers poll', 'USAGE', 'unset REDIS_URL for a one-off poll');
   }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { redactUrl } from '../domain/redact.js';
 import { CONFIG_DIR } from './paths.js';
+import { unknownKeys } from './unknown-keys.js';
 
 const FeedSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'letters, digits, dot, dash, underscore (max 80)'),
@@ -79,6 +80,8 @@ export interface AppConfig {
   feeds: FeedConfig[];
   fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Told at start-up: the config loads, but something in it does nothing (unknown keys). */
+  warnings?: string[] | undefined;
   logFormat?: 'text' | 'json' | undefined;
   redisUrl?: string | undefined;
   /** BullMQ and store key prefix: one per deployment. */
@@ -99,7 +102,34 @@ function issues(err: z.ZodError, where: string): string[] {
   return err.issues.map((i) => `${where}${i.path.length ? ` ${i.path.join('.')}` : ''}: ${i.message}`);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+/** Delivery targets, as the adapters accept them. */
+const TARGET_FORMS = 'console, jsonl:/path/alerts.jsonl, slack:<channel id, e.g. C0123ABC>, discord:<numeric channel id>';
+
+/** Every target's form, and that its platform is configured: a typo must fail now, not at the first alert. */
+function targetProblems(targets: string[], e: z.infer<typeof EnvSchema>, cwd: string): string[] {
+  const out: string[] = [];
+  for (const t of targets) {
+    if (t === 'console') continue;
+    if (t.startsWith('jsonl:')) {
+      const file = t.slice('jsonl:'.length);
+      if (!file) out.push(`target "${t}": a jsonl target needs a file path (jsonl:/path/alerts.jsonl)`);
+      else if (!existsSync(path.dirname(path.resolve(cwd, file)))) out.push(`target "${t}": directory ${path.dirname(path.resolve(cwd, file))} does not exist`);
+    } else if (t.startsWith('slack:')) {
+      if (!/^slack:[A-Z0-9]+$/.test(t)) out.push(`target "${t}": a Slack channel id is upper-case letters and digits, e.g. slack:C0123ABC`);
+      else if (!e.SLACK_BOT_TOKEN) out.push(`target "${t}": Slack is not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)`);
+    } else if (t.startsWith('discord:')) {
+      if (!/^discord:\d+$/.test(t)) out.push(`target "${t}": a Discord channel id is a number, e.g. discord:123456789012345678`);
+      else if (!e.DISCORD_TOKEN) out.push(`target "${t}": Discord is not configured (set DISCORD_TOKEN)`);
+    } else {
+      out.push(`target "${t}" is not a known form; use ${TARGET_FORMS}`);
+    }
+  }
+  return out;
+}
+
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  // Empty means unset: compose passes every line of .env, most of them `NAME=`.
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const envParsed = EnvSchema.safeParse(env);
   const problems: string[] = envParsed.success ? [] : issues(envParsed.error, 'environment');
   const e = envParsed.success ? envParsed.data : {};
@@ -115,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const file = FileSchema.safeParse(raw);
   if (!file.success) problems.push(...issues(file.error, configFile));
+  const targets = e.STORYWATCH_TARGETS ? splitList(e.STORYWATCH_TARGETS) : file.success ? file.data.targets : [];
+  problems.push(...targetProblems(targets, e, cwd));
   if (problems.length || !file.success) {
     throw new AppError(`invalid configuration:\n  - ${problems.join('\n  - ')}`, 'CONFIG_INVALID',
       'fix the settings above (see .env.example and config/default.yaml)');
@@ -132,7 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     story: e.STORYWATCH_STORY ?? cfg.story,
     dataDir: path.resolve(cwd, e.STORYWATCH_DATA_DIR ?? cfg.dataDir),
     pollIntervalSeconds: e.STORYWATCH_POLL_INTERVAL ?? cfg.pollIntervalSeconds,
-    targets: e.STORYWATCH_TARGETS ? splitList(e.STORYWATCH_TARGETS) : cfg.targets,
+    targets,
+    warnings: unknownKeys(FileSchema, raw).map((w) => `${configFile}: ${w}`),
     feeds,
     fetch: {
       ...cfg.fetch,

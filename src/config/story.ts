@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
 import { STORIES_DIR } from './paths.js';
+import { unknownKeys } from './unknown-keys.js';
 
 const StorySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
@@ -71,6 +72,8 @@ export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
   const warnings = cfg.novelty === undefined ? [] : [
     `${file}: the "novelty:" block tuned the old sentence-overlap engine and is ignored; the development model is fitted on labelled streams (npm run fit)`,
   ];
+  // A misspelt key would do nothing at all: say so (older folders still load).
+  warnings.push(...unknownKeys(StorySchema, raw).map((w) => `${file}: ${w}`));
   const corpus = cfg.corpus.map((entry) => readCorpusFile(dir, entry));
   return { story, corpus, dir, warnings };
 }
