@@ -146,10 +146,11 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log, (p) => metrics.rateLimited(p));
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
   let ops: OpsServer | undefined;
-  const listen = async () => {
+  const listen = async (recording?: ReadinessCheck) => {
     if (config.commands) for (const p of platforms) await p.start();
     if (!config.http) return;
     const checks: ReadinessCheck[] = platforms.map((p) => ({ name: p.name, check: () => p.ready?.() ?? Promise.resolve(true) }));
+    if (recording) checks.push(recording);
     if (redis) checks.unshift({ name: 'redis', check: async () => (await redis.ping()) === 'PONG' });
     ops = await startOpsServer({ ...config.http, metrics, checks });
     log.info(`health and metrics on http://${config.http.host}:${ops.port} (/healthz, /readyz, /metrics)`);
@@ -172,7 +173,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
         return ops?.port;
       },
       async start() {
-        await listen();
+        await listen({ name: 'poll-cycle', check: async () => runner.recording().ok });
         runner.start();
       },
       async close() {
@@ -206,7 +207,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     },
     async start() {
       await bullmq.start();
-      await listen();
+      await listen({ name: 'poll-cycle', check: async () => bullmq.recording().ok });
     },
     async close() {
       shutdown.abort();

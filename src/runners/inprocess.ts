@@ -49,6 +49,11 @@ export interface Runner {
   start(): void;
   /** Stops scheduling, waits for the analysis in progress and (briefly) for posts in flight. */
   stop(): Promise<void>;
+  /**
+   * Ready means the last poll cycle could record its results (articles, feed state):
+   * a cycle that fails on every write is not a working monitor, however alive it is.
+   */
+  recording(): { ok: boolean; error?: string | undefined };
 }
 
 const EMPTY: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
@@ -127,12 +132,25 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     return { delivered: 0, failed: 0 };
   }));
 
+  let lastCycle: { ok: boolean; error?: string | undefined } = { ok: true };
+  /** Runs one cycle's analysis and records whether its writes went through. */
+  const recorded = async (work: () => Promise<void>) => {
+    try {
+      await work();
+      const store = deps.poll.store.writeHealth?.() ?? { ok: true };
+      lastCycle = store.ok ? { ok: true } : { ok: false, error: store.error };
+    } catch (err) {
+      lastCycle = { ok: false, error: (err as Error).message };
+      throw err;
+    }
+  };
+
   const tick = async (): Promise<TickReport> => {
     const report = { ...EMPTY };
     await Promise.all(await startPolls());
     const outcomes = arrived;
     arrived = [];
-    await oneAtATime(() => analyse(outcomes, report, true));
+    await recorded(() => oneAtATime(() => analyse(outcomes, report, true)));
     report.delivered = ((await deliverRound()) as { delivered: number }).delivered;
     return report;
   };
@@ -144,7 +162,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     await Promise.race([Promise.all(started), sleep(Math.min(deps.tickMs / 4, 2000)), stopping]);
     const outcomes = arrived;
     arrived = [];
-    await oneAtATime(() => analyse(outcomes, report, false));
+    await recorded(() => oneAtATime(() => analyse(outcomes, report, false)));
     if (report.alerts || report.followUps) void deliverRound();
     return report;
   };
@@ -172,6 +190,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
 
   return {
     tick,
+    recording: () => lastCycle,
     start() {
       loop();
       deliverLoop();

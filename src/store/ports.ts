@@ -82,6 +82,11 @@ export interface StateStore {
    * undefined when someone else holds it. Expires by itself after `ttlMs`.
    */
   tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+  /**
+   * Whether the store's last writes went through (for /readyz); the error if not. Absent:
+   * every write is awaited by its caller, who sees the failure itself.
+   */
+  writeHealth?(): { ok: boolean; error?: string | undefined };
   close(): Promise<void>;
 }
 

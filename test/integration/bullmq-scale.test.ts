@@ -53,7 +53,7 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     const seenKey = `${prefix}:minerals-deal:seen`;
     await waitFor('the backlog of 200 feeds to be learned', async () => (await redis.scard(seenKey)) === 200, 60_000);
     // Readiness includes Redis; metrics include queue depth.
-    expect(await (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok' } });
+    expect(await (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', 'poll-cycle': 'ok' } });
     expect(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()).toMatch(/storywatch_queue_depth\{queue="poll"\} \d+/);
     // Analysis is serialised (global concurrency 1): which worker takes each job is up to
     // BullMQ, and one worker may well take them all. To show the work moves between processes

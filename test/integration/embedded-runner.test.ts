@@ -135,7 +135,7 @@ describe('operations endpoints', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: {} });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { 'poll-cycle': 'ok' } });
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/storywatch_feed_polls_total\{outcome="new"\} \d+/);
     expect(text).toMatch(/storywatch_feed_polls_total\{outcome="not-modified"\} \d+/);

@@ -3,7 +3,7 @@
  * functions as the in-process runner. Run the same command on as many processes or
  * machines as needed; they share the work through Redis.
  */
-import { Queue, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLeader, type Leader } from './leader.js';
 import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
@@ -28,6 +28,8 @@ export interface BullmqRunner {
   stop(): Promise<void>;
   queues: { poll: Queue<PollJob>; analyze: Queue<AnalyzeJob>; deliver: Queue<DeliverJob> };
   readonly leader: Leader;
+  /** Whether this process's last poll or analyze job could record its results (for /readyz). */
+  recording(): { ok: boolean; error?: string | undefined };
 }
 
 export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
@@ -55,9 +57,16 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     },
   });
 
+  let lastCycle: { ok: boolean; error?: string | undefined } = { ok: true };
   const worker = <T>(name: string, processor: Processor<T>, concurrency: number, extra: Partial<WorkerOptions> = {}) => {
     const w = new Worker<T>(name, processor, { ...base, concurrency, ...extra });
-    w.on('failed', (job, err) => deps.log.warn(`${name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`));
+    // A poll or analyze job throws only when it could not record (feed failures are results).
+    const records = name === QUEUE.poll || name === QUEUE.analyze;
+    if (records) w.on('completed', () => (lastCycle = { ok: true }));
+    w.on('failed', (job, err) => {
+      if (records && !(err instanceof UnrecoverableError)) lastCycle = { ok: false, error: err.message };
+      deps.log.warn(`${name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`);
+    });
     w.on('error', (err) => deps.log.warn(`${name} worker: ${err.message}`));
     workers.push(w as unknown as Worker);
   };
@@ -65,6 +74,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
   return {
     queues,
     leader,
+    recording: () => lastCycle,
     async start() {
       await queues.analyze.setGlobalConcurrency(1);
       worker<PollJob>(QUEUE.poll, pollProcessor(pdeps), deps.concurrency?.poll ?? 8);

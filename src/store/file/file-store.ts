@@ -41,7 +41,9 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     deliveries: path.join(dir, 'deliveries.jsonl'),
   };
   for (const f of [files.articles, files.deliveries]) cutTornTail(f, warn);
-  const appender = createAppender();
+  /** Files whose last write failed, with why: what /readyz reports. */
+  const writeErrors = new Map<string, string>();
+  const appender = createAppender((file, err) => (err ? writeErrors.set(file, err.message) : writeErrors.delete(file)));
   const feeds = loadFeeds(files.feeds, warn);
   // Feed state written before primed lines existed still counts.
   const primed = new Set([...feeds.values()].filter((f) => f.primed).map((f) => f.url));
@@ -77,7 +79,9 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     flushTimer = undefined;
     try {
       writeAtomic(files.feeds, JSON.stringify(Object.fromEntries(feeds), null, 2));
+      writeErrors.delete(files.feeds);
     } catch (err) {
+      writeErrors.set(files.feeds, (err as Error).message);
       // Runs from a timer: report and keep going; the next change tries again.
       warn(`cannot write ${files.feeds}: ${(err as Error).message}; feed state is kept in memory and written on the next change`);
     }
@@ -195,6 +199,10 @@ export function createFileStore(deps: FileStoreDeps): StateStore {
     async recentAlerts(limit) {
       return alerts.slice(-limit).reverse();
     },
+    writeHealth() {
+      const [file, error] = [...writeErrors][0] ?? [];
+      return file ? { ok: false, error: `cannot write ${file}: ${error}` } : { ok: true };
+    },
     async close() {
       if (flushTimer) flushFeeds();
       syncArticles();
@@ -255,35 +263,45 @@ function cutTornTail(file: string, warn: (m: string) => void): void {
  * limit, ENOSPC) is truncated back to where it began before the error is passed on; if
  * even that fails, the next append truncates first.
  */
-function createAppender() {
+function createAppender(outcome: (file: string, err?: Error) => void) {
   const owed = new Map<string, number>();
   return {
     append(file: string, line: string, sync: boolean): void {
-      const fd = openSync(file, 'a');
       try {
-        const cut = owed.get(file);
-        if (cut !== undefined) {
-          ftruncateSync(fd, cut);
-          owed.delete(file);
-        }
-        const start = fstatSync(fd).size;
-        const buf = Buffer.from(`${line}\n`);
-        try {
-          for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
-        } catch (err) {
-          try {
-            ftruncateSync(fd, start);
-          } catch {
-            owed.set(file, start);
-          }
-          throw err;
-        }
-        if (sync) fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+        appendWhole(file, line, sync);
+        outcome(file);
+      } catch (err) {
+        outcome(file, err as Error);
+        throw err;
       }
     },
   };
+
+  function appendWhole(file: string, line: string, sync: boolean): void {
+    const fd = openSync(file, 'a');
+    try {
+      const cut = owed.get(file);
+      if (cut !== undefined) {
+        ftruncateSync(fd, cut);
+        owed.delete(file);
+      }
+      const start = fstatSync(fd).size;
+      const buf = Buffer.from(`${line}\n`);
+      try {
+        for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+      } catch (err) {
+        try {
+          ftruncateSync(fd, start);
+        } catch {
+          owed.set(file, start);
+        }
+        throw err;
+      }
+      if (sync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 export function writeAtomic(file: string, text: string): void {
