@@ -17,6 +17,8 @@ export interface FixtureServer {
   readonly total: number;
   /** Requests served, by status code. */
   readonly hits: Record<number, number>;
+  /** From now on /feeds/<source>.xml answers `status` (301 by default) to /moved/<source>.xml, which serves the feed. */
+  move(source: string, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -36,14 +38,16 @@ export async function startFixtureServer(articles: Article[], opts: { initiallyV
   const sources = [...new Set(ordered.map((a) => a.source))];
   let visible = Math.min(opts.initiallyVisible ?? 0, ordered.length);
   const hits: Record<number, number> = {};
+  const moved = new Map<string, number>();
   const server = http.createServer((req, res) => {
-    const m = /^\/feeds\/([\w.-]+)\.xml$/.exec(req.url ?? '');
-    const source = m?.[1];
+    const m = /^\/(feeds|moved)\/([\w.-]+)\.xml$/.exec(req.url ?? '');
+    const source = m?.[2];
     const send = (status: number, body = '', headers: Record<string, string> = {}) => {
       hits[status] = (hits[status] ?? 0) + 1;
       res.writeHead(status, headers).end(body);
     };
     if (!source || !sources.includes(source)) return send(404, 'no such feed');
+    if (m![1] === 'feeds' && moved.has(source)) return send(moved.get(source)!, '', { location: `/moved/${source}.xml` });
     const items = ordered.slice(0, visible).filter((a) => a.source === source).reverse();
     const xml = renderRss(source, `http://fixture.local/${source}`, items);
     const etag = `"${createHash('sha1').update(xml).digest('hex').slice(0, 16)}"`;
@@ -59,6 +63,9 @@ export async function startFixtureServer(articles: Article[], opts: { initiallyV
     reveal(n = 1) {
       visible = Math.min(ordered.length, visible + n);
       return visible;
+    },
+    move(source, status = 301) {
+      moved.set(source, status);
     },
     get visible() {
       return visible;
