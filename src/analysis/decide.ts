@@ -9,6 +9,7 @@
  */
 import { actionKey, dot, type Development, type DevelopmentIndex, type Member } from './developments.js';
 import type { Profile } from './profile.js';
+import { stem } from './text.js';
 import { DECIDE_WEIGHTS } from './weights.js';
 
 export type Relation = 'same-action' | 'same-verb' | 'progressed' | 'other-action' | 'no-action';
@@ -41,6 +42,8 @@ export const DECIDE_FEATURES = [
 ] as const;
 
 const DAY = 86_400_000;
+/** idf of a name used by at most about one in eight of the story's articles. */
+const RARE_NAME_IDF = Math.log(8);
 
 export function relate(p: Profile, dev: Development): Relation {
   if (!p.main || dev.actions.size === 0) return 'no-action';
@@ -77,7 +80,8 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   for (const m of dev.members) {
     const c = dot(v.terms, index.memberVector(m, 'terms'));
     if (c > similarity) [similarity, member] = [c, m];
-    headline = Math.max(headline, dot(v.headline, index.memberVector(m, 'headlineTerms')));
+    // Headlines share nothing unless the texts do: skip the headline product where terms meet not at all.
+    if (c > 0) headline = Math.max(headline, dot(v.headline, index.memberVector(m, 'headlineTerms')));
   }
   const relation = relate(p, dev);
   const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
@@ -85,7 +89,8 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   let sharedNumbers = 0;
   for (const t of numbers) if (dev.numbers.has(t)) sharedNumbers++;
   const names = [...new Set(p.names)];
-  const sharedNames = names.filter((n) => dev.names.has(n));
+  // A name the story's coverage uses all the time ("Trump" in a merger story) ties no two reports.
+  const sharedNames = names.filter((n) => dev.names.has(n) && index.idf(stem(n)) >= RARE_NAME_IDF);
   // Specifics the development never had: another amount, another site, another person.
   const newNumbers = numbers.size - sharedNumbers;
   const newNames = names.length - sharedNames.length;

@@ -65,7 +65,8 @@ export class DevelopmentIndex {
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
   private docs = 0;
-  private readonly idfCache = new Map<string, { df: number; docs: number; value: number }>();
+  private readonly idfCache = new Map<string, number>();
+  private idfDocs = 0;
 
   get size(): number {
     return this.developments.length;
@@ -73,20 +74,26 @@ export class DevelopmentIndex {
 
   /** Inverse document frequency over the story's own articles (headline + lede terms). */
   idf(term: string): number {
-    const df = this.df.get(term) ?? 0;
-    // log() per term per lookup is the hot path: cache it until the story grows a little.
+    // log() per term per lookup is the hot path: cache it while the story grows by under 2%
+    // (values, not objects, so the cache makes no garbage for the collector to promote).
+    if (this.docs > this.idfDocs * 1.02 + 1) {
+      this.idfCache.clear();
+      this.idfDocs = this.docs;
+    }
     const hit = this.idfCache.get(term);
-    if (hit && hit.df === df && this.docs <= hit.docs * 1.02 + 1) return hit.value;
-    const value = Math.log((this.docs + 1) / (df + 0.5)) + 0.1;
-    if (this.idfCache.size > 200_000) this.idfCache.clear();
-    this.idfCache.set(term, { df, docs: this.docs, value });
+    if (hit !== undefined) return hit;
+    const value = Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 0.5)) + 0.1;
+    this.idfCache.set(term, value);
     return value;
   }
 
   /** Counts an article's terms into the story's document frequencies. */
   count(terms: string[]): void {
     this.docs++;
-    for (const t of new Set(terms)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    for (const t of new Set(terms)) {
+      this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      this.idfCache.delete(t);
+    }
   }
 
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {

@@ -181,7 +181,8 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
     const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]+/g) ?? [];
     let run: string[] = [];
     const flush = () => {
-      if (run.length && !run.some((w) => concepts?.has(w))) out.push(...run);
+      // "US-Ukraine" is the concepts' name too.
+      if (run.length && !run.some((w) => w.split('-').some((part) => concepts?.has(part)))) out.push(...run);
       run = [];
     };
     words.forEach((w, i) => {

@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "other-action", "progressed", "within-a-day", "within-3-days", "log-days", "shared-numbers", "shared-names", "new-numbers", "new-names"],
-  weights: [3.431, 2.628, 1.452, 1.437, -0.778, -3.063, -3.035, -0.103, -3.02, -0.044, 1.934, 0.423, -0.418],
-  bias: 3.373,
+  weights: [4.039, 2.78, 1.408, 1.488, -0.81, -3.202, -2.923, -0.196, -2.917, -0.057, 0.551, 0.624, 0.2],
+  bias: 3.193,
 };
