@@ -80,9 +80,9 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   for (const m of dev.members) {
     const c = dot(v.terms, index.memberVector(m, 'terms'));
     if (c > similarity) [similarity, member] = [c, m];
-    // Headlines share nothing unless the texts do: skip the headline product where terms meet not at all.
-    if (c > 0) headline = Math.max(headline, dot(v.headline, index.memberVector(m, 'headlineTerms')));
   }
+  // The headline of the member the text is closest to (one product, not one per member).
+  if (similarity > 0) headline = dot(v.headline, index.memberVector(member, 'headlineTerms'));
   const relation = relate(p, dev);
   const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
   const numbers = new Set(p.terms.filter((t) => t.startsWith('#')));

@@ -46,10 +46,10 @@ const MAX_MEMBERS = 5;
 const MAX_SOURCES = 12;
 const MAX_KEYS = 64;
 /** Postings read per term: the most recent developments that use it. */
-const POSTING_SCAN = 300;
+const POSTING_SCAN = 100;
 /** How many of the article's rarest terms seed the candidate search. */
 const SEED_TERMS = 10;
-const MAX_CANDIDATES = 12;
+const MAX_CANDIDATES = 8;
 /** Developments active within this window are always candidates. */
 const RECENT_WINDOW = 3 * 86_400_000;
 const MAX_RECENT = 12;
@@ -131,7 +131,7 @@ export class DevelopmentIndex {
       if (!list) this.postings.set(t, [dev.index]);
       else if (list[list.length - 1] !== dev.index) {
         list.push(dev.index);
-        if (list.length > POSTING_SCAN * 2) list.splice(0, list.length - POSTING_SCAN);
+        if (list.length > POSTING_SCAN * 4) list.splice(0, list.length - POSTING_SCAN);
       }
     }
   }
@@ -150,8 +150,10 @@ export class DevelopmentIndex {
   }
 
   private byTerms(terms: string[]): Development[] {
+    // A term in a tenth of the story's developments or more points at none of them.
+    const common = Math.log(10);
     const seeds = [...new Set(terms)]
-      .filter((t) => this.postings.has(t))
+      .filter((t) => this.postings.has(t) && (this.postings.get(t)!.length < 8 || Math.log(this.developments.length / this.postings.get(t)!.length) >= common))
       .sort((a, b) => this.idf(b) - this.idf(a))
       .slice(0, SEED_TERMS);
     const score = new Map<number, number>();
@@ -160,10 +162,7 @@ export class DevelopmentIndex {
       const w = this.idf(t);
       for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) score.set(list[i]!, (score.get(list[i]!) ?? 0) + w);
     }
-    return [...score.entries()]
-      .sort((a, b) => b[1] - a[1] || b[0] - a[0])
-      .slice(0, MAX_CANDIDATES)
-      .map(([i]) => this.developments[i]!);
+    return topK(score, MAX_CANDIDATES).map((i) => this.developments[i]!);
   }
 
   /** tf-idf cosine between two term lists. */
@@ -199,6 +198,21 @@ export class DevelopmentIndex {
     for (const [t, x] of v) v.set(t, x / norm);
     return v;
   }
+}
+
+/** The k best-scored keys, best first (ties: the newer development); k is small. */
+function topK(score: Map<number, number>, k: number): number[] {
+  const best: Array<[number, number]> = [];
+  for (const e of score) {
+    if (best.length === k && (e[1] < best[k - 1]![1] || (e[1] === best[k - 1]![1] && e[0] < best[k - 1]![0]))) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && (best[i - 1]![1] < e[1] || (best[i - 1]![1] === e[1] && best[i - 1]![0] < e[0]))) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = e;
+  }
+  return best.map(([key]) => key);
 }
 
 export function dot(a: Map<string, number>, b: Map<string, number>): number {

@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "other-action", "progressed", "within-a-day", "within-3-days", "log-days", "shared-numbers", "shared-names", "new-numbers", "new-names"],
-  weights: [4.039, 2.78, 1.408, 1.488, -0.81, -3.202, -2.923, -0.196, -2.917, -0.057, 0.551, 0.624, 0.2],
-  bias: 3.193,
+  weights: [4.063, 2.974, 1.414, 1.508, -0.817, -3.232, -2.97, -0.256, -2.898, -0.077, 0.564, 0.629, 0.227],
+  bias: 3.214,
 };
