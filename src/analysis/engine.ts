@@ -36,6 +36,30 @@ export interface Engine {
   readonly knownArticles: number;
   /** Number of developments the story knows. */
   readonly knownDevelopments: number;
+  /** The story's developments, oldest first: what `ask`, `timeline` and `latest` read. */
+  developments(): DevelopmentView[];
+}
+
+/** A development as the chat commands see it (a copy: changing it changes nothing). */
+export interface DevelopmentView {
+  id: string;
+  /** The headline that opened it. */
+  headline: string;
+  /** Opened by a seed article (known coverage) or by the stream. */
+  origin: 'corpus' | 'stream';
+  alerted: boolean;
+  /** First and latest report (ms; NaN when undated). */
+  first: number;
+  last: number;
+  /** "sign/happened", "ratify/planned" … with how many reports named each. */
+  actions: Record<string, number>;
+  /** Amounts, percentages and votes its reports named ("#vote:338"). */
+  numbers: string[];
+  names: string[];
+  sources: string[];
+  reports: number;
+  /** The opener and the latest reports. */
+  members: Array<{ id: string; title: string; url: string; source: string; time: number }>;
 }
 
 const DAY = 86_400_000;
@@ -85,6 +109,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     get knownDevelopments() {
       return state.index.size;
     },
+    developments: () => state.index.developments.map(view),
     analyze(article) {
       state.learning = false;
       try {
@@ -196,6 +221,14 @@ function isBackground(state: State, p: Profile): boolean {
   if (Number.isNaN(state.corpusNewest)) return false;
   if (!Number.isNaN(p.time) && p.time <= state.corpusNewest) return true;
   return p.eventTime !== undefined && p.eventTime < state.corpusNewest - DAY;
+}
+
+function view(d: Development): DevelopmentView {
+  return {
+    id: d.id, headline: d.opener.title, origin: d.origin, alerted: d.alerted, first: d.first, last: d.last,
+    actions: Object.fromEntries(d.actions), numbers: [...d.numbers], names: [...d.names], sources: [...d.sources], reports: d.size,
+    members: d.members.map(({ id, title, url, source, time }) => ({ id, title, url, source, time })),
+  };
 }
 
 function offTopic(id: string, relevance: number, reason: string): Decision {
