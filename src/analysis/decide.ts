@@ -7,7 +7,8 @@
  * shipped in weights.ts. The article joins the most probable development when that
  * probability clears one half; otherwise it opens a new development.
  */
-import { actionKey, dot, type Development, type DevelopmentIndex, type Member } from './developments.js';
+import { actionKey, type Development, type DevelopmentIndex, type Member } from './developments.js';
+import { dot, type SparseVector } from './vectors.js';
 import type { Profile } from './profile.js';
 import { stem } from './text.js';
 import { DECIDE_WEIGHTS } from './weights.js';
@@ -65,8 +66,8 @@ export interface PairFeatures {
 
 /** The article's own vectors, computed once per decision. */
 export interface ArticleVectors {
-  terms: Map<string, number>;
-  headline: Map<string, number>;
+  terms: SparseVector;
+  headline: SparseVector;
 }
 
 export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVectors {

@@ -7,6 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
+import { buildVector, dot, EMPTY_VECTOR, type SparseVector } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -18,7 +19,7 @@ export interface Member {
   headlineTerms: string[];
   origin: 'corpus' | 'stream';
   /** tf-idf vectors, computed on first use (see DevelopmentIndex.memberVector). */
-  vectors?: { docs: number; terms: Map<string, number>; headlineTerms: Map<string, number> };
+  vectors?: { docs: number; terms: SparseVector; headlineTerms: SparseVector };
 }
 
 export interface Development {
@@ -66,6 +67,7 @@ export class DevelopmentIndex {
   private recent: Development[] = [];
   private docs = 0;
   private readonly idfCache = new Map<string, number>();
+  private readonly vocab = new Map<string, number>();
   private idfDocs = 0;
 
   get size(): number {
@@ -170,12 +172,21 @@ export class DevelopmentIndex {
     return dot(this.vector(a), this.vector(b));
   }
 
+  private termId(t: string): number {
+    let id = this.vocab.get(t);
+    if (id === undefined) {
+      id = this.vocab.size;
+      this.vocab.set(t, id);
+    }
+    return id;
+  }
+
   /**
    * A member's vector, cached: idf drifts slowly as the story grows, so it is
    * recomputed only when the story has grown a tenth since (cost stays per article).
    */
-  memberVector(m: Member, which: 'terms' | 'headlineTerms'): Map<string, number> {
-    const cache = (m.vectors ??= { docs: -1, terms: new Map(), headlineTerms: new Map() });
+  memberVector(m: Member, which: 'terms' | 'headlineTerms'): SparseVector {
+    const cache = (m.vectors ??= { docs: -1, terms: EMPTY_VECTOR, headlineTerms: EMPTY_VECTOR });
     if (cache.docs < 0 || this.docs > cache.docs * 1.1 + 5) {
       cache.terms = this.vector(m.terms);
       cache.headlineTerms = this.vector(m.headlineTerms);
@@ -184,20 +195,10 @@ export class DevelopmentIndex {
     return cache[which];
   }
 
-  vector(terms: string[]): Map<string, number> {
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    const v = new Map<string, number>();
-    let norm = 0;
-    for (const [t, n] of tf) {
-      const x = (1 + Math.log(n)) * this.idf(t);
-      v.set(t, x);
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (const [t, x] of v) v.set(t, x / norm);
-    return v;
+  vector(terms: string[]): SparseVector {
+    return buildVector(terms, (t) => this.termId(t), (t) => this.idf(t));
   }
+
 }
 
 /** The k best-scored keys, best first (ties: the newer development); k is small. */
@@ -215,15 +216,6 @@ function topK(score: Map<number, number>, k: number): number[] {
   return best.map(([key]) => key);
 }
 
-export function dot(a: Map<string, number>, b: Map<string, number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let sum = 0;
-  for (const [t, x] of small) {
-    const y = large.get(t);
-    if (y !== undefined) sum += x * y;
-  }
-  return sum;
-}
 
 function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
   return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, headlineTerms: p.headlineTerms, origin };
