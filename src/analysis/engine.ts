@@ -30,8 +30,12 @@ export interface Engine {
   classify(article: Article): Decision;
   /** Analyses without learning from it (used by `explain`). */
   analyze(article: Article): Decision;
-  /** Learns an article already judged (state replay after a restart), without judging it again. */
-  remember(article: Article, developmentId: string | null): void;
+  /**
+   * Learns an article already judged (by `analyze`, once the store has recorded it; or on
+   * replay after a restart), without judging it again: afterwards the engine is as if
+   * `classify` had judged it. `novel` marks a development it opened as alerted.
+   */
+  remember(article: Article, developmentId: string | null, novel?: boolean): void;
   /** Number of articles the story knows (corpus + accepted). */
   readonly knownArticles: number;
   /** Number of developments the story knows. */
@@ -118,11 +122,12 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
         state.learning = true;
       }
     },
-    remember(article, developmentId) {
+    remember(article, developmentId, novel = false) {
+      if (!developmentId) return rememberOffTopic(state, article);
       const p = prepareArticle(article, state);
-      const dev = developmentId ? state.byId.get(developmentId) : undefined;
+      const dev = state.byId.get(developmentId);
       if (dev) learnInto(state, p, dev);
-      else if (developmentId) learn(state, p, undefined, developmentId, 'stream', false);
+      else learn(state, p, undefined, developmentId, 'stream', novel);
     },
     classify(article) {
       const j = judge(state, article);
@@ -208,6 +213,12 @@ function judge(state: State, article: Article): Judgement {
       closest: match ? { id: match.member.id, title: match.member.title, url: match.member.url, similarity: round(match.similarity) } : null,
     },
   };
+}
+
+/** What `classify` learns from an off-topic article: its names, when it was a near miss. */
+function rememberOffTopic(state: State, article: Article): void {
+  const text = readArticle(article);
+  if (matchGroups(state.story, [text.headline, ...text.body]).matched.length > 0) state.anchors.addNearMiss(articleNames(text, state));
 }
 
 /** An off-topic article that named some of the story's concepts teaches which words are not anchors. */
