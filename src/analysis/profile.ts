@@ -5,7 +5,6 @@
  * event's date. The same code serves full text, a feed snippet and a bare headline.
  */
 import type { Article } from '../domain/article.js';
-import { isTitleCase } from './entities.js';
 import { extractNumberFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { extractActions, mainAction, restates, type Action } from './frame.js';
@@ -165,6 +164,13 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}): Profile
     headlineOnly: body.length === 0,
     restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
   };
+}
+
+/** Headlines in Title Case carry no capitalisation signal. */
+export function isTitleCase(s: string): boolean {
+  const long = s.match(/\b[A-Za-z][a-z]{3,}\b/g) ?? [];
+  if (long.length < 4) return false;
+  return long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= 0.7;
 }
 
 /**
