@@ -72,6 +72,19 @@ export function detectGenre(headline: string): Genre {
   return 'news';
 }
 
+/** A body may open with the label ("Opinion.") or say what it is ("…, argues a commentary"). */
+const BODY_LABEL = /^(opinion|analysis|commentary|editorial|explainer|comment|column)\.?$/i;
+const ARGUES = /\b(argues|argued|op-ed|commentary|column(ist)?|editorial)\b/i;
+
+function genreOf(headline: string, body: string[]): Genre {
+  const fromHeadline = headline ? detectGenre(headline) : 'news';
+  if (fromHeadline !== 'news') return fromHeadline;
+  const first = body[0] ?? '';
+  const label = BODY_LABEL.exec(first.trim())?.[1]?.toLowerCase();
+  if (label) return label === 'explainer' ? 'explainer' : label === 'analysis' ? 'analysis' : 'opinion';
+  return ARGUES.test(first) ? 'opinion' : 'news';
+}
+
 /** Removes an aggregator's " - Outlet" suffix and the outlet's name repeated after it. */
 export function cleanHeadline(title: string, source: string): string {
   const t = normalizeText(title).trim();
@@ -159,7 +172,7 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}): Profile
     actions: [...headlineActions, ...ledeActions],
     main: mainAction(headlineActions, ledeActions),
     facts,
-    genre: headline ? detectGenre(headline) : 'news',
+    genre: genreOf(headline, body),
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
     restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
