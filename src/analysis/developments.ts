@@ -7,7 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
-import { buildVector, dot, EMPTY_VECTOR, type SparseVector } from './vectors.js';
+import { dot, EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -62,13 +62,9 @@ export function actionKey(a: Pick<Action, 'action' | 'status'>): string {
 export class DevelopmentIndex {
   readonly developments: Development[] = [];
   private readonly postings = new Map<string, number[]>();
-  private readonly df = new Map<string, number>();
+  private readonly vocab = new Vocabulary();
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
-  private docs = 0;
-  private readonly idfCache = new Map<string, number>();
-  private readonly vocab = new Map<string, number>();
-  private idfDocs = 0;
 
   get size(): number {
     return this.developments.length;
@@ -76,26 +72,12 @@ export class DevelopmentIndex {
 
   /** Inverse document frequency over the story's own articles (headline + lede terms). */
   idf(term: string): number {
-    // log() per term per lookup is the hot path: cache it while the story grows by under 2%
-    // (values, not objects, so the cache makes no garbage for the collector to promote).
-    if (this.docs > this.idfDocs * 1.02 + 1) {
-      this.idfCache.clear();
-      this.idfDocs = this.docs;
-    }
-    const hit = this.idfCache.get(term);
-    if (hit !== undefined) return hit;
-    const value = Math.log((this.docs + 1) / ((this.df.get(term) ?? 0) + 0.5)) + 0.1;
-    this.idfCache.set(term, value);
-    return value;
+    return this.vocab.idf(term);
   }
 
   /** Counts an article's terms into the story's document frequencies. */
   count(terms: string[]): void {
-    this.docs++;
-    for (const t of new Set(terms)) {
-      this.df.set(t, (this.df.get(t) ?? 0) + 1);
-      this.idfCache.delete(t);
-    }
+    this.vocab.count(terms);
   }
 
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
@@ -172,31 +154,23 @@ export class DevelopmentIndex {
     return dot(this.vector(a), this.vector(b));
   }
 
-  private termId(t: string): number {
-    let id = this.vocab.get(t);
-    if (id === undefined) {
-      id = this.vocab.size;
-      this.vocab.set(t, id);
-    }
-    return id;
-  }
-
   /**
    * A member's vector, cached: idf drifts slowly as the story grows, so it is
    * recomputed only when the story has grown a tenth since (cost stays per article).
    */
   memberVector(m: Member, which: 'terms' | 'headlineTerms'): SparseVector {
     const cache = (m.vectors ??= { docs: -1, terms: EMPTY_VECTOR, headlineTerms: EMPTY_VECTOR });
-    if (cache.docs < 0 || this.docs > cache.docs * 1.1 + 5) {
+    const docs = this.vocab.docs;
+    if (cache.docs < 0 || docs > cache.docs * 1.1 + 5) {
       cache.terms = this.vector(m.terms);
       cache.headlineTerms = this.vector(m.headlineTerms);
-      cache.docs = this.docs;
+      cache.docs = docs;
     }
     return cache[which];
   }
 
   vector(terms: string[]): SparseVector {
-    return buildVector(terms, (t) => this.termId(t), (t) => this.idf(t));
+    return this.vocab.vector(terms);
   }
 
 }
