@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { createEngine } from '../../src/analysis/engine.js';
 import { loadStory } from '../../src/config/story.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/chat/slack/slack-adapter.js';
-import { PermanentDeliveryError } from '../../src/chat/ports.js';
+import { PermanentDeliveryError, RateLimitedDeliveryError } from '../../src/chat/ports.js';
 import { createFileStore } from '../../src/store/file/file-store.js';
 import { createFileChannelStore } from '../../src/store/file/channel-store.js';
 import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
@@ -133,9 +133,13 @@ describe('Slack adapter (Bolt) against a fake Slack', () => {
     expect(r.responses()[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^"latest" takes a whole number from 1 to 20, got "500"/) });
   });
 
-  it('posts alerts as Block Kit with the bot token, threads follow-ups, and waits out a 429', async () => {
+  it('posts alerts as Block Kit with the bot token, threads follow-ups, and hands a 429 back instead of retrying it', async () => {
     const n = calls.length;
     rateLimitNext = 1;
+    // Nothing was posted: the delivery step backs the channel off for Retry-After and tries again.
+    const limited = await slack.postAlert('slack:C1', alert).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitedDeliveryError);
+    expect((limited as RateLimitedDeliveryError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     const first = await slack.postAlert('slack:C1', alert);
     const follow = await slack.postAlert('slack:C1', { ...alert, id: 'dev-1:a2', headline: 'Copy of the ratification' });
     const posts = calls.slice(n).filter((c) => c.path === '/api/chat.postMessage');
