@@ -12,7 +12,7 @@ import type { Client } from 'discord.js';
 import { createEngine } from '../../src/analysis/engine.js';
 import { loadStory } from '../../src/config/story.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/chat/discord/discord-adapter.js';
-import { PermanentDeliveryError } from '../../src/chat/ports.js';
+import { PermanentDeliveryError, RateLimitedDeliveryError } from '../../src/chat/ports.js';
 import type { CommandDeps } from '../../src/chat/commands/handlers.js';
 import { createFileStore } from '../../src/store/file/file-store.js';
 import { createFileChannelStore } from '../../src/store/file/channel-store.js';
@@ -111,9 +111,12 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     expect(mine[2]!.path).not.toBe('/api/v10/channels/3000/messages');
   });
 
-  it('waits out a 429 (Retry-After) and then delivers', async () => {
+  it('hands a 429 back with its Retry-After instead of retrying it, then delivers', async () => {
     const n = calls.length;
     rateLimitNext = 1;
+    const limited = await discord.postAlert('discord:3001', { ...alert, developmentId: 'dev-2' }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitedDeliveryError);
+    expect((limited as RateLimitedDeliveryError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     await discord.postAlert('discord:3001', { ...alert, developmentId: 'dev-2' });
     const posts = calls.slice(n).filter((c) => c.path === '/api/v10/channels/3001/messages');
     expect(posts).toHaveLength(2);

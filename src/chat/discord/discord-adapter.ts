@@ -8,7 +8,7 @@ import { Client, DiscordAPIError, GatewayIntentBits, MessageFlags, PermissionFla
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
-import { PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../ports.js';
 import { stripControl, truncate } from '../text.js';
 import { interactionText } from './commands.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
@@ -21,7 +21,7 @@ export interface DiscordAdapterOptions {
   log: Logger;
   /** Longest a command may run before the reply is deferred (Discord allows 3 s). */
   deferAfterMs?: number;
-  /** Called on every 429 (discord.js waits and retries by itself). */
+  /** Called on every 429 (handed back to the delivery step as a RateLimitedDeliveryError). */
   onRateLimited?: () => void;
   /** Longest one REST request may take (default 10 s). */
   requestTimeoutMs?: number;
@@ -44,8 +44,13 @@ export function toDiscordMarkdown(text: string): string {
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
-  // A bounded time per request (and few retries), so a hanging Discord cannot hold a delivery.
-  const rest = { timeout: opts.requestTimeoutMs ?? 10_000, retries: 1, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) };
+  // A bounded time per request, and no retries inside the client: a retried post that had
+  // landed, or one waiting out a 429 past our deadline, would be posted twice. A 429 comes
+  // back to the delivery step, which backs the channel off and keeps the alert pending.
+  const rest = {
+    timeout: opts.requestTimeoutMs ?? 10_000, retries: 0, rejectOnRateLimit: () => true,
+    ...(opts.apiUrl ? { api: opts.apiUrl } : {}),
+  };
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
   client.rest.setToken(opts.token);
   const threads = new Map<string, { messageId: string; threadId?: string }>();
@@ -80,6 +85,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     try {
       return (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
     } catch (err) {
+      // @discordjs/rest's RateLimitError (named "RateLimitError[route]"); discord.js does not re-export it.
+      const limited = err as { name?: string; retryAfter?: number };
+      if (String(limited.name).startsWith('RateLimitError') && typeof limited.retryAfter === 'number') {
+        throw new RateLimitedDeliveryError(`discord:${channelId}`, Math.max(1000, limited.retryAfter));
+      }
       if (err instanceof DiscordAPIError && PERMANENT_STATUS.has(err.status)) {
         throw new PermanentDeliveryError(`Discord refused channel ${channelId}: ${err.status} ${err.message}`);
       }
