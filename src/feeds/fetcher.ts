@@ -42,7 +42,7 @@ export type FetchResult =
   | { kind: 'ok'; finalUrl: string; status: number; body: string; validators: Validators };
 
 export class FetchError extends Error {
-  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number) {
+  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number, readonly status?: number) {
     super(message);
     this.name = 'FetchError';
   }
@@ -100,7 +100,7 @@ export async function fetchPage(url: string, opts: FetchOptions, req: PageReques
   const { res, status, finalUrl, deadline, signal, why } = await exchange(url, spec, opts);
   if (status < 200 || status >= 300) {
     res.destroy();
-    throw new FetchError(`HTTP ${status} from ${finalUrl}`, status === 404 || status === 410 || status === 401 || status === 403, parseRetryAfter(res.headers['retry-after']));
+    throw new FetchError(`HTTP ${status} from ${finalUrl}`, status === 404 || status === 410 || status === 401 || status === 403, parseRetryAfter(res.headers['retry-after']), status);
   }
   const contentType = header(res, 'content-type') ?? '';
   if (req.htmlOnly && contentType && !/^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType)) {
@@ -260,12 +260,16 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
     const chunks: Buffer[] = [];
     let size = 0;
     const onAbort = () => fail(why());
+    let settled = false;
     const fail = (e: FetchError) => {
+      // destroy() below emits 'aborted' at once: the first reason is the one reported.
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
+      reject(e);
       res.destroy();
       stream.destroy();
-      reject(e);
     };
     const timer = setTimeout(() => fail(new FetchError(`body not complete within the time limit at ${where}`, false)), Math.max(1, deadline - Date.now()));
     if (signal.aborted) return onAbort();

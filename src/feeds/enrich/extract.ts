@@ -64,7 +64,7 @@ export function extractArticle(html: string, maxChars: number): Extracted | unde
   const { document } = parseHTML(html);
   removeBoilerplate(document as unknown as Parameters<typeof removeBoilerplate>[0]);
   // Readability reads only; the page's scripts never run (linkedom has no script engine).
-  const parsed = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+  const parsed = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
   if (!parsed?.content || linkDensity(parsed.content) > 0.5) return undefined;
   const lines = stripControl(htmlToText(parsed.content), true).split('\n').map((l) => l.trim()).filter((l) => l && !isLabel(l));
   const text = lines.join('\n').slice(0, maxChars);
