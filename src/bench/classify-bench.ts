@@ -10,6 +10,7 @@ import { createEngine } from '../analysis/engine.js';
 import { contentTerms, splitSentences } from '../analysis/text.js';
 import { loadStory } from '../config/story.js';
 import { generateStream } from './generate.js';
+import { enrichBench } from './enrich-bench.js';
 import { pollBench, workerBench } from './ingest-bench.js';
 
 interface SizeResult {
@@ -60,6 +61,7 @@ function row(r: SizeResult): string {
 
 async function main(): Promise<void> {
   const arg = process.argv.indexOf('--size');
+  if (process.argv.includes('--enrich-only')) return enrichBench();
   if (arg > 0) {
     process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
     return;
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
   console.log('classify/tokenize: time to classify / time to only split and tokenise the same articles (same run).');
   if (process.argv.includes('--classify-only')) return;
   await pollBench();
+  await enrichBench();
   await workerBench();
 }
 
