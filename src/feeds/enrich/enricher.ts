@@ -52,6 +52,20 @@ export interface Enricher {
   enrich(article: Article, mode: FullTextMode): Promise<Enriched>;
 }
 
+/**
+ * Names reserved for documentation and testing (RFC 2606, RFC 6761) never host a
+ * publisher's article: fixture feeds link there, and the offline demo must stay offline.
+ */
+export function isReservedHost(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return false;
+  }
+  return /(^|\.)example\.(com|net|org)$/.test(host) || /(^|\.)(example|test|invalid|localhost)$/.test(host);
+}
+
 type PageOutcome = { text: string; finalUrl: string } | { failed: string };
 
 /** A failure is remembered for a while only: the page may be up again on the next poll. */
@@ -93,6 +107,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
       }
     }
     if (mode === 'auto' && article.content.length >= s.shortTextChars) return { article: current, outcome: 'feed text long enough', fullText: false };
+    if (isReservedHost(current.url)) return { article: current, outcome: 'a reserved documentation domain (RFC 2606), not a publisher', fullText: false };
     const got = await page(current.url, deadline);
     if ('failed' in got) return { article: current, outcome: got.failed, fullText: false };
     if (got.text.length <= article.content.length) return { article: current, outcome: 'page text no longer than the feed text', fullText: false };

@@ -58,6 +58,13 @@ describe('enricher', () => {
     expect(await e.enrich(article('d', `${none.url}/a`), 'auto')).toMatchObject({ fullText: true });
   });
 
+  it('never asks a reserved documentation domain (fixture feeds, the offline demo) for a page', async () => {
+    const e = enricher();
+    for (const url of ['https://feeds.example.org/kyivwire/h01', 'http://wire.example/a', 'https://x.test/a', 'https://example.com/']) {
+      expect(await e.enrich(article('a', url, 'feed text'), 'always')).toMatchObject({ fullText: false, article: { content: 'feed text' }, outcome: expect.stringMatching(/reserved documentation domain/) });
+    }
+  });
+
   it('a page that never answers costs its budget and no more, and the item keeps its feed text', async () => {
     const hang = track(await listen((req, res) => (req.url === '/robots.txt' ? res.writeHead(404).end() : undefined)));
     const r = await enricher({ pageBudgetMs: 300 }).enrich(article('a', `${hang.url}/page`, 'feed text'), 'auto');
