@@ -10,6 +10,7 @@ import { createEngine } from '../analysis/engine.js';
 import { contentTerms, splitSentences } from '../analysis/text.js';
 import { loadStory } from '../config/story.js';
 import { generateStream } from './generate.js';
+import { enrichBench } from './enrich-bench.js';
 import { pollBench, workerBench } from './ingest-bench.js';
 
 interface SizeResult {
@@ -66,6 +67,7 @@ function row(r: SizeResult): string {
 
 async function main(): Promise<void> {
   const arg = process.argv.indexOf('--size');
+  if (process.argv.includes('--enrich-only')) return enrichBench();
   if (arg > 0) {
     process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
     return;
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
   console.log('rates are articles per CPU-second (this process), so other load on the machine does not skew the ratio.');
   if (process.argv.includes('--classify-only')) return;
   await pollBench();
+  await enrichBench();
   await workerBench();
 }
 

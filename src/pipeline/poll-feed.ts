@@ -20,6 +20,8 @@ export interface PollDeps {
   log: Logger;
   now: () => Date;
   intervalMs: number;
+  /** Full text for a feed's new items (enrichArticles); never throws. The backlog is not enriched. */
+  enrich?: (feed: FeedConfig, articles: Article[]) => Promise<Article[]>;
 }
 
 export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due' | 'deferred';
@@ -68,7 +70,10 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
     const fresh: Article[] = [];
     for (const a of parsed.articles) if (!(await deps.store.hasSeen(a.id))) fresh.push(a);
-    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !state.primed, nextState: { ...withValidators, primed: true }, ...back };
+    // A first poll's backlog is learned silently: fetching every page behind it would hit
+    // each publisher with dozens of requests for items nobody is alerted about.
+    const articles = deps.enrich && state.primed && fresh.length ? await deps.enrich(feed, fresh).catch(() => fresh) : fresh;
+    return { feedId: feed.id, status: 'new', articles, backlog: !state.primed, nextState: { ...withValidators, primed: true }, ...back };
   } catch (err) {
     // Shutting down: nothing was learned about the feed, so nothing is recorded.
     if (err instanceof FetchCancelled) return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
