@@ -34,9 +34,11 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   if (!top || coverage(ix, q, top.hit) < MIN_COVERAGE) return NOTHING;
   const concepts = new Set(searchKeys((deps.story?.groups ?? []).flatMap((g) => g.terms).join(' ')));
   // The best-ranked hit that states what the question asks for, if it ranks close to the best.
+  // Names are often listed in the sentence after the one that matches the question's words.
+  const near = q.kind === 'who' || q.kind === 'name' ? 0.3 : 0.5;
   const answer = ranked.slice(0, 30)
     .map((r) => ({ ...r, evidence: evidenceOf(q, r.hit, concepts) }))
-    .filter((r) => r.evidence && r.total >= top.total * 0.5 && coverage(ix, q, r.hit) >= MIN_COVERAGE)
+    .filter((r) => r.evidence && r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE)
     .sort((a, b) => b.total * b.evidence!.quality - a.total * a.evidence!.quality)[0];
   const lead = answer ?? { ...top, evidence: undefined };
   // A headline is already in the answer line: quote what its article says instead.
