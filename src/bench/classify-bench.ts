@@ -11,6 +11,7 @@ import { contentTerms, splitSentences } from '../analysis/text.js';
 import { loadStory } from '../config/story.js';
 import { generateStream } from './generate.js';
 import { pollBench, workerBench } from './ingest-bench.js';
+import { askBench } from './ask-bench.js';
 
 interface SizeResult {
   size: number;
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   console.log('classify/tokenize: CPU time to classify / CPU time to only split and tokenise the same articles (same run);');
   console.log('rates are articles per CPU-second (this process), so other load on the machine does not skew the ratio.');
   if (process.argv.includes('--classify-only')) return;
+  await askBench();
   await pollBench();
   await workerBench();
 }

@@ -54,7 +54,7 @@ export interface SentenceHit {
 /** Sentences kept per article: the answer to a question is near the top of a news story. */
 const MAX_SENTENCES = 12;
 /** Postings read per query word, newest first: a common word adds little and costs most. */
-const POSTING_SCAN = 4_000;
+const POSTING_SCAN = 2_000;
 /** Beyond this many reports the index is rebuilt from the newest KEEP_REPORTS. */
 export const MAX_REPORTS = 100_000;
 const KEEP_REPORTS = 60_000;
@@ -236,21 +236,29 @@ export class AskIndex {
       candidates.add(sid);
       if (sid + 1 < n && this.sentenceReport[sid + 1] === this.sentenceReport[sid]) candidates.add(sid + 1);
     }
-    const hits: SentenceHit[] = [];
+    // Scores first, objects only for the best: a common word can touch thousands of sentences.
+    const scored: Array<[number, number]> = [];
     for (const sid of candidates) {
       const ri = this.sentenceReport[sid]!;
       const report = this.reports[ri]!;
       if (hidden.has(report.feedId)) continue;
       const pos = sid - report.firstSentence;
+      const prev = pos > 1 ? sid - 1 : -1;
+      scored.push([score({ own: own.get(sid) ?? 0, headline: pos === 0 ? 0 : head.get(ri) ?? 0, before: prev >= 0 ? own.get(prev) ?? 0 : 0 }), sid]);
+    }
+    scored.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+    return scored.slice(0, limit).map(([, sid]) => {
+      const ri = this.sentenceReport[sid]!;
+      const report = this.reports[ri]!;
+      const pos = sid - report.firstSentence;
       // The sentence before, unless it is the headline (already counted as such).
       const prev = pos > 1 ? sid - 1 : -1;
       const matched = new Set([...(ownTerms.get(sid) ?? []), ...(headTerms.get(ri) ?? []), ...(prev >= 0 ? ownTerms.get(prev) ?? [] : [])]);
-      hits.push({
+      return {
         report, pos, text: report.sentences[pos]!, own: own.get(sid) ?? 0, headline: pos === 0 ? 0 : head.get(ri) ?? 0,
         before: prev >= 0 ? own.get(prev) ?? 0 : 0, matched,
-      });
-    }
-    return hits.sort((a, b) => score(b) - score(a) || b.report.n - a.report.n).slice(0, limit);
+      };
+    });
   }
 }
 
