@@ -116,9 +116,10 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
       const kinds = q.kind === 'amount' ? ['money', 'percent'] : ['count', 'vote', 'percent', 'duration', 'money'];
       const facts = extractNumberFacts(hit.text, { publishedAt }, true).filter((f) => kinds.includes(f.kind));
       if (!facts.length) return undefined;
-      // The amount or count of what the question names ("how many MPs" -> "338 MPs").
-      const named = facts.filter((f) => searchKeys(f.text).some((t) => q.terms.includes(t)));
-      return { text: (named.length ? named : facts).slice(0, 3).map((f) => f.text).join(', '), quality: named.length ? 1 : 0.8 };
+      // The amount or count of what the question names: in the fact ("338 MPs") or next to it ("$55 a share").
+      const near = facts.map((f) => ({ f, n: nearTerms(hit.text, f.text, q.terms) })).sort((a, b) => b.n - a.n);
+      const best = near.filter((x) => x.n === near[0]!.n && x.n > 0).map((x) => x.f);
+      return { text: (best.length ? best : facts).slice(0, 3).map((f) => f.text).join(', '), quality: best.length ? 1 : 0.8 };
     }
     case 'who':
     case 'name': {
@@ -136,6 +137,15 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
     default:
       return undefined;
   }
+}
+
+/** How many question words stand in a fact or within four words of it. */
+function nearTerms(sentence: string, fact: string, terms: string[]): number {
+  const at = sentence.indexOf(fact);
+  if (at < 0) return 0;
+  const before = sentence.slice(0, at).split(/\s+/).slice(-4).join(' ');
+  const after = sentence.slice(at + fact.length).split(/\s+/).slice(0, 5).join(' ');
+  return new Set(searchKeys(`${before} ${fact} ${after}`).filter((t) => terms.includes(t))).size;
 }
 
 /** "8 May 2025" for a full date, "May 2025" for a month, from the fact's normalised key. */

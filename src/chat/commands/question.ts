@@ -38,7 +38,7 @@ const MONTH_RE = `(?:${MONTHS.join('|')}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|n
  */
 const KINDS: Array<[RegExp, QuestionKind]> = [
   [/\b(when|what (date|day)|on what (date|day)|how soon)\b/i, 'when'],
-  [/\b(how much|what (amount|sum|price|value)|how (big|large) (is|was|a))\b/i, 'amount'],
+  [/\b(how much|what (amount|sum|price|value)|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
   [/\b(how many|what (number|percentage|share|stake|proportion)|how long)\b/i, 'count'],
   [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich (compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
   [/\b(called|named|the name of|what name)\b/i, 'name'],
@@ -46,7 +46,11 @@ const KINDS: Array<[RegExp, QuestionKind]> = [
 ];
 
 /** Words that frame a question rather than name what it is about. */
-const FRAME_WORDS = new Set(['happen', 'happened', 'latest', 'develop', 'update', 'recent', 'newest', 'last', 'past', 'ago', 'event', 'chang', 'know', 'tell']);
+const FRAME_WORDS = new Set([
+  'happen', 'happened', 'latest', 'develop', 'update', 'recent', 'newest', 'last', 'past', 'ago', 'event', 'chang', 'know', 'tell',
+  // "besides the government", "to what level": how the question is put, not what it is about.
+  'besid', 'except', 'apart', 'els', 'instea', 'level', 'extent', 'degree',
+]);
 
 export function questionKind(text: string): QuestionKind {
   let best: { at: number; kind: QuestionKind } | undefined;
