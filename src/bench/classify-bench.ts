@@ -12,6 +12,7 @@ import { loadStory } from '../config/story.js';
 import { generateStream } from './generate.js';
 import { enrichBench } from './enrich-bench.js';
 import { pollBench, workerBench } from './ingest-bench.js';
+import { askBench } from './ask-bench.js';
 
 interface SizeResult {
   size: number;
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   console.log('classify/tokenize: CPU time to classify / CPU time to only split and tokenise the same articles (same run);');
   console.log('rates are articles per CPU-second (this process), so other load on the machine does not skew the ratio.');
   if (process.argv.includes('--classify-only')) return;
+  await askBench();
   await pollBench();
   await enrichBench();
   await workerBench();
