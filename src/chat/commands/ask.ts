@@ -5,7 +5,7 @@
  * outlet, date and link. Nothing is generated: every word is a quote or a label, and
  * when nothing matches well enough the reply says so.
  */
-import { extractEntities } from '../../analysis/entities.js';
+import { extractEntities, type NamedEntity } from '../../analysis/entities.js';
 import { extractNumberFacts, type Fact } from '../../analysis/facts.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
@@ -125,7 +125,7 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
     case 'name': {
       const asked = new Set(q.terms);
       // A name for the thing asked about holds its noun ("the joint fund" -> "... Investment Fund").
-      const rank = (e: Fact) => (q.kind === 'name' ? (searchKeys(e.text).some((t) => asked.has(t)) ? 1 : 0.5) : e.kind === 'person' || e.kind === 'org' ? 1 : 0.7);
+      const rank = (e: NamedEntity) => (q.kind === 'name' ? (searchKeys(e.text).some((t) => asked.has(t)) ? 1 : 0.5) : e.kind === 'person' || e.kind === 'org' ? 1 : 0.7);
       // "Who": people and bodies other than the story's own parties; "what is it called": any name.
       const names = extractEntities(hit.text)
         .filter((e) => !CALENDAR.test(e.text) && !searchKeys(e.text).every((t) => asked.has(t)))
