@@ -22,7 +22,7 @@ export interface Match {
   /** The member that gave it. */
   member: Member;
   relation: Relation;
-  /** Days from the development's latest report to this article (0 when unknown or earlier). */
+  /** Days between this article and the development's span of reports (0 inside it or when unknown). */
   days: number;
   /** Names (people, places, bodies) the article shares with the development. */
   sharedNames: string[];
@@ -85,7 +85,9 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   // The headline of the member the text is closest to (one product, not one per member).
   if (similarity > 0) headline = dot(v.headline, index.memberVector(member, 'headlineTerms'));
   const relation = relate(p, dev);
-  const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
+  // Distance to the development's span, either side: feeds deliver late and out of order,
+  // and an old report polled now is no closer to today's events than it was.
+  const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, dev.first - p.time, p.time - dev.last) / DAY;
   const numbers = new Set(p.terms.filter((t) => t.startsWith('#')));
   let sharedNumbers = 0;
   for (const t of numbers) if (dev.numbers.has(t)) sharedNumbers++;
