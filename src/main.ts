@@ -14,7 +14,10 @@ import type { CommandDeps } from './chat/commands/handlers.js';
 import type { ChatAdapter } from './chat/ports.js';
 import type { AppConfig } from './config/app-config.js';
 import { loadStory } from './config/story.js';
-import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed } from './feeds/fetcher.js';
+import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed, fetchPage, type FetchOptions, type PageRequest } from './feeds/fetcher.js';
+import { createEnricher, DEFAULT_ENRICH_SETTINGS } from './feeds/enrich/enricher.js';
+import { createRobotsCache } from './feeds/enrich/robots.js';
+import { enrichArticles } from './pipeline/enrich-articles.js';
 import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
@@ -102,6 +105,24 @@ async function politeFetch<T>(limiter: HostLimiter, url: string, fetch: () => Pr
   }
 }
 
+/**
+ * The enrichment step both runners get through pollFeed: publisher pages and robots.txt
+ * through the same SSRF guard, host limiter and shutdown signal as the feeds.
+ */
+function enrichStep(config: AppConfig, fetchOptions: FetchOptions, limiter: HostLimiter, log: Logger): PollDeps['enrich'] {
+  const e = { ...DEFAULT_ENRICH_SETTINGS, concurrency: 4, pollBudgetMs: 60_000, ...config.enrich };
+  const fetch = (url: string, req: PageRequest, lim: { timeoutMs: number; maxBytes: number }) => politeFetch(limiter, url, () => fetchPage(url, {
+    ...fetchOptions, totalTimeoutMs: lim.timeoutMs, connectTimeoutMs: Math.min(fetchOptions.connectTimeoutMs, lim.timeoutMs), maxBytes: lim.maxBytes,
+  }, req));
+  const robots = createRobotsCache({
+    userAgent: fetchOptions.userAgent,
+    // RFC 9309 asks parsers to read at least 500 KiB of a robots.txt.
+    fetchText: async (url) => (await fetch(url, { accept: 'text/plain, */*;q=0.5' }, { timeoutMs: Math.min(5000, e.pageBudgetMs), maxBytes: 512 * 1024 })).body,
+  });
+  const enricher = createEnricher({ fetch, robots, settings: e });
+  return (feed, articles) => enrichArticles({ enricher, log, concurrency: e.concurrency, pollBudgetMs: e.pollBudgetMs }, feed, articles);
+}
+
 /** Longest a fetch or a post waits for its host's turn; beyond it, it is deferred. */
 const HOST_MAX_WAIT_MS = 5_000;
 
@@ -119,6 +140,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
     fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
     parse: (xml, url, identity) => parseFeed(xml, url, DEFAULT_PARSE_LIMITS, identity),
+    enrich: enrichStep(config, fetchOptions, limiter, log),
   };
   const metrics = createMetrics();
   const analyze = {

@@ -7,8 +7,10 @@
  * shipped in weights.ts. The article joins the most probable development when that
  * probability clears one half; otherwise it opens a new development.
  */
-import { actionKey, dot, type Development, type DevelopmentIndex, type Member } from './developments.js';
+import { actionKey, type Development, type DevelopmentIndex, type Member } from './developments.js';
+import { dot, type SparseVector } from './vectors.js';
 import type { Profile } from './profile.js';
+import { stem } from './text.js';
 import { DECIDE_WEIGHTS } from './weights.js';
 
 export type Relation = 'same-action' | 'same-verb' | 'progressed' | 'other-action' | 'no-action';
@@ -20,7 +22,7 @@ export interface Match {
   /** The member that gave it. */
   member: Member;
   relation: Relation;
-  /** Days from the development's latest report to this article (0 when unknown or earlier). */
+  /** Days between this article and the development's span of reports (0 inside it or when unknown). */
   days: number;
   /** Names (people, places, bodies) the article shares with the development. */
   sharedNames: string[];
@@ -41,6 +43,8 @@ export const DECIDE_FEATURES = [
 ] as const;
 
 const DAY = 86_400_000;
+/** idf of a name used by at most about one in eight of the story's articles. */
+const RARE_NAME_IDF = Math.log(8);
 
 export function relate(p: Profile, dev: Development): Relation {
   if (!p.main || dev.actions.size === 0) return 'no-action';
@@ -62,8 +66,8 @@ export interface PairFeatures {
 
 /** The article's own vectors, computed once per decision. */
 export interface ArticleVectors {
-  terms: Map<string, number>;
-  headline: Map<string, number>;
+  terms: SparseVector;
+  headline: SparseVector;
 }
 
 export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVectors {
@@ -77,15 +81,19 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   for (const m of dev.members) {
     const c = dot(v.terms, index.memberVector(m, 'terms'));
     if (c > similarity) [similarity, member] = [c, m];
-    headline = Math.max(headline, dot(v.headline, index.memberVector(m, 'headlineTerms')));
   }
+  // The headline of the member the text is closest to (one product, not one per member).
+  if (similarity > 0) headline = dot(v.headline, index.memberVector(member, 'headlineTerms'));
   const relation = relate(p, dev);
-  const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, (p.time - dev.last) / DAY);
+  // Distance to the development's span, either side: feeds deliver late and out of order,
+  // and an old report polled now is no closer to today's events than it was.
+  const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, dev.first - p.time, p.time - dev.last) / DAY;
   const numbers = new Set(p.terms.filter((t) => t.startsWith('#')));
   let sharedNumbers = 0;
   for (const t of numbers) if (dev.numbers.has(t)) sharedNumbers++;
   const names = [...new Set(p.names)];
-  const sharedNames = names.filter((n) => dev.names.has(n));
+  // A name the story's coverage uses all the time ("Trump" in a merger story) ties no two reports.
+  const sharedNames = names.filter((n) => dev.names.has(n) && index.idf(stem(n)) >= RARE_NAME_IDF);
   // Specifics the development never had: another amount, another site, another person.
   const newNumbers = numbers.size - sharedNumbers;
   const newNames = names.length - sharedNames.length;

@@ -7,6 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
+import { dot, EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -18,7 +19,7 @@ export interface Member {
   headlineTerms: string[];
   origin: 'corpus' | 'stream';
   /** tf-idf vectors, computed on first use (see DevelopmentIndex.memberVector). */
-  vectors?: { docs: number; terms: Map<string, number>; headlineTerms: Map<string, number> };
+  vectors?: { docs: number; terms: SparseVector; headlineTerms: SparseVector };
 }
 
 export interface Development {
@@ -46,10 +47,10 @@ const MAX_MEMBERS = 5;
 const MAX_SOURCES = 12;
 const MAX_KEYS = 64;
 /** Postings read per term: the most recent developments that use it. */
-const POSTING_SCAN = 300;
+const POSTING_SCAN = 100;
 /** How many of the article's rarest terms seed the candidate search. */
 const SEED_TERMS = 10;
-const MAX_CANDIDATES = 12;
+const MAX_CANDIDATES = 8;
 /** Developments active within this window are always candidates. */
 const RECENT_WINDOW = 3 * 86_400_000;
 const MAX_RECENT = 12;
@@ -61,11 +62,9 @@ export function actionKey(a: Pick<Action, 'action' | 'status'>): string {
 export class DevelopmentIndex {
   readonly developments: Development[] = [];
   private readonly postings = new Map<string, number[]>();
-  private readonly df = new Map<string, number>();
+  private readonly vocab = new Vocabulary();
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
-  private docs = 0;
-  private readonly idfCache = new Map<string, { df: number; docs: number; value: number }>();
 
   get size(): number {
     return this.developments.length;
@@ -73,20 +72,12 @@ export class DevelopmentIndex {
 
   /** Inverse document frequency over the story's own articles (headline + lede terms). */
   idf(term: string): number {
-    const df = this.df.get(term) ?? 0;
-    // log() per term per lookup is the hot path: cache it until the story grows a little.
-    const hit = this.idfCache.get(term);
-    if (hit && hit.df === df && this.docs <= hit.docs * 1.02 + 1) return hit.value;
-    const value = Math.log((this.docs + 1) / (df + 0.5)) + 0.1;
-    if (this.idfCache.size > 200_000) this.idfCache.clear();
-    this.idfCache.set(term, { df, docs: this.docs, value });
-    return value;
+    return this.vocab.idf(term);
   }
 
   /** Counts an article's terms into the story's document frequencies. */
   count(terms: string[]): void {
-    this.docs++;
-    for (const t of new Set(terms)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    this.vocab.count(terms);
   }
 
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
@@ -124,7 +115,7 @@ export class DevelopmentIndex {
       if (!list) this.postings.set(t, [dev.index]);
       else if (list[list.length - 1] !== dev.index) {
         list.push(dev.index);
-        if (list.length > POSTING_SCAN * 2) list.splice(0, list.length - POSTING_SCAN);
+        if (list.length > POSTING_SCAN * 4) list.splice(0, list.length - POSTING_SCAN);
       }
     }
   }
@@ -143,8 +134,10 @@ export class DevelopmentIndex {
   }
 
   private byTerms(terms: string[]): Development[] {
+    // A term in a tenth of the story's developments or more points at none of them.
+    const common = Math.log(10);
     const seeds = [...new Set(terms)]
-      .filter((t) => this.postings.has(t))
+      .filter((t) => this.postings.has(t) && (this.postings.get(t)!.length < 8 || Math.log(this.developments.length / this.postings.get(t)!.length) >= common))
       .sort((a, b) => this.idf(b) - this.idf(a))
       .slice(0, SEED_TERMS);
     const score = new Map<number, number>();
@@ -153,10 +146,7 @@ export class DevelopmentIndex {
       const w = this.idf(t);
       for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) score.set(list[i]!, (score.get(list[i]!) ?? 0) + w);
     }
-    return [...score.entries()]
-      .sort((a, b) => b[1] - a[1] || b[0] - a[0])
-      .slice(0, MAX_CANDIDATES)
-      .map(([i]) => this.developments[i]!);
+    return topK(score, MAX_CANDIDATES).map((i) => this.developments[i]!);
   }
 
   /** tf-idf cosine between two term lists. */
@@ -168,41 +158,38 @@ export class DevelopmentIndex {
    * A member's vector, cached: idf drifts slowly as the story grows, so it is
    * recomputed only when the story has grown a tenth since (cost stays per article).
    */
-  memberVector(m: Member, which: 'terms' | 'headlineTerms'): Map<string, number> {
-    const cache = (m.vectors ??= { docs: -1, terms: new Map(), headlineTerms: new Map() });
-    if (cache.docs < 0 || this.docs > cache.docs * 1.1 + 5) {
+  memberVector(m: Member, which: 'terms' | 'headlineTerms'): SparseVector {
+    const cache = (m.vectors ??= { docs: -1, terms: EMPTY_VECTOR, headlineTerms: EMPTY_VECTOR });
+    const docs = this.vocab.docs;
+    if (cache.docs < 0 || docs > cache.docs * 1.1 + 5) {
       cache.terms = this.vector(m.terms);
       cache.headlineTerms = this.vector(m.headlineTerms);
-      cache.docs = this.docs;
+      cache.docs = docs;
     }
     return cache[which];
   }
 
-  vector(terms: string[]): Map<string, number> {
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    const v = new Map<string, number>();
-    let norm = 0;
-    for (const [t, n] of tf) {
-      const x = (1 + Math.log(n)) * this.idf(t);
-      v.set(t, x);
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (const [t, x] of v) v.set(t, x / norm);
-    return v;
+  vector(terms: string[]): SparseVector {
+    return this.vocab.vector(terms);
   }
+
 }
 
-export function dot(a: Map<string, number>, b: Map<string, number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let sum = 0;
-  for (const [t, x] of small) {
-    const y = large.get(t);
-    if (y !== undefined) sum += x * y;
+/** The k best-scored keys, best first (ties: the newer development); k is small. */
+function topK(score: Map<number, number>, k: number): number[] {
+  const best: Array<[number, number]> = [];
+  for (const e of score) {
+    if (best.length === k && (e[1] < best[k - 1]![1] || (e[1] === best[k - 1]![1] && e[0] < best[k - 1]![0]))) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && (best[i - 1]![1] < e[1] || (best[i - 1]![1] === e[1] && best[i - 1]![0] < e[0]))) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = e;
   }
-  return sum;
+  return best.map(([key]) => key);
 }
+
 
 function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
   return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, headlineTerms: p.headlineTerms, origin };

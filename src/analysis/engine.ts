@@ -30,12 +30,40 @@ export interface Engine {
   classify(article: Article): Decision;
   /** Analyses without learning from it (used by `explain`). */
   analyze(article: Article): Decision;
-  /** Learns an article already judged (state replay after a restart), without judging it again. */
-  remember(article: Article, developmentId: string | null): void;
+  /**
+   * Learns an article already judged (by `analyze`, once the store has recorded it; or on
+   * replay after a restart), without judging it again: afterwards the engine is as if
+   * `classify` had judged it. `novel` marks a development it opened as alerted.
+   */
+  remember(article: Article, developmentId: string | null, novel?: boolean): void;
   /** Number of articles the story knows (corpus + accepted). */
   readonly knownArticles: number;
   /** Number of developments the story knows. */
   readonly knownDevelopments: number;
+  /** The story's developments, oldest first: what `ask`, `timeline` and `latest` read. */
+  developments(): DevelopmentView[];
+}
+
+/** A development as the chat commands see it (a copy: changing it changes nothing). */
+export interface DevelopmentView {
+  id: string;
+  /** The headline that opened it. */
+  headline: string;
+  /** Opened by a seed article (known coverage) or by the stream. */
+  origin: 'corpus' | 'stream';
+  alerted: boolean;
+  /** First and latest report (ms; NaN when undated). */
+  first: number;
+  last: number;
+  /** "sign/happened", "ratify/planned" … with how many reports named each. */
+  actions: Record<string, number>;
+  /** Amounts, percentages and votes its reports named ("#vote:338"). */
+  numbers: string[];
+  names: string[];
+  sources: string[];
+  reports: number;
+  /** The opener and the latest reports. */
+  members: Array<{ id: string; title: string; url: string; source: string; time: number }>;
 }
 
 const DAY = 86_400_000;
@@ -85,6 +113,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     get knownDevelopments() {
       return state.index.size;
     },
+    developments: () => state.index.developments.map(view),
     analyze(article) {
       state.learning = false;
       try {
@@ -93,11 +122,12 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
         state.learning = true;
       }
     },
-    remember(article, developmentId) {
+    remember(article, developmentId, novel = false) {
+      if (!developmentId) return rememberOffTopic(state, article);
       const p = prepareArticle(article, state);
-      const dev = developmentId ? state.byId.get(developmentId) : undefined;
+      const dev = state.byId.get(developmentId);
       if (dev) learnInto(state, p, dev);
-      else if (developmentId) learn(state, p, undefined, developmentId, 'stream', false);
+      else learn(state, p, undefined, developmentId, 'stream', novel);
     },
     classify(article) {
       const j = judge(state, article);
@@ -113,7 +143,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
 }
 
 function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
-  if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev);
+  if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev, origin);
   state.index.count(p.terms);
   state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
@@ -122,10 +152,10 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
   state.known++;
 }
 
-function learnInto(state: State, p: Profile, dev: Development): void {
+function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' | 'stream' = 'stream'): void {
   state.index.count(p.terms);
   state.anchors.addStory(p.names);
-  state.index.join(dev, p, 'stream');
+  state.index.join(dev, p, origin);
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
 }
@@ -185,6 +215,12 @@ function judge(state: State, article: Article): Judgement {
   };
 }
 
+/** What `classify` learns from an off-topic article: its names, when it was a near miss. */
+function rememberOffTopic(state: State, article: Article): void {
+  const text = readArticle(article);
+  if (matchGroups(state.story, [text.headline, ...text.body]).matched.length > 0) state.anchors.addNearMiss(articleNames(text, state));
+}
+
 /** An off-topic article that named some of the story's concepts teaches which words are not anchors. */
 function nearMiss(state: State, names: string[], decision: Decision): Judgement {
   if (state.learning) state.anchors.addNearMiss(names);
@@ -196,6 +232,14 @@ function isBackground(state: State, p: Profile): boolean {
   if (Number.isNaN(state.corpusNewest)) return false;
   if (!Number.isNaN(p.time) && p.time <= state.corpusNewest) return true;
   return p.eventTime !== undefined && p.eventTime < state.corpusNewest - DAY;
+}
+
+function view(d: Development): DevelopmentView {
+  return {
+    id: d.id, headline: d.opener.title, origin: d.origin, alerted: d.alerted, first: d.first, last: d.last,
+    actions: Object.fromEntries(d.actions), numbers: [...d.numbers], names: [...d.names], sources: [...d.sources], reports: d.size,
+    members: d.members.map(({ id, title, url, source, time }) => ({ id, title, url, source, time })),
+  };
 }
 
 function offTopic(id: string, relevance: number, reason: string): Decision {

@@ -1,19 +1,29 @@
 /**
- * Named people and organisations from capitalisation: runs of capitalised words,
+ * Named people and organisations from capitalisation (used by `ask` for "who" answers): runs of capitalised words,
  * minus titles and sentence-initial function words. Keys use the head (last) word so
  * "President Volodymyr Zelensky", "Zelensky" and "Zelenskyy" are one party.
  */
-import type { Fact } from './facts.js';
-import { MONTHS, NOT_ENTITIES, ORG_WORDS, TITLES, WEEKDAYS } from './lexicon.js';
+import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
+
+/** A named person, organisation or other name, keyed by its head word. */
+export interface NamedEntity {
+  kind: 'person' | 'org' | 'name';
+  key: string;
+  text: string;
+}
+
+/** Words that make a capitalised run an organisation. */
+const ORG_WORDS = new Set([
+  'fund', 'bank', 'ministry', 'council', 'committee', 'agency', 'corporation', 'corp', 'company',
+  'parliament', 'commission', 'department', 'office', 'group', 'house', 'senate',
+  'congress', 'court', 'union', 'association', 'institute', 'university', 'party', 'times',
+  'news', 'post', 'journal', 'reuters', 'bloomberg', 'axios', 'forbes', 'inc', 'ltd', 'llc',
+]);
+
 
 const CALENDAR = new Set([...MONTHS, ...WEEKDAYS]);
 
-/** Headlines in Title Case carry no capitalisation signal. */
-export function isTitleCase(s: string): boolean {
-  const long = s.match(/\b[A-Za-z][a-z]{3,}\b/g) ?? [];
-  if (long.length < 4) return false;
-  return long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= 0.7;
-}
+export { isTitleCase } from './profile.js';
 
 /** Folds spelling variants of one name: case, doubled letters, trailing possessive. */
 export function entityKey(word: string): string {
@@ -55,8 +65,8 @@ function capitalisedRuns(s: string, tokens: Token[]): Token[][] {
   return runs;
 }
 
-export function extractEntities(s: string): Fact[] {
-  const facts: Fact[] = [];
+export function extractEntities(s: string): NamedEntity[] {
+  const facts: NamedEntity[] = [];
   for (const run of capitalisedRuns(s, tokenize(s))) {
     const fact = runToFact(run);
     if (fact) facts.push(fact);
@@ -64,7 +74,7 @@ export function extractEntities(s: string): Fact[] {
   return facts;
 }
 
-function runToFact(run: Token[]): Fact | undefined {
+function runToFact(run: Token[]): NamedEntity | undefined {
   let words = run.map((t) => t.text.replace(/'s$/, ''));
   const startsSentence = run[0]!.sentenceStart;
   while (words.length && NOT_ENTITIES.has(words[0]!.toLowerCase())) words = words.slice(1);
@@ -77,6 +87,5 @@ function runToFact(run: Token[]): Fact | undefined {
   if (head.length < 2 || /^[A-Z]\.?$/.test(head)) return undefined;
   const lower = core.map((w) => w.toLowerCase());
   const kind = lower.some((w) => ORG_WORDS.has(w)) ? 'org' : hadTitle || core.length >= 2 ? 'person' : 'name';
-  const weight = kind === 'name' ? 1 : 1.5;
-  return { kind, key: `entity:${entityKey(head)}`, text: core.join(' '), weight };
+  return { kind, key: `entity:${entityKey(head)}`, text: core.join(' ') };
 }

@@ -1,18 +1,13 @@
 /**
- * Key-fact extraction: amounts, percentages, counts and votes, durations, dates,
- * named people and organisations, institutions, and legal/institutional steps that
- * are reported as having happened. Every fact has a normalised key (so "$500bn" and
- * "$500 billion" meet) and the surface text it came from. Pure, deterministic.
+ * Number facts: amounts, percentages, votes, counts, durations and dates. Every fact has
+ * a normalised key (so "$500bn" and "$500 billion" meet, and a weekday is pinned to the
+ * calendar of the publication date) and the surface text it came from. Events are the
+ * frame's business (frame.ts), names the profile's. Pure, deterministic.
  */
-import { normalizeText, STOP_WORDS, stem } from './text.js';
-import { isTitleCase, extractEntities } from './entities.js';
-import {
-  EVENT_CONTEXT, EVENT_FORMS, INSTITUTIONS, MODALITY, MONTHS, NUMBER_WORDS, SCALE, WEEKDAYS,
-} from './lexicon.js';
+import { normalizeText, stem } from './text.js';
+import { MONTHS, NUMBER_WORDS, SCALE, WEEKDAYS } from './lexicon.js';
 
-export type FactKind =
-  | 'money' | 'percent' | 'count' | 'vote' | 'duration' | 'date' | 'person' | 'org' | 'name'
-  | 'party' | 'event' | 'step' | 'milestone';
+export type FactKind = 'money' | 'percent' | 'count' | 'vote' | 'duration' | 'date';
 
 export interface Fact {
   kind: FactKind;
@@ -20,27 +15,13 @@ export interface Fact {
   key: string;
   /** The words in the article that state it. */
   text: string;
-  /** How much a new fact of this kind counts towards "new development". */
-  weight: number;
 }
-
-export const FACT_WEIGHTS: Record<FactKind, number> = {
-  event: 3, step: 2, money: 3, vote: 3, percent: 2, count: 1, duration: 2, milestone: 1, date: 1,
-  person: 1.5, org: 1.5, name: 1, party: 1,
-};
 
 /** Counted nouns that say nothing new ("the two sides", "three officials"). */
 const GENERIC_COUNTED = new Set([
   'side', 'countri', 'nation', 'leader', 'parti', 'offici', 'source', 'time', 'way', 'peopl',
   'thing', 'other', 'more', 'most', 'senior', 'sourc', 'govern', 'compani', 'minist', 'delegat', 'member',
 ]);
-
-const ARG_SKIP = new Set(['first', 'second', 'third', 'final', 'new', 'full', 'formally', 'officially', 'also', 'finally', 'unanimously']);
-
-const FORM_TO_LEMMA = new Map<string, string>();
-for (const [lemma, forms] of Object.entries(EVENT_FORMS)) {
-  for (const f of forms) FORM_TO_LEMMA.set(f, lemma);
-}
 
 const NUM = `(?:\\d+(?:[.,]\\d+)*|${Object.keys(NUMBER_WORDS).join('|')})`;
 
@@ -63,35 +44,18 @@ export function extractNumberFacts(sentence: string, ctx: FactContext = {}, coun
   const amountSpans: Array<[number, number]> = [];
   if (/\d/.test(s)) {
     money(s, facts, amountSpans);
-    percents(s, facts, amountSpans);
     votes(s, facts);
   }
+  percents(s, facts, amountSpans);
   if (counts) durationsAndCounts(s, facts, amountSpans);
   dates(s, facts, ctx.publishedAt);
   const seen = new Set<string>();
   return facts.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
 }
 
-/** Extracts every fact a sentence states, each key at most once. */
-export function extractFacts(sentence: string, ctx: FactContext = {}): Fact[] {
-  const s = normalizeText(sentence);
-  const facts: Fact[] = [];
-  const amountSpans: Array<[number, number]> = [];
-  money(s, facts, amountSpans);
-  percents(s, facts, amountSpans);
-  votes(s, facts);
-  durationsAndCounts(s, facts, amountSpans);
-  dates(s, facts, ctx.publishedAt);
-  events(s, facts);
-  milestones(s, facts);
-  institutions(s, facts);
-  if (!isTitleCase(s)) facts.push(...extractEntities(s));
-  const seen = new Set<string>();
-  return facts.filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
-}
 
 function add(facts: Fact[], kind: FactKind, key: string, text: string): void {
-  facts.push({ kind, key: `${kind}:${key}`, text: text.trim(), weight: FACT_WEIGHTS[kind] });
+  facts.push({ kind, key: `${kind}:${key}`, text: text.trim() });
 }
 
 function parseNumber(raw: string): number {
@@ -227,62 +191,7 @@ function lastWeekday(publishedAt: Date, weekday: number): string {
   return isoDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
-function events(s: string, facts: Fact[]): void {
-  const tokens = [...s.matchAll(/[A-Za-z]+(?:-[A-Za-z]+)?/g)];
-  tokens.forEach((t, i) => {
-    const lemma = FORM_TO_LEMMA.get(t[0].toLowerCase());
-    if (!lemma) return;
-    const after = s.slice(t.index! + t[0].length).trimStart().toLowerCase();
-    const ctx = EVENT_CONTEXT[lemma];
-    if (ctx && !ctx.test(after)) return;
-    const before = tokens.slice(Math.max(0, i - 3), i).map((x) => x[0].toLowerCase());
-    if (before.some((w) => MODALITY.has(w))) return;
-    const phrase = eventPhrase(s.slice(t.index!));
-    add(facts, 'event', lemma, phrase);
-    const arg = eventArgument(phrase.split(' ').slice(1, 5));
-    // The same step applied to something else ("approved its first investment" after
-    // "approved the agreement") is a new step too, if a smaller one.
-    if (arg) add(facts, 'step', `${lemma}:${arg}`, phrase);
-  });
-}
 
-/** The verb and what follows it, up to the end of the clause (at most seven words). */
-function eventPhrase(fromVerb: string): string {
-  const clause = fromVerb.split(/[,;:.!?"()]|\s(?:after|before|because|when|while|which|who|as|since|but|although|amid|following)\s/i)[0]!;
-  const words = clause.trim().split(/\s+/);
-  let end = Math.min(words.length, 7);
-  // Never stop inside a name: "with the United | States".
-  while (end < words.length && end < 11 && /^[A-Z]/.test(words[end - 1]!) && /^[A-Z]/.test(words[end]!)) end++;
-  return words.slice(0, end).join(' ');
-}
 
-/** Head of what the event acts on: the first content word after the verb. */
-function eventArgument(following: string[]): string | undefined {
-  // "rejected by Zelensky": a passive verb's object stands before it; what follows is the agent.
-  if (following[0]?.toLowerCase() === 'by') return undefined;
-  for (const w of following) {
-    const lower = w.toLowerCase();
-    if (STOP_WORDS.has(lower) || ARG_SKIP.has(lower) || lower in NUMBER_WORDS) continue;
-    return stem(lower);
-  }
-  return undefined;
-}
 
-function milestones(s: string, facts: Fact[]): void {
-  // Lower-case "first" only: "First Deputy Prime Minister" is a title, not a first.
-  for (const m of s.matchAll(/(?:^|[^A-Za-z])(first|First(?= [a-z]))\s+([A-Za-z-]+)(?:\s+([a-z-]+))?/g)) {
-    if (m[1] === 'First' && m.index !== 0) continue;
-    const a = m[2]!;
-    const b = m[3];
-    const adjective = /^[A-Z]/.test(a) || /(al|ic|an|ive|ish)$/.test(a);
-    const head = adjective && b ? b : a;
-    if (/^(the|a|an|of|to|in|and|time|half|quarter)$/i.test(head) || head.toLowerCase() in NUMBER_WORDS) continue;
-    add(facts, 'milestone', stem(head.toLowerCase()), `first ${adjective && b ? `${a} ${b}` : a}`);
-  }
-}
 
-function institutions(s: string, facts: Fact[]): void {
-  for (const m of s.matchAll(/\b[a-z]+\b/g)) {
-    if (INSTITUTIONS.has(m[0])) add(facts, 'party', stem(m[0]), m[0]);
-  }
-}

@@ -22,58 +22,9 @@ export const SCALE: Record<string, number> = {
   trillion: 1e12, tn: 1e12, t: 1e12,
 };
 
-/**
- * Event verbs: legal and institutional steps. Each lemma lists the inflected forms that
- * report the step as having happened (past tense, participle, headline present tense).
- */
-export const EVENT_FORMS: Record<string, string[]> = {
-  sign: ['signed', 'signs', 'inked', 'inks'],
-  ratify: ['ratified', 'ratifies'],
-  approve: ['approved', 'approves', 'backed', 'backs', 'cleared', 'clears', 'endorsed', 'endorses'],
-  authorize: ['authorised', 'authorized', 'authorises', 'authorizes', 'empowered', 'mandated'],
-  recommend: ['recommended', 'recommends'],
-  vote: ['voted', 'votes'],
-  pass: ['passed', 'passes'],
-  adopt: ['adopted', 'adopts', 'enacted', 'enacts'],
-  publish: ['published', 'publishes', 'released', 'releases', 'unveiled', 'unveils', 'disclosed'],
-  appoint: ['appointed', 'appoints', 'named', 'names', 'elected', 'elects', 'hired', 'hires'],
-  meet: ['met', 'meets', 'convened', 'convenes'],
-  invest: ['invested', 'invests', 'funded', 'financed', 'acquired', 'acquires'],
-  launch: ['launched', 'launches', 'established', 'establishes', 'founded', 'set-up', 'opened', 'opens'],
-  enter_force: ['entered', 'enters', 'took', 'takes', 'came', 'comes'],
-  reject: ['rejected', 'rejects', 'vetoed', 'vetoes', 'blocked', 'refused', 'refuses'],
-  suspend: ['suspended', 'suspends', 'halted', 'halts', 'paused', 'pauses', 'froze', 'freezes'],
-  terminate: ['terminated', 'terminates', 'cancelled', 'canceled', 'cancels', 'scrapped', 'scraps', 'withdrew', 'withdraws', 'quit', 'quits'],
-  submit: ['submitted', 'submits', 'tabled', 'filed'],
-  transfer: ['transferred', 'transfers', 'paid', 'pays', 'disbursed', 'disburses', 'deposited', 'contributed', 'contributes'],
-  agree: ['agreed', 'agrees', 'reached', 'reaches', 'concluded', 'concludes', 'finalised', 'finalized', 'finalises', 'finalizes'],
-  sue: ['sued', 'sues', 'ruled'],
-};
 
-/** Lemmas whose form is ambiguous unless a nearby word pins the sense. */
-export const EVENT_CONTEXT: Record<string, RegExp> = {
-  enter_force: /^(?:into force|into effect|effect|in force)/,
-  vote: /^(?:to|for|against|in favou?r|on|unanimously|\d)/,
-  pass: /^(?:the|a|an)?\s?(?:law|bill|legislation|motion|resolution|act|vote|ratification|budget|amendment|measure)/,
-  sue: /^(?:that|against|in favou?r|the|a|an)/,
-};
 
-/** Words that, shortly before a verb, mark it as hypothetical, future or negated. */
-export const MODALITY = new Set([
-  'could', 'would', 'will', 'may', 'might', 'should', 'shall', 'can', 'cannot', 'must', 'to',
-  'expected', 'set', 'plans', 'planned', 'plan', 'hopes', 'hoped', 'ready', 'aims', 'if', 'not',
-  'no', 'yet', 'never', 'unless', 'whether', 'going', 'likely', 'soon', 'before', 'once', 'until',
-  'possibly', 'reportedly', 'allegedly', 'wants', 'want', 'seeks', 'seeking', 'poised', 'than',
-  'rather', 'without', 'awaiting', 'pending', 'nearly', 'almost', 'close', 'partly', 'largely',
-]);
 
-/** Institutions and parties whose first appearance is itself news. */
-export const INSTITUTIONS = new Set([
-  'cabinet', 'government', 'parliament', 'lawmakers', 'legislature', 'legislators', 'committee',
-  'committees', 'senate', 'congress', 'court', 'board', 'ministry', 'council', 'commission',
-  'regulator', 'regulators', 'shareholders', 'chamber', 'assembly', 'tribunal', 'auditors',
-  'investors', 'prosecutors', 'arbitration', 'supervisory',
-]);
 
 /** Capitalised words that are roles or titles, not the entity itself. */
 export const TITLES = new Set([
@@ -96,9 +47,3 @@ export const NOT_ENTITIES = new Set([
   'analysis', 'opinion', 'update', 'breaking', 'exclusive', 'live', 'watch', 'read',
 ]);
 
-export const ORG_WORDS = new Set([
-  'fund', 'bank', 'ministry', 'council', 'committee', 'agency', 'corporation', 'corp', 'company',
-  'parliament', 'rada', 'commission', 'department', 'office', 'group', 'house', 'senate',
-  'congress', 'court', 'union', 'association', 'institute', 'university', 'party', 'times',
-  'news', 'post', 'journal', 'reuters', 'bloomberg', 'axios', 'forbes', 'inc', 'ltd', 'llc',
-]);

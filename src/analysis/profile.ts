@@ -5,7 +5,6 @@
  * event's date. The same code serves full text, a feed snippet and a bare headline.
  */
 import type { Article } from '../domain/article.js';
-import { isTitleCase } from './entities.js';
 import { extractNumberFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { extractActions, mainAction, restates, type Action } from './frame.js';
@@ -71,6 +70,19 @@ export function detectGenre(headline: string): Genre {
   }
   for (const [re, g] of GENRE_ANYWHERE) if (re.test(h)) return g;
   return 'news';
+}
+
+/** A body may open with the label ("Opinion.") or say what it is ("…, argues a commentary"). */
+const BODY_LABEL = /^(opinion|analysis|commentary|editorial|explainer|comment|column)\.?$/i;
+const ARGUES = /\b(argues|argued|op-ed|commentary|column(ist)?|editorial)\b/i;
+
+function genreOf(headline: string, body: string[]): Genre {
+  const fromHeadline = headline ? detectGenre(headline) : 'news';
+  if (fromHeadline !== 'news') return fromHeadline;
+  const first = body[0] ?? '';
+  const label = BODY_LABEL.exec(first.trim())?.[1]?.toLowerCase();
+  if (label) return label === 'explainer' ? 'explainer' : label === 'analysis' ? 'analysis' : 'opinion';
+  return ARGUES.test(first) ? 'opinion' : 'news';
 }
 
 /** Removes an aggregator's " - Outlet" suffix and the outlet's name repeated after it. */
@@ -160,11 +172,18 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}): Profile
     actions: [...headlineActions, ...ledeActions],
     main: mainAction(headlineActions, ledeActions),
     facts,
-    genre: headline ? detectGenre(headline) : 'news',
+    genre: genreOf(headline, body),
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
     restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
   };
+}
+
+/** Headlines in Title Case carry no capitalisation signal. */
+export function isTitleCase(s: string): boolean {
+  const long = s.match(/\b[A-Za-z][a-z]{3,}\b/g) ?? [];
+  if (long.length < 4) return false;
+  return long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= 0.7;
 }
 
 /**
@@ -181,7 +200,8 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
     const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]+/g) ?? [];
     let run: string[] = [];
     const flush = () => {
-      if (run.length && !run.some((w) => concepts?.has(w))) out.push(...run);
+      // "US-Ukraine" is the concepts' name too.
+      if (run.length && !run.some((w) => w.split('-').some((part) => concepts?.has(part)))) out.push(...run);
       run = [];
     };
     words.forEach((w, i) => {

@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "other-action", "progressed", "within-a-day", "within-3-days", "log-days", "shared-numbers", "shared-names", "new-numbers", "new-names"],
-  weights: [3.431, 2.628, 1.452, 1.437, -0.778, -3.063, -3.035, -0.103, -3.02, -0.044, 1.934, 0.423, -0.418],
-  bias: 3.373,
+  weights: [4.063, 2.974, 1.414, 1.508, -0.817, -3.232, -2.97, -0.256, -2.898, -0.077, 0.564, 0.629, 0.227],
+  bias: 3.214,
 };

@@ -54,25 +54,36 @@ function siteName(r: () => number): string {
   return name[0]!.toUpperCase() + name.slice(1);
 }
 
+/** Each development has its own spokesperson, as real ones have their own officials. */
+function person(r: () => number): string {
+  return `${pick(r, PEOPLE).split(' ')[0]} ${siteName(r)}enko`;
+}
+
+const DETAILS = [
+  (r: () => number) => `The decision passed with ${200 + Math.floor(r() * 200)} votes and covers ${2 + Math.floor(r() * 9)} sites over ${3 + Math.floor(r() * 12)} years.`,
+  (r: () => number) => `Work is due to start within ${2 + Math.floor(r() * 20)} months and employ ${100 + Math.floor(r() * 900)} people.`,
+  (r: () => number) => `The ${siteName(r)} consortium holds ${10 + Math.floor(r() * 80)}% of the venture.`,
+  (r: () => number) => `An audit by ${siteName(r)} Partners found reserves of ${1 + Math.floor(r() * 40)} million tonnes.`,
+];
+
 function development(r: () => number, i: number): { title: string; content: string } {
   const body = pick(r, BODIES);
   const step = pick(r, STEPS);
   const obj = `the ${siteName(r)} ${pick(r, OBJECTS).replace(/^(a|an|the|new) /, '')}`;
   const amount = 5 + Math.floor(r() * 995);
-  const votes = 200 + Math.floor(r() * 200);
   const title = `US-Ukraine minerals fund ${body} ${step} ${obj} (${i})`;
   const lines = [
-    `The ${body} of the US-Ukraine reconstruction investment fund ${step} ${obj} near ${pick(r, PLACES)} worth $${amount} million, ${pick(r, PEOPLE)} said on ${pick(r, ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])}.`,
-    `The decision passed with ${votes} votes and covers ${2 + Math.floor(r() * 9)} sites over ${3 + Math.floor(r() * 12)} years.`,
+    `The ${body} of the US-Ukraine reconstruction investment fund ${step} ${obj} near ${pick(r, PLACES)} worth $${amount} million, ${person(r)} said on ${pick(r, ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])}.`,
+    pick(r, DETAILS)(r),
     pick(r, BACKGROUND),
     pick(r, BACKGROUND),
-    `Officials in Kyiv and Washington said item ${i} would be reviewed by ${pick(r, PEOPLE)} next month.`,
+    `Officials in Kyiv and Washington said item ${i} would be reviewed by ${person(r)} next month.`,
   ];
   return { title, content: lines.join(' ') };
 }
 
-/** Minutes between two articles: a busy feed set; a story has a few developments a day. */
-const STEP_MINUTES = 60;
+/** Minutes between two articles: a story has about one development a day. */
+const STEP_MINUTES = 360;
 
 export function generateStream(n: number, seed = 42): Article[] {
   const r = rng(seed);

@@ -40,3 +40,15 @@ export class AuthDeliveryError extends Error {
     this.name = 'AuthDeliveryError';
   }
 }
+
+/**
+ * The platform said "slow down, retry after": nothing was posted. The delivery step backs
+ * the target off and leaves the alert pending, rather than letting the SDK wait and retry
+ * on its own past our deadline (a post that lands after we gave up on it is a duplicate).
+ */
+export class RateLimitedDeliveryError extends Error {
+  constructor(readonly target: string, readonly retryAfterMs: number) {
+    super(`${target} asked to retry after ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'RateLimitedDeliveryError';
+  }
+}

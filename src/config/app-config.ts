@@ -16,6 +16,8 @@ import { unknownKeys } from './unknown-keys.js';
 const FeedSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'letters, digits, dot, dash, underscore (max 80)'),
   url: z.string().url(),
+  /** Fetch the publisher's page for the article text: when the item is short, always, or never. */
+  fullText: z.enum(['auto', 'always', 'never']).default('auto'),
 });
 
 const FileSchema = z.object({
@@ -32,6 +34,17 @@ const FileSchema = z.object({
       maxRedirects: z.number().int().min(0).max(10).default(5),
       perHostIntervalMs: z.number().int().min(0).max(600_000).default(1000),
       perHostConcurrency: z.number().int().min(1).max(64).default(2),
+    })
+    .default({}),
+  /** Full text from publisher pages (feeds/enrich). */
+  enrich: z
+    .object({
+      pageBudgetMs: z.number().int().min(100).max(120_000).default(10_000),
+      shortTextChars: z.number().int().min(0).max(100_000).default(500),
+      maxPageBytes: z.number().int().min(1024).default(2 * 1024 * 1024),
+      concurrency: z.number().int().min(1).max(32).default(4),
+      pollBudgetMs: z.number().int().min(100).max(3_600_000).default(60_000),
+      googleNewsBaseUrl: z.string().url().default('https://news.google.com'),
     })
     .default({}),
 });
@@ -69,7 +82,9 @@ const EnvSchema = z.object({
   }
 });
 
-export type FeedConfig = z.infer<typeof FeedSchema>;
+/** Channels' feeds carry no setting: `fullText` defaults to auto. */
+export type FeedConfig = Omit<z.infer<typeof FeedSchema>, 'fullText'> & { fullText?: z.infer<typeof FeedSchema>['fullText'] };
+export type EnrichConfig = z.infer<typeof FileSchema>['enrich'];
 
 export interface AppConfig {
   configFile: string;
@@ -79,6 +94,8 @@ export interface AppConfig {
   targets: string[];
   feeds: FeedConfig[];
   fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
+  /** Defaults apply when unset (configs built in code). */
+  enrich?: EnrichConfig | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Told at start-up: the config loads, but something in it does nothing (unknown keys). */
   warnings?: string[] | undefined;
@@ -172,6 +189,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
       perHostIntervalMs: e.STORYWATCH_PER_HOST_INTERVAL_MS ?? cfg.fetch.perHostIntervalMs,
       allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS),
     },
+    enrich: cfg.enrich,
     logLevel: e.STORYWATCH_LOG_LEVEL ?? 'info',
     logFormat: e.STORYWATCH_LOG_FORMAT ?? 'text',
     redisUrl: e.REDIS_URL,

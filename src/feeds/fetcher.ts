@@ -1,7 +1,7 @@
 /**
- * Fetches one feed the way a polite, hardened client should: conditional GET,
- * manual redirects (each hop re-checked by the SSRF guard), connect and total
- * timeouts, gzip/deflate/br, and a cap on the decompressed body.
+ * Fetches one feed (or one publisher page) the way a polite, hardened client should:
+ * conditional GET, manual redirects (each hop re-checked by the SSRF guard), connect and
+ * total timeouts, gzip/deflate/br, and a cap on the decompressed body.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -48,7 +48,7 @@ export type FetchResult =
   | (Fetched & { kind: 'ok'; body: string; validators: Validators });
 
 export class FetchError extends Error {
-  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number) {
+  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number, readonly status?: number) {
     super(message);
     this.name = 'FetchError';
   }
@@ -62,7 +62,78 @@ export class FetchCancelled extends FetchError {
   }
 }
 
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+
+/** What a request sends besides the defaults: pages and the link decoder need more than a feed GET. */
+interface RequestSpec {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string | undefined;
+}
+
 export async function fetchFeed(url: string, prev: Validators, opts: FetchOptions = DEFAULT_FETCH_OPTIONS): Promise<FetchResult> {
+  const headers: Record<string, string> = { accept: FEED_ACCEPT };
+  if (prev.etag) headers['if-none-match'] = prev.etag;
+  if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
+  const { res, status, finalUrl, movedTo, deadline, signal, why } = await exchange(url, { method: 'GET', headers }, opts);
+  const result = await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
+  return movedTo ? { ...result, movedTo } : result;
+}
+
+export interface PageRequest {
+  /** POST with this form body (the link decoder); GET otherwise. */
+  form?: string | undefined;
+  accept?: string | undefined;
+  /** Refuse anything but HTML (checked on the headers, before the body is read). */
+  htmlOnly?: boolean | undefined;
+}
+
+export interface PageResult {
+  finalUrl: string;
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * One page, not a feed: no validators, any 2xx is read, and with `htmlOnly` a PDF or JSON
+ * answer is refused before its body is read. The charset comes from the header, or from
+ * the page's own <meta> when the header has none.
+ */
+export async function fetchPage(url: string, opts: FetchOptions, req: PageRequest = {}): Promise<PageResult> {
+  const headers: Record<string, string> = { accept: req.accept ?? 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1' };
+  if (req.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+  const spec: RequestSpec = { method: req.form !== undefined ? 'POST' : 'GET', headers, body: req.form };
+  const { res, status, finalUrl, deadline, signal, why } = await exchange(url, spec, opts);
+  if (status < 200 || status >= 300) {
+    res.destroy();
+    throw new FetchError(`HTTP ${status} from ${finalUrl}`, status === 404 || status === 410 || status === 401 || status === 403, parseRetryAfter(res.headers['retry-after']), status);
+  }
+  const contentType = header(res, 'content-type') ?? '';
+  if (req.htmlOnly && contentType && !/^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType)) {
+    res.destroy();
+    throw new FetchError(`not an HTML page (${contentType.slice(0, 60)}) at ${finalUrl}`, true);
+  }
+  const buf = await readBody(res, opts.maxBytes, deadline, finalUrl, signal, why);
+  if (req.htmlOnly && !contentType && !/<(!doctype html|html|body)\b/i.test(buf.subarray(0, 2048).toString('latin1'))) {
+    throw new FetchError(`not an HTML page (no content type, no HTML markup) at ${finalUrl}`, true);
+  }
+  return { finalUrl, status, contentType, body: decodeBody(buf, contentType) };
+}
+
+interface Exchange {
+  res: http.IncomingMessage;
+  status: number;
+  finalUrl: string;
+  /** See FetchResult: where an unbroken run of 301/308 hops from the start led. */
+  movedTo: string | undefined;
+  deadline: number;
+  signal: AbortSignal;
+  why: () => FetchError;
+}
+
+/** Sends the request and follows redirects (each hop SSRF-checked) up to the first non-redirect answer. */
+async function exchange(url: string, first: RequestSpec, opts: FetchOptions): Promise<Exchange> {
   const deadline = Date.now() + opts.totalTimeoutMs;
   // One signal for the whole exchange, every hop, headers and body: a socket timeout only
   // measures silence, so a server trickling a byte a second would never trip it.
@@ -74,9 +145,10 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
   let current = url;
   let movedTo: string | undefined;
   let permanentSoFar = true;
+  let spec = first;
   for (let hop = 0; hop <= opts.maxRedirects; hop++) {
     const target = checkUrl(current, opts.policy);
-    const res = await request(target, prev, opts, signal, why);
+    const res = await request(target, spec, opts, signal, why);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && status !== 304) {
       // Not resume(): a redirect body that trickles would keep the socket busy past the fetch.
@@ -87,10 +159,11 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
       // Only a permanent redirect may move the feed; a temporary one is followed this time only.
       permanentSoFar &&= status === 301 || status === 308;
       if (permanentSoFar) movedTo = current;
+      // As browsers do: only 307/308 repeat a POST; the others continue as a GET.
+      if (spec.method === 'POST' && status !== 307 && status !== 308) spec = { method: 'GET', headers: { accept: spec.headers.accept ?? '*/*' } };
       continue;
     }
-    const result = await finish(res, status, target.href, prev, opts, deadline, signal, why);
-    return movedTo ? { ...result, movedTo } : result;
+    return { res, status, finalUrl: target.href, movedTo, deadline, signal, why };
   }
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }
@@ -130,18 +203,13 @@ export function parseRetryAfter(v: string | string[] | undefined): number | unde
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function request(target: URL, prev: Validators, opts: FetchOptions, signal: AbortSignal, why: () => FetchError): Promise<http.IncomingMessage> {
-  const headers: Record<string, string> = {
-    'user-agent': opts.userAgent,
-    accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
-    'accept-encoding': 'gzip, deflate, br',
-  };
-  if (prev.etag) headers['if-none-match'] = prev.etag;
-  if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
+function request(target: URL, spec: RequestSpec, opts: FetchOptions, signal: AbortSignal, why: () => FetchError): Promise<http.IncomingMessage> {
+  const headers: Record<string, string> = { 'user-agent': opts.userAgent, 'accept-encoding': 'gzip, deflate, br', ...spec.headers };
+  if (spec.body !== undefined) headers['content-length'] = String(Buffer.byteLength(spec.body));
   const mod = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(why());
-    const req = mod.request(target, { method: 'GET', headers, lookup: guardedLookup(opts.policy), signal });
+    const req = mod.request(target, { method: spec.method, headers, lookup: guardedLookup(opts.policy), signal });
     const connectTimer = setTimeout(() => req.destroy(new FetchError(`connect timeout after ${opts.connectTimeoutMs} ms to ${target.host}`, false)), opts.connectTimeoutMs);
     req.on('socket', (socket) => {
       // A reused keep-alive socket is already connected and will not emit 'connect'.
@@ -156,7 +224,7 @@ function request(target: URL, prev: Validators, opts: FetchOptions, signal: Abor
       clearTimeout(connectTimer);
       reject(signal.aborted && !(err instanceof FetchError) ? why() : toFetchError(err, target));
     });
-    req.end();
+    req.end(spec.body);
   });
 }
 
@@ -206,12 +274,16 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
     const chunks: Buffer[] = [];
     let size = 0;
     const onAbort = () => fail(why());
+    let settled = false;
     const fail = (e: FetchError) => {
+      // destroy() below emits 'aborted' at once: the first reason is the one reported.
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
+      reject(e);
       res.destroy();
       stream.destroy();
-      reject(e);
     };
     const timer = setTimeout(() => fail(new FetchError(`body not complete within the time limit at ${where}`, false)), Math.max(1, deadline - Date.now()));
     if (signal.aborted) return onAbort();
@@ -231,11 +303,16 @@ function readBody(res: http.IncomingMessage, maxBytes: number, deadline: number,
   });
 }
 
-/** Honours the charset from Content-Type or the XML declaration; UTF-8 otherwise. */
-function decodeBody(buf: Buffer, contentType: string | undefined): string {
+/**
+ * Honours the charset from Content-Type, else the XML declaration, else an HTML
+ * <meta charset> or http-equiv in the first 2 KB (where the HTML spec says to look); UTF-8 otherwise.
+ */
+export function decodeBody(buf: Buffer, contentType: string | undefined): string {
   const fromHeader = /charset=["']?([\w-]+)/i.exec(contentType ?? '')?.[1];
-  const fromXml = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(buf.subarray(0, 200).toString('latin1'))?.[1];
-  const charset = (fromHeader ?? fromXml ?? 'utf-8').toLowerCase();
+  const head = buf.subarray(0, 2048).toString('latin1');
+  const fromXml = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(head.slice(0, 200))?.[1];
+  const fromMeta = /<meta\b[^>]*?charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  const charset = (fromHeader ?? fromXml ?? fromMeta ?? 'utf-8').toLowerCase();
   try {
     return new TextDecoder(charset).decode(buf);
   } catch {

@@ -7,10 +7,16 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../domain/article.js';
 import { stripControl } from '../domain/control.js';
 import { htmlToText } from './html.js';
+import { isAggregatorUrl, unwrapLink } from './enrich/links.js';
+import { guessOutletSuffix, stripOutletSuffix } from './outlet.js';
 
-type Item = Parser.Item & { id?: string; 'content:encoded'?: string; summary?: string };
+type Item = Parser.Item & {
+  id?: string; 'content:encoded'?: string; summary?: string;
+  /** Google News: <source url="https://outlet.example">Outlet</source>. */
+  source?: unknown; 'dc:publisher'?: unknown; 'News:Source'?: unknown;
+};
 
-const parser: Parser<Record<string, unknown>, Item> = new Parser({ customFields: { item: ['id', 'summary'] } });
+const parser: Parser<Record<string, unknown>, Item> = new Parser({ customFields: { item: ['id', 'summary', 'source', 'dc:publisher', 'News:Source'] } });
 
 export interface ParsedFeed {
   title: string;
@@ -111,22 +117,38 @@ function newestFirst(items: Item[]): Array<{ item: Item; index: number }> {
 }
 
 function toArticle(item: Item, feedUrl: string, identity: string, feedTitle: string, maxText: number): Article | undefined {
+  const clean = (v: unknown) => stripControl(htmlToText(asText(v).slice(0, 4000))).slice(0, 1000).trim();
   // Character references can smuggle ESC, BEL or CR in: none of it survives ingestion.
-  const title = stripControl(htmlToText(asText(item.title).slice(0, 4000))).slice(0, 1000);
+  const rawTitle = clean(item.title);
+  const link = resolveLink(asText(item.link) || undefined, feedUrl);
+  const aggregated = isAggregatorUrl(feedUrl) || (link !== undefined && isAggregatorUrl(link));
+  const named = (clean(item.source) || clean(item['News:Source']) || clean(item['dc:publisher'])).slice(0, 200);
+  const outlet = named || (aggregated ? guessOutletSuffix(rawTitle) : undefined);
+  const title = outlet ? stripOutletSuffix(rawTitle, outlet) : rawTitle;
   const html = asText(item['content:encoded']) || asText(item.content) || asText(item.summary) || asText(item.contentSnippet);
-  const content = stripControl(htmlToText(html.slice(0, maxText * 4)), true).slice(0, maxText);
-  const url = resolveLink(asText(item.link) || undefined, feedUrl);
+  // A Google News description is the headline again as a link plus the outlet's name: no text.
+  const text = stripControl(htmlToText(html.slice(0, maxText * 4)), true).slice(0, maxText);
+  const content = outlet && aggregated ? restatement(text, rawTitle, title, outlet) : text;
+  // Bing's click tracker carries the publisher URL; old Google ids carry it inside.
+  const url = link === undefined ? undefined : unwrapLink(link);
   if (!title && !content) return undefined;
-  const rawId = asText(item.guid) || asText(item.id) || url || `${title}|${asText(item.pubDate)}`;
+  const rawId = asText(item.guid) || asText(item.id) || link || `${title}|${asText(item.pubDate)}`;
   const when = Date.parse(asText(item.isoDate) || asText(item.pubDate));
   return {
     id: createHash('sha256').update(`${identity}|${rawId}`).digest('hex').slice(0, 20),
     title,
     url: url ?? feedUrl,
-    source: stripControl(feedTitle) || new URL(feedUrl).hostname,
+    source: outlet || stripControl(feedTitle) || new URL(feedUrl).hostname,
     publishedAt: Number.isNaN(when) ? '' : new Date(when).toISOString(),
     content,
   };
+}
+
+/** The description when it says more than the headline and the outlet's name; empty otherwise. */
+function restatement(text: string, rawTitle: string, title: string, outlet: string): string {
+  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const rest = norm(text).replace(norm(rawTitle), ' ').replace(norm(title), ' ').replace(norm(outlet), ' ').trim();
+  return rest ? text : '';
 }
 
 function resolveLink(link: string | undefined, base: string): string | undefined {

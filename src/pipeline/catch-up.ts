@@ -11,7 +11,7 @@ export async function catchUp(engine: Engine, store: StateStore, cursor: number,
   let learned = 0;
   for (const e of entries) {
     if (learnedHere?.delete(e.article.id) || !e.decision.relevant) continue;
-    engine.remember(e.article, e.decision.developmentId);
+    engine.remember(e.article, e.decision.developmentId, e.decision.novel);
     learned++;
   }
   return { cursor: next, learned };

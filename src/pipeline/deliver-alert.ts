@@ -4,7 +4,7 @@
  * Targets are served side by side and every request has a time limit, so a chat API
  * that hangs or fails holds back only its own targets, and only for that long.
  */
-import { AuthDeliveryError, PermanentDeliveryError, type ChatAdapter } from '../chat/ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../chat/ports.js';
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
@@ -106,6 +106,12 @@ export async function postBatch(
   try {
     await (deps.pace ? deps.pace.run(target, post) : post());
   } catch (err) {
+    if (err instanceof RateLimitedDeliveryError) {
+      // Nothing was posted: the channel waits out the platform's Retry-After; the alert stays pending.
+      deps.pace?.backOff(target, err.retryAfterMs);
+      deps.metrics?.delivered('retry', platformOf(target));
+      return { ok: false, permanent: false, error: err };
+    }
     // A refused token is not permanent for the alert: it stays pending until the token is fixed.
     const permanent = err instanceof PermanentDeliveryError;
     deps.metrics?.delivered(permanent ? 'permanent' : err instanceof AuthDeliveryError ? 'auth' : 'retry', platformOf(target));

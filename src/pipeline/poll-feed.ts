@@ -25,6 +25,8 @@ export interface PollDeps {
   log: Logger;
   now: () => Date;
   intervalMs: number;
+  /** Full text for a feed's new items (enrichArticles); never throws. The backlog is not enriched. */
+  enrich?: (feed: FeedConfig, articles: Article[]) => Promise<Article[]>;
 }
 
 export type PollStatus = 'new' | 'not-modified' | 'unchanged' | 'failed' | 'not-due' | 'deferred';
@@ -82,7 +84,10 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     // Primed is asked of the store too: feed state may have been lost or reset (a corrupt
     // feeds.json, a changed feed id) without the feed being new.
     const primed = state.primed || (await deps.store.isPrimed(feed.url));
-    return { feedId: feed.id, status: 'new', articles: fresh, backlog: !primed, nextState: { ...withValidators, primed: true }, ...back };
+    // A first poll's backlog is learned silently: fetching every page behind it would hit
+    // each publisher with dozens of requests for items nobody is alerted about.
+    const articles = deps.enrich && primed && fresh.length ? await deps.enrich(feed, fresh).catch(() => fresh) : fresh;
+    return { feedId: feed.id, status: 'new', articles, backlog: !primed, nextState: { ...withValidators, primed: true }, ...back };
   } catch (err) {
     // Shutting down: nothing was learned about the feed, so nothing is recorded.
     if (err instanceof FetchCancelled) return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };

@@ -12,7 +12,7 @@ import type { Client } from 'discord.js';
 import { createEngine } from '../../src/analysis/engine.js';
 import { loadStory } from '../../src/config/story.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/chat/discord/discord-adapter.js';
-import { PermanentDeliveryError } from '../../src/chat/ports.js';
+import { PermanentDeliveryError, RateLimitedDeliveryError } from '../../src/chat/ports.js';
 import type { CommandDeps } from '../../src/chat/commands/handlers.js';
 import { createFileStore } from '../../src/store/file/file-store.js';
 import { createFileChannelStore } from '../../src/store/file/channel-store.js';
@@ -22,6 +22,7 @@ import type { Alert } from '../../src/domain/alert.js';
 import { serve } from '../helpers/http.js';
 import { sampleAlert } from '../helpers/alerts.js';
 import { waitFor } from '../helpers/workers.js';
+import { recordCoverage } from '../helpers/coverage.js';
 
 interface Call { method: string; path: string; auth?: string; body: Record<string, unknown> }
 const calls: Call[] = [];
@@ -60,8 +61,10 @@ beforeAll(async () => {
   });
   dir = mkdtempSync(path.join(tmpdir(), 'sw-discord-'));
   const { story, corpus } = loadStory('minerals-deal');
+  const store = createFileStore({ dir, warn: () => {} });
+  await recordCoverage(store);
   commandDeps = {
-    store: createFileStore({ dir, warn: () => {} }), channels: createFileChannelStore({ dir, warn: () => {} }),
+    store, channels: createFileChannelStore({ dir, warn: () => {} }),
     engine: createEngine(story, corpus), corpus, configuredFeeds: [], now: () => new Date(),
     checkFeedUrl: (u) => assertFetchableUrl(u, { allow: [] }),
   };
@@ -111,9 +114,12 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     expect(mine[2]!.path).not.toBe('/api/v10/channels/3000/messages');
   });
 
-  it('waits out a 429 (Retry-After) and then delivers', async () => {
+  it('hands a 429 back with its Retry-After instead of retrying it, then delivers', async () => {
     const n = calls.length;
     rateLimitNext = 1;
+    const limited = await discord.postAlert('discord:3001', { ...alert, developmentId: 'dev-2' }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitedDeliveryError);
+    expect((limited as RateLimitedDeliveryError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     await discord.postAlert('discord:3001', { ...alert, developmentId: 'dev-2' });
     const posts = calls.slice(n).filter((c) => c.path === '/api/v10/channels/3001/messages');
     expect(posts).toHaveLength(2);
@@ -203,5 +209,37 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
       await stuck.close();
       await hanging.close();
     }
+  });
+  it('ask answers each kind of question in one line first, ephemerally unless share is set', async () => {
+    const ask = async (question: string, share?: boolean) => {
+      const options = [{ type: 3, name: 'question', value: question }, ...(share === undefined ? [] : [{ type: 5, name: 'share', value: share }])];
+      const { id } = interact(discord.client, { name: 'storywatch', options: [{ type: 1, name: 'ask', options }] });
+      await waitFor('the answer', () => !!callbackFor(id), 5000);
+      return callbackFor(id)!.body as { type: number; data: { content: string; flags?: number } };
+    };
+    const when = await ask('When did parliament ratify the minerals deal?');
+    expect(when).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(when.data.content).toMatch(/^\*\*8 May 2025\*\* — Parliament ratifies the minerals deal\n> On May 8 the Verkhovna Rada ratified .*\n— Kyiv Wire, 8 May 2025 https:\/\/news\.example\/c3/);
+    expect((await ask('How many MPs supported the bill?')).data.content).toMatch(/^\*\*338 MPs\*\* — Parliament ratifies the minerals deal/);
+    expect((await ask('How much did the DFC put into the fund?')).data.content).toMatch(/^\*\*\$75 million\*\* — Kyiv names its members of the fund board/);
+    expect((await ask('Who are the members of the fund board?')).data.content).toMatch(/^\*\*[^*]*Oleksiy Sobolev, Yehor Perelyhin[^*]*\*\* — Kyiv names its members/);
+    expect((await ask('What happened between 1 and 10 May 2025?')).data.content).toMatch(/^2 developments dated 1 May 2025 to 10 May 2025; the latest: \*\*Parliament ratifies the minerals deal\*\* \(8 May 2025\)\.\n• 8 May 2025 — /);
+    const shared = await ask('When did parliament ratify the minerals deal?', true);
+    expect(shared.data.flags).toBeUndefined();
+    expect(shared.data.content).toBe(when.data.content);
+  });
+
+  it('timeline lists the developments in date order in the channel', async () => {
+    const { id } = interact(discord.client, { name: 'storywatch', options: [{ type: 1, name: 'timeline', options: [{ type: 3, name: 'since', value: 'August 2025' }] }] });
+    await waitFor('the timeline', () => !!callbackFor(id), 5000);
+    expect(callbackFor(id)!.body).toMatchObject({ type: 4, data: { content: '1 development dated since August 2025, oldest first:\n• 1 September 2025 — Kyiv names its members of the fund board (1 report, 1 source) https://news.example/c4' } });
+    expect((callbackFor(id)!.body as { data: { flags?: number } }).data.flags).toBeUndefined();
+  });
+
+  it('registers the timeline subcommand and the share option of ask', async () => {
+    const { commandDefinitions } = await import('../../src/chat/discord/commands.js');
+    const main = commandDefinitions()[0] as { options: Array<{ name: string; options?: Array<{ name: string; type: number }> }> };
+    expect(main.options.find((o) => o.name === 'timeline')?.options).toEqual([expect.objectContaining({ name: 'since', type: 3 })]);
+    expect(main.options.find((o) => o.name === 'ask')?.options?.map((o) => [o.name, o.type])).toEqual([['question', 3], ['share', 5]]);
   });
 });

@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { createEngine } from '../../src/analysis/engine.js';
 import { loadStory } from '../../src/config/story.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/chat/slack/slack-adapter.js';
-import { PermanentDeliveryError } from '../../src/chat/ports.js';
+import { PermanentDeliveryError, RateLimitedDeliveryError } from '../../src/chat/ports.js';
 import { createFileStore } from '../../src/store/file/file-store.js';
 import { createFileChannelStore } from '../../src/store/file/channel-store.js';
 import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
@@ -21,6 +21,7 @@ import { serve } from '../helpers/http.js';
 import { sampleAlert } from '../helpers/alerts.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/workers.js';
+import { recordCoverage } from '../helpers/coverage.js';
 
 const SECRET = 'test-signing-secret';
 interface Call { path: string; auth?: string; body: Record<string, unknown> }
@@ -60,12 +61,14 @@ beforeAll(async () => {
   });
   dir = mkdtempSync(path.join(tmpdir(), 'sw-slack-'));
   const { story, corpus } = loadStory('minerals-deal');
+  const store = createFileStore({ dir, warn: () => {} });
+  await recordCoverage(store);
   port = await freePort();
   slack = createSlackAdapter({
     botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: `${fake.url}/api/`, port, adminUserIds: ['UADMIN'],
     log: createLogger({ out: new PassThrough() }),
     commands: {
-      store: createFileStore({ dir, warn: () => {} }), channels: createFileChannelStore({ dir, warn: () => {} }),
+      store, channels: createFileChannelStore({ dir, warn: () => {} }),
       engine: createEngine(story, corpus), corpus, configuredFeeds: [], now: () => new Date(),
       checkFeedUrl: (u) => assertFetchableUrl(u, { allow: [] }),
     },
@@ -133,9 +136,13 @@ describe('Slack adapter (Bolt) against a fake Slack', () => {
     expect(r.responses()[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^"latest" takes a whole number from 1 to 20, got "500"/) });
   });
 
-  it('posts alerts as Block Kit with the bot token, threads follow-ups, and waits out a 429', async () => {
+  it('posts alerts as Block Kit with the bot token, threads follow-ups, and hands a 429 back instead of retrying it', async () => {
     const n = calls.length;
     rateLimitNext = 1;
+    // Nothing was posted: the delivery step backs the channel off for Retry-After and tries again.
+    const limited = await slack.postAlert('slack:C1', alert).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitedDeliveryError);
+    expect((limited as RateLimitedDeliveryError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     const first = await slack.postAlert('slack:C1', alert);
     const follow = await slack.postAlert('slack:C1', { ...alert, id: 'dev-1:a2', headline: 'Copy of the ratification' });
     const posts = calls.slice(n).filter((c) => c.path === '/api/chat.postMessage');
@@ -199,5 +206,33 @@ describe('Slack adapter (Bolt) against a fake Slack', () => {
       await stuck.close();
       await hanging.close();
     }
+  });
+  it('ask answers each kind of question in one line first, only to the asker; --share posts it in the channel', async () => {
+    const ask = async (q: string) => {
+      const r = await slash(`ask ${q}`);
+      await waitFor('the answer', () => r.responses().length === 1, 5000);
+      return r.responses()[0]!.body as { response_type: string; text: string };
+    };
+    const when = await ask('When did parliament ratify the minerals deal?');
+    expect(when.response_type).toBe('ephemeral');
+    expect(when.text).toMatch(/^\*8 May 2025\* — Parliament ratifies the minerals deal\n&gt; On May 8 the Verkhovna Rada ratified .*\n— Kyiv Wire, 8 May 2025 https:\/\/news\.example\/c3/);
+    expect((await ask('How many MPs supported the bill?')).text).toMatch(/^\*338 MPs\* — Parliament ratifies the minerals deal/);
+    expect((await ask('How much did the DFC put into the fund?')).text).toMatch(/^\*\$75 million\* — Kyiv names its members of the fund board/);
+    expect((await ask('Who are the members of the fund board?')).text).toMatch(/^\*[^*]*Oleksiy Sobolev, Yehor Perelyhin[^*]*\* — Kyiv names its members of the fund board/);
+    expect((await ask('What happened between 1 and 10 May 2025?')).text).toMatch(/^2 developments dated 1 May 2025 to 10 May 2025; the latest: \*Parliament ratifies the minerals deal\* \(8 May 2025\)\.\n• 8 May 2025 — Parliament ratifies/);
+    expect((await ask('What did the zebra council decide?')).text).toMatch(/^Nothing in the coverage so far answers that\. .*`\/storywatch latest`/);
+    const shared = await ask('--share When did parliament ratify the minerals deal?');
+    expect(shared).toEqual({ response_type: 'in_channel', text: when.text });
+  });
+
+  it('timeline lists the developments in date order, in the channel', async () => {
+    const r = await slash('timeline since 2025-05-01');
+    await waitFor('the timeline', () => r.responses().length === 1, 5000);
+    expect(r.responses()[0]!.body).toEqual({
+      response_type: 'in_channel',
+      text: '2 developments dated since 1 May 2025, oldest first:\n'
+        + '• 8 May 2025 — Parliament ratifies the minerals deal (1 report, 1 source) https://news.example/c3\n'
+        + '• 1 September 2025 — Kyiv names its members of the fund board (1 report, 1 source) https://news.example/c4',
+    });
   });
 });

@@ -11,6 +11,8 @@ import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import type { ChannelStore, StateStore } from '../../store/ports.js';
 import { answerQuestion } from './ask.js';
+import { askIndex } from './ask-index.js';
+import { timeline } from './happened.js';
 import { parseCommand, USAGE, type Command } from './parse.js';
 
 export interface CommandContext {
@@ -60,7 +62,10 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'latest':
       return latest(deps, ctx, cmd.count);
     case 'ask':
-      return reply(await answerQuestion(deps, cmd.question, await othersPrivateFeeds(deps, ctx)));
+      // Private to the asker unless shared: a question is often exploratory.
+      return reply(await answerQuestion({ ...deps, story: deps.engine.story }, cmd.question, await othersPrivateFeeds(deps, ctx)), !cmd.share);
+    case 'timeline':
+      return reply(timeline(await askIndex(deps.store, deps.corpus), await othersPrivateFeeds(deps, ctx), cmd.since));
     case 'status':
       return status(deps, ctx);
     case 'watch':

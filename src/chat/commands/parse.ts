@@ -3,11 +3,13 @@
  * by every platform: Slack passes the raw text, Discord rebuilds it from options.
  */
 import { RE2JS } from 're2js';
+import { parsePeriod, type Period } from './question.js';
 
 export type Command =
   | { name: 'help' }
   | { name: 'latest'; count: number }
-  | { name: 'ask'; question: string }
+  | { name: 'ask'; question: string; share: boolean }
+  | { name: 'timeline'; since?: Period | undefined }
   | { name: 'status' }
   | { name: 'watch'; action: 'add' | 'remove'; term: WatchTerm }
   | { name: 'watch'; action: 'list' }
@@ -26,7 +28,8 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 
 export const USAGE = [
   '`/storywatch latest [n]` — the last n alerts (1–20, default 5)',
-  '`/storywatch ask <question>` — answer from the corpus and alerts, with quotes and sources',
+  '`/storywatch ask [--share] <question>` — a one-line answer from the coverage, with quotes and sources (only you see it unless --share)',
+  '`/storywatch timeline [since <date>]` — the story\'s developments in date order',
   '`/storywatch status` — feeds, last poll, failures, queue depth',
   '`/storywatch watch add|remove|list <word | "phrase" | /regex/>` — this channel\'s filters',
   '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds (admins)',
@@ -51,9 +54,9 @@ export function parseCommand(text: string, now: Date = new Date()): ParseResult 
       return { ok: true, command: { name: 'latest', count: n } };
     }
     case 'ask':
-      if (rest.length < 3) return fail('"ask" needs a question, e.g. `/storywatch ask when was the deal ratified?`');
-      if (rest.length > 500) return fail('questions are limited to 500 characters');
-      return { ok: true, command: { name: 'ask', question: rest } };
+      return parseAsk(rest);
+    case 'timeline':
+      return parseTimeline(rest, now);
     case 'status':
       return { ok: true, command: { name: 'status' } };
     case 'watch':
@@ -67,6 +70,22 @@ export function parseCommand(text: string, now: Date = new Date()): ParseResult 
     default:
       return fail(`unknown command "${head.slice(0, 40)}"`);
   }
+}
+
+/** `--share` posts the answer in the channel; without it only the asker sees it. */
+function parseAsk(arg: string): ParseResult {
+  const share = /(^|\s)--share(?=\s|$)/.test(arg);
+  const question = arg.replace(/(^|\s)--share(?=\s|$)/g, ' ').trim();
+  if (question.length < 3) return fail('"ask" needs a question, e.g. `/storywatch ask when was the deal ratified?`');
+  if (question.length > 500) return fail('questions are limited to 500 characters');
+  return { ok: true, command: { name: 'ask', question, share } };
+}
+
+function parseTimeline(arg: string, now: Date): ParseResult {
+  if (!arg) return { ok: true, command: { name: 'timeline' } };
+  const found = parsePeriod(/^(since|after|before|in|from|between)\b/i.test(arg) ? arg : `since ${arg}`, now);
+  if (!found) return fail(`"timeline" takes a date or period, e.g. \`since 2025-05-01\`, \`since last week\`, \`in May 2025\`; got "${arg.slice(0, 40)}"`);
+  return { ok: true, command: { name: 'timeline', since: found.period } };
 }
 
 function isHttpUrl(s: string): boolean {

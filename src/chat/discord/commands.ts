@@ -10,7 +10,10 @@ export function commandDefinitions(): unknown[] {
     .setName('storywatch')
     .setDescription('New developments of the tracked story')
     .addSubcommand((s) => s.setName('latest').setDescription('The last alerts').addIntegerOption((o) => o.setName('n').setDescription('How many (1-20)').setMinValue(1).setMaxValue(20)))
-    .addSubcommand((s) => s.setName('ask').setDescription('Ask what is known, with quotes and sources').addStringOption((o) => o.setName('question').setDescription('Your question').setRequired(true).setMaxLength(500)))
+    .addSubcommand((s) => s.setName('ask').setDescription('Ask what is known: a one-line answer, quotes and sources')
+      .addStringOption((o) => o.setName('question').setDescription('Your question').setRequired(true).setMaxLength(500))
+      .addBooleanOption((o) => o.setName('share').setDescription('Post the answer in the channel (default: only you see it)')))
+    .addSubcommand((s) => s.setName('timeline').setDescription("The story's developments in date order").addStringOption((o) => o.setName('since').setDescription('e.g. 2025-05-01, last week, May 2025')))
     .addSubcommand((s) => s.setName('status').setDescription('Feeds, last poll, failures, queue depth'))
     .addSubcommand((s) => s.setName('explain').setDescription('Why an article was or was not alerted').addStringOption((o) => o.setName('url').setDescription('Article URL').setRequired(true)))
     .addSubcommand((s) => s.setName('digest').setDescription('What changed since a date').addStringOption((o) => o.setName('since').setDescription('YYYY-MM-DD or Nd (default 7d)')))
@@ -34,6 +37,7 @@ export function interactionText(i: ChatInputCommandInteraction): string {
   const group = i.options.getSubcommandGroup(false);
   const sub = i.options.getSubcommand(false) ?? '';
   if (group) return [group, sub, i.options.getString('term') ?? i.options.getString('url') ?? ''].join(' ').trim();
-  const arg = i.options.getInteger('n') ?? i.options.getString('question') ?? i.options.getString('url') ?? i.options.getString('since') ?? '';
+  if (sub === 'ask') return `ask ${i.options.getBoolean('share') ? '--share ' : ''}${i.options.getString('question') ?? ''}`.trim();
+  const arg = i.options.getInteger('n') ?? i.options.getString('url') ?? i.options.getString('since') ?? '';
   return `${sub} ${arg}`.trim();
 }

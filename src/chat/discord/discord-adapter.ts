@@ -8,7 +8,7 @@ import { Client, DiscordAPIError, GatewayIntentBits, MessageFlags, PermissionFla
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
-import { AuthDeliveryError, PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../ports.js';
 import { stripControl, truncate } from '../text.js';
 import { interactionText } from './commands.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
@@ -21,7 +21,7 @@ export interface DiscordAdapterOptions {
   log: Logger;
   /** Longest a command may run before the reply is deferred (Discord allows 3 s). */
   deferAfterMs?: number;
-  /** Called on every 429 (discord.js waits and retries by itself). */
+  /** Called on every 429 (handed back to the delivery step as a RateLimitedDeliveryError). */
   onRateLimited?: () => void;
   /** Longest one REST request may take (default 10 s). */
   requestTimeoutMs?: number;
@@ -44,8 +44,13 @@ export function toDiscordMarkdown(text: string): string {
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
-  // A bounded time per request (and few retries), so a hanging Discord cannot hold a delivery.
-  const rest = { timeout: opts.requestTimeoutMs ?? 10_000, retries: 1, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) };
+  // A bounded time per request, and no retries inside the client: a retried post that had
+  // landed, or one waiting out a 429 past our deadline, would be posted twice. A 429 comes
+  // back to the delivery step, which backs the channel off and keeps the alert pending.
+  const rest = {
+    timeout: opts.requestTimeoutMs ?? 10_000, retries: 0, rejectOnRateLimit: () => true,
+    ...(opts.apiUrl ? { api: opts.apiUrl } : {}),
+  };
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
   client.rest.setToken(opts.token);
   /** threadId null: the bot may not post in a thread there; follow-ups go to the channel. */
@@ -79,11 +84,16 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
 
   let authRefused: string | undefined;
   /** Every REST call: a 401 means the token is refused, for every channel at once. */
-  const call = async <T>(what: string, fn: () => Promise<unknown>): Promise<T> => {
+  const call = async <T>(channelId: string, what: string, fn: () => Promise<unknown>): Promise<T> => {
     if (authRefused) throw new AuthDeliveryError(`Discord refuses the bot token (${authRefused}); not posting until it is fixed`);
     try {
       return (await fn()) as T;
     } catch (err) {
+      // @discordjs/rest's RateLimitError (named "RateLimitError[route]"); discord.js does not re-export it.
+      const limited = err as { name?: string; retryAfter?: number };
+      if (String(limited.name).startsWith('RateLimitError') && typeof limited.retryAfter === 'number') {
+        throw new RateLimitedDeliveryError(`discord:${channelId}`, Math.max(1000, limited.retryAfter));
+      }
       if (err instanceof DiscordAPIError && err.status === 401) {
         authRefused = `401 ${err.message}`;
         opts.log.error(`discord: the bot token was refused (${authRefused}); nothing is posted to Discord until it is fixed, alerts stay pending`, { todo: 'set a valid DISCORD_TOKEN (reset it in the developer portal if it was revoked) and restart' });
@@ -96,7 +106,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     }
   };
   const post = (channelId: string, body: Record<string, unknown>) =>
-    call<{ id: string }>(`channel ${channelId}`, () => client.rest.post(Routes.channelMessages(channelId), { body }));
+    call<{ id: string }>(channelId, `channel ${channelId}`, () => client.rest.post(Routes.channelMessages(channelId), { body }));
 
   return {
     name: 'discord',
@@ -121,7 +131,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       }
       if (known.threadId === undefined) {
         try {
-          const thread = await call<{ id: string }>(`a thread in channel ${channelId}`, () => client.rest.post(Routes.threads(channelId, known.messageId), {
+          const thread = await call<{ id: string }>(channelId, `a thread in channel ${channelId}`, () => client.rest.post(Routes.threads(channelId, known.messageId), {
             body: { name: truncate(stripControl(`Follow-ups: ${alert.headline}`), 100), auto_archive_duration: 10080 },
           }));
           known.threadId = thread.id;

@@ -9,7 +9,7 @@ import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps } from '../commands/handlers.js';
-import { AuthDeliveryError, PermanentDeliveryError, type ChatAdapter } from '../ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../ports.js';
 import { stripControl } from '../text.js';
 import { escapeMrkdwn, renderSlackBlocks, renderSlackFollowUp } from './render.js';
 
@@ -50,10 +50,13 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     tokenVerificationEnabled: false,
     // The default retries for about 30 minutes: a hanging or failing Slack would hold a
     // delivery (or a command's user lookup) that long. Fail soon; the alert stays pending.
+    // No retries inside the client at all: chat.postMessage is not idempotent, and a retry
+    // of a post that did land, or one still waiting out a 429 after our deadline, posts twice.
     clientOptions: {
       ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
       timeout: opts.requestTimeoutMs ?? 10_000,
-      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 },
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
     },
   });
   // A signed request captured on the wire is valid for 5 minutes: run each one once.
@@ -105,7 +108,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     try {
       return await app.client.chat.postMessage({ channel, ...args } as never);
     } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error;
+      const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
+      if (e.code === webApi.ErrorCode.RateLimitedError) {
+        opts.onRateLimited?.();
+        throw new RateLimitedDeliveryError(target, Math.max(1, e.retryAfter ?? 1) * 1000);
+      }
+      const code = e.data?.error;
       if (code && AUTH.has(code)) {
         authRefused = code;
         opts.log.error(`slack: the bot token was refused (${code}); nothing is posted to Slack until it is fixed, alerts stay pending`, { todo: 'set a valid SLACK_BOT_TOKEN (reinstall the app if it was revoked) and restart' });

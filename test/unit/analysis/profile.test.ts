@@ -22,6 +22,12 @@ describe('article profile', () => {
     expect(detectGenre('Rada ratifies minerals deal')).toBe('news');
   });
 
+  it('reads the genre a body declares: a label, or a commentary that argues', () => {
+    expect(prepareArticle(article('The hidden price of the deal', 'Analysis. Ever since the bid, critics have lined up.')).genre).toBe('analysis');
+    expect(prepareArticle(article('The deal deserves a chance', 'The block was a mistake, argues an Asia Times commentary.')).genre).toBe('opinion');
+    expect(prepareArticle(article('Rada ratifies deal', 'Parliament ratified the agreement on Thursday.')).genre).toBe('news');
+  });
+
   it('reads a headline-only item (title and outlet) as a headline with no body', () => {
     const p = prepareArticle(article('Rada ratifies minerals deal', 'Rada ratifies minerals deal\u00a0\u00a0reuters.com'));
     expect(p.body).toEqual([]);

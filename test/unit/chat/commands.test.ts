@@ -80,10 +80,27 @@ describe('command handlers', () => {
     expect(r.text).toMatch(/^Latest 2 new development\(s\):\n1\. \*US development agency commits \$75 million to minerals fund\* — .* https:\/\/feeds\.example\.org\/eastdesk\/h08\n2\. \*US-Ukraine minerals agreement enters into force\*/);
   });
 
-  it('ask quotes the sentences that answer, with their sources', async () => {
+  it('ask answers in one line first, privately unless --share, with quotes and their sources', async () => {
     const r = await run('ask how many lawmakers voted to ratify?');
-    expect(r.text).toMatch(/^From what storywatch knows:\n> .*338 lawmakers voting in favour/);
-    expect(r.text).toMatch(/— Ukraine's parliament ratifies minerals deal with Washington https:\/\/feeds\.example\.org\/kyivwire\/h01/);
+    expect(r.ephemeral).toBe(true);
+    expect(r.text).toMatch(/^\*338 lawmakers\* — Ukraine's parliament ratifies minerals deal with Washington/);
+    expect(r.text).toMatch(/\n> .*338 lawmakers voting in favour.*\n— kyivwire, 8 May 2025 https:\/\/feeds\.example\.org\/kyivwire\/h01/);
+    const shared = await run('ask --share how many lawmakers voted to ratify?');
+    expect(shared).toEqual({ ephemeral: false, text: r.text });
+  });
+
+  it('timeline lists the developments in date order, one line each, and takes a since', async () => {
+    const all = await run('timeline');
+    expect(all.ephemeral).toBe(false);
+    const lines = all.text.split('\n');
+    expect(lines[0]).toMatch(/^\d+ developments, oldest first:$/);
+    const dates = lines.slice(1).map((l) => Date.parse(/^• (\d+ \w+ \d{4}) — /.exec(l)![1]!));
+    expect(dates).toEqual([...dates].sort((a, b) => a - b));
+    expect(all.text).toMatch(/\n• \d+ \w+ 2025 — Ukraine's parliament ratifies minerals deal with Washington \(\d+ reports?, \d+ sources?\) https:\/\/feeds\.example\.org\/kyivwire\/h01/);
+    const since = await run('timeline since 2025-05-01');
+    expect(since.text).toMatch(/^\d+ developments? dated since 1 May 2025, oldest first:/);
+    expect(since.text.split('\n').length).toBeLessThan(lines.length);
+    expect(parseCommand('timeline someday maybe')).toMatchObject({ ok: false, error: expect.stringMatching(/^"timeline" takes a date or period/) });
   });
 
   it('explain says why an article was not alerted, with scores and the closest article', async () => {

@@ -63,14 +63,14 @@ describe('alert targets', () => {
 describe('unknown keys', () => {
   it('in a config file are warned about with the closest known key, and the file still loads', () => {
     const file = path.join(tmp(), 'c.yaml');
-    writeFileSync(file, 'pollIntervalSecond: 60\nfetch:\n  totalTimeout: 1000\nfeeds:\n  - { id: a, url: "https://a.example/rss", fulltext: auto }\nzzz: 1\n');
+    writeFileSync(file, 'pollIntervalSecond: 60\nfetch:\n  totalTimeout: 1000\nfeeds:\n  - { id: a, url: "https://a.example/rss", title: x }\nzzz: 1\n');
     const cfg = loadConfig({ STORYWATCH_CONFIG: file });
     expect(cfg.pollIntervalSeconds).toBe(300);
     expect(cfg.warnings).toEqual([
       `${file}: unknown key "pollIntervalSecond" is ignored (did you mean "pollIntervalSeconds"?)`,
       `${file}: unknown key "fetch.totalTimeout" is ignored (did you mean "fetch.totalTimeoutMs"?)`,
-      `${file}: unknown key "feeds[0].fulltext" is ignored (known here: id, url)`,
-      `${file}: unknown key "zzz" is ignored (known here: story, dataDir, pollIntervalSeconds, targets, feeds, fetch)`,
+      `${file}: unknown key "feeds[0].title" is ignored (known here: id, url, fullText)`,
+      `${file}: unknown key "zzz" is ignored (known here: story, dataDir, pollIntervalSeconds, targets, feeds, fetch, enrich)`,
     ]);
     expect(loadConfig({}).warnings).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { deliverPending } from '../../../src/pipeline/deliver-alert.js';
 import { createFileStore } from '../../../src/store/file/file-store.js';
 import { createLogger } from '../../../src/log.js';
 import type { Alert } from '../../../src/domain/alert.js';
-import type { ChatAdapter } from '../../../src/chat/ports.js';
+import { RateLimitedDeliveryError, type ChatAdapter } from '../../../src/chat/ports.js';
 import type { ProcessedArticle } from '../../../src/store/ports.js';
 
 const dirs: string[] = [];
@@ -44,6 +44,32 @@ describe('deliverPending', () => {
     expect(await deliverPending(deps, new Date('2025-05-01T10:02:00Z'))).toEqual({ delivered: 3, failed: 0 });
     expect(posted[1]).toMatchObject({ kind: 'follow-up', headline: '3 more reports', mergedIds: ['dev-1:a1', 'dev-1:a2', 'dev-1:a3'] });
     expect(posted[1]!.sources.map((s) => s.name)).toEqual(['Outlet 1', 'Outlet 2', 'Outlet 3']);
+    expect(await store.pendingDeliveries()).toEqual([]);
+  });
+
+  it('a 429 backs the channel off for Retry-After and keeps the alert pending: posted once, later', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sw-deliver-'));
+    dirs.push(dir);
+    const store = createFileStore({ dir, warn: () => {} });
+    let limited = 1;
+    const posted: string[] = [];
+    const adapter: ChatAdapter = {
+      name: 'rec', handles: () => true, postNotice: async () => {}, close: async () => {},
+      postAlert: async (t, a) => {
+        if (limited-- > 0) throw new RateLimitedDeliveryError(t, 30_000);
+        posted.push(a.id);
+        return {};
+      },
+    };
+    const backOffs: Array<[string, number]> = [];
+    const pace = { run: <T>(_t: string, fn: () => Promise<T>) => fn(), backOff: (t: string, ms: number) => void backOffs.push([t, ms]) };
+    const deps = { store, adapters: [adapter], log: createLogger({ out: new PassThrough() }), mergeWindowMs: 0, pace };
+    await store.recordArticle(entry('a0'), { alert: base, targets: ['slack:C1'], createdAt: '2025-05-01T10:00:00Z' });
+    expect(await deliverPending(deps)).toEqual({ delivered: 0, failed: 1 });
+    expect(backOffs).toEqual([['slack:C1', 30_000]]);
+    expect((await store.pendingDeliveries()).map((p) => p.record.alert.id)).toEqual(['dev-1:a0']);
+    expect(await deliverPending(deps)).toEqual({ delivered: 1, failed: 0 });
+    expect(posted).toEqual(['dev-1:a0']);
     expect(await store.pendingDeliveries()).toEqual([]);
   });
 });
