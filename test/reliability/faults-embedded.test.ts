@@ -80,7 +80,7 @@ interface MidRun {
   owner?: number;
   inject(ctx: { pid: number; dir: string }): void;
   heal(ctx: { pid: number; dir: string }): void;
-  /** What the process says while the fault is on. */
+  /** What the process says once the fault hit a poll cycle's writes (healed only then). */
   seen: RegExp;
 }
 
@@ -98,7 +98,7 @@ const MID_RUN: MidRun[] = [
       rmSync(path.join(dir, 'articles.jsonl'), { recursive: true });
       renameSync(path.join(dir, 'articles.kept'), path.join(dir, 'articles.jsonl'));
     },
-    seen: /EISDIR/,
+    seen: /tick failed: EISDIR/,
   },
   {
     name: 'EMFILE (open-files limit reached, prlimit)',
@@ -110,13 +110,14 @@ const MID_RUN: MidRun[] = [
       prlimit(pid, `--nofile=${gap < 0 ? open.length : gap}:`);
     },
     heal: ({ pid }) => prlimit(pid, `--nofile=${savedNofile}:`),
-    seen: /EMFILE/,
+    // Either the write of an article or the fetch of a feed (its socket) runs out first.
+    seen: /tick failed: EMFILE|failed: .*EMFILE/,
   },
   {
     name: 'EFBIG (file size limit mid-record, prlimit)',
     inject: ({ pid, dir }) => prlimit(pid, `--fsize=${statSync(path.join(dir, 'articles.jsonl')).size + 300}:`),
     heal: ({ pid }) => prlimit(pid, '--fsize=unlimited:'),
-    seen: /EFBIG/,
+    seen: /tick failed: EFBIG/,
   },
   {
     name: 'read-only data directory (chmod, process not root)',
@@ -129,7 +130,7 @@ const MID_RUN: MidRun[] = [
       chmodSync(dir, 0o755);
       for (const f of readdirSync(dir)) if (f.endsWith('.json') || f.endsWith('.jsonl')) chmodSync(path.join(dir, f), 0o644);
     },
-    seen: /EACCES|EROFS|EPERM/,
+    seen: /tick failed: (EACCES|EROFS|EPERM)/,
   },
 ];
 
