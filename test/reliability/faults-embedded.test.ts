@@ -110,8 +110,8 @@ const MID_RUN: MidRun[] = [
       prlimit(pid, `--nofile=${gap < 0 ? open.length : gap}:`);
     },
     heal: ({ pid }) => prlimit(pid, `--nofile=${savedNofile}:`),
-    // Either the write of an article or the fetch of a feed (its socket) runs out first.
-    seen: /tick failed: EMFILE|failed: .*EMFILE/,
+    // Whichever write or socket runs out first: the feed state's write, an article's, a fetch.
+    seen: /EMFILE/,
   },
   {
     name: 'EFBIG (file size limit mid-record, prlimit)',
