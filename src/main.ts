@@ -173,7 +173,10 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     if (!config.http) return;
     const checks: ReadinessCheck[] = platforms.map((p) => ({ name: p.name, check: () => p.ready?.() ?? Promise.resolve(true) }));
     if (recording) checks.push(recording);
-    if (redis) checks.unshift({ name: 'redis', check: async () => (await redis.ping()) === 'PONG' });
+    // A write, not a PING: a Redis that answers but refuses writes (OOM, a read-only replica)
+    // records nothing, and that is not ready.
+    const probe = `${config.queuePrefix ?? 'storywatch'}:${config.story}:ready-probe`;
+    if (redis) checks.unshift({ name: 'redis', check: async () => (await redis.set(probe, String(Date.now()), 'PX', 60_000)) === 'OK' });
     ops = await startOpsServer({ ...config.http, metrics, checks });
     log.info(`health and metrics on http://${config.http.host}:${ops.port} (/healthz, /readyz, /metrics)`);
   };

@@ -58,15 +58,24 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
   });
 
   let lastCycle: { ok: boolean; error?: string | undefined } = { ok: true };
+  /**
+   * A poll or analyze job throws only when it could not record its results (a feed's own
+   * failure is a result). Judged in the job itself, not on BullMQ's events: when Redis
+   * refuses writes, the job cannot even be moved to "failed".
+   */
+  const recording = <T>(processor: Processor<T>): Processor<T> => async (job, token) => {
+    try {
+      const out: unknown = await processor(job, token);
+      lastCycle = { ok: true };
+      return out;
+    } catch (err) {
+      if (!(err instanceof UnrecoverableError)) lastCycle = { ok: false, error: (err as Error).message };
+      throw err;
+    }
+  };
   const worker = <T>(name: string, processor: Processor<T>, concurrency: number, extra: Partial<WorkerOptions> = {}) => {
     const w = new Worker<T>(name, processor, { ...base, concurrency, ...extra });
-    // A poll or analyze job throws only when it could not record (feed failures are results).
-    const records = name === QUEUE.poll || name === QUEUE.analyze;
-    if (records) w.on('completed', () => (lastCycle = { ok: true }));
-    w.on('failed', (job, err) => {
-      if (records && !(err instanceof UnrecoverableError)) lastCycle = { ok: false, error: err.message };
-      deps.log.warn(`${name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`);
-    });
+    w.on('failed', (job, err) => deps.log.warn(`${name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`));
     w.on('error', (err) => deps.log.warn(`${name} worker: ${err.message}`));
     workers.push(w as unknown as Worker);
   };
@@ -77,9 +86,9 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     recording: () => lastCycle,
     async start() {
       await queues.analyze.setGlobalConcurrency(1);
-      worker<PollJob>(QUEUE.poll, pollProcessor(pdeps), deps.concurrency?.poll ?? 8);
+      worker<PollJob>(QUEUE.poll, recording(pollProcessor(pdeps)), deps.concurrency?.poll ?? 8);
       // Analysis holds the one global slot: if its worker dies, free the slot within seconds.
-      worker<AnalyzeJob>(QUEUE.analyze, analyzeProcessor(pdeps), 1, { lockDuration: 10_000, stalledInterval: 5_000 });
+      worker<AnalyzeJob>(QUEUE.analyze, recording(analyzeProcessor(pdeps)), 1, { lockDuration: 10_000, stalledInterval: 5_000 });
       worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4);
       leader.start();
     },
