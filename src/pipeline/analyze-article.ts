@@ -57,7 +57,8 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   const recorded = await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);
   // Committed: now (and not before) the engine may learn it. Not recorded means another
   // process did; it reaches this engine through the knowledge log (catchUp).
-  if (recorded && decision.relevant) deps.engine.remember(article, decision.developmentId);
+  // Off-topic ones too: a near miss teaches which names are not the story's (as classify does).
+  if (recorded) deps.engine.remember(article, decision.relevant ? decision.developmentId : null, decision.novel);
   if (!recorded) return { skipped: true };
   deps.metrics?.analysed(!decision.relevant ? 'off-topic' : alert ? alert.alert.kind ?? 'development' : 'relevant', seconds);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };
