@@ -7,7 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
-import { dot, EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
+import { EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -147,11 +147,6 @@ export class DevelopmentIndex {
       for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) score.set(list[i]!, (score.get(list[i]!) ?? 0) + w);
     }
     return topK(score, MAX_CANDIDATES).map((i) => this.developments[i]!);
-  }
-
-  /** tf-idf cosine between two term lists. */
-  cosine(a: string[], b: string[]): number {
-    return dot(this.vector(a), this.vector(b));
   }
 
   /**

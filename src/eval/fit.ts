@@ -26,7 +26,7 @@ interface Sample {
 }
 
 /** Gold devs that are genres, not events: their articles are handled by the genre rule. */
-const HARD_DAYS = Number(process.env.FIT_HARD_DAYS ?? 8);
+const HARD_DAYS = 8;
 const HARD_SIMILARITY = 0.3;
 
 const NOT_EVENTS = new Set(['opinion', 'explainer', 'analysis', 'history', 'timeline']);
@@ -69,13 +69,11 @@ export function samples(s: DevStream): Sample[] {
   return out;
 }
 
-export function fitLogistic(data: Sample[], opts = { epochs: Number(process.env.FIT_EPOCHS ?? 20000), rate: Number(process.env.FIT_RATE ?? 0.5), l2: Number(process.env.FIT_L2 ?? 0.001), balance: process.env.FIT_BALANCE === "1" }): DecideModel {
+/** Plain (unweighted) logistic loss: the decision threshold of one half means "more likely than not". */
+export function fitLogistic(data: Sample[], opts = { epochs: 20_000, rate: 0.5, l2: 0.001 }): DecideModel {
   const n = DECIDE_FEATURES.length;
   const w = new Array<number>(n).fill(0);
   let b = 0;
-  // Positives are rare among candidate pairs: weigh them up so both kinds count alike.
-  const pos = data.filter((d) => d.y === 1).length;
-  const wPos = opts.balance && pos ? (data.length - pos) / pos : 1;
   for (let e = 0; e < opts.epochs; e++) {
     const gw = new Array<number>(n).fill(0);
     let gb = 0;
@@ -83,10 +81,10 @@ export function fitLogistic(data: Sample[], opts = { epochs: Number(process.env.
     for (const { x, y } of data) {
       let z = b;
       for (let i = 0; i < n; i++) z += w[i]! * x[i]!;
-      const err = (1 / (1 + Math.exp(-z)) - y) * (y === 1 ? wPos : 1);
+      const err = 1 / (1 + Math.exp(-z)) - y;
       for (let i = 0; i < n; i++) gw[i]! += err * x[i]!;
       gb += err;
-      total += y === 1 ? wPos : 1;
+      total++;
     }
     for (let i = 0; i < n; i++) w[i]! -= opts.rate * (gw[i]! / total + opts.l2 * w[i]!);
     b -= opts.rate * (gb / total);
