@@ -69,10 +69,12 @@ describe('enricher', () => {
     const hang = track(await listen((req, res) => (req.url === '/robots.txt' ? res.writeHead(404).end() : undefined)));
     const r = await enricher({ pageBudgetMs: 300 }).enrich(article('a', `${hang.url}/page`, 'feed text'), 'auto');
     expect(r).toMatchObject({ fullText: false, article: { content: 'feed text' } });
-    // The page gets what is left of the item's 300 ms after robots.txt answered: never more.
-    const ms = Number(/no response within (\d+) ms/.exec(String(r.outcome))?.[1]);
-    expect(ms).toBeGreaterThan(0);
-    expect(ms).toBeLessThanOrEqual(300);
+    // Whichever ends first: the item's 300 ms budget, or the page fetch's deadline, which is
+    // what is left of that budget once robots.txt answered (296 ms under load): never more.
+    const outcome = String(r.outcome);
+    const left = /no response within (\d+) ms/.exec(outcome)?.[1];
+    if (left === undefined) expect(outcome).toBe('no full text within the 300 ms budget');
+    else expect(Number(left)).toBeLessThanOrEqual(300);
   });
 });
 
