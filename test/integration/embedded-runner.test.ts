@@ -2,26 +2,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createApp } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { startFixtureServer, type FixtureServer } from '../../src/demo/fixture-server.js';
 import { loadStream } from '../../src/cli/eval.js';
 import { EVAL_SYNTHETIC } from '../helpers/paths.js';
+import { capture } from '../helpers/capture.js';
 import { serve } from '../helpers/http.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-function capture() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (c) => (text += c));
-  return { stream, text: () => text };
-}
 
 function config(dataDir: string, feeds: AppConfig['feeds'], allowPrivate = ['127.0.0.1']): AppConfig {
   return {

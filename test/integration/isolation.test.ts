@@ -8,13 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { renderRss, startFixtureServer } from '../../src/demo/fixture-server.js';
 import { loadStream } from '../../src/cli/eval.js';
 import { EVAL_SYNTHETIC } from '../helpers/paths.js';
+import { capture } from '../helpers/capture.js';
 import { serve } from '../helpers/http.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/workers.js';
@@ -23,13 +23,6 @@ const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-function capture() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (c) => (text += c));
-  return { stream, text: () => text };
-}
 
 function config(dataDir: string, feeds: AppConfig['feeds'], extra: Partial<AppConfig> = {}): AppConfig {
   return {
