@@ -56,7 +56,7 @@ export function relate(p: Profile, dev: Development): Relation {
 }
 
 export interface PairFeatures {
-  x: number[];
+  x: number[] | Float64Array;
   similarity: number;
   member: Member;
   relation: Relation;
@@ -64,17 +64,31 @@ export interface PairFeatures {
   sharedNames: string[];
 }
 
-/** The article's own vectors, computed once per decision. */
+/** What the article brings to every pair, computed once per decision (not once per candidate). */
 export interface ArticleVectors {
   terms: SparseVector;
   headline: SparseVector;
+  /** Distinct number keys ("#money:usd:75000000"). */
+  numbers: string[];
+  /** Distinct names, and those rare enough in the story to tie two reports. */
+  names: string[];
+  rareNames: string[];
 }
 
 export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVectors {
-  return { terms: index.vector(p.terms), headline: index.vector(p.headlineTerms) };
+  const names = [...new Set(p.names)];
+  return {
+    terms: index.vector(p.terms),
+    headline: index.vector(p.headlineTerms),
+    numbers: [...new Set(p.terms.filter((t) => t.startsWith('#')))],
+    names,
+    // A name the story's coverage uses all the time ("Trump" in a merger story) ties no two reports.
+    rareNames: names.filter((n) => index.idf(stem(n)) >= RARE_NAME_IDF),
+  };
 }
 
-export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development, v: ArticleVectors = articleVectors(index, p)): PairFeatures {
+/** @param into where to write the features (scoring reuses one buffer; fitting keeps each). */
+export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development, v: ArticleVectors = articleVectors(index, p), into: number[] | Float64Array = new Array<number>(DECIDE_FEATURES.length)): PairFeatures {
   let similarity = 0;
   let headline = 0;
   let member = dev.members[0]!;
@@ -88,26 +102,30 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   // Distance to the development's span, either side: feeds deliver late and out of order,
   // and an old report polled now is no closer to today's events than it was.
   const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, dev.first - p.time, p.time - dev.last) / DAY;
-  const numbers = new Set(p.terms.filter((t) => t.startsWith('#')));
   let sharedNumbers = 0;
-  for (const t of numbers) if (dev.numbers.has(t)) sharedNumbers++;
-  const names = [...new Set(p.names)];
-  // A name the story's coverage uses all the time ("Trump" in a merger story) ties no two reports.
-  const sharedNames = names.filter((n) => dev.names.has(n) && index.idf(stem(n)) >= RARE_NAME_IDF);
+  for (const t of v.numbers) if (dev.numbers.has(t)) sharedNumbers++;
+  const sharedNames = v.rareNames.filter((n) => dev.names.has(n));
   // Specifics the development never had: another amount, another site, another person.
-  const newNumbers = numbers.size - sharedNumbers;
-  const newNames = names.length - sharedNames.length;
-  const x = [
-    similarity, headline,
-    Number(relation === 'same-action'), Number(relation === 'same-verb'), Number(relation === 'other-action'), Number(relation === 'progressed'),
-    Number(days < 1), Number(days >= 1 && days < 3), Math.log2(1 + days),
-    Math.min(2, sharedNumbers), Math.min(3, sharedNames.length) / 3,
-    Math.min(2, newNumbers), Math.min(3, newNames) / 3,
-  ];
+  const newNumbers = v.numbers.length - sharedNumbers;
+  const newNames = v.names.length - sharedNames.length;
+  const x = into;
+  x[0] = similarity;
+  x[1] = headline;
+  x[2] = relation === 'same-action' ? 1 : 0;
+  x[3] = relation === 'same-verb' ? 1 : 0;
+  x[4] = relation === 'other-action' ? 1 : 0;
+  x[5] = relation === 'progressed' ? 1 : 0;
+  x[6] = days < 1 ? 1 : 0;
+  x[7] = days >= 1 && days < 3 ? 1 : 0;
+  x[8] = Math.log2(1 + days);
+  x[9] = Math.min(2, sharedNumbers);
+  x[10] = Math.min(3, sharedNames.length) / 3;
+  x[11] = Math.min(2, newNumbers);
+  x[12] = Math.min(3, newNames) / 3;
   return { x, similarity, member, relation, days, sharedNames };
 }
 
-export function probability(model: DecideModel, x: number[]): number {
+export function probability(model: DecideModel, x: ArrayLike<number>): number {
   let z = model.bias;
   for (let i = 0; i < x.length; i++) z += (model.weights[i] ?? 0) * x[i]!;
   return 1 / (1 + Math.exp(-z));
@@ -116,8 +134,9 @@ export function probability(model: DecideModel, x: number[]): number {
 export function scoreMatches(index: DevelopmentIndex, p: Profile, model: DecideModel = DECIDE_WEIGHTS): Match[] {
   const out: Match[] = [];
   const v = articleVectors(index, p);
+  const x = new Float64Array(DECIDE_FEATURES.length);
   for (const dev of index.candidates(p.terms, p.time)) {
-    const f = pairFeatures(index, p, dev, v);
+    const f = pairFeatures(index, p, dev, v, x);
     out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, score: probability(model, f.x) });
   }
   return out.sort((a, b) => b.score - a.score || b.dev.index - a.dev.index);

@@ -65,6 +65,8 @@ export class DevelopmentIndex {
   private readonly vocab = new Vocabulary();
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
+  /** Scratch: candidate scores by development index, all zero between searches. */
+  private scores = new Float64Array(0);
 
   get size(): number {
     return this.developments.length;
@@ -136,17 +138,28 @@ export class DevelopmentIndex {
   private byTerms(terms: string[]): Development[] {
     // A term in a tenth of the story's developments or more points at none of them.
     const common = Math.log(10);
-    const seeds = [...new Set(terms)]
-      .filter((t) => this.postings.has(t) && (this.postings.get(t)!.length < 8 || Math.log(this.developments.length / this.postings.get(t)!.length) >= common))
-      .sort((a, b) => this.idf(b) - this.idf(a))
-      .slice(0, SEED_TERMS);
-    const score = new Map<number, number>();
+    const idf = new Map<string, number>();
+    for (const t of new Set(terms)) {
+      const n = this.postings.get(t)?.length;
+      if (n !== undefined && (n < 8 || Math.log(this.developments.length / n) >= common)) idf.set(t, this.idf(t));
+    }
+    const seeds = [...idf.keys()].sort((a, b) => idf.get(b)! - idf.get(a)!).slice(0, SEED_TERMS);
+    // Scores by development index in a reused array: no map of numbers per article.
+    if (this.scores.length < this.developments.length) this.scores = new Float64Array(Math.max(1024, this.developments.length * 2));
+    const score = this.scores;
+    const touched: number[] = [];
     for (const t of seeds) {
       const list = this.postings.get(t)!;
-      const w = this.idf(t);
-      for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) score.set(list[i]!, (score.get(list[i]!) ?? 0) + w);
+      const w = idf.get(t)!;
+      for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) {
+        const d = list[i]!;
+        if (score[d] === 0) touched.push(d);
+        score[d] = score[d]! + w;
+      }
     }
-    return topK(score, MAX_CANDIDATES).map((i) => this.developments[i]!);
+    const best = topK(touched, score, MAX_CANDIDATES);
+    for (const d of touched) score[d] = 0;
+    return best.map((i) => this.developments[i]!);
   }
 
   /**
@@ -171,20 +184,20 @@ export class DevelopmentIndex {
 }
 
 /** The k best-scored keys, best first (ties: the newer development); k is small. */
-function topK(score: Map<number, number>, k: number): number[] {
-  const best: Array<[number, number]> = [];
-  for (const e of score) {
-    if (best.length === k && (e[1] < best[k - 1]![1] || (e[1] === best[k - 1]![1] && e[0] < best[k - 1]![0]))) continue;
+function topK(keys: number[], score: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  const before = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && a > b);
+  for (const key of keys) {
+    if (best.length === k && !before(key, best[k - 1]!)) continue;
     let i = best.length === k ? k - 1 : best.length;
-    while (i > 0 && (best[i - 1]![1] < e[1] || (best[i - 1]![1] === e[1] && best[i - 1]![0] < e[0]))) {
+    while (i > 0 && before(key, best[i - 1]!)) {
       best[i] = best[i - 1]!;
       i--;
     }
-    best[i] = e;
+    best[i] = key;
   }
-  return best.map(([key]) => key);
+  return best;
 }
-
 
 function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
   return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, headlineTerms: p.headlineTerms, origin };

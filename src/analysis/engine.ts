@@ -176,7 +176,7 @@ function judge(state: State, article: Article): Judgement {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, names, offTopic(text.id, quick.score, quick.reason));
   }
-  const p = frameArticle(text, state);
+  const p = frameArticle(text, state, names);
   const matches = scoreMatches(state.index, p, state.model);
   const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
   if (!relevance.relevant) return nearMiss(state, names, offTopic(p.id, relevance.score, relevance.reason));

@@ -18,8 +18,8 @@ export interface RelevanceResult {
 interface CompiledGroup {
   group: ConceptGroup;
   patterns: Array<{ term: string; re: RegExp }>;
-  /** Every term of the group in one pattern (two: case-sensitive terms apart): one test a sentence. */
-  any: RegExp[];
+  /** Every term of the group in one global pattern (two: case-sensitive terms apart): one scan a text. */
+  scan: RegExp[];
 }
 
 const compiled = new WeakMap<StoryDefinition, CompiledGroup[]>();
@@ -40,9 +40,9 @@ function compile(story: StoryDefinition): CompiledGroup[] {
       return {
         group,
         patterns: group.terms.map((term) => ({ term, re: new RegExp(source([term]), exact(term) ? '' : 'i') })),
-        any: [
-          ...(insensitive.length ? [new RegExp(source(insensitive), 'i')] : []),
-          ...(sensitive.length ? [new RegExp(source(sensitive))] : []),
+        scan: [
+          ...(insensitive.length ? [new RegExp(source(insensitive), 'gi')] : []),
+          ...(sensitive.length ? [new RegExp(source(sensitive), 'g')] : []),
         ],
       };
     });
@@ -85,14 +85,14 @@ export interface GroupMatch {
 
 /** @param sentences the headline (if any) first, then the body sentences. */
 export function matchGroups(story: StoryDefinition, sentences: string[]): GroupMatch {
-  const texts = sentences.map(normalizeText);
-  // Sentences never hold a term across their boundary: one test of the whole text tells a
-  // group that is absent (most groups, in most of what a feed brings) without a sentence loop.
-  const whole = texts.join('\n');
+  // One text, sentences apart by a character no term pattern crosses (\s does not match NUL):
+  // one scan a group finds the sentences that mention it, where a sentence loop took one test each.
+  const text = new SentenceText(sentences.map(normalizeText));
   const m: GroupMatch = { matched: [], missing: [], passing: [], required: 0 };
-  for (const { group, patterns, any } of compile(story)) {
-    const where = any.some((re) => re.test(whole)) ? texts.flatMap((t, i) => (any.some((re) => re.test(t)) ? [i] : [])) : [];
-    const terms = patterns.filter((p) => where.some((i) => p.re.test(texts[i]!))).map((p) => p.term);
+  for (const { group, patterns, scan } of compile(story)) {
+    const where = text.sentencesMatching(scan);
+    const within = where.length ? text.only(where) : '';
+    const terms = where.length ? patterns.filter((p) => p.re.test(within)).map((p) => p.term) : [];
     if (group.required) m.required++;
     if (!terms.length) {
       if (group.required) m.missing.push(group.name);
@@ -103,6 +103,51 @@ export function matchGroups(story: StoryDefinition, sentences: string[]): GroupM
     if (group.required && where[0]! >= LEDE && where.length < 2) m.passing.push({ group: group.name, sentence: where[0]! + 1 });
   }
   return m;
+}
+
+const SEPARATOR = '\u0000';
+
+/** Sentences joined into one string, with where each starts. */
+class SentenceText {
+  readonly whole: string;
+  private readonly starts: number[] = [];
+
+  constructor(private readonly texts: string[]) {
+    let at = 0;
+    for (const t of texts) {
+      this.starts.push(at);
+      at += t.length + 1;
+    }
+    this.whole = texts.join(SEPARATOR);
+  }
+
+  /** Indices of the sentences holding a match of any pattern, in order. */
+  sentencesMatching(scan: RegExp[]): number[] {
+    const hit = new Set<number>();
+    for (const re of scan) {
+      re.lastIndex = 0;
+      for (let m = re.exec(this.whole); m; m = re.exec(this.whole)) {
+        hit.add(this.sentenceAt(m.index));
+        if (m[0].length === 0) re.lastIndex++;
+      }
+    }
+    return [...hit].sort((a, b) => a - b);
+  }
+
+  only(indices: number[]): string {
+    return indices.map((i) => this.texts[i]!).join(SEPARATOR);
+  }
+
+  private sentenceAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
 }
 
 /** Required groups absent or only passed by: two or more and nothing can make it relevant. */

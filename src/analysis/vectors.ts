@@ -74,7 +74,9 @@ export class Vocabulary {
 
   vector(terms: string[]): SparseVector {
     if (!terms.length) return EMPTY_VECTOR;
-    const raw = Int32Array.from(terms, (t) => this.intern(t)).sort();
+    const raw = new Int32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) raw[i] = this.intern(terms[i]!);
+    raw.sort();
     let unique = 0;
     for (let i = 0; i < raw.length; i++) if (i === 0 || raw[i] !== raw[i - 1]) unique++;
     const ids = new Int32Array(unique);
