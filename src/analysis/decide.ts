@@ -77,9 +77,10 @@ export interface ArticleVectors {
 
 export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVectors {
   const names = [...new Set(p.names)];
+  const { terms, headline } = index.vectors(p);
   return {
-    terms: index.vector(p.terms),
-    headline: index.vector(p.headlineTerms),
+    terms,
+    headline,
     numbers: [...new Set(p.terms.filter((t) => t.startsWith('#')))],
     names,
     // A name the story's coverage uses all the time ("Trump" in a merger story) ties no two reports.
@@ -135,7 +136,7 @@ export function scoreMatches(index: DevelopmentIndex, p: Profile, model: DecideM
   const out: Match[] = [];
   const v = articleVectors(index, p);
   const x = new Float64Array(DECIDE_FEATURES.length);
-  for (const dev of index.candidates(p.terms, p.time)) {
+  for (const dev of index.candidates(p)) {
     const f = pairFeatures(index, p, dev, v, x);
     out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, score: probability(model, f.x) });
   }

@@ -7,7 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
-import { EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
+import { distinctIds, EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -15,8 +15,9 @@ export interface Member {
   url: string;
   source: string;
   time: number;
-  terms: string[];
-  headlineTerms: string[];
+  /** Term ids of headline + lede, and of the headline (see Encoded). */
+  terms: Int32Array;
+  headlineTerms: Int32Array;
   origin: 'corpus' | 'stream';
   /** tf-idf vectors, computed on first use (see DevelopmentIndex.memberVector). */
   vectors?: { docs: number; terms: SparseVector; headlineTerms: SparseVector };
@@ -61,7 +62,9 @@ export function actionKey(a: Pick<Action, 'action' | 'status'>): string {
 
 export class DevelopmentIndex {
   readonly developments: Development[] = [];
-  private readonly postings = new Map<string, number[]>();
+  /** By term id: the developments using the term, oldest first. */
+  private readonly postings: Array<number[] | undefined> = [];
+
   private readonly vocab = new Vocabulary();
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
@@ -78,12 +81,23 @@ export class DevelopmentIndex {
   }
 
   /** Counts an article's terms into the story's document frequencies. */
-  count(terms: string[]): void {
-    this.vocab.count(terms);
+  count(p: Profile): void {
+    this.vocab.countIds(this.encode(p).distinct);
+  }
+
+  /** A profile's term ids (interned on first use, then cached with the profile). */
+  encode(p: Profile): Encoded {
+    // Kept on the profile (a WeakMap cost more than the interning it saved).
+    const cached = p.encoded as (Encoded & { by: DevelopmentIndex }) | undefined;
+    if (cached?.by === this) return cached;
+    const terms = this.vocab.internAll(p.terms);
+    const e = { by: this, terms, headline: this.vocab.internAll(p.headlineTerms), distinct: distinctIds(terms) };
+    p.encoded = e;
+    return e;
   }
 
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
-    const member = toMember(p, origin);
+    const member = this.toMember(p, origin);
     const dev: Development = {
       id, index: this.developments.length, opener: member, members: [member], actions: new Map(), numbers: new Set(), names: new Set(),
       first: p.time, last: p.time, size: 0, sources: [], alerted, origin,
@@ -95,7 +109,7 @@ export class DevelopmentIndex {
 
   join(dev: Development, p: Profile, origin: 'corpus' | 'stream', opening = false): void {
     if (!opening) {
-      dev.members.push(toMember(p, origin));
+      dev.members.push(this.toMember(p, origin));
       // Keep the opener and the most recent members: the event as first told, and as now told.
       if (dev.members.length > MAX_MEMBERS) dev.members.splice(1, 1);
     }
@@ -112,9 +126,9 @@ export class DevelopmentIndex {
     for (const t of p.terms) if (t.startsWith('#') && dev.numbers.size < MAX_KEYS) dev.numbers.add(t);
     for (const n of p.names) if (dev.names.size < MAX_KEYS) dev.names.add(n);
     if (p.source && !dev.sources.includes(p.source) && dev.sources.length < MAX_SOURCES) dev.sources.push(p.source);
-    for (const t of new Set(p.terms)) {
-      const list = this.postings.get(t);
-      if (!list) this.postings.set(t, [dev.index]);
+    for (const t of this.encode(p).distinct) {
+      const list = this.postings[t];
+      if (!list) this.postings[t] = [dev.index];
       else if (list[list.length - 1] !== dev.index) {
         list.push(dev.index);
         if (list.length > POSTING_SCAN * 4) list.splice(0, list.length - POSTING_SCAN);
@@ -126,8 +140,9 @@ export class DevelopmentIndex {
    * Developments sharing the article's rarer terms, most shared idf mass first, plus the
    * most recently active ones: a rewrite may share none of the rare words.
    */
-  candidates(terms: string[], time: number): Development[] {
-    const found = this.byTerms(terms);
+  candidates(p: Profile): Development[] {
+    const time = p.time;
+    const found = this.byTerms(this.encode(p).distinct);
     const seen = new Set(found.map((d) => d.index));
     for (const d of this.recent) {
       if (!seen.has(d.index) && !Number.isNaN(time) && Math.abs(time - d.last) <= RECENT_WINDOW) found.push(d);
@@ -135,22 +150,21 @@ export class DevelopmentIndex {
     return found;
   }
 
-  private byTerms(terms: string[]): Development[] {
+  private byTerms(distinct: Int32Array): Development[] {
     // A term in a tenth of the story's developments or more points at none of them.
     const common = Math.log(10);
-    const idf = new Map<string, number>();
-    for (const t of new Set(terms)) {
-      const n = this.postings.get(t)?.length;
-      if (n !== undefined && (n < 8 || Math.log(this.developments.length / n) >= common)) idf.set(t, this.idf(t));
+    const usable: Array<{ id: number; idf: number }> = [];
+    for (const id of distinct) {
+      const n = this.postings[id]?.length;
+      if (n !== undefined && (n < 8 || Math.log(this.developments.length / n) >= common)) usable.push({ id, idf: this.vocab.idfOf(id) });
     }
-    const seeds = [...idf.keys()].sort((a, b) => idf.get(b)! - idf.get(a)!).slice(0, SEED_TERMS);
+    const seeds = usable.sort((a, b) => b.idf - a.idf).slice(0, SEED_TERMS);
     // Scores by development index in a reused array: no map of numbers per article.
     if (this.scores.length < this.developments.length) this.scores = new Float64Array(Math.max(1024, this.developments.length * 2));
     const score = this.scores;
     const touched: number[] = [];
-    for (const t of seeds) {
-      const list = this.postings.get(t)!;
-      const w = idf.get(t)!;
+    for (const { id, idf: w } of seeds) {
+      const list = this.postings[id]!;
       for (let i = list.length - 1, n = 0; i >= 0 && n < POSTING_SCAN; i--, n++) {
         const d = list[i]!;
         if (score[d] === 0) touched.push(d);
@@ -170,8 +184,8 @@ export class DevelopmentIndex {
     const cache = (m.vectors ??= { docs: -1, terms: EMPTY_VECTOR, headlineTerms: EMPTY_VECTOR });
     const docs = this.vocab.docs;
     if (cache.docs < 0 || docs > cache.docs * 1.1 + 5) {
-      cache.terms = this.vector(m.terms);
-      cache.headlineTerms = this.vector(m.headlineTerms);
+      cache.terms = this.vocab.vectorOf(m.terms);
+      cache.headlineTerms = this.vocab.vectorOf(m.headlineTerms);
       cache.docs = docs;
     }
     return cache[which];
@@ -179,6 +193,17 @@ export class DevelopmentIndex {
 
   vector(terms: string[]): SparseVector {
     return this.vocab.vector(terms);
+  }
+
+  /** The tf-idf vectors of a profile's headline + lede and of its headline. */
+  vectors(p: Profile): { terms: SparseVector; headline: SparseVector } {
+    const e = this.encode(p);
+    return { terms: this.vocab.vectorOf(e.terms), headline: this.vocab.vectorOf(e.headline) };
+  }
+
+  private toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
+    const e = this.encode(p);
+    return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: e.terms, headlineTerms: e.headline, origin };
   }
 
 }
@@ -199,6 +224,10 @@ function topK(keys: number[], score: Float64Array, k: number): number[] {
   return best;
 }
 
-function toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
-  return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: p.terms, headlineTerms: p.headlineTerms, origin };
+/** A profile's terms as vocabulary ids. */
+export interface Encoded {
+  terms: Int32Array;
+  headline: Int32Array;
+  /** The distinct ids of `terms`, in order of first appearance. */
+  distinct: Int32Array;
 }

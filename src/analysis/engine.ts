@@ -144,7 +144,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
 
 function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
   if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev, origin);
-  state.index.count(p.terms);
+  state.index.count(p);
   state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
   state.byId.set(id, dev);
@@ -153,7 +153,7 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
 }
 
 function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' | 'stream' = 'stream'): void {
-  state.index.count(p.terms);
+  state.index.count(p);
   state.anchors.addStory(p.names);
   state.index.join(dev, p, origin);
   for (const f of p.facts) state.facts.add(f.key);

@@ -43,6 +43,8 @@ export interface Profile extends ArticleText {
   restated: boolean;
   /** True when all we have is a headline. */
   headlineOnly: boolean;
+  /** The development index's reading of the terms (term ids), cached by the index that made it. */
+  encoded?: unknown;
 }
 
 /** How many body sentences make the lede. */
@@ -177,6 +179,7 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = 
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
     restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
+    encoded: undefined,
   };
 }
 

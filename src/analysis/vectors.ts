@@ -40,11 +40,17 @@ export class Vocabulary {
     return this.ids.get(term) ?? -1;
   }
 
-  /** Counts one document's distinct terms. */
-  count(terms: string[]): void {
+  /** The ids of terms, in order (new terms get one). */
+  internAll(terms: readonly string[]): Int32Array {
+    const ids = new Int32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) ids[i] = this.intern(terms[i]!);
+    return ids;
+  }
+
+  /** Counts one document's distinct terms, by id (see distinctIds). */
+  countIds(distinct: Int32Array): void {
     this.docs++;
-    for (const t of new Set(terms)) {
-      const id = this.intern(t);
+    for (const id of distinct) {
       this.df[id]!++;
       this.idfEpoch[id] = -1;
     }
@@ -73,10 +79,13 @@ export class Vocabulary {
   }
 
   vector(terms: string[]): SparseVector {
-    if (!terms.length) return EMPTY_VECTOR;
-    const raw = new Int32Array(terms.length);
-    for (let i = 0; i < terms.length; i++) raw[i] = this.intern(terms[i]!);
-    raw.sort();
+    return this.vectorOf(this.internAll(terms));
+  }
+
+  /** The tf-idf vector (unit length) of a text given as term ids. */
+  vectorOf(termIds: Int32Array): SparseVector {
+    if (!termIds.length) return EMPTY_VECTOR;
+    const raw = Int32Array.from(termIds).sort();
     let unique = 0;
     for (let i = 0; i < raw.length; i++) if (i === 0 || raw[i] !== raw[i - 1]) unique++;
     const ids = new Int32Array(unique);
@@ -126,4 +135,12 @@ export function dot(a: SparseVector, b: SparseVector): number {
     else j++;
   }
   return sum;
+}
+
+/** Distinct ids in order of first appearance. */
+export function distinctIds(ids: Int32Array): Int32Array {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const id of ids) if (!seen.has(id)) (seen.add(id), out.push(id));
+  return Int32Array.from(out);
 }

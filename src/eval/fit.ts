@@ -42,21 +42,21 @@ export function samples(s: DevStream): Sample[] {
     const byGold = new Map<string, Development>();
     for (const doc of corpus) {
       const p = prepareArticle({ ...doc, publishedAt: doc.publishedAt ?? '' }, { concepts });
-      index.count(p.terms);
+      index.count(p);
       index.open(`seed-${doc.id}`, p, 'corpus', false);
     }
     for (const a of articles) {
       const l = labels[a.id];
       if (!l?.relevant || !l.dev || NOT_EVENTS.has(l.dev)) continue;
       const p = prepareArticle(shape(a, view), { concepts });
-      for (const dev of index.candidates(p.terms, p.time)) {
+      for (const dev of index.candidates(p)) {
         const g = gold.get(dev);
         if (g === undefined) continue;
         const f = pairFeatures(index, p, dev);
         // Old, unrelated developments are easy: the fit learns from the pairs a decision hinges on.
         if (f.days < HARD_DAYS || f.similarity >= HARD_SIMILARITY) out.push({ x: Array.from(f.x), y: Number(g === l.dev) });
       }
-      index.count(p.terms);
+      index.count(p);
       const own = byGold.get(l.dev);
       if (own) index.join(own, p, 'stream');
       else {

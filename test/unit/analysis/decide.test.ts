@@ -10,7 +10,7 @@ const at = (id: string, title: string, content: string, day: string) =>
 function indexWith(...items: ReturnType<typeof at>[]) {
   const index = new DevelopmentIndex();
   for (const p of items) {
-    index.count(p.terms);
+    index.count(p);
     index.open(`dev-${p.id}`, p, 'stream', true);
   }
   return index;
