@@ -46,17 +46,28 @@ const DAY = 86_400_000;
 /** idf of a name used by at most about one in eight of the story's articles. */
 const RARE_NAME_IDF = Math.log(8);
 
-export function relate(p: Profile, dev: Development): Relation {
-  if (!p.main || dev.actions.size === 0) return 'no-action';
-  if (dev.actions.has(actionKey(p.main))) return 'same-action';
+/** The action keys a profile's main action is compared by, built once per article. */
+export interface MainKeys {
+  same: string;
+  planned: string;
+  verb: string;
+}
+
+export function mainKeys(p: Profile): MainKeys | undefined {
+  return p.main && { same: actionKey(p.main), planned: `${p.main.action}/planned`, verb: `${p.main.action}/` };
+}
+
+export function relate(p: Profile, dev: Development, keys = mainKeys(p)): Relation {
+  if (!p.main || !keys || dev.actions.size === 0) return 'no-action';
+  if (dev.actions.has(keys.same)) return 'same-action';
   // Planned, then done: a new event. A denial or a noun ("needs no ratification") is not progress.
-  if (p.main.status === 'happened' && p.main.verb && dev.actions.has(`${p.main.action}/planned`)) return 'progressed';
-  for (const key of dev.actions.keys()) if (key.startsWith(`${p.main.action}/`)) return 'same-verb';
+  if (p.main.status === 'happened' && p.main.verb && dev.actions.has(keys.planned)) return 'progressed';
+  for (const key of dev.actions.keys()) if (key.startsWith(keys.verb)) return 'same-verb';
   return 'other-action';
 }
 
 export interface PairFeatures {
-  x: number[] | Float64Array;
+  x: number[];
   similarity: number;
   member: Member;
   relation: Relation;
@@ -73,6 +84,7 @@ export interface ArticleVectors {
   /** Distinct names, and those rare enough in the story to tie two reports. */
   names: string[];
   rareNames: string[];
+  main: MainKeys | undefined;
 }
 
 export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVectors {
@@ -85,21 +97,26 @@ export function articleVectors(index: DevelopmentIndex, p: Profile): ArticleVect
     names,
     // A name the story's coverage uses all the time ("Trump" in a merger story) ties no two reports.
     rareNames: names.filter((n) => index.idf(stem(n)) >= RARE_NAME_IDF),
+    main: mainKeys(p),
   };
 }
 
 /** @param into where to write the features (scoring reuses one buffer; fitting keeps each). */
-export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development, v: ArticleVectors = articleVectors(index, p), into: number[] | Float64Array = new Array<number>(DECIDE_FEATURES.length)): PairFeatures {
+export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Development, v: ArticleVectors = articleVectors(index, p), into: number[] = new Array<number>(DECIDE_FEATURES.length).fill(0)): PairFeatures {
   let similarity = 0;
   let headline = 0;
-  let member = dev.members[0]!;
-  for (const m of dev.members) {
-    const c = dot(v.terms, index.memberVector(m, 'terms'));
-    if (c > similarity) [similarity, member] = [c, m];
+  const members = dev.members;
+  let member = members[0]!;
+  for (let i = 0; i < members.length; i++) {
+    const c = dot(v.terms, index.memberVector(members[i]!, 'terms'));
+    if (c > similarity) {
+      similarity = c;
+      member = members[i]!;
+    }
   }
   // The headline of the member the text is closest to (one product, not one per member).
   if (similarity > 0) headline = dot(v.headline, index.memberVector(member, 'headlineTerms'));
-  const relation = relate(p, dev);
+  const relation = relate(p, dev, v.main);
   // Distance to the development's span, either side: feeds deliver late and out of order,
   // and an old report polled now is no closer to today's events than it was.
   const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, dev.first - p.time, p.time - dev.last) / DAY;
@@ -135,7 +152,7 @@ export function probability(model: DecideModel, x: ArrayLike<number>): number {
 export function scoreMatches(index: DevelopmentIndex, p: Profile, model: DecideModel = DECIDE_WEIGHTS): Match[] {
   const out: Match[] = [];
   const v = articleVectors(index, p);
-  const x = new Float64Array(DECIDE_FEATURES.length);
+  const x = new Array<number>(DECIDE_FEATURES.length).fill(0);
   for (const dev of index.candidates(p)) {
     const f = pairFeatures(index, p, dev, v, x);
     out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, score: probability(model, f.x) });

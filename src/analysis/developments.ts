@@ -7,7 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
-import { distinctIds, EMPTY_VECTOR, Vocabulary, type SparseVector } from './vectors.js';
+import { distinctIds, EMPTY_VECTOR, termCounts, Vocabulary, type SparseVector, type TermCounts } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -15,9 +15,9 @@ export interface Member {
   url: string;
   source: string;
   time: number;
-  /** Term ids of headline + lede, and of the headline (see Encoded). */
-  terms: Int32Array;
-  headlineTerms: Int32Array;
+  /** Counted term ids of headline + lede, and of the headline (see Encoded). */
+  terms: TermCounts;
+  headlineTerms: TermCounts;
   origin: 'corpus' | 'stream';
   /** tf-idf vectors, computed on first use (see DevelopmentIndex.memberVector). */
   vectors?: { docs: number; terms: SparseVector; headlineTerms: SparseVector };
@@ -90,8 +90,8 @@ export class DevelopmentIndex {
     // Kept on the profile (a WeakMap cost more than the interning it saved).
     const cached = p.encoded as (Encoded & { by: DevelopmentIndex }) | undefined;
     if (cached?.by === this) return cached;
-    const terms = this.vocab.internAll(p.terms);
-    const e = { by: this, terms, headline: this.vocab.internAll(p.headlineTerms), distinct: distinctIds(terms) };
+    const ids = this.vocab.internAll(p.terms);
+    const e = { by: this, terms: termCounts(ids), headline: termCounts(this.vocab.internAll(p.headlineTerms)), distinct: distinctIds(ids) };
     p.encoded = e;
     return e;
   }
@@ -150,7 +150,7 @@ export class DevelopmentIndex {
     return found;
   }
 
-  private byTerms(distinct: Int32Array): Development[] {
+  private byTerms(distinct: readonly number[]): Development[] {
     // A term in a tenth of the story's developments or more points at none of them.
     const common = Math.log(10);
     const usable: Array<{ id: number; idf: number }> = [];
@@ -184,8 +184,8 @@ export class DevelopmentIndex {
     const cache = (m.vectors ??= { docs: -1, terms: EMPTY_VECTOR, headlineTerms: EMPTY_VECTOR });
     const docs = this.vocab.docs;
     if (cache.docs < 0 || docs > cache.docs * 1.1 + 5) {
-      cache.terms = this.vocab.vectorOf(m.terms);
-      cache.headlineTerms = this.vocab.vectorOf(m.headlineTerms);
+      cache.terms = this.vocab.weigh(m.terms);
+      cache.headlineTerms = this.vocab.weigh(m.headlineTerms);
       cache.docs = docs;
     }
     return cache[which];
@@ -198,7 +198,7 @@ export class DevelopmentIndex {
   /** The tf-idf vectors of a profile's headline + lede and of its headline. */
   vectors(p: Profile): { terms: SparseVector; headline: SparseVector } {
     const e = this.encode(p);
-    return { terms: this.vocab.vectorOf(e.terms), headline: this.vocab.vectorOf(e.headline) };
+    return { terms: this.vocab.weigh(e.terms), headline: this.vocab.weigh(e.headline) };
   }
 
   private toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
@@ -226,8 +226,8 @@ function topK(keys: number[], score: Float64Array, k: number): number[] {
 
 /** A profile's terms as vocabulary ids. */
 export interface Encoded {
-  terms: Int32Array;
-  headline: Int32Array;
+  terms: TermCounts;
+  headline: TermCounts;
   /** The distinct ids of `terms`, in order of first appearance. */
-  distinct: Int32Array;
+  distinct: readonly number[];
 }

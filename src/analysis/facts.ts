@@ -74,12 +74,16 @@ function roundKey(n: number): string {
   return Number(n.toPrecision(3)).toString();
 }
 
+const MONEY_PATTERNS = [
+  /(?:US|U\.S\.|A|C)?([$€£])\s?(\d+(?:[.,]\d+)*)\s*(trillion|billion|million|thousand|bn|tn|mn|m|k)?\b/gi,
+  /\b(\d+(?:[.,]\d+)*)\s*(trillion|billion|million|thousand)?\s*(dollars|euros|pounds|hryvnias?|usd|eur)\b/gi,
+];
+/** What each pattern cannot match without: one cheap test spares the scan. */
+const MONEY_HINTS = [/[$€£]/, /dollars|euros|pounds|hryvnia|usd|eur/i];
+
 function money(s: string, facts: Fact[], spans: Array<[number, number]>): void {
-  const patterns = [
-    /(?:US|U\.S\.|A|C)?([$€£])\s?(\d+(?:[.,]\d+)*)\s*(trillion|billion|million|thousand|bn|tn|mn|m|k)?\b/gi,
-    /\b(\d+(?:[.,]\d+)*)\s*(trillion|billion|million|thousand)?\s*(dollars|euros|pounds|hryvnias?|usd|eur)\b/gi,
-  ];
-  for (const [i, re] of patterns.entries()) {
+  for (const [i, re] of MONEY_PATTERNS.entries()) {
+    if (!MONEY_HINTS[i]!.test(s)) continue;
     for (const m of s.matchAll(re)) {
       const [num, scale, cur] = i === 0 ? [m[2]!, m[3], m[1]!] : [m[1]!, m[2], m[3]!];
       const value = parseNumber(num) * (scale ? SCALE[scale.toLowerCase()] ?? 1 : 1);
@@ -91,10 +95,11 @@ function money(s: string, facts: Fact[], spans: Array<[number, number]>): void {
 }
 
 function percents(s: string, facts: Fact[], spans: Array<[number, number]>): void {
-  for (const m of s.matchAll(/\b(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b)/gi)) {
+  if (/%|per\s?cent/i.test(s)) for (const m of s.matchAll(/\b(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b)/gi)) {
     add(facts, 'percent', roundKey(Number(m[1])), m[0]);
     spans.push([m.index!, m.index! + m[0].length]);
   }
+  if (!/half|third|quarter/i.test(s)) return;
   const fractions: Record<string, number> = { half: 50, third: 33.3, quarter: 25 };
   for (const m of s.matchAll(/\b(?:a |one )?(half|third|quarter) (?:of|the)\b/gi)) {
     add(facts, 'percent', roundKey(fractions[m[1]!.toLowerCase()]!), m[0]);
@@ -102,6 +107,7 @@ function percents(s: string, facts: Fact[], spans: Array<[number, number]>): voi
 }
 
 function votes(s: string, facts: Fact[]): void {
+  if (!/vote|margin/i.test(s)) return;
   const re = /\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|\b(\d{1,4})\s+(?:votes?|lawmakers voted|deputies voted|MPs voted|senators voted|legislators voted)\b/gi;
   for (const m of s.matchAll(re)) {
     add(facts, 'vote', m[3] ?? `${m[1]}-${m[2]}`, m[0]);
@@ -144,10 +150,15 @@ const MONTH_ONLY = new RegExp(`\\b(?:in|since|by|until|early|late|mid|from|of|du
 const WEEKDAY = new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'gi');
 const ANY_DATE_WORD = new RegExp(`${MONTH_RE}|${WEEKDAYS.join('|')}|(?:19|20)\\d\\d`, 'i');
 
+const MONTH_WORD = new RegExp(MONTH_RE, 'i');
+const WEEKDAY_WORD = new RegExp(WEEKDAYS.join('|'), 'i');
+
 function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
   if (!ANY_DATE_WORD.test(s)) return;
+  // Each scan runs only where its word is present.
+  const month = MONTH_WORD.test(s);
   const taken: Array<[number, number]> = [];
-  for (const m of s.matchAll(MONTH_DAY)) {
+  if (month) for (const m of s.matchAll(MONTH_DAY)) {
     const mon = MONTHS.indexOf((m[1] ?? m[5])!.toLowerCase());
     const day = Number(m[2] ?? m[4]);
     const year = m[3] ?? m[6];
@@ -156,16 +167,16 @@ function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
     add(facts, 'date', y ? isoDate(y, mon, day) : `${mon + 1}-${day}`, m[0]);
     taken.push([m.index!, m.index! + m[0].length]);
   }
-  for (const m of s.matchAll(MONTH_ONLY)) {
+  if (month) for (const m of s.matchAll(MONTH_ONLY)) {
     if (overlaps(taken, m.index! + m[0].indexOf(m[1]!))) continue;
     const mon = MONTHS.indexOf(m[1]!.toLowerCase());
     const y = m[2] ? Number(m[2]) : inferYear(mon, 1, publishedAt);
     add(facts, 'date', y ? `${y}-${String(mon + 1).padStart(2, '0')}` : `${mon + 1}`, m[0]);
   }
-  for (const m of s.matchAll(/\b(?:in|since|by|until|of)\s+((?:19|20)\d\d)\b/gi)) {
+  if (/(?:19|20)\d\d/.test(s)) for (const m of s.matchAll(/\b(?:in|since|by|until|of)\s+((?:19|20)\d\d)\b/gi)) {
     add(facts, 'date', m[1]!, m[0]);
   }
-  for (const m of s.matchAll(WEEKDAY)) {
+  if (WEEKDAY_WORD.test(s)) for (const m of s.matchAll(WEEKDAY)) {
     const wd = WEEKDAYS.indexOf(m[1]!.toLowerCase());
     const day = publishedAt ? lastWeekday(publishedAt, wd) : undefined;
     add(facts, 'date', day ?? m[1]!.toLowerCase(), day ? `${m[0]} (${day})` : m[0]);

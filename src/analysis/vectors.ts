@@ -1,15 +1,16 @@
 /**
- * Sparse tf-idf vectors as two parallel typed arrays sorted by term id: a dot product is
- * one merge of two short sorted lists, with no hashing, and a vector makes two
- * allocations instead of a map's many (the decision takes dozens of products an article).
+ * Sparse tf-idf vectors as two parallel arrays sorted by term id: a dot product is one
+ * merge of two short sorted lists, with no hashing. Plain arrays, not typed ones: V8
+ * makes a small typed array several times slower than an array of small integers, and
+ * an article makes a dozen of these.
  */
 
 export interface SparseVector {
-  ids: Int32Array;
-  weights: Float64Array;
+  ids: readonly number[];
+  weights: readonly number[];
 }
 
-export const EMPTY_VECTOR: SparseVector = { ids: new Int32Array(0), weights: new Float64Array(0) };
+export const EMPTY_VECTOR: SparseVector = { ids: [], weights: [] };
 
 /**
  * Term ids, document frequencies and idf by id: typed arrays instead of maps of strings,
@@ -41,14 +42,14 @@ export class Vocabulary {
   }
 
   /** The ids of terms, in order (new terms get one). */
-  internAll(terms: readonly string[]): Int32Array {
-    const ids = new Int32Array(terms.length);
+  internAll(terms: readonly string[]): number[] {
+    const ids = new Array<number>(terms.length);
     for (let i = 0; i < terms.length; i++) ids[i] = this.intern(terms[i]!);
     return ids;
   }
 
   /** Counts one document's distinct terms, by id (see distinctIds). */
-  countIds(distinct: Int32Array): void {
+  countIds(distinct: readonly number[]): void {
     this.docs++;
     for (const id of distinct) {
       this.df[id]!++;
@@ -83,30 +84,24 @@ export class Vocabulary {
   }
 
   /** The tf-idf vector (unit length) of a text given as term ids. */
-  vectorOf(termIds: Int32Array): SparseVector {
-    if (!termIds.length) return EMPTY_VECTOR;
-    const raw = Int32Array.from(termIds).sort();
-    let unique = 0;
-    for (let i = 0; i < raw.length; i++) if (i === 0 || raw[i] !== raw[i - 1]) unique++;
-    const ids = new Int32Array(unique);
-    const weights = new Float64Array(unique);
+  vectorOf(termIds: readonly number[]): SparseVector {
+    return this.weigh(termCounts(termIds));
+  }
+
+  /** Weighs counted terms by today's idf: a vector that shares the counts' ids. */
+  weigh(c: TermCounts): SparseVector {
+    const n = c.ids.length;
+    if (!n) return EMPTY_VECTOR;
+    const weights = new Array<number>(n);
     let norm = 0;
-    for (let i = 0, k = -1; i < raw.length; i++) {
-      if (i === 0 || raw[i] !== raw[i - 1]) {
-        k++;
-        ids[k] = raw[i]!;
-        weights[k] = 0;
-      }
-      weights[k]!++;
-    }
-    for (let k = 0; k < unique; k++) {
-      const x = (1 + Math.log(weights[k]!)) * this.idfOf(ids[k]!);
+    for (let k = 0; k < n; k++) {
+      const x = c.tf[k]! * this.idfOf(c.ids[k]!);
       weights[k] = x;
       norm += x * x;
     }
     norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < unique; k++) weights[k]! /= norm;
-    return { ids, weights };
+    for (let k = 0; k < n; k++) weights[k]! /= norm;
+    return { ids: c.ids, weights };
   }
 
   private grow(): void {
@@ -138,9 +133,48 @@ export function dot(a: SparseVector, b: SparseVector): number {
 }
 
 /** Distinct ids in order of first appearance. */
-export function distinctIds(ids: Int32Array): Int32Array {
+export function distinctIds(ids: readonly number[]): number[] {
   const seen = new Set<number>();
   const out: number[] = [];
   for (const id of ids) if (!seen.has(id)) (seen.add(id), out.push(id));
-  return Int32Array.from(out);
+  return out;
+}
+
+/**
+ * A text as counted terms: its distinct ids, sorted, and 1 + log of each one's count.
+ * Counted once per article; weighing it again when idf moves costs no sort.
+ */
+export interface TermCounts {
+  ids: readonly number[];
+  tf: readonly number[];
+}
+
+export function termCounts(termIds: readonly number[]): TermCounts {
+  const raw = sortInts(termIds.slice());
+  const ids: number[] = [];
+  const tf: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (i === 0 || raw[i] !== raw[i - 1]) {
+      ids.push(raw[i]!);
+      tf.push(0);
+    }
+    tf[tf.length - 1]!++;
+  }
+  for (let k = 0; k < tf.length; k++) tf[k] = 1 + Math.log(tf[k]!);
+  return { ids, tf };
+}
+
+/** Ascending, in place: insertion sort for a headline or a lede's worth, the library sort beyond. */
+function sortInts(a: number[]): number[] {
+  if (a.length > 64) return a.sort((x, y) => x - y);
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a;
 }

@@ -54,7 +54,7 @@ export function samples(s: DevStream): Sample[] {
         if (g === undefined) continue;
         const f = pairFeatures(index, p, dev);
         // Old, unrelated developments are easy: the fit learns from the pairs a decision hinges on.
-        if (f.days < HARD_DAYS || f.similarity >= HARD_SIMILARITY) out.push({ x: Array.from(f.x), y: Number(g === l.dev) });
+        if (f.days < HARD_DAYS || f.similarity >= HARD_SIMILARITY) out.push({ x: f.x, y: Number(g === l.dev) });
       }
       index.count(p);
       const own = byGold.get(l.dev);
