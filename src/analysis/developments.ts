@@ -91,7 +91,11 @@ export class DevelopmentIndex {
     const cached = p.encoded as (Encoded & { by: DevelopmentIndex }) | undefined;
     if (cached?.by === this) return cached;
     const ids = this.vocab.internAll(p.terms);
-    const e = { by: this, terms: termCounts(ids), headline: termCounts(this.vocab.internAll(p.headlineTerms)), distinct: distinctIds(ids) };
+    // A profile's terms open with its headline's (see frameArticle): no second lookup for those.
+    const h = p.headlineTerms;
+    const prefix = h.length <= p.terms.length && h.every((t, i) => p.terms[i] === t);
+    const headline = prefix ? ids.slice(0, h.length) : this.vocab.internAll(h);
+    const e = { by: this, terms: termCounts(ids), headline: termCounts(headline), distinct: distinctIds(ids) };
     p.encoded = e;
     return e;
   }

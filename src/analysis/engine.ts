@@ -162,7 +162,7 @@ function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' 
 
 function judge(state: State, article: Article): Judgement {
   const text = readArticle(article);
-  const groups = matchGroups(state.story, [text.headline, ...text.body]);
+  const groups = matchGroups(state.story, [text.headline, ...text.body], true);
   // Missing every concept: off-topic, and nothing else about it matters.
   if (groups.matched.length === 0) {
     const quick = scoreRelevance(state.story, groups, 0);
@@ -218,7 +218,7 @@ function judge(state: State, article: Article): Judgement {
 /** What `classify` learns from an off-topic article: its names, when it was a near miss. */
 function rememberOffTopic(state: State, article: Article): void {
   const text = readArticle(article);
-  if (matchGroups(state.story, [text.headline, ...text.body]).matched.length > 0) state.anchors.addNearMiss(articleNames(text, state));
+  if (matchGroups(state.story, [text.headline, ...text.body], true).matched.length > 0) state.anchors.addNearMiss(articleNames(text, state));
 }
 
 /** An off-topic article that named some of the story's concepts teaches which words are not anchors. */

@@ -39,6 +39,8 @@ for (const [action, entry] of Object.entries(ACTIONS)) {
     }
   }
 }
+// Longest phrase first ("entered into force" before "entered"), sorted once.
+for (const forms of FORMS.values()) forms.sort((a, b) => b.length - a.length);
 const PHRASES = new Set(Object.values(ACTIONS).flatMap((e) => [...e.verbs, ...(e.nouns ?? [])]));
 
 /** Words after which a verb form is a noun or adjective ("the fund", "a joint launch"). */
@@ -66,7 +68,7 @@ const AUXILIARIES = new Set(['is', 'was', 'were', 'are', 'be', 'been', 'being', 
 export function extractActions(text: string, headline = false, ignore?: ReadonlySet<string>): Action[] {
   const raw = normalizeText(text).match(WORD_RE) ?? [];
   const words = raw.map((w) => w.toLowerCase());
-  const capitalised = raw.map((w, i) => i > 0 && /^[A-Z]/.test(w));
+  const capitalised = raw.map((w, i) => i > 0 && w.charCodeAt(0) >= 65 && w.charCodeAt(0) <= 90);
   const out: Action[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -99,8 +101,7 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
 function matchForm(words: string[], i: number): Form | undefined {
   const candidates = FORMS.get(words[i]!);
   if (!candidates) return undefined;
-  // Longest phrase first: "entered into force" before "entered".
-  for (const f of [...candidates].sort((a, b) => b.length - a.length)) {
+  for (const f of candidates) {
     if (f.length === 1 || PHRASES.has(words.slice(i, i + f.length).join(' '))) return f;
   }
   return undefined;

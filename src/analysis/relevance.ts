@@ -17,7 +17,8 @@ export interface RelevanceResult {
 
 interface CompiledGroup {
   group: ConceptGroup;
-  patterns: Array<{ term: string; re: RegExp }>;
+  /** Each term's own pattern, and a word the text must contain for it to match (a cheap first test). */
+  patterns: Array<{ term: string; re: RegExp; hint: string; sensitive: boolean }>;
   /** Every term of the group in one global pattern (two: case-sensitive terms apart): one scan a text. */
   scan: RegExp[];
 }
@@ -49,7 +50,10 @@ function compile(story: StoryDefinition): CompiledGroup[] {
       const insensitive = group.terms.filter((t) => !exact(t));
       return {
         group,
-        patterns: group.terms.map((term) => ({ term, re: new RegExp(source([term]), exact(term) ? '' : 'i') })),
+        patterns: group.terms.map((term) => ({
+          term, re: new RegExp(source([term]), exact(term) ? '' : 'i'), sensitive: exact(term),
+          hint: exact(term) ? term.split(/\s+/)[0]! : term.split(/\s+/)[0]!.toLowerCase(),
+        })),
         scan: [
           ...(insensitive.length ? [new RegExp(source(insensitive), 'gi')] : []),
           ...(sensitive.length ? [new RegExp(source(sensitive), 'g')] : []),
@@ -93,16 +97,20 @@ export interface GroupMatch {
   required: number;
 }
 
-/** @param sentences the headline (if any) first, then the body sentences. */
-export function matchGroups(story: StoryDefinition, sentences: string[]): GroupMatch {
+/**
+ * @param sentences the headline (if any) first, then the body sentences.
+ * @param normalized the sentences come from readArticle, already normalised.
+ */
+export function matchGroups(story: StoryDefinition, sentences: string[], normalized = false): GroupMatch {
   // One text, sentences apart by a character no term pattern crosses (\s does not match NUL):
   // one scan a group finds the sentences that mention it, where a sentence loop took one test each.
-  const text = new SentenceText(sentences.map(normalizeText));
+  const text = new SentenceText(normalized ? sentences : sentences.map(normalizeText));
   const m: GroupMatch = { matched: [], missing: [], passing: [], required: 0 };
   for (const { group, patterns, scan } of compile(story)) {
     const where = text.sentencesMatching(scan);
     const within = where.length ? text.only(where) : '';
-    const terms = where.length ? patterns.filter((p) => p.re.test(within)).map((p) => p.term) : [];
+    const lower = within.toLowerCase();
+    const terms = where.length ? patterns.filter((p) => (p.sensitive ? within : lower).includes(p.hint) && p.re.test(within)).map((p) => p.term) : [];
     if (group.required) m.required++;
     if (!terms.length) {
       if (group.required) m.missing.push(group.name);

@@ -12,11 +12,12 @@ const ABBREVIATIONS = new Set([
 ]);
 
 /** Normalises typographic quotes, dashes and spaces so later regexes see one form. */
-const NEEDS_NORMALIZING = /[\r\u2018\u2019\u201A\u2032\u201C\u201D\u201E\u2033\u2013\u2014\u2212\u00A0\u2007\u202F\t]|  /;
+const NEEDS_NORMALIZING = /[\r\u2018\u2019\u201A\u2032\u201C\u201D\u201E\u2033\u2013\u2014\u2212\u00A0\u2007\u202F\t]/;
 
 export function normalizeText(text: string): string {
   // Most text is already plain (and the steps call this on one sentence more than once).
-  if (!NEEDS_NORMALIZING.test(text)) return text;
+  // A class test and a substring search: the two in one alternation scanned four times slower.
+  if (!NEEDS_NORMALIZING.test(text) && !text.includes('  ')) return text;
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u2018\u2019\u201A\u2032]/g, "'")
