@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { DEFAULT_FETCH_OPTIONS, fetchFeed } from '../feeds/fetcher.js';
 import { parseFeed } from '../feeds/parser.js';
 import { pollFeed, type PollDeps } from '../pipeline/poll-feed.js';
-import { createFileStore } from '../store/file/file-store.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createLogger } from '../log.js';
 import { startFixtureServer } from '../demo/fixture-server.js';
 import { generateStream } from './generate.js';
@@ -57,7 +57,7 @@ export async function pollBench(n = 10_000): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-pollbench-'));
   try {
     const deps: PollDeps = {
-      store: createFileStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }),
+      store: createSqliteStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }),
       now: () => new Date(), intervalMs: 0, parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
       fetch: (url, prev) => fetchFeed(url, prev, { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] } }),
     };

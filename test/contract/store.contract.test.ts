@@ -1,15 +1,15 @@
 /**
- * One contract for every StateStore implementation: the file store on real files and
+ * One contract for every StateStore implementation: the SQLite store on a real file and
  * the Redis store on a real Redis server (unique key prefix per test, cleaned up).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFileStore } from '../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import type { AlertRecord, ChannelStore, ProcessedArticle, StateStore } from '../../src/store/ports.js';
-import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { createSqliteChannelStore } from '../../src/store/sqlite/channel-store.js';
 import { createRedisChannelStore } from '../../src/store/redis/channel-store.js';
 import { testRedis } from '../helpers/redis.js';
 
@@ -21,11 +21,11 @@ interface Backing {
 }
 
 const backings: Record<string, () => Promise<Backing>> = {
-  file: async () => {
+  sqlite: async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-contract-'));
     return {
-      open: () => createFileStore({ dir, warn: () => {} }),
-      channels: () => createFileChannelStore({ dir, warn: () => {} }),
+      open: () => createSqliteStore({ dir, warn: () => {} }),
+      channels: () => createSqliteChannelStore({ dir, warn: () => {} }),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },

@@ -12,7 +12,7 @@ import { createEngine } from '../../../src/analysis/engine.js';
 import { loadStory } from '../../../src/config/story.js';
 import { loadStream } from '../../../src/cli/eval.js';
 import { analyzeArticle } from '../../../src/pipeline/analyze-article.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createRedisStore } from '../../../src/store/redis/redis-store.js';
 import type { StateStore } from '../../../src/store/ports.js';
 import { EVAL_SYNTHETIC } from '../../helpers/paths.js';
@@ -56,7 +56,7 @@ describe('analyzeArticle after a failed store write', () => {
   it('file store (EISDIR on every first write): every retry decides as the fault-free run, and no development loses its alert', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-analyze-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     cleanups.push(() => store.close());
     const file = path.join(dir, 'articles.jsonl');
     // Once the file exists it is moved aside while broken, so each write really fails.
