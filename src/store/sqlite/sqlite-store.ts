@@ -85,6 +85,9 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
   let unsynced = false;
   // One process owns a data directory (the directory lock), so claims can live in memory.
   const locks = new Map<string, number>();
+  /** Delivery marks of posts made whose row could not be written yet. */
+  const owed = new Map<string, { alertId: string; target: string; at: string }>();
+  const pair = (alertId: string, target: string) => `${alertId}\u0000${target}`;
 
   /** Runs a write; a failure is kept for /readyz and passed on, a corrupt file said so. */
   const write = <T>(what: string, fn: () => T): T => {
@@ -114,6 +117,30 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
   };
 
   const record = recorder(db);
+
+  /** Writes the delivery marks still owed; false (with a warning) while the file refuses them. */
+  const flushOwed = (): boolean => {
+    for (const [key, m] of owed) {
+      try {
+        write('a delivery mark', () => st.deliver.run(m.at, m.alertId, m.target));
+      } catch (err) {
+        warn(`cannot write a delivery mark to ${file}: ${(err as Error).message}; delivery paused until it can be written (posting now would post again after a restart)`);
+        return false;
+      }
+      owed.delete(key);
+    }
+    return true;
+  };
+
+  const trySync = (): boolean => {
+    try {
+      syncNow();
+      return true;
+    } catch (err) {
+      warn(`cannot sync ${file}: ${(err as Error).message}; delivery waits until it can (an alert must be on disk before it is posted)`);
+      return false;
+    }
+  };
 
   const applyRetention = (now: number): RetentionReport => write('a retention sweep', () => sweep(cutoffs(policy, now)));
 
@@ -167,16 +194,19 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       return raw ? (JSON.parse(raw) as AlertRecord) : undefined;
     },
     async isPending(alertId, target) {
-      return st.pendingOne.get(alertId, target) === 1;
+      return !owed.has(pair(alertId, target)) && st.pendingOne.get(alertId, target) === 1;
     },
     async pendingDeliveries() {
-      // An alert is on disk before it can be posted: after a power cut it is never re-alerted.
-      syncNow();
+      // While delivery marks cannot be written, posting more would only repost them after a
+      // restart; and an alert is on disk before it can be posted (never re-alerted after a power cut).
+      if (!flushOwed() || !trySync()) return [];
       return (st.pending.all() as Array<[string, string]>).map(([raw, target]) => ({ record: JSON.parse(raw) as AlertRecord, target }));
     },
     async markDelivered(alertId, target) {
-      write('a delivery mark', () => st.deliver.run(new Date().toISOString(), alertId, target));
-      syncNow();
+      // The post has happened: this process must never post it again, even if the mark cannot
+      // be written yet (it is retried before the next delivery and on close).
+      owed.set(pair(alertId, target), { alertId, target, at: new Date().toISOString() });
+      if (flushOwed()) trySync();
     },
     async tryLock(key, ttlMs) {
       const now = Date.now();
@@ -204,11 +234,8 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     },
     async close() {
       if (!db.open) return;
-      try {
-        syncNow();
-      } catch (err) {
-        warn(`cannot sync ${file} on close: ${(err as Error).message}`);
-      }
+      if (!flushOwed()) warn(`${owed.size} delivery mark(s) could not be written to ${file}; those alerts will be posted again on the next start`);
+      trySync();
       if (owned) db.close();
     },
   };
