@@ -197,7 +197,8 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
 
   if (!redis) {
     const known = await startEngine({ engine, store, log, retentionDays: config.retention?.days, now });
-    log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.from === 'snapshot' ? `a snapshot + ${known.learned}` : known.learned} remembered`,
+    const how = known.from === 'snapshot' ? `from its snapshot + ${known.read} article(s) read after it` : `${known.read} article(s) read from the log`;
+    log.info(`story "${story.name}": ${corpus.length} seed articles + ${engine.knownArticles - corpus.length} remembered (${how})`,
       { dataDir: config.dataDir, developments: engine.knownDevelopments });
     const saveEngine = () => known.save().catch((err: Error) => log.warn(`cannot save the engine snapshot: ${err.message}; the next start re-reads the articles since the last one`));
     // Off the hot path and rarely: a crash costs only a replay of what came after it.

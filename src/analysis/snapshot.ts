@@ -5,13 +5,11 @@
  * and NaN as they are, and is the fastest way Node has to write and read such a graph.
  *
  * A snapshot is only good for the engine that wrote it: its fingerprint names the state
- * layout (ENGINE_VERSION), the analysis code, the story and its seed corpus. Any other
+ * layout (ENGINE_VERSION), the story, its seed corpus and the decision weights (the
+ * caller adds a hash of the analysis code, which this module may not read). Any other
  * snapshot is not loaded; the caller rebuilds from the store's retained window.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
 import type { AnchorStats } from './anchors.js';
@@ -42,22 +40,10 @@ interface Payload {
   retiredBefore: number;
 }
 
-let codeHash: string | undefined;
-
-/** The analysis code itself: a snapshot written by other code may mean other things. */
-function analysisCodeHash(): string {
-  if (codeHash) return codeHash;
-  const dir = dirname(fileURLToPath(import.meta.url));
-  const h = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.d.ts')).sort()) h.update(f).update(readFileSync(`${dir}/${f}`));
-  codeHash = h.digest('hex').slice(0, 16);
-  return codeHash;
-}
-
 /** Names the engine, story and corpus a snapshot belongs to. */
 export function engineFingerprint(story: StoryDefinition, corpus: CorpusDocument[], model: unknown): string {
   const h = createHash('sha256').update(JSON.stringify(story)).update(JSON.stringify(corpus)).update(JSON.stringify(model));
-  return `${ENGINE_VERSION}/${analysisCodeHash()}/${h.digest('hex').slice(0, 16)}`;
+  return `${ENGINE_VERSION}/${h.digest('hex').slice(0, 16)}`;
 }
 
 export function encodeState(version: string, s: LearnedState): Uint8Array {

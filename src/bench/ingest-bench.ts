@@ -115,10 +115,10 @@ async function workerRun(workers: number, redisUrl: string): Promise<number> {
   const procs = Array.from({ length: workers }, () => spawn(process.execPath, [path.join(here, '../../bin/storywatch.js'), 'run'], { env, stdio: 'ignore' }));
   const seen = `${prefix}:minerals-deal:seen`;
   try {
-    await waitUntil(async () => (await redis.scard(seen)) >= feeds, 60_000);
+    await waitUntil(async () => (await redis.zcard(seen)) >= feeds, 60_000);
     server.reveal(total);
     const t0 = performance.now();
-    await waitUntil(async () => (await redis.scard(seen)) >= total && (await redis.scard(`${prefix}:minerals-deal:pending`)) === 0, 300_000);
+    await waitUntil(async () => (await redis.zcard(seen)) >= total && (await redis.scard(`${prefix}:minerals-deal:pending`)) === 0, 300_000);
     return ((total - feeds) / (performance.now() - t0)) * 1000;
   } finally {
     for (const p of procs) p.kill('SIGTERM');

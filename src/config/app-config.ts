@@ -36,13 +36,6 @@ const FileSchema = z.object({
       perHostConcurrency: z.number().int().min(1).max(64).default(2),
     })
     .default({}),
-  /** How long the store and the engine keep what they learned (src/store/retention.ts). */
-  retention: z
-    .object({
-      days: z.number().int().min(1).max(36_500).default(180),
-      seenDays: z.number().int().min(1).max(36_500).default(400),
-    })
-    .default({}),
   /** Full text from publisher pages (feeds/enrich). */
   enrich: z
     .object({
@@ -52,6 +45,13 @@ const FileSchema = z.object({
       concurrency: z.number().int().min(1).max(32).default(4),
       pollBudgetMs: z.number().int().min(100).max(3_600_000).default(60_000),
       googleNewsBaseUrl: z.string().url().default('https://news.google.com'),
+    })
+    .default({}),
+  /** How long the store and the engine keep what they learned (src/store/retention.ts). */
+  retention: z
+    .object({
+      days: z.number().int().min(1).max(36_500).default(180),
+      seenDays: z.number().int().min(1).max(36_500).default(400),
     })
     .default({}),
 });

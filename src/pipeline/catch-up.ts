@@ -24,9 +24,10 @@ export async function catchUp(engine: Engine, store: StateStore, cursor: number,
   for (;;) {
     const { entries, cursor: next } = await store.knowledgeSince(cursor, pageSize);
     for (const e of entries) {
-      if (!learnedHere?.delete(e.article.id) && e.decision.relevant) {
-        engine.remember(e.article, e.decision.developmentId, e.decision.novel);
-        learned++;
+      if (!learnedHere?.delete(e.article.id)) {
+        // Off-topic ones too, as analyzeArticle does: a near miss teaches which names are not the story's.
+        engine.remember(e.article, e.decision.relevant ? e.decision.developmentId : null, e.decision.novel);
+        if (e.decision.relevant) learned++;
       }
       // After learning it, as analyzeArticle does: the article may have kept its development alive.
       retireFor(engine, e.article, e.processedAt, opts.retentionDays);

@@ -6,6 +6,8 @@
  * time to time and on close, so a crash costs the articles since the last one, re-learned
  * from the log in the next start-up.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Engine } from '../analysis/engine.js';
 import type { Logger } from '../log.js';
 import type { StateStore } from '../store/ports.js';
@@ -34,19 +36,37 @@ export function snapshotKey(engine: Engine): string {
   return `engine:${engine.story.id}`;
 }
 
+let codeHash: string | undefined;
+
+/** The analysis code itself: a snapshot written by other code may mean other things. */
+function analysisCodeHash(): string {
+  if (codeHash) return codeHash;
+  const dir = new URL('../analysis/', import.meta.url);
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.d.ts')).sort()) h.update(f).update(readFileSync(new URL(f, dir)));
+  codeHash = h.digest('hex').slice(0, 12);
+  return codeHash;
+}
+
+/** What a snapshot must say it is to be loaded by this engine: its fingerprint and code. */
+export function snapshotVersion(engine: Engine): string {
+  return `${engine.fingerprint}/${analysisCodeHash()}`;
+}
+
 export async function startEngine(deps: EngineStateDeps): Promise<EngineStart & { save: () => Promise<boolean> }> {
   const { engine, store, log } = deps;
   const key = snapshotKey(engine);
   const snap = await store.loadSnapshot?.(key);
   let cursor = 0;
   let from: EngineStart['from'] = 'log';
-  if (snap && snap.version === engine.fingerprint && engine.restore(snap.data)) {
+  const version = snapshotVersion(engine);
+  if (snap && snap.version === version && engine.restore(snap.data)) {
     cursor = snap.cursor;
     from = 'snapshot';
   } else if (snap) {
     from = 'rebuilt';
     const total = (await store.knowledgeCount?.(0)) ?? 0;
-    log.info(`engine snapshot of ${snap.takenAt} was written by another engine version or story (${snap.version}; this is ${engine.fingerprint}): ` +
+    log.info(`engine snapshot of ${snap.takenAt} was written by another engine version or story (${snap.version}; this is ${version}): ` +
       `rebuilding the engine from the ${total} retained article(s)`);
   }
   let lastReport = 0;
@@ -64,7 +84,7 @@ export async function startEngine(deps: EngineStateDeps): Promise<EngineStart & 
     const data = engine.snapshot();
     const at = await store.knowledgeEnd();
     if (at === saved.cursor) return false;
-    await store.saveSnapshot(key, { version: engine.fingerprint, cursor: at, takenAt: (deps.now?.() ?? new Date()).toISOString(), data });
+    await store.saveSnapshot(key, { version, cursor: at, takenAt: (deps.now?.() ?? new Date()).toISOString(), data });
     saved = { cursor: at };
     return true;
   };

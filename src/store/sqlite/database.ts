@@ -83,7 +83,8 @@ export function openDatabase(dir: string): { db: Db; file: string; created: bool
     // NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file; the
     // store syncs before anything is posted and with every delivery mark (see syncNow).
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
+    // Another process holding a write lock (a sqlite3 shell in a transaction) fails a write after this.
+    db.pragma('busy_timeout = 2000');
     // Reads the header and the schema: a file that is not a database fails here. (A full
     // integrity check reads every page: seconds on a large file, so not at every start.)
     db.prepare('SELECT count(*) FROM sqlite_master').get();

@@ -30,6 +30,13 @@ export function importJsonlOnce(db: Db, dir: string, log: ImportLog): void {
   const present = JSONL_FILES.filter((f) => existsSync(path.join(dir, f)));
   if (!present.length) return;
   const done = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(IMPORTED) as string | undefined;
+  // Only into a database nothing has written yet: JSONL files beside one in use are strays.
+  const inUse = !done && db.prepare('SELECT EXISTS (SELECT 1 FROM seen) OR EXISTS (SELECT 1 FROM feeds) OR EXISTS (SELECT 1 FROM primed)').pluck().get() === 1;
+  if (inUse) {
+    log.warn(`${present.join(', ')} in ${dir} were not imported: ${db.name} is in use already (it was started afresh before). ` +
+      'Left as they are; to import them instead, stop storywatch, move the database aside and start again');
+    return;
+  }
   if (!done) {
     const counts = db.transaction(() => {
       const c = importAll(db, dir, log.warn);
