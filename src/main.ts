@@ -1,7 +1,7 @@
 /**
  * Composition root: config -> story and engine -> stores -> chat adapters -> runner.
- * Nothing else wires concrete implementations together. Without REDIS_URL: file stores
- * and the in-process runner; with it: Redis stores and BullMQ workers, same pipeline.
+ * Nothing else wires concrete implementations together. Without REDIS_URL: the SQLite
+ * stores in the data directory and the in-process runner; with it: Redis stores and BullMQ workers, same pipeline.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -22,16 +22,18 @@ import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
-import { catchUp } from './pipeline/catch-up.js';
+import { startEngine } from './pipeline/engine-state.js';
 import { alertAudience, allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
 import { createInProcessRunner, type Runner } from './runners/inprocess.js';
 import { createChatAdapters, type ListeningAdapter } from './chat/platforms.js';
-import { createFileChannelStore } from './store/file/channel-store.js';
-import { createFileStore } from './store/file/file-store.js';
+import { createSqliteChannelStore } from './store/sqlite/channel-store.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import { lockDataDir } from './store/file/dir-lock.js';
+import { openStoreDatabase } from './store/sqlite/open.js';
+import type { Db as Database } from './store/sqlite/database.js';
 import type { ChannelStore, StateStore } from './store/ports.js';
 import { createRedisChannelStore } from './store/redis/channel-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
@@ -64,19 +66,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (!deps.config.redisUrl) {
     // Before anything is read: a second runner on this directory would post every alert again.
     const lock = await lockDataDir(deps.config.dataDir);
+    let db: Database | undefined;
     try {
-      const store = createFileStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) });
-      const app = await assemble(deps, store, createFileChannelStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) }));
+      const sqlite = { dir: deps.config.dataDir, warn: (m: string) => deps.log.warn(m), info: (m: string) => deps.log.info(m) };
+      ({ db } = openStoreDatabase(sqlite));
+      const store = createSqliteStore({ ...sqlite, db, retention: deps.config.retention });
+      const app = await assemble(deps, store, createSqliteChannelStore({ ...sqlite, db }));
       const close = app.close.bind(app);
       app.close = async () => {
         try {
           await close();
         } finally {
+          db!.close();
           await lock.release();
         }
       };
       return app;
     } catch (err) {
+      db?.close();
       await lock.release();
       throw err;
     }
@@ -123,6 +130,9 @@ function enrichStep(config: AppConfig, fetchOptions: FetchOptions, limiter: Host
   return (feed, articles) => enrichArticles({ enricher, log, concurrency: e.concurrency, pollBudgetMs: e.pollBudgetMs }, feed, articles);
 }
 
+/** How often the embedded engine's snapshot is saved (when it learned something since). */
+const SNAPSHOT_EVERY_MS = 10 * 60_000;
+
 /** Longest a fetch or a post waits for its host's turn; beyond it, it is deferred. */
 const HOST_MAX_WAIT_MS = 5_000;
 
@@ -144,7 +154,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   };
   const metrics = createMetrics();
   const analyze = {
-    engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics,
+    engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics, retentionDays: config.retention?.days,
     audience: alertAudience(config.feeds, config.targets, channels),
   };
   for (const d of await disabledWatchTerms(channels)) {
@@ -186,8 +196,14 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   };
 
   if (!redis) {
-    const known = await catchUp(engine, store, 0);
-    log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
+    const known = await startEngine({ engine, store, log, retentionDays: config.retention?.days, now });
+    const how = known.from === 'snapshot' ? `from its snapshot + ${known.read} article(s) read after it` : `${known.read} article(s) read from the log`;
+    log.info(`story "${story.name}": ${corpus.length} seed articles + ${engine.knownArticles - corpus.length} remembered (${how})`,
+      { dataDir: config.dataDir, developments: engine.knownDevelopments });
+    const saveEngine = () => known.save().catch((err: Error) => log.warn(`cannot save the engine snapshot: ${err.message}; the next start re-reads the articles since the last one`));
+    // Off the hot path and rarely: a crash costs only a replay of what came after it.
+    const snapshots = setInterval(() => void saveEngine(), SNAPSHOT_EVERY_MS);
+    snapshots.unref();
     const runner = createInProcessRunner({
       feeds, feedAudience: audience, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
       deliver: { store, adapters, log, pace, mergeWindowMs, metrics },
@@ -203,7 +219,9 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
       },
       async close() {
         shutdown.abort();
+        clearInterval(snapshots);
         await runner.stop();
+        await saveEngine();
         await closeAdapters();
         await store.close();
       },

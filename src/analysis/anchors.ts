@@ -44,4 +44,16 @@ export class AnchorStats {
   find(names: string[]): string[] {
     return [...new Set(names)].filter((t) => this.isAnchor(t));
   }
+
+  /** The counts, for an engine snapshot (snapshot.ts). */
+  exportState(): { story: Map<string, number>; nearMiss: Map<string, number> } {
+    return { story: this.story, nearMiss: this.nearMiss };
+  }
+
+  importState(s: { story: Map<string, number>; nearMiss: Map<string, number> }): void {
+    this.story.clear();
+    this.nearMiss.clear();
+    for (const [k, v] of s.story) this.story.set(k, v);
+    for (const [k, v] of s.nearMiss) this.nearMiss.set(k, v);
+  }
 }

@@ -7,7 +7,7 @@
  */
 import type { Action } from './frame.js';
 import type { Profile } from './profile.js';
-import { distinctIds, EMPTY_VECTOR, termCounts, Vocabulary, type SparseVector, type TermCounts } from './vectors.js';
+import { distinctIds, EMPTY_VECTOR, termCounts, Vocabulary, type SparseVector, type TermCounts, type VocabularyState } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -210,6 +210,55 @@ export class DevelopmentIndex {
     return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: e.terms, headlineTerms: e.headline, origin };
   }
 
+  /**
+   * Stream developments last reported before `before` leave the index (the candidate set,
+   * the postings, the recent list): what judges a new article is bounded by the retention
+   * window, not by history. Seed developments stay: they are the story's definition.
+   * The rest keep their order; their positions are renumbered.
+   */
+  retire(before: number): Development[] {
+    const old = (d: Development) => d.origin === 'stream' && d.last < before;
+    const gone = this.developments.filter(old);
+    if (!gone.length) return gone;
+    const remap = new Int32Array(this.developments.length).fill(-1);
+    const keep = this.developments.filter((d) => !old(d));
+    keep.forEach((d, i) => (remap[d.index] = i));
+    keep.forEach((d, i) => (d.index = i));
+    this.developments.length = 0;
+    for (const d of keep) this.developments.push(d);
+    this.postings.forEach((list, t) => {
+      if (!list) return;
+      const next = list.map((i) => remap[i]!).filter((i) => i >= 0);
+      this.postings[t] = next.length ? next : undefined;
+    });
+    const left = new Set(gone);
+    this.recent = this.recent.filter((d) => !left.has(d));
+    return gone;
+  }
+
+  /** Everything learned, as plain data for an engine snapshot (snapshot.ts). */
+  exportState(): DevelopmentIndexState {
+    return { developments: this.developments, postings: this.postings, vocab: this.vocab.exportState(), recent: this.recent.map((d) => d.index) };
+  }
+
+  /** Replaces everything learned with a snapshot's. */
+  importState(s: DevelopmentIndexState): void {
+    this.developments.length = 0;
+    for (const d of s.developments) this.developments.push(d);
+    this.postings.length = 0;
+    s.postings.forEach((list, t) => (this.postings[t] = list ?? undefined));
+    this.vocab.importState(s.vocab);
+    this.recent = s.recent.map((i) => this.developments[i]!);
+  }
+}
+
+export interface DevelopmentIndexState {
+  developments: Development[];
+  /** By term id (see Vocabulary). */
+  postings: Array<number[] | undefined | null>;
+  vocab: VocabularyState;
+  /** Positions of the recently joined developments, newest last. */
+  recent: number[];
 }
 
 /** The k best-scored keys, best first (ties: the newer development); k is small. */

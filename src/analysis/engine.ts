@@ -16,6 +16,7 @@ import { AnchorStats } from './anchors.js';
 import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
 import { hash32 } from './text.js';
+import { decodeState, encodeState, engineFingerprint, retireBefore } from './snapshot.js';
 
 /** The engine's verdict: the public decision fields plus the closest known article. */
 export interface Decision extends DecisionSummary {
@@ -42,6 +43,17 @@ export interface Engine {
   readonly knownDevelopments: number;
   /** The story's developments, oldest first: what `ask`, `timeline` and `latest` read. */
   developments(): DevelopmentView[];
+  /** Names this engine, story and corpus: a snapshot with another fingerprint is not loaded. */
+  readonly fingerprint: string;
+  /** What the engine learned, as one buffer (see snapshot.ts). */
+  snapshot(): Uint8Array;
+  /** Replaces what the engine learned with a snapshot's; false (nothing changed) if it is not this engine's. */
+  restore(data: Uint8Array): boolean;
+  /**
+   * Retention: developments last reported before `before` (ms) leave what new articles are
+   * judged against. Cheap to call per article: it acts once the cut-off has moved a day.
+   */
+  retire(before: number): number;
 }
 
 /** A development as the chat commands see it (a copy: changing it changes nothing). */
@@ -83,6 +95,7 @@ interface State {
   concepts: Set<string>;
   /** False while `analyze` looks without learning. */
   learning: boolean;
+  retiredBefore: number;
 }
 
 interface Judgement {
@@ -94,7 +107,7 @@ interface Judgement {
 
 export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], model: DecideModel = DECIDE_WEIGHTS): Engine {
   const state: State = {
-    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, model, anchors: new AnchorStats(story.groups.flatMap((g) => g.terms)), learning: true,
+    story, index: new DevelopmentIndex(), byId: new Map(), facts: new Set(), corpusNewest: Number.NaN, known: 0, model, anchors: new AnchorStats(story.groups.flatMap((g) => g.terms)), learning: true, retiredBefore: Number.NEGATIVE_INFINITY,
     concepts: conceptWords(story.groups.flatMap((g) => g.terms)),
   };
   const seeds = corpus
@@ -105,8 +118,13 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     learn(state, p, verdict, `seed-${p.id}`, 'corpus', false);
     if (!Number.isNaN(p.time)) state.corpusNewest = Number.isNaN(state.corpusNewest) ? p.time : Math.max(state.corpusNewest, p.time);
   }
+  const fingerprint = engineFingerprint(story, corpus, model);
   return {
     story,
+    fingerprint,
+    snapshot: () => encodeState(fingerprint, state),
+    restore: (data) => decodeState(fingerprint, data, state),
+    retire: (before) => retireBefore(state, before),
     get knownArticles() {
       return state.known;
     },

@@ -114,6 +114,37 @@ export class Vocabulary {
     epoch.set(this.idfEpoch);
     [this.df, this.idfValue, this.idfEpoch] = [df, value, epoch];
   }
+
+  /** Everything counted, as plain data for an engine snapshot (snapshot.ts). */
+  exportState(): VocabularyState {
+    const n = this.ids.size;
+    return {
+      terms: [...this.ids.keys()], df: this.df.slice(0, n), idfValue: this.idfValue.slice(0, n), idfEpoch: this.idfEpoch.slice(0, n),
+      epoch: this.epoch, epochDocs: this.epochDocs, docs: this.docs,
+    };
+  }
+
+  /** Replaces what was counted with a snapshot's (ids keep their numbers: cached vectors stay valid). */
+  importState(s: VocabularyState): void {
+    this.ids.clear();
+    s.terms.forEach((t, i) => this.ids.set(t, i));
+    const cap = Math.max(1024, 2 ** Math.ceil(Math.log2(s.terms.length + 1)));
+    [this.df, this.idfValue, this.idfEpoch] = [new Int32Array(cap), new Float64Array(cap), new Int32Array(cap).fill(-1)];
+    this.df.set(s.df);
+    this.idfValue.set(s.idfValue);
+    this.idfEpoch.set(s.idfEpoch);
+    [this.epoch, this.epochDocs, this.docs] = [s.epoch, s.epochDocs, s.docs];
+  }
+}
+
+export interface VocabularyState {
+  terms: string[];
+  df: Int32Array;
+  idfValue: Float64Array;
+  idfEpoch: Int32Array;
+  epoch: number;
+  epochDocs: number;
+  docs: number;
 }
 
 export function dot(a: SparseVector, b: SparseVector): number {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { answerQuestion } from '../chat/commands/ask.js';
 import { askIndex } from '../chat/commands/ask-index.js';
 import { loadStory } from '../config/story.js';
-import { createFileStore } from '../store/file/file-store.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { generateStream } from './generate.js';
 
 const QUESTIONS = [
@@ -34,7 +34,7 @@ function p95(xs: number[]): number {
 async function measure(size: number): Promise<{ size: number; indexed: number; askP95: number; lookupP95: number; firstLoadMs: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-ask-bench-'));
   try {
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     const articles = generateStream(size);
     // As the pipeline records them: the on-topic ones relevant, each development its own id.
     for (const [i, a] of articles.entries()) {

@@ -14,6 +14,8 @@ import { generateStream } from './generate.js';
 import { enrichBench } from './enrich-bench.js';
 import { pollBench, workerBench } from './ingest-bench.js';
 import { askBench } from './ask-bench.js';
+import { startupBench } from './startup-bench.js';
+import { redisRetentionBench } from './redis-retention-bench.js';
 
 interface SizeResult {
   size: number;
@@ -86,6 +88,8 @@ function row(r: SizeResult): string {
 async function main(): Promise<void> {
   const arg = process.argv.indexOf('--size');
   if (process.argv.includes('--enrich-only')) return enrichBench();
+  // Start-up on 100k/250k/1M histories (made once, cached) and Redis memory under retention.
+  if (process.argv.includes('--state-only')) return stateBenches();
   if (arg > 0) {
     process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
     return;
@@ -107,6 +111,12 @@ async function main(): Promise<void> {
   await pollBench();
   await enrichBench();
   await workerBench();
+  await stateBenches();
+}
+
+async function stateBenches(): Promise<void> {
+  await startupBench({ regen: process.argv.includes('--regen') });
+  await redisRetentionBench();
 }
 
 main().catch((err: Error) => {

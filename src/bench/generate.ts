@@ -86,31 +86,54 @@ function development(r: () => number, i: number): { title: string; content: stri
 const STEP_MINUTES = 360;
 
 export function generateStream(n: number, seed = 42): Article[] {
+  return [...streamArticles(n, seed)];
+}
+
+/**
+ * The same stream one article at a time (a million articles do not fit in memory at
+ * once), starting at `start` and `stepMinutes` apart.
+ */
+export function* streamArticles(n: number, seed = 42, opts: { start?: number; stepMinutes?: number } = {}): Generator<Article> {
   const r = rng(seed);
-  const out: Article[] = [];
+  // Copies are of one of the last five developments: only those are kept.
   const developments: Article[] = [];
-  const start = Date.UTC(2025, 5, 1);
+  let count = 0;
+  const start = opts.start ?? Date.UTC(2025, 5, 1);
+  const step = (opts.stepMinutes ?? STEP_MINUTES) * 60_000;
   for (let i = 0; i < n; i++) {
     const roll = r();
     let title: string;
     let content: string;
-    if (roll < 0.55 || out.length === 0) {
+    if (roll < 0.55 || i === 0) {
       title = `${pick(r, OFF).split(' ').slice(0, 6).join(' ')} (${i})`;
       content = [pick(r, OFF), pick(r, OFF), pick(r, OFF), `Report number ${i} from ${pick(r, PLACES)}.`].join(' ');
-    } else if (roll < 0.8 || developments.length === 0) {
+    } else if (roll < 0.8 || count === 0) {
       ({ title, content } = development(r, i));
     } else {
       // A syndicated copy or light rewrite of one of the last few developments.
-      const src = developments[developments.length - 1 - Math.floor(r() * Math.min(developments.length, 5))]!;
+      const src = developments[developments.length - 1 - Math.floor(r() * Math.min(count, 5))]!;
       title = `${src.title} - wire copy`;
       content = roll < 0.9 ? src.content : `${src.content.split('. ').slice(0, 2).join('. ')}.`;
     }
     const article = {
       id: `g${i}`, title, content, source: `wire${i % 7}`, url: `https://bench.example/${i}`,
-      publishedAt: new Date(start + i * STEP_MINUTES * 60_000).toISOString(),
+      publishedAt: new Date(start + i * step).toISOString(),
     };
-    if (roll >= 0.55 && roll < 0.8) developments.push(article);
-    out.push(article);
+    if (roll >= 0.55 && roll < 0.8) {
+      developments.push(article);
+      count++;
+      if (developments.length > 5) developments.shift();
+    }
+    yield article;
   }
-  return out;
+}
+
+/** An off-topic item of a busy feed set (the bulk of what a story's feeds carry), from `i` alone. */
+export function noiseArticle(i: number, time: number): Article {
+  const r = rng(i * 7919 + 1);
+  return {
+    id: `n${i}`, title: `${pick(r, OFF).split(' ').slice(0, 6).join(' ')} (${i})`,
+    content: [pick(r, OFF), pick(r, OFF), `Report number ${i} from ${pick(r, PLACES)}.`].join(' '),
+    source: `desk${i % 23}`, url: `https://noise.example/${i}`, publishedAt: new Date(time).toISOString(),
+  };
 }

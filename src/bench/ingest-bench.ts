@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { DEFAULT_FETCH_OPTIONS, fetchFeed } from '../feeds/fetcher.js';
 import { parseFeed } from '../feeds/parser.js';
 import { pollFeed, type PollDeps } from '../pipeline/poll-feed.js';
-import { createFileStore } from '../store/file/file-store.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createLogger } from '../log.js';
 import { startFixtureServer } from '../demo/fixture-server.js';
 import { generateStream } from './generate.js';
@@ -57,7 +57,7 @@ export async function pollBench(n = 10_000): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-pollbench-'));
   try {
     const deps: PollDeps = {
-      store: createFileStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }),
+      store: createSqliteStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }),
       now: () => new Date(), intervalMs: 0, parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
       fetch: (url, prev) => fetchFeed(url, prev, { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] } }),
     };
@@ -115,10 +115,10 @@ async function workerRun(workers: number, redisUrl: string): Promise<number> {
   const procs = Array.from({ length: workers }, () => spawn(process.execPath, [path.join(here, '../../bin/storywatch.js'), 'run'], { env, stdio: 'ignore' }));
   const seen = `${prefix}:minerals-deal:seen`;
   try {
-    await waitUntil(async () => (await redis.scard(seen)) >= feeds, 60_000);
+    await waitUntil(async () => (await redis.zcard(seen)) >= feeds, 60_000);
     server.reveal(total);
     const t0 = performance.now();
-    await waitUntil(async () => (await redis.scard(seen)) >= total && (await redis.scard(`${prefix}:minerals-deal:pending`)) === 0, 300_000);
+    await waitUntil(async () => (await redis.zcard(seen)) >= total && (await redis.scard(`${prefix}:minerals-deal:pending`)) === 0, 300_000);
     return ((total - feeds) / (performance.now() - t0)) * 1000;
   } finally {
     for (const p of procs) p.kill('SIGTERM');

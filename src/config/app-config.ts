@@ -47,6 +47,13 @@ const FileSchema = z.object({
       googleNewsBaseUrl: z.string().url().default('https://news.google.com'),
     })
     .default({}),
+  /** How long the store and the engine keep what they learned (src/store/retention.ts). */
+  retention: z
+    .object({
+      days: z.number().int().min(1).max(36_500).default(180),
+      seenDays: z.number().int().min(1).max(36_500).default(400),
+    })
+    .default({}),
 });
 
 const EnvSchema = z.object({
@@ -67,6 +74,8 @@ const EnvSchema = z.object({
   STORYWATCH_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STORYWATCH_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   STORYWATCH_HTTP_HOST: z.string().min(1).optional(),
+  STORYWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  STORYWATCH_SEEN_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -96,6 +105,8 @@ export interface AppConfig {
   fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
   /** Defaults apply when unset (configs built in code). */
   enrich?: EnrichConfig | undefined;
+  /** Days analysed articles and quiet developments are kept; seen ids (never below `days`). Default 180 / 400. */
+  retention?: { days: number; seenDays: number } | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Told at start-up: the config loads, but something in it does nothing (unknown keys). */
   warnings?: string[] | undefined;
@@ -197,6 +208,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
     commands: (e.STORYWATCH_COMMANDS ?? 'on') === 'on',
     followUpMergeSeconds: e.STORYWATCH_FOLLOWUP_MERGE_SECONDS ?? 60,
     sweepSeconds: e.STORYWATCH_SWEEP_SECONDS ?? 30,
+    retention: { days: e.STORYWATCH_RETENTION_DAYS ?? cfg.retention.days, seenDays: e.STORYWATCH_SEEN_DAYS ?? cfg.retention.seenDays },
     // Loopback unless the operator says otherwise (in a container: STORYWATCH_HTTP_HOST=0.0.0.0).
     http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '127.0.0.1' } : undefined,
     slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET

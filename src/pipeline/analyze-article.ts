@@ -9,6 +9,7 @@ import { buildAlert, buildFollowUp, type Alert, type DecisionSummary } from '../
 import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Metrics } from '../observability/metrics.js';
+import { retireFor } from './catch-up.js';
 
 export interface AnalyzeDeps {
   engine: Engine;
@@ -23,6 +24,8 @@ export interface AnalyzeDeps {
   audience?: (alert: Alert, feedId: string) => Promise<string[]>;
   now: () => Date;
   metrics?: Metrics;
+  /** Days the engine keeps developments that get no new report (default 180). */
+  retentionDays?: number | undefined;
 }
 
 export interface AnalyzeOutcome {
@@ -58,7 +61,11 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   // Committed: now (and not before) the engine may learn it. Not recorded means another
   // process did; it reaches this engine through the knowledge log (catchUp).
   // Off-topic ones too: a near miss teaches which names are not the story's (as classify does).
-  if (recorded) deps.engine.remember(article, decision.relevant ? decision.developmentId : null, decision.novel);
+  if (recorded) {
+    deps.engine.remember(article, decision.relevant ? decision.developmentId : null, decision.novel);
+    // As catch-up does for the same entry, so a replay retires exactly what this did.
+    retireFor(deps.engine, article, at, deps.retentionDays);
+  }
   if (!recorded) return { skipped: true };
   deps.metrics?.analysed(!decision.relevant ? 'off-topic' : alert ? alert.alert.kind ?? 'development' : 'relevant', seconds);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };

@@ -1,10 +1,21 @@
 /**
- * Store ports: everything the pipeline persists. The file store (embedded default)
+ * Store ports: everything the pipeline persists. The SQLite store (embedded default)
  * and the Redis store (scale-out) implement the same interfaces and pass one
  * contract suite.
  */
 import type { Alert, DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
+import type { RetentionReport } from './retention.js';
+
+/** The engine's learned state as of a knowledge-log cursor (see src/analysis/snapshot.ts). */
+export interface EngineSnapshot {
+  /** Which engine, story and corpus made it: any other is rebuilt from the log instead. */
+  version: string;
+  /** Everything in the log up to this cursor is in `data`. */
+  cursor: number;
+  takenAt: string;
+  data: Uint8Array;
+}
 
 export interface FeedState {
   feedId: string;
@@ -62,10 +73,23 @@ export interface StateStore {
    */
   recordArticle(entry: ProcessedArticle, alert?: AlertRecord): Promise<boolean>;
   /**
-   * Recorded articles after position `cursor` of the log, in processing order, and
-   * the cursor to ask from next time. The engine learns the relevant ones to catch up.
+   * Recorded articles after position `cursor` of the log, in processing order (at most
+   * `limit` of them), and the cursor to ask from next time. The engine learns the relevant
+   * ones to catch up. Articles past retention are no longer in the log.
    */
-  knowledgeSince(cursor: number): Promise<{ entries: ProcessedArticle[]; cursor: number }>;
+  knowledgeSince(cursor: number, limit?: number): Promise<{ entries: ProcessedArticle[]; cursor: number }>;
+  /** How many articles the log holds after `cursor` (for progress lines). */
+  knowledgeCount?(cursor: number): Promise<number>;
+  /** The cursor after the last recorded article (what a snapshot taken now is as of). */
+  knowledgeEnd?(): Promise<number>;
+  /** The engine snapshot saved under `key` (one per story), if any. */
+  loadSnapshot?(key: string): Promise<EngineSnapshot | undefined>;
+  saveSnapshot?(key: string, snapshot: EngineSnapshot): Promise<void>;
+  /**
+   * Drops what retention no longer keeps, as of `now`. Stores also sweep by themselves as
+   * the processing times they record move on; this is for an explicit sweep.
+   */
+  applyRetention?(now: Date): Promise<RetentionReport>;
   /** The alert that first announced a development, if one did. */
   findDevelopmentAlert(developmentId: string): Promise<AlertRecord | undefined>;
   /** The alert raised by an alert id, if any. */

@@ -1,15 +1,17 @@
 /**
- * One contract for every StateStore implementation: the file store on real files and
+ * One contract for every StateStore implementation: the SQLite store on a real file and
  * the Redis store on a real Redis server (unique key prefix per test, cleaned up).
+ * Stores also sweep by themselves as the processing times they record move on (hourly);
+ * the retention tests call applyRetention to say when.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFileStore } from '../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import type { AlertRecord, ChannelStore, ProcessedArticle, StateStore } from '../../src/store/ports.js';
-import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { createSqliteChannelStore } from '../../src/store/sqlite/channel-store.js';
 import { createRedisChannelStore } from '../../src/store/redis/channel-store.js';
 import { testRedis } from '../helpers/redis.js';
 
@@ -21,35 +23,45 @@ interface Backing {
 }
 
 const backings: Record<string, () => Promise<Backing>> = {
-  file: async () => {
+  sqlite: async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-contract-'));
     return {
-      open: () => createFileStore({ dir, warn: () => {} }),
-      channels: () => createFileChannelStore({ dir, warn: () => {} }),
+      open: () => createSqliteStore({ dir, warn: () => {}, retention: RETENTION }),
+      channels: () => createSqliteChannelStore({ dir, warn: () => {} }),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
   redis: async () => {
     const { redis, prefix, cleanup } = await testRedis();
-    return { open: () => createRedisStore({ redis, prefix }), channels: () => createRedisChannelStore({ redis, prefix }), cleanup };
+    return { open: () => createRedisStore({ redis, prefix, retention: RETENTION }), channels: () => createRedisChannelStore({ redis, prefix }), cleanup };
   },
 };
 
-const entry = (id: string, relevant = true): ProcessedArticle => ({
+const entry = (id: string, relevant = true, dev = `dev-${id}`): ProcessedArticle => ({
   article: { id, title: `t ${id}`, url: `https://x/${id}`, source: 's', publishedAt: '2025-05-01T00:00:00Z', content: 'c' },
   feedId: 'f1',
-  decision: { relevant, novel: relevant, developmentId: relevant ? `dev-${id}` : null, duplicateOf: null, relevance: 1, novelty: 1, summary: 's', facts: [], reasons: [] },
+  decision: { relevant, novel: relevant, developmentId: relevant ? dev : null, duplicateOf: null, relevance: 1, novelty: 1, summary: 's', facts: [], reasons: [] },
   processedAt: '2025-05-01T00:00:00Z',
 });
 
-const alertFor = (id: string, targets = ['console', 'jsonl:/tmp/x']): AlertRecord => ({
+const at = (e: ProcessedArticle, processedAt: string): ProcessedArticle => ({ ...e, processedAt });
+
+const alertFor = (id: string, targets = ['console', 'jsonl:/tmp/x'], createdAt = '2025-05-01T00:00:00Z'): AlertRecord => ({
   alert: {
     id: `dev-${id}:${id}`, storyId: 'minerals-deal', storyName: 'n', headline: `h ${id}`, whatIsNew: 'w', newFacts: [],
     sources: [{ name: 's', url: 'u' }], link: 'u', developmentId: `dev-${id}`, confidence: 0.9, reason: 'r', publishedAt: '',
   },
   targets,
-  createdAt: '2025-05-01T00:00:00Z',
+  createdAt,
 });
+
+const followUp = (dev: string, id: string, createdAt: string): AlertRecord => {
+  const a = alertFor(dev, ['console'], createdAt);
+  return { ...a, alert: { ...a.alert, id: `dev-${dev}:${id}`, kind: 'follow-up' } };
+};
+
+/** 60 days of articles, seen ids for 200: short enough for the tests' dates. */
+const RETENTION = { days: 60, seenDays: 200 };
 
 for (const [name, make] of Object.entries(backings)) {
   describe(`StateStore contract: ${name}`, () => {
@@ -101,6 +113,58 @@ for (const [name, make] of Object.entries(backings)) {
       const again = await backing.open().knowledgeSince(first.cursor);
       expect(again.entries.map((e) => e.article.id)).toEqual(['c']);
       expect((await s.knowledgeSince(again.cursor)).entries).toEqual([]);
+    });
+
+    it('pages the log with a limit, and the cursor stays put when retention trims the front', async () => {
+      backing = await make();
+      const s = backing.open();
+      for (const id of ['a', 'b', 'c', 'd', 'e']) await s.recordArticle(at(entry(id), `2025-04-0${id.charCodeAt(0) - 96}T00:00:00Z`));
+      const page1 = await s.knowledgeSince(0, 2);
+      expect(page1.entries.map((e) => e.article.id)).toEqual(['a', 'b']);
+      const page2 = await s.knowledgeSince(page1.cursor, 2);
+      expect(page2.entries.map((e) => e.article.id)).toEqual(['c', 'd']);
+      expect(await s.knowledgeCount!(page2.cursor)).toBe(1);
+      // Processed April 1 to 5; a June 2 noon clock with a 60-day window keeps April 3 noon on.
+      await s.applyRetention!(new Date('2025-06-02T12:00:00Z'));
+      expect((await s.knowledgeSince(0)).entries.map((e) => e.article.id)).toEqual(['d', 'e']);
+      expect((await s.knowledgeSince(page2.cursor)).entries.map((e) => e.article.id)).toEqual(['e']);
+      expect(await s.knowledgeEnd!()).toBe((await s.knowledgeSince(page2.cursor)).cursor);
+    });
+
+    it('retention: articles and follow-ups leave, a development with a recent report stays listable, seen ids stay longer', async () => {
+      backing = await make();
+      const s = backing.open();
+      // dev-a opened in January, reported again in April; dev-b opened in January only.
+      await s.recordArticle(at(entry('a'), '2025-01-01T00:00:00Z'), alertFor('a', ['console'], '2025-01-01T00:00:00Z'));
+      await s.recordArticle(at(entry('b'), '2025-01-02T00:00:00Z'), alertFor('b', ['console'], '2025-01-02T00:00:00Z'));
+      await s.recordArticle(at(entry('a2', true, 'dev-a'), '2025-01-03T00:00:00Z'), followUp('a', 'a2', '2025-01-03T00:00:00Z'));
+      await s.recordArticle(at(entry('a3', true, 'dev-a'), '2025-04-20T00:00:00Z'));
+      // The store swept by itself as its clock moved to April; this sweep finds that done.
+      await s.applyRetention!(new Date('2025-05-15T00:00:00Z'));
+      expect((await s.knowledgeSince(0)).entries.map((e) => e.article.id)).toEqual(['a3']);
+      expect((await s.recentAlerts(10)).map((r) => r.alert.id)).toEqual(['dev-a:a']);
+      expect(await s.findDevelopmentAlert('dev-a')).toBeDefined();
+      expect(await s.findDevelopmentAlert('dev-b')).toBeUndefined();
+      expect(await s.getAlert('dev-a:a2')).toBeUndefined();
+      expect((await s.pendingDeliveries()).map((p) => p.record.alert.id)).toEqual(['dev-a:a']);
+      // Seen ids outlive the articles: the feed repeating "b" does not get it analysed again.
+      expect(await s.hasSeen('b')).toBe(true);
+      expect(await s.recordArticle(at(entry('b'), '2025-05-15T00:00:00Z'))).toBe(false);
+      expect(await s.applyRetention!(new Date('2026-03-01T00:00:00Z'))).toMatchObject({ articles: 1, developments: 1, alerts: 1 });
+      expect(await s.hasSeen('b')).toBe(false);
+      expect(await s.recentAlerts(10)).toEqual([]);
+    });
+
+    it('keeps an engine snapshot per key, across restarts', async () => {
+      backing = await make();
+      const s = backing.open();
+      expect(await s.loadSnapshot!('engine:x')).toBeUndefined();
+      const data = new Uint8Array([0, 1, 2, 255, 254]);
+      await s.saveSnapshot!('engine:x', { version: 'v1', cursor: 7, takenAt: '2025-05-01T00:00:00Z', data });
+      await s.saveSnapshot!('engine:x', { version: 'v2', cursor: 9, takenAt: '2025-05-02T00:00:00Z', data });
+      const got = await backing.open().loadSnapshot!('engine:x');
+      expect(got).toMatchObject({ version: 'v2', cursor: 9, takenAt: '2025-05-02T00:00:00Z' });
+      expect([...got!.data]).toEqual([...data]);
     });
 
     it('keeps each channel\'s watch terms and feeds apart, across restarts', async () => {

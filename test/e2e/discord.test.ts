@@ -14,8 +14,8 @@ import { loadStory } from '../../src/config/story.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/chat/discord/discord-adapter.js';
 import { PermanentDeliveryError, RateLimitedDeliveryError } from '../../src/chat/ports.js';
 import type { CommandDeps } from '../../src/chat/commands/handlers.js';
-import { createFileStore } from '../../src/store/file/file-store.js';
-import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { createSqliteChannelStore } from '../../src/store/sqlite/channel-store.js';
 import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
 import { createLogger } from '../../src/log.js';
 import type { Alert } from '../../src/domain/alert.js';
@@ -61,10 +61,10 @@ beforeAll(async () => {
   });
   dir = mkdtempSync(path.join(tmpdir(), 'sw-discord-'));
   const { story, corpus } = loadStory('minerals-deal');
-  const store = createFileStore({ dir, warn: () => {} });
+  const store = createSqliteStore({ dir, warn: () => {} });
   await recordCoverage(store);
   commandDeps = {
-    store, channels: createFileChannelStore({ dir, warn: () => {} }),
+    store, channels: createSqliteChannelStore({ dir, warn: () => {} }),
     engine: createEngine(story, corpus), corpus, configuredFeeds: [], now: () => new Date(),
     checkFeedUrl: (u) => assertFetchableUrl(u, { allow: [] }),
   };

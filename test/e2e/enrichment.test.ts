@@ -4,6 +4,8 @@
  * ads and comments around the article. Alerts must carry the full text's summary, the
  * outlet and the publisher URL; broken pages must leave their items on the feed text.
  */
+import Database from 'better-sqlite3';
+import { DB_NAME } from '../../src/store/sqlite/database.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,7 +55,17 @@ function tmp(): string {
 }
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>) : []);
-const entries = (dir: string) => lines(path.join(dir, 'data/articles.jsonl')).filter((l) => l.entry).map((l) => l.entry as { article: { url: string; title: string; source: string; content: string } });
+/** The analysed articles the run recorded, in order, read straight from its database. */
+function entries(dir: string): Array<{ article: { url: string; title: string; source: string; content: string } }> {
+  const file = path.join(dir, 'data', DB_NAME);
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT entry FROM articles ORDER BY seq').pluck().all() as string[]).map((e) => JSON.parse(e));
+  } finally {
+    db.close();
+  }
+}
 const alerts = (dir: string) => lines(path.join(dir, 'alerts.jsonl')).filter((l) => l.alert).map((l) => l.alert as { headline: string; whatIsNew: string; link: string; sources: Array<{ name: string; url: string }> });
 
 const pages = fixturePages();

@@ -12,8 +12,8 @@ import { createEngine } from '../../src/analysis/engine.js';
 import { loadStory } from '../../src/config/story.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/chat/slack/slack-adapter.js';
 import { PermanentDeliveryError, RateLimitedDeliveryError } from '../../src/chat/ports.js';
-import { createFileStore } from '../../src/store/file/file-store.js';
-import { createFileChannelStore } from '../../src/store/file/channel-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { createSqliteChannelStore } from '../../src/store/sqlite/channel-store.js';
 import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
 import { createLogger } from '../../src/log.js';
 import type { Alert } from '../../src/domain/alert.js';
@@ -61,14 +61,14 @@ beforeAll(async () => {
   });
   dir = mkdtempSync(path.join(tmpdir(), 'sw-slack-'));
   const { story, corpus } = loadStory('minerals-deal');
-  const store = createFileStore({ dir, warn: () => {} });
+  const store = createSqliteStore({ dir, warn: () => {} });
   await recordCoverage(store);
   port = await freePort();
   slack = createSlackAdapter({
     botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: `${fake.url}/api/`, port, adminUserIds: ['UADMIN'],
     log: createLogger({ out: new PassThrough() }),
     commands: {
-      store, channels: createFileChannelStore({ dir, warn: () => {} }),
+      store, channels: createSqliteChannelStore({ dir, warn: () => {} }),
       engine: createEngine(story, corpus), corpus, configuredFeeds: [], now: () => new Date(),
       checkFeedUrl: (u) => assertFetchableUrl(u, { allow: [] }),
     },

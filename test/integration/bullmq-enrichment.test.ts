@@ -48,9 +48,9 @@ describe('BullMQ runner with enrichment', () => {
       await worker.exited;
     });
     const seen = `${prefix}:minerals-deal:seen`;
-    await waitFor('the backlog item to be learned', async () => (await redis.scard(seen)) === 1, 60_000);
+    await waitFor('the backlog item to be learned', async () => (await redis.zcard(seen)) === 1, 60_000);
     visible = items.length;
-    await waitFor('every item to be analysed', async () => (await redis.scard(seen)) === items.length, 60_000);
+    await waitFor('every item to be analysed', async () => (await redis.zcard(seen)) === items.length, 60_000);
     await waitFor('alerts to be delivered', () => countLines(sink).length >= 3, 30_000);
     const byUrl = new Map(pages.map((p) => [`${pub.url}/news/${p.id}.html`, p]));
     for (const line of countLines(sink)) {

@@ -34,7 +34,7 @@ describe('BullMQ runner under faults', () => {
     cleanups.push(async () => {
       for (const w of workers) w.proc.kill('SIGKILL');
     });
-    const seen = () => probe.scard('faults:minerals-deal:seen');
+    const seen = () => probe.zcard('faults:minerals-deal:seen');
     await waitFor('the backlog to be learned', async () => (await seen()) === 50, 60_000);
 
     server.reveal(100);
@@ -48,7 +48,7 @@ describe('BullMQ runner under faults', () => {
     const alerts = await probe.hlen('faults:minerals-deal:alerts');
     await waitFor('every alert to be delivered', async () => (await probe.scard('faults:minerals-deal:pending')) === 0, 120_000);
 
-    const logIds = (await probe.lrange('faults:minerals-deal:log', 0, -1)).map((l) => JSON.parse(l).article.id as string);
+    const logIds = (await probe.zrange('faults:minerals-deal:log', 0, -1)).map((l) => JSON.parse(l).article.id as string);
     expect(logIds).toHaveLength(300);
     expect(new Set(logIds).size).toBe(300);
     const delivered = countLines(sink).flatMap((l) => (JSON.parse(l).alert.mergedIds ?? [JSON.parse(l).alert.id]) as string[]);

@@ -51,7 +51,7 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
       await Promise.all(workers.map((w) => w.exited));
     });
     const seenKey = `${prefix}:minerals-deal:seen`;
-    await waitFor('the backlog of 200 feeds to be learned', async () => (await redis.scard(seenKey)) === 200, 60_000);
+    await waitFor('the backlog of 200 feeds to be learned', async () => (await redis.zcard(seenKey)) === 200, 60_000);
     // Readiness includes Redis; metrics include queue depth.
     expect(await (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', 'poll-cycle': 'ok' } });
     expect(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()).toMatch(/storywatch_queue_depth\{queue="poll"\} \d+/);
@@ -65,14 +65,14 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     leaving.proc.kill('SIGTERM');
     expect(await leaving.exited).toBe(0);
     server.reveal(400);
-    await waitFor('all 600 articles to be analysed', async () => (await redis.scard(seenKey)) === 600, 90_000);
+    await waitFor('all 600 articles to be analysed', async () => (await redis.zcard(seenKey)) === 600, 90_000);
     const alertCount = await redis.hlen(`${prefix}:minerals-deal:alerts`);
     await waitFor('every alert to be delivered', async () => (await redis.scard(`${prefix}:minerals-deal:pending`)) === 0, 60_000);
 
     const analysed = workers.flatMap((w) => [...w.output().matchAll(/analysed article (\S+): (?!already)/g)].map((m) => m[1]!));
     expect(analysed).toHaveLength(600);
     expect(new Set(analysed).size).toBe(600);
-    const logIds = (await redis.lrange(`${prefix}:minerals-deal:log`, 0, -1)).map((l) => JSON.parse(l).article.id as string);
+    const logIds = (await redis.zrange(`${prefix}:minerals-deal:log`, 0, -1)).map((l) => JSON.parse(l).article.id as string);
     expect(new Set(logIds).size).toBe(600);
     // The first poll of each feed is backlog: alerts come only from the 400 revealed later.
     expect(alertCount).toBeGreaterThan(0);

@@ -86,6 +86,7 @@ describe('embedded runner against a local fixture feed server', () => {
     const { app, logs, alerts } = await openApp(dataDir, all);
     await app.runner!.tick();
     const n = await drain(server, app);
+    const gone = await app.store.getFeedState('gone');
     await app.close();
     expect(n).toBe(4);
     expect(alerts.text().match(/NEW DEVELOPMENT/g)).toHaveLength(4);
@@ -93,7 +94,7 @@ describe('embedded runner against a local fixture feed server', () => {
     expect(logs.text()).toMatch(/feed garbage failed: not an RSS\/Atom document/);
     // Never silently: the channels hear that the 404 feed is paused.
     expect(alerts.text()).toMatch(/storywatch notice ── feed gone \(.*\/gone\) is paused: a permanent error, last "HTTP 404/);
-    expect(await app.store.getFeedState('gone')).toMatchObject({ consecutiveFailures: expect.any(Number), lastError: expect.stringMatching(/404/) });
+    expect(gone).toMatchObject({ consecutiveFailures: expect.any(Number), lastError: expect.stringMatching(/404/) });
   });
 
   it('without an allow-list entry a loopback feed URL is refused by the SSRF guard', async () => {

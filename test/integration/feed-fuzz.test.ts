@@ -14,7 +14,7 @@ import { DEFAULT_FETCH_OPTIONS, fetchFeed } from '../../src/feeds/fetcher.js';
 import { parseFeed } from '../../src/feeds/parser.js';
 import { renderRss } from '../../src/demo/fixture-server.js';
 import { pollFeed, type PollDeps } from '../../src/pipeline/poll-feed.js';
-import { createFileStore } from '../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createLogger } from '../../src/log.js';
 import { generateStream } from '../../src/bench/generate.js';
 import { serve } from '../helpers/http.js';
@@ -77,7 +77,7 @@ describe('feed robustness (fuzz)', () => {
   });
 
   it(`${all.length} malformed feeds each fail alone with a clear error; nothing crashes`, async () => {
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     const opts = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 400, connectTimeoutMs: 300, maxBytes: 64 * 1024 };
     const deps: PollDeps = {
       store, log: createLogger({ out: new PassThrough() }), now: () => new Date(), intervalMs: 60_000,

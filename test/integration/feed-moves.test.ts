@@ -97,7 +97,7 @@ describe('a feed that moves', () => {
       const n = server.hits.length;
       await app.runner!.tick();
       expect(server.hits.slice(n)).toEqual(['/old.xml']);
-      expect(await app.store.getFeedState('wire')).toMatchObject({ movedTo: undefined });
+      expect((await app.store.getFeedState('wire'))?.movedTo).toBeUndefined();
     });
   }
 

@@ -3,7 +3,7 @@
  * learn what it published meanwhile without alerting (issue 11, items 2 and 3).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,6 +13,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { loadStream } from '../../src/cli/eval.js';
 import { EVAL_SYNTHETIC } from '../helpers/paths.js';
+import { DB_NAME } from '../../src/store/sqlite/database.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -78,24 +79,31 @@ describe('feed ids from STORYWATCH_FEEDS', () => {
   });
 });
 
-describe('a corrupt feeds.json', () => {
-  it('is reported and kept aside with what it means; no feed is re-primed and the next development is alerted', async () => {
+describe('a corrupt database file', () => {
+  it('is reported with what to do and left as it is, never re-created (which would re-prime every feed); restored, the next development is alerted', async () => {
     const { server, dir } = await fixture();
     const feeds = Object.entries(server.feedUrls).map(([id, url]) => ({ id, url }));
     const first = await open(dir, feeds);
     await first.app.runner!.tick();
     await first.app.close();
-    writeFileSync(path.join(dir, 'feeds.json'), '{"kyivwire": {"feedId": "kyiv');
+    const file = path.join(dir, DB_NAME);
+    const backup = readFileSync(file);
+    const broken = Buffer.from(backup);
+    broken.fill(0x5a, 100);
+    writeFileSync(file, broken);
 
+    await expect(open(dir, feeds)).rejects.toThrow(/storywatch\.db is not a readable storywatch database/);
+    const err = await open(dir, feeds).catch((e: { hint?: string }) => e);
+    expect((err as { hint?: string }).hint).toMatch(/will not replace it \(a new file would alert every feed's backlog again\)\. Restore it from a backup/);
+    expect(readFileSync(file)).toEqual(broken);
+
+    // The operator restores last night's copy: nothing is re-primed, the next development is alerted.
+    writeFileSync(file, backup);
     const second = await open(dir, feeds);
-    expect(second.logged()).toMatch(/feeds\.json is unreadable \(.*\); kept as .*feeds\.json\.corrupt-.*no feed is re-primed and nothing seen is alerted again/);
-    const aside = readdirSync(dir).find((f) => f.startsWith('feeds.json.corrupt-'));
-    expect(aside && readFileSync(path.join(dir, aside), 'utf8')).toBe('{"kyivwire": {"feedId": "kyiv');
     server.reveal(1);
     const r = await second.app.runner!.tick();
     expect(r.alerts).toBe(1);
     expect(second.printed()).toMatch(/Zelensky signs law ratifying US minerals agreement/);
     await second.app.close();
-    expect(existsSync(path.join(dir, 'feeds.json'))).toBe(true);
   });
 });

@@ -1,14 +1,16 @@
 /**
  * /readyz is ready only while poll cycles can record their results (issue 11, item 13):
- * a data directory that refuses writes mid-run makes it 503, and it recovers by itself.
+ * a database that refuses writes mid-run makes it 503, and it recovers by itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createApp } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
+import { DB_NAME } from '../../src/store/sqlite/database.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { loadStream } from '../../src/cli/eval.js';
@@ -45,21 +47,18 @@ describe('/readyz and the poll cycle', () => {
     await waitFor('the first poll', () => /first poll/.test(logged), 10_000);
     expect((await readyz()).status).toBe(200);
 
-    // The articles log and the feed state become directories: every write of a cycle fails.
-    const articles = path.join(dir, 'articles.jsonl');
-    renameSync(articles, `${articles}.kept`);
-    mkdirSync(articles);
-    rmSync(path.join(dir, 'feeds.json'), { force: true });
-    mkdirSync(path.join(dir, 'feeds.json'));
+    // Another process holds the database's write lock (a sqlite3 shell left in a
+    // transaction): every write of a cycle fails once the busy timeout runs out.
+    const other = new Database(path.join(dir, DB_NAME));
+    cleanups.push(() => other.close());
+    other.exec('BEGIN EXCLUSIVE');
     server.reveal(3);
-    await waitFor('a cycle that cannot record', () => /tick failed: EISDIR/.test(logged), 10_000);
+    await waitFor('a cycle that cannot record', () => /tick failed: database is locked/.test(logged), 20_000);
     const down = await readyz();
     expect(down.status).toBe(503);
     expect(down.body.checks).toEqual({ 'poll-cycle': 'failing' });
 
-    rmSync(articles, { recursive: true });
-    renameSync(`${articles}.kept`, articles);
-    rmSync(path.join(dir, 'feeds.json'), { recursive: true });
-    await waitFor('ready again', async () => (await readyz()).status === 200, 10_000);
+    other.exec('COMMIT');
+    await waitFor('ready again', async () => (await readyz()).status === 200, 20_000);
   });
 });

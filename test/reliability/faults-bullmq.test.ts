@@ -53,7 +53,7 @@ describe('BullMQ runner under faults: every development once', () => {
     const live = () => workers.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
     spawnWorker();
     spawnWorker();
-    const seen = () => redis.probe.scard(`${prefix}:minerals-deal:seen`);
+    const seen = () => redis.probe.zcard(`${prefix}:minerals-deal:seen`);
     await waitFor('the backlog to be learned', async () => (await seen()) === BACKLOG, 60_000);
 
     let seed = Number(process.env.STORYWATCH_FAULT_SEED ?? Date.now() % 100_000);

@@ -9,7 +9,7 @@ import { DEFAULT_FETCH_OPTIONS, fetchFeed } from '../../src/feeds/fetcher.js';
 import { parseFeed } from '../../src/feeds/parser.js';
 import { renderRss } from '../../src/demo/fixture-server.js';
 import { pollFeed, type PollDeps } from '../../src/pipeline/poll-feed.js';
-import { createFileStore } from '../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createLogger } from '../../src/log.js';
 import { generateStream } from '../../src/bench/generate.js';
 import { serve } from '../helpers/http.js';
@@ -45,7 +45,7 @@ describe('reliability: fuzzed inputs', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-rel-fuzz-'));
     try {
       const deps: PollDeps = {
-        store: createFileStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }), now: () => new Date(), intervalMs: 60_000,
+        store: createSqliteStore({ dir, warn: () => {} }), log: createLogger({ out: new PassThrough() }), now: () => new Date(), intervalMs: 60_000,
         fetch: (url, prev) => fetchFeed(url, prev, { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 2000 }),
         parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
       };

@@ -83,7 +83,7 @@ describe('reliability: storms, kills and restarts together', () => {
     };
     const workers: WorkerProc[] = [startWorker(env), startWorker(env)];
     cleanups.push(() => workers.forEach((w) => w.proc.kill('SIGKILL')));
-    const seen = () => probe.scard('storm:minerals-deal:seen');
+    const seen = () => probe.zcard('storm:minerals-deal:seen');
     await waitFor('the backlog', async () => (await seen()) === 100, 60_000);
 
     const t0 = performance.now();

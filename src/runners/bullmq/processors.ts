@@ -68,7 +68,7 @@ export function analyzeProcessor(deps: ProcessorDeps) {
   let cursor = 0;
   const learnedHere = new Set<string>();
   const catchUpEngine = async () => {
-    cursor = (await catchUp(deps.engine, deps.store, cursor, learnedHere)).cursor;
+    cursor = (await catchUp(deps.engine, deps.store, cursor, learnedHere, { retentionDays: deps.analyze.retentionDays })).cursor;
   };
   return async (job: Job<AnalyzeJob>): Promise<string> => {
     const { article, feedId, backlog } = job.data;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { answerQuestion, NOTHING } from '../../../src/chat/commands/ask.js';
 import { askIndex } from '../../../src/chat/commands/ask-index.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { COVERAGE, recordCoverage } from '../../helpers/coverage.js';
 
 const dirs: string[] = [];
@@ -26,7 +26,7 @@ function tempDir(): string {
 const now = () => new Date('2025-12-01T12:00:00Z');
 
 async function coverageStore() {
-  const store = createFileStore({ dir: tempDir(), warn: () => {} });
+  const store = createSqliteStore({ dir: tempDir(), warn: () => {} });
   await recordCoverage(store);
   return store;
 }
@@ -68,7 +68,7 @@ describe('ask', () => {
   });
 
   it('keeps its index: an article recorded after a call is found by the next, with nothing re-read', async () => {
-    const store = createFileStore({ dir: tempDir(), warn: () => {} });
+    const store = createSqliteStore({ dir: tempDir(), warn: () => {} });
     await recordCoverage(store, COVERAGE.slice(0, 2));
     expect(await answerQuestion({ store, corpus: [], now }, 'How many MPs supported the bill?')).toBe(NOTHING);
     const before = await askIndex(store, []);
@@ -91,7 +91,7 @@ describe('ask', () => {
       },
     }));
     writeFileSync(path.join(dir, 'articles.jsonl'), `${lines.join('\n')}\n`);
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
     try {

@@ -7,8 +7,8 @@ import { loadStory } from '../../../src/config/story.js';
 import { handleCommand, type CommandDeps } from '../../../src/chat/commands/handlers.js';
 import { parseCommand, watchMatches } from '../../../src/chat/commands/parse.js';
 import { analyzeArticle } from '../../../src/pipeline/analyze-article.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
-import { createFileChannelStore } from '../../../src/store/file/channel-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { createSqliteChannelStore } from '../../../src/store/sqlite/channel-store.js';
 import { assertFetchableUrl } from '../../../src/feeds/ssrf.js';
 import { loadStream } from '../../../src/cli/eval.js';
 import { EVAL_SYNTHETIC } from '../../helpers/paths.js';
@@ -23,14 +23,14 @@ beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sw-cmd-'));
   const { story, corpus } = loadStory('minerals-deal');
   const engine = createEngine(story, corpus);
-  const store = createFileStore({ dir, warn: () => {} });
+  const store = createSqliteStore({ dir, warn: () => {} });
   let clock = Date.parse('2025-05-01T00:00:00Z');
   const now = () => new Date((clock += 3_600_000));
   for (const a of loadStream(EVAL_SYNTHETIC).articles) {
     await analyzeArticle({ engine, store, targets: ['console'], now }, a, 'wire', { silent: false });
   }
   deps = {
-    store, engine, corpus, channels: createFileChannelStore({ dir, warn: () => {} }),
+    store, engine, corpus, channels: createSqliteChannelStore({ dir, warn: () => {} }),
     configuredFeeds: [{ id: 'wire', url: 'https://wire.example/rss' }],
     checkFeedUrl: (url) => assertFetchableUrl(url, { allow: [] }),
     now: () => new Date('2025-08-10T00:00:00Z'),

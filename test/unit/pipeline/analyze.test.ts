@@ -1,18 +1,20 @@
 /**
  * A failed store write after analysis must not change the engine: the retry gives the
- * same decision as a run without faults (issue 11, item 1). Real engine, real files
- * (articles.jsonl turned into a directory: EISDIR), real Redis (a decorated store that
+ * same decision as a run without faults (issue 11, item 1). Real engine, a real SQLite
+ * file (a trigger aborts the write mid-transaction), real Redis (a decorated store that
  * refuses one write, as a dropped connection would).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../../../src/analysis/engine.js';
 import { loadStory } from '../../../src/config/story.js';
 import { loadStream } from '../../../src/cli/eval.js';
 import { analyzeArticle } from '../../../src/pipeline/analyze-article.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { DB_NAME } from '../../../src/store/sqlite/database.js';
 import { createRedisStore } from '../../../src/store/redis/redis-store.js';
 import type { StateStore } from '../../../src/store/ports.js';
 import { EVAL_SYNTHETIC } from '../../helpers/paths.js';
@@ -53,34 +55,22 @@ async function runWithFaults(store: StateStore, breakWrite: () => void, heal: ()
 }
 
 describe('analyzeArticle after a failed store write', () => {
-  it('file store (EISDIR on every first write): every retry decides as the fault-free run, and no development loses its alert', async () => {
+  it('SQLite store (every first write aborted inside its transaction): every retry decides as the fault-free run, and no development loses its alert', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-analyze-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     cleanups.push(() => store.close());
-    const file = path.join(dir, 'articles.jsonl');
-    // Once the file exists it is moved aside while broken, so each write really fails.
-    const aside = path.join(dir, 'articles.aside');
+    // A second connection arms a trigger that aborts the article's insert: the transaction
+    // has already written the seen id by then, so a partial write would show.
+    const db = new Database(path.join(dir, DB_NAME));
+    cleanups.push(() => db.close());
+    db.exec(`CREATE TABLE fault (armed INTEGER);
+      CREATE TRIGGER fault_articles BEFORE INSERT ON articles WHEN EXISTS (SELECT 1 FROM fault)
+      BEGIN SELECT RAISE(ABORT, 'injected: the disk refused the write'); END;`);
     const { decisions, failures } = await runWithFaults(
       store,
-      () => {
-        rmSync(aside, { force: true });
-        try {
-          // renameSync keeps the already-written lines; the directory takes the file's place.
-          renameSync(file, aside);
-        } catch {
-          /* not written yet */
-        }
-        mkdirSync(file);
-      },
-      () => {
-        rmSync(file, { recursive: true, force: true });
-        try {
-          renameSync(aside, file);
-        } catch {
-          /* nothing was written yet */
-        }
-      },
+      () => db.exec('INSERT INTO fault VALUES (1)'),
+      () => db.exec('DELETE FROM fault'),
     );
     expect(failures).toBe(ordered.length);
     const ref = reference();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alertAudience, allFeeds, channelFeedId, channelTargets, feedAudience } from '../../../src/pipeline/channels.js';
-import { createFileChannelStore } from '../../../src/store/file/channel-store.js';
+import { createSqliteChannelStore } from '../../../src/store/sqlite/channel-store.js';
 import type { Alert } from '../../../src/domain/alert.js';
 
 const dirs: string[] = [];
@@ -19,7 +19,7 @@ describe('channel routing', () => {
   it('sends an alert to channels whose watch terms match, and to channels with feeds but no terms', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-ch-'));
     dirs.push(dir);
-    const channels = createFileChannelStore({ dir, warn: () => {} });
+    const channels = createSqliteChannelStore({ dir, warn: () => {} });
     await channels.putChannel({ channel: 'slack:CLITH', watch: ['lithium'], feeds: [] });
     await channels.putChannel({ channel: 'slack:CRAT', watch: ['/rati(fy|fied)/', '"joint fund"'], feeds: [] });
     await channels.putChannel({ channel: 'discord:1', watch: [], feeds: [{ id: 'c1', url: 'https://a.example/rss' }] });

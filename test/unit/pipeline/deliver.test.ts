@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { deliverPending } from '../../../src/pipeline/deliver-alert.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createLogger } from '../../../src/log.js';
 import type { Alert } from '../../../src/domain/alert.js';
 import { RateLimitedDeliveryError, type ChatAdapter } from '../../../src/chat/ports.js';
@@ -28,7 +28,7 @@ describe('deliverPending', () => {
   it('posts a development at once, and merges a burst of its copies into one post listing every source', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-deliver-'));
     dirs.push(dir);
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     const posted: Alert[] = [];
     const adapter: ChatAdapter = { name: 'rec', handles: () => true, postAlert: async (_t, a) => (posted.push(a), {}), postNotice: async () => {}, close: async () => {} };
     const deps = { store, adapters: [adapter], log: createLogger({ out: new PassThrough() }), mergeWindowMs: 60_000 };
@@ -50,7 +50,7 @@ describe('deliverPending', () => {
   it('a 429 backs the channel off for Retry-After and keeps the alert pending: posted once, later', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-deliver-'));
     dirs.push(dir);
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     let limited = 1;
     const posted: string[] = [];
     const adapter: ChatAdapter = {

@@ -8,7 +8,7 @@ import { enrichArticles } from '../../../src/pipeline/enrich-articles.js';
 import type { FetchResult } from '../../../src/feeds/fetcher.js';
 import type { Enricher } from '../../../src/feeds/enrich/enricher.js';
 import { parseFeed } from '../../../src/feeds/parser.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createLogger } from '../../../src/log.js';
 import { renderRss } from '../../../src/demo/fixture-server.js';
 
@@ -36,7 +36,7 @@ describe('the enrichment step inside pollFeed', () => {
   it('leaves the first poll\'s backlog alone, then gives new items their full text, order and ids unchanged', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-enrich-step-'));
     dirs.push(dir);
-    const store = createFileStore({ dir, warn: () => {} });
+    const store = createSqliteStore({ dir, warn: () => {} });
     const results = [ok(1), ok(3)];
     const seen: string[] = [];
     const log = createLogger({ out: new PassThrough() });

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { pollFeed, PAUSE_AFTER_FAILURES, type PollDeps } from '../../../src/pipeline/poll-feed.js';
 import { FetchError, type FetchResult } from '../../../src/feeds/fetcher.js';
 import { parseFeed } from '../../../src/feeds/parser.js';
-import { createFileStore } from '../../../src/store/file/file-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createLogger } from '../../../src/log.js';
 import { renderRss } from '../../../src/demo/fixture-server.js';
 
@@ -26,7 +26,7 @@ function setup(results: Array<FetchResult | Error>) {
   let clock = Date.parse('2025-05-08T12:00:00Z');
   const calls: string[] = [];
   const deps: PollDeps = {
-    store: createFileStore({ dir, warn: () => {} }),
+    store: createSqliteStore({ dir, warn: () => {} }),
     log: createLogger({ out: new PassThrough() }),
     now: () => new Date(clock),
     intervalMs: 60_000,

@@ -1,0 +1,114 @@
+/**
+ * The embedded store's one SQLite file (<dataDir>/storywatch.db), in WAL mode: opened,
+ * checked and migrated here. Migrations are numbered and run in one transaction each,
+ * recorded in PRAGMA user_version, so an old file is brought forward exactly once and a
+ * file from a newer storywatch is refused rather than misread.
+ *
+ * A file that is not a readable database is never replaced or re-created: that would
+ * forget which feeds were primed and what was seen, and alert the whole backlog again.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../domain/errors.js';
+
+export type Db = Database.Database;
+
+export const DB_NAME = 'storywatch.db';
+
+/**
+ * Each entry moves the schema one version on. Tables are added, never changed in place:
+ * new columns or tables (thread refs, digest markers, mutes) go in a new entry.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE feeds (feed_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+   CREATE TABLE primed (url TEXT PRIMARY KEY) WITHOUT ROWID;
+   -- Ids outlive their articles: a feed may repeat an item long after it was analysed.
+   CREATE TABLE seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX seen_at ON seen(at);
+   -- The knowledge log: seq is the cursor the engine catches up from.
+   CREATE TABLE articles (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, feed_id TEXT NOT NULL,
+     url TEXT NOT NULL, development_id TEXT, at INTEGER NOT NULL, entry TEXT NOT NULL);
+   CREATE INDEX articles_at ON articles(at);
+   CREATE INDEX articles_url ON articles(url);
+   -- What stays listable after the articles that made it are gone.
+   CREATE TABLE developments (
+     id TEXT PRIMARY KEY, headline TEXT NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
+     reports INTEGER NOT NULL, alert_id TEXT);
+   CREATE INDEX developments_last ON developments(last_at);
+   CREATE TABLE alerts (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, development_id TEXT,
+     follow_up INTEGER NOT NULL, at INTEGER NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX alerts_dev ON alerts(development_id);
+   CREATE INDEX alerts_at ON alerts(at);
+   -- One row per alert/target pair; delivered_at NULL while it waits.
+   CREATE TABLE deliveries (
+     alert_id TEXT NOT NULL, target TEXT NOT NULL, delivered_at TEXT, PRIMARY KEY (alert_id, target)) WITHOUT ROWID;
+   CREATE INDEX deliveries_pending ON deliveries(alert_id) WHERE delivered_at IS NULL;
+   -- A channel's settings as one JSON document: new settings need no migration.
+   CREATE TABLE channels (channel TEXT PRIMARY KEY, settings TEXT NOT NULL);
+   CREATE TABLE engine_snapshots (
+     key TEXT PRIMARY KEY, version TEXT NOT NULL, cursor INTEGER NOT NULL, taken_at TEXT NOT NULL, data BLOB NOT NULL);
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function unreadable(file: string, err: Error): AppError {
+  return new AppError(`${file} is not a readable storywatch database (${err.message})`, 'CONFIG_INVALID',
+    `storywatch will not start on it and will not replace it (a new file would alert every feed's backlog again). ` +
+    `Restore it from a backup, or try \`sqlite3 ${file} ".recover"\` into a new file; to start afresh instead, move it (and its -wal/-shm files) aside`,
+    { cause: err });
+}
+
+/** Opens (creating if absent) the data directory's database, checked and migrated. */
+export function openDatabase(dir: string): { db: Db; file: string; created: boolean } {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new AppError(`cannot create data directory ${dir}: ${(err as Error).message}`, 'CONFIG_INVALID',
+      'set STORYWATCH_DATA_DIR to a writable directory', { cause: err });
+  }
+  const file = path.join(dir, DB_NAME);
+  const created = !existsSync(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new AppError(`cannot open ${file}: ${(err as Error).message}`, 'CONFIG_INVALID', 'check that the data directory is writable by this user', { cause: err });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file; the
+    // store syncs before anything is posted and with every delivery mark (see syncNow).
+    db.pragma('synchronous = NORMAL');
+    // Another process holding a write lock (a sqlite3 shell in a transaction) fails a write after this.
+    db.pragma('busy_timeout = 2000');
+    // Reads the header and the schema: a file that is not a database fails here. (A full
+    // integrity check reads every page: seconds on a large file, so not at every start.)
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string }).code ?? '';
+    if (/SQLITE_(NOTADB|CORRUPT)/.test(code)) throw unreadable(file, err as Error);
+    throw new AppError(`cannot use ${file}: ${(err as Error).message}`, 'CONFIG_INVALID', 'check the disk and the data directory\'s permissions', { cause: err });
+  }
+  return { db, file, created };
+}
+
+function migrate(db: Db, file: string): void {
+  const at = db.pragma('user_version', { simple: true }) as number;
+  if (at > SCHEMA_VERSION) {
+    throw new AppError(`${file} has schema version ${at}, newer than this storywatch understands (${SCHEMA_VERSION})`, 'CONFIG_INVALID',
+      'run the storywatch version that wrote it, or restore a backup from before the upgrade');
+  }
+  for (let v = at; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
