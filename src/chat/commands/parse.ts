@@ -4,6 +4,7 @@
  */
 import { matchQuery, parseQuery, prepareText, type PreparedText, type QueryNode } from './watch-query.js';
 import { parsePeriod, type Period } from './question.js';
+import { parseDigestSchedule, parseSettingsCommand, type SettingsCommand } from './settings-parse.js';
 
 export type Command =
   | { name: 'help' }
@@ -16,7 +17,8 @@ export type Command =
   | { name: 'feeds'; action: 'add' | 'remove'; url: string }
   | { name: 'feeds'; action: 'list' }
   | { name: 'explain'; url: string }
-  | { name: 'digest'; since: Date };
+  | { name: 'digest'; since: Date }
+  | SettingsCommand;
 
 export interface WatchTerm {
   kind: 'word' | 'phrase' | 'regex' | 'query';
@@ -32,9 +34,13 @@ export const USAGE = [
   '`/storywatch timeline [since <date>]` — the story\'s developments in date order',
   '`/storywatch status` — feeds, last poll, failures, queue depth',
   '`/storywatch watch add|remove|list <word | "phrase" | /regex/ [AND|OR|NOT …]>` — this channel\'s filters (admins)',
-  '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds (admins)',
+  '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds; add shows a preview first (admins)',
   '`/storywatch explain <url>` — why an article was or was not alerted',
   '`/storywatch digest [YYYY-MM-DD | Nd]` — what changed since a date (default 7d)',
+  '`/storywatch digest schedule daily HH:MM [zone] | weekly mon HH:MM [zone] | off` — a digest posted here each period (admins)',
+  '`/storywatch mute|unmute <development-id | story-id> [for 2h|1d]` — no alerts or follow-ups of it here (admins)',
+  '`/storywatch pause [for 2h|1d]` · `resume` — stop and restart this channel\'s alerts (admins)',
+  '`/storywatch notify <@role | user-group id> [min-confidence 0.8] | off` — mention them on new developments (admins)',
 ];
 
 const fail = (error: string): ParseResult => ({ ok: false, error });
@@ -66,9 +72,10 @@ export function parseCommand(text: string, now: Date = new Date()): ParseResult 
     case 'explain':
       return isHttpUrl(rest) ? { ok: true, command: { name: 'explain', url: rest } } : fail('"explain" needs the article\'s http(s) URL');
     case 'digest':
+      if (/^schedule(\s|$)/i.test(rest)) return parseDigestSchedule(rest.slice('schedule'.length).trim());
       return parseDigest(rest, now);
     default:
-      return fail(`unknown command "${head.slice(0, 40)}"`);
+      return parseSettingsCommand(head.toLowerCase(), rest, now) ?? fail(`unknown command "${head.slice(0, 40)}"`);
   }
 }
 

@@ -15,6 +15,7 @@ import { catchUp } from '../../pipeline/catch-up.js';
 import { FOLLOW_UP_MERGE_MS, postBatch, postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
+import type { Gate } from '../../pipeline/channel-policy.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 
 export interface ProcessorDeps {
@@ -34,6 +35,8 @@ export interface ProcessorDeps {
   /** Targets told about a feed (paused, back); default: the alert targets. */
   feedAudience?: (feedId: string) => Promise<string[]>;
   metrics?: Metrics;
+  /** The channel's own settings (paused, muted, notify), asked before each post. */
+  gate?: Gate;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
