@@ -3,7 +3,7 @@
  * scheduled moment at or before now, the one before it, and a key naming the period.
  * Wall-clock arithmetic, so "daily 08:00 Europe/Kyiv" stays 08:00 across DST changes
  * (a 23- or 25-hour day), and a time the change skips (03:30 on the spring day) moves
- * to the first moment after the gap.
+ * forward by the skipped hour (04:30).
  */
 import { DateTime } from 'luxon';
 import type { DigestSchedule } from '../store/ports.js';
@@ -37,6 +37,11 @@ export function lastSlot(s: Pick<DigestSchedule, 'cadence' | 'weekday' | 'time' 
 /** "daily 08:00 Europe/Kyiv", "weekly mon 08:00 UTC". */
 export function describeSchedule(s: DigestSchedule): string {
   return `${s.cadence}${s.cadence === 'weekly' ? ` ${WEEKDAYS[(s.weekday ?? 1) - 1]}` : ''} ${s.time} ${s.zone}`;
+}
+
+/** "2026-03-29 08:00": an instant as the zone's clock shows it. */
+export function localStamp(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm');
 }
 
 /** HH:MM of an instant in a zone (burst headers, digests). */

@@ -6,7 +6,7 @@
  */
 import { digestText, type DigestLine } from '../chat/commands/digest.js';
 import type { ChatAdapter } from '../chat/ports.js';
-import { clock, describeSchedule, lastSlot } from '../domain/schedule.js';
+import { describeSchedule, lastSlot, localStamp } from '../domain/schedule.js';
 import type { Logger } from '../log.js';
 import type { AlertRecord, ChannelStore, StateStore } from '../store/ports.js';
 
@@ -39,7 +39,7 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
     // Claimed first: a crash between claim and post loses one digest, never posts two.
     if (!(await deps.channels.claimDigest(c.channel, slot.key))) continue;
     if (!lines.length) continue;
-    const label = `from ${slot.from.toISOString().slice(0, 10)} ${clock(slot.from, c.digest.zone)} to ${slot.at.toISOString().slice(0, 10)} ${clock(slot.at, c.digest.zone)} (${c.digest.zone})`;
+    const label = `from ${localStamp(slot.from, c.digest.zone)} to ${localStamp(slot.at, c.digest.zone)} (${c.digest.zone})`;
     try {
       await (adapter.postText ?? adapter.postNotice).call(adapter, c.channel, digestText(label, lines));
       posted++;
