@@ -141,4 +141,13 @@ describe('Slack Socket Mode connection', () => {
     expect(opened.every((c) => c.auth === 'Bearer xapp-1-test')).toBe(true);
     expect(fake.acks.length).toBeGreaterThan(10);
   });
+
+  it('a refused app-level token fails start-up with what to fix', async () => {
+    const bad = createSlackAdapter({ botToken: 'xoxb-test-token', appToken: 'xapp-1-wrong', apiUrl: fake.apiUrl, port: 0, adminUserIds: [], log: createLogger({ out: new PassThrough() }), commands: deps() });
+    try {
+      await expect(bad.start()).rejects.toThrow(/^slack: Socket Mode could not connect \(.*invalid_auth.*\); check SLACK_APP_TOKEN/);
+    } finally {
+      await bad.close();
+    }
+  });
 });

@@ -21,7 +21,7 @@ export function settingsCases(devId: string, storyId: string, feedUrl: string, b
     { text: `mute ${devId} for 2h`, admin: false, reply: /^Only admins can change this channel's alert settings/ },
     { text: `mute ${devId} for 2h`, admin: true, reply: new RegExp(`^Muted development ${devId} until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: its alerts and follow-ups are not posted or threaded here\\.$`) },
     { text: 'mute dev-nope', admin: true, reply: /^No development dev-nope is known\./ },
-    { text: `mute ${storyId}`, admin: true, reply: new RegExp(`^Muted the story ${storyId} \\(every alert\\) until undone`) },
+    { text: "mute story", admin: true, reply: new RegExp(`^Muted the story ${storyId} \\(every alert\\) until undone`) },
     { text: `unmute ${storyId}`, admin: true, reply: new RegExp(`^Unmuted the story ${storyId}`) },
     { text: 'mute x for ever', admin: true, reply: /^"mute" takes an optional duration such as `for 30m`/ },
     { text: 'pause for 1d', admin: false, reply: /^Only admins can change/ },

@@ -34,6 +34,8 @@ export async function muteCommand(deps: MuteDeps, channelId: string, cmd: Extrac
   const c = await deps.channels.getChannel(channelId);
   c.mutes = activeMutes(c, now);
   if (!isPaused(c, now)) delete c.paused;
+  // "story" is the story's own id: mute every alert.
+  if ((cmd.name === 'mute' || cmd.name === 'unmute') && cmd.target.toLowerCase() === 'story') cmd = { ...cmd, target: deps.storyId };
   const label = (t: string) => (t === deps.storyId ? `the story ${t} (every alert)` : `development ${t}`);
   switch (cmd.name) {
     case 'mute': {

@@ -60,9 +60,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     rejectRateLimitedCalls: true,
   };
   const socketMode = !!opts.appToken;
+  // Bolt's and the Socket Mode client's own messages go to our log (redacted), not stdout.
+  const say = (level: 'debug' | 'warn') => (...msgs: unknown[]) => opts.log[level](`slack: ${msgs.map(String).join(' ')}`);
+  const logger = { debug: say('debug'), info: say('debug'), warn: say('warn'), error: say('warn'), setLevel: () => {}, getLevel: () => LogLevel.WARN, setName: () => {} };
   const app = socketMode
     ? new App({
-      token: opts.botToken, appToken: opts.appToken, socketMode: true, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false, clientOptions,
+      token: opts.botToken, appToken: opts.appToken, socketMode: true, logger, logLevel: LogLevel.WARN, tokenVerificationEnabled: false, clientOptions,
       // The Socket Mode client's own Web API calls (apps.connections.open) go to the same base URL.
       installerOptions: { clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {} },
     })
@@ -143,7 +146,11 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     handles: (target) => /^slack:[A-Z0-9]+$/.test(target),
     async start() {
       if (socketMode) {
-        await app.start();
+        try {
+          await app.start();
+        } catch (err) {
+          throw new Error(`slack: Socket Mode could not connect (${(err as Error).message}); check SLACK_APP_TOKEN: an app-level token (xapp-…) with the connections:write scope, for an app with Socket Mode enabled`);
+        }
         opts.log.info('slack: connected in Socket Mode (no public URL needed)');
         return;
       }
