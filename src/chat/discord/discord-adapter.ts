@@ -184,7 +184,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       }
     },
     async postText(target, text) {
-      await post(target.slice('discord:'.length), { content: toDiscordMarkdown(text), allowed_mentions: NO_MENTIONS });
+      // A digest lists many links: no preview cards for them.
+      await post(target.slice('discord:'.length), { content: toDiscordMarkdown(text), allowed_mentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
     },
     async threadLink(target, developmentId) {
       const known = await remembered(target, developmentId);
