@@ -35,7 +35,7 @@ export function settingsCases(devId: string, storyId: string, feedUrl: string, b
     { text: `notify ${mention} min-confidence 0.8`, admin: false, reply: /^Only admins can change/ },
     { text: `notify ${mention} min-confidence 2`, admin: true, reply: /takes `min-confidence` and a number from 0 to 1/ },
     { text: `notify ${mention} min-confidence 0.8`, admin: true, reply: /^New-development alerts here will mention (role|user group) \w+ when their confidence is at least 0\.8 \(follow-ups never do\)\.$/ },
-    { text: 'watch add "rare earth" AND fund NOT', admin: true, reply: /^watch term expected a word, "phrase" or \/regex\/, found the end at position 26\./ },
+    { text: 'watch add "rare earth" AND fund NOT', admin: true, reply: /^expected a word, "phrase" or \/regex\/, found the end at position 26\./ },
     { text: 'watch add "rare earth" AND fund NOT opinion', admin: true, reply: /^Now watching "rare earth" AND fund NOT opinion\./ },
     { text: `feeds add ${badFeedUrl}`, admin: true, reply: /^Refused http:\/\/127\.0\.0\.1:\d+\/page: not an RSS\/Atom document .*Nothing was saved/ },
     { text: `feeds add ${feedUrl}`, admin: true, reply: /^\*The Kyiv Independent\*: 2 items\.\nThe latest 2, and what storywatch would have said of each:\n• Zelensky signs law ratifying minerals agreement with US \(2025-05-12\) — (new development|follow-up of "[^"]+")\n• Ukraine war latest: Russia strikes Odesa port overnight \(2025-05-12\) — off-topic\nAdded http/ },

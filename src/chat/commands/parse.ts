@@ -120,7 +120,7 @@ export function parseWatchTerm(arg: string): WatchTerm | { error: string } {
   try {
     compileQuery(source);
   } catch (err) {
-    return { error: `watch term ${(err as Error).message}` };
+    return { error: (err as Error).message };
   }
   if (/^\/.+\/$/.test(source) && !/\/\s/.test(source)) return { kind: 'regex', source };
   const quoted = /^["“]([^"”]+)["”]$/.exec(source);

@@ -40,14 +40,14 @@ describe('watch terms with AND / OR / NOT', () => {
 
   it('says where the mistake is', () => {
     const error = (s: string) => (parseWatchTerm(s) as { error: string }).error;
-    expect(error('"rare earth AND fund')).toBe('watch term the phrase opened here has no closing double quote at position 1');
-    expect(error('"rare earth" AND')).toBe('watch term expected a word, "phrase" or /regex/, found the end at position 17');
-    expect(error('fund AND AND opinion')).toBe('watch term expected a word, "phrase" or /regex/, found "AND" at position 10');
-    expect(error('(lithium OR cobalt')).toBe('watch term expected ")" to close the "(" at position 1, found the end at position 19');
-    expect(error('lithium )')).toBe('watch term unexpected ")" at position 9');
+    expect(error('"rare earth AND fund')).toBe('the phrase opened here has no closing double quote at position 1');
+    expect(error('"rare earth" AND')).toBe('expected a word, "phrase" or /regex/, found the end at position 17');
+    expect(error('fund AND AND opinion')).toBe('expected a word, "phrase" or /regex/, found "AND" at position 10');
+    expect(error('(lithium OR cobalt')).toBe('expected ")" to close the "(" at position 1, found the end at position 19');
+    expect(error('lithium )')).toBe('unexpected ")" at position 9');
     expect(error('NOT opinion')).toMatch(/needs a word that must appear/);
-    expect(error('fund AND /(a)\\1/')).toMatch(/^watch term the regex \/\(a\)\\1\/ is refused: .* at position 10$/);
-    expect(parseCommand('watch add fund AND')).toEqual({ ok: false, error: 'watch term expected a word, "phrase" or /regex/, found the end at position 9' });
+    expect(error('fund AND /(a)\\1/')).toMatch(/^the regex \/\(a\)\\1\/ is refused: .* at position 10$/);
+    expect(parseCommand('watch add fund AND')).toEqual({ ok: false, error: 'expected a word, "phrase" or /regex/, found the end at position 9' });
   });
 
   it('matches in one pass over the text\'s words: a long hostile text with many repeats is still one scan', () => {
