@@ -95,6 +95,9 @@ describe('Discord: channel settings commands', () => {
     const config = commandDefinitions()[1] as { options: Array<{ name: string; options?: Array<{ name: string; type: number }> }> };
     expect(config.options.map((o) => o.name)).toEqual(['watch', 'feeds', 'mute', 'unmute', 'pause', 'resume', 'notify', 'digest']);
     expect(config.options.find((o) => o.name === 'notify')!.options!.map((o) => o.name)).toEqual(['set', 'off']);
+    // Room for an AND / OR / NOT query (the parser's own limit).
+    const add = (config.options.find((o) => o.name === 'watch') as unknown as { options: Array<{ name: string; options: Array<{ max_length?: number }> }> }).options.find((o) => o.name === 'add')!;
+    expect(add.options[0]!.max_length).toBe(200);
   });
 
   it('each command works for Manage Server only, with private replies; errors are private and say what to write', async () => {

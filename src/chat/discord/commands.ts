@@ -24,7 +24,7 @@ export function commandDefinitions(): unknown[] {
     .setDescription("Change this channel's storywatch settings (Manage Server)")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .addSubcommandGroup((g) => g.setName('watch').setDescription('Watch terms')
-      .addSubcommand((s) => s.setName('add').setDescription('Add a word, "phrase" or /regex/').addStringOption((o) => o.setName('term').setDescription('word, "phrase" or /regex/').setRequired(true).setMaxLength(100)))
+      .addSubcommand((s) => s.setName('add').setDescription('Add a word, "phrase", /regex/ or an AND / OR / NOT query').addStringOption((o) => o.setName('term').setDescription('word, "phrase", /regex/, or terms joined by AND, OR, NOT').setRequired(true).setMaxLength(200)))
       .addSubcommand((s) => s.setName('remove').setDescription('Remove a watch term').addStringOption((o) => o.setName('term').setDescription('as listed').setRequired(true))))
     .addSubcommandGroup((g) => g.setName('feeds').setDescription('Feeds')
       .addSubcommand((s) => s.setName('add').setDescription('Add an RSS/Atom feed').addStringOption((o) => o.setName('url').setDescription('http(s) URL').setRequired(true)))
