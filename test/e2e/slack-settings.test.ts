@@ -126,8 +126,14 @@ for (const [mode, { open }] of Object.entries(modes)) {
       expect(channel.paused).toBeUndefined();
     });
 
+    it('a user-group handle as typed (@newsroom) is looked up and stored by id', async () => {
+      expect((await ctx.send('notify @newsroom', true)).text).toBe('New-development alerts here will mention user group S0NEWSROOM (follow-ups never do).');
+      expect((await ctx.send('notify @nobody', true)).text).toMatch(/^"notify" takes a role \(Discord: @role\) or a user group/);
+      expect((await ctx.commands.channels.getChannel(mode === 'http' ? 'slack:CHTTP' : 'slack:CSOCK')).notify).toEqual({ mention: { kind: 'usergroup', id: 'S0NEWSROOM' }, minConfidence: 0 });
+    });
+
     it('a Discord role is refused on Slack, and help lists every command', async () => {
-      expect((await ctx.send('notify <@&123456789>', true)).text).toBe('On Slack, notify takes a user group id (S…), e.g. `notify S0123ABCD`.');
+      expect((await ctx.send('notify <@&123456789>', true)).text).toBe('On Slack, notify takes a user group: `notify @handle` or its id, e.g. `notify S0123ABCD`.');
       const help = (await ctx.send('help', false)).text;
       for (const cmd of ['mute|unmute', 'pause', 'resume', 'notify', 'digest schedule', 'feeds add']) expect(help).toContain(cmd);
     });

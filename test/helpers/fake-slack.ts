@@ -44,6 +44,7 @@ export async function fakeSlack() {
     if (req.url === '/api/auth.test') return json({ ok: true, url: 'https://t1.slack.test/', team: 'T', user: 'storywatch', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
     if (req.url === '/api/users.info') return json({ ok: true, user: { id: body.user, is_admin: body.user === 'UWSADMIN', is_owner: false } });
     if (req.url === '/api/apps.connections.open') return json(req.headers.authorization === 'Bearer xapp-1-test' ? { ok: true, url: wsUrl } : { ok: false, error: 'invalid_auth' });
+    if (req.url === '/api/usergroups.list') return json({ ok: true, usergroups: [{ id: 'S0NEWSROOM', handle: 'newsroom', name: 'Newsroom' }] });
     if (req.url?.startsWith('/respond/')) return json({ ok: true });
     json({ ok: false, error: 'unknown_method' });
   });

@@ -19,7 +19,7 @@ export async function notifyCommand(channels: ChannelStore, channelId: string, c
   }
   const platform = channelId.split(':')[0];
   if ((platform === 'discord' && cmd.mention.kind !== 'role') || (platform === 'slack' && cmd.mention.kind !== 'usergroup')) {
-    return reply(platform === 'discord' ? 'On Discord, notify takes a role (@role).' : 'On Slack, notify takes a user group id (S…), e.g. `notify S0123ABCD`.');
+    return reply(platform === 'discord' ? 'On Discord, notify takes a role (@role).' : 'On Slack, notify takes a user group: `notify @handle` or its id, e.g. `notify S0123ABCD`.');
   }
   c.notify = { mention: cmd.mention, minConfidence: cmd.minConfidence };
   await channels.putChannel(c);

@@ -40,7 +40,7 @@ export const USAGE = [
   '`/storywatch digest schedule daily HH:MM [zone] | weekly mon HH:MM [zone] | off` — a digest posted here each period (admins)',
   '`/storywatch mute|unmute <development-id | story-id> [for 2h|1d]` — no alerts or follow-ups of it here (admins)',
   '`/storywatch pause [for 2h|1d]` · `resume` — stop and restart this channel\'s alerts (admins)',
-  '`/storywatch notify <@role | user-group id> [min-confidence 0.8] | off` — mention them on new developments (admins)',
+  '`/storywatch notify <@role | @user-group> [min-confidence 0.8] | off` — mention them on new developments (admins)',
 ];
 
 const fail = (error: string): ParseResult => ({ ok: false, error });

@@ -70,7 +70,7 @@ export function parseMention(s: string): Mention | undefined {
 function parseNotify(words: string[]): Parsed {
   if (words.length === 1 && words[0]!.toLowerCase() === 'off') return { ok: true, command: { name: 'notify', mention: null, minConfidence: 0 } };
   const mention = words[0] ? parseMention(words[0]) : undefined;
-  if (!mention) return fail('"notify" takes a role (Discord: @role) or a user group (Slack: its id, e.g. S0123ABCD) and optionally `min-confidence 0.8`; `notify off` stops it');
+  if (!mention) return fail('"notify" takes a role (Discord: @role) or a user group (Slack: @handle of an existing group, or its id, e.g. S0123ABCD) and optionally `min-confidence 0.8`; `notify off` stops it');
   if (words.length === 1) return { ok: true, command: { name: 'notify', mention, minConfidence: 0 } };
   const c = Number(words[2]);
   if (words.length !== 3 || words[1]!.toLowerCase() !== 'min-confidence' || !/^(0(\.\d+)?|1(\.0+)?)$/.test(words[2] ?? '') || !(c >= 0 && c <= 1)) {

@@ -109,11 +109,28 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     }
   };
 
+  /**
+   * `notify @newsroom`: Slack sends a typed user-group handle as plain text (commands are
+   * not escaped), so the handle is looked up (usergroups:read) and replaced by its id.
+   */
+  const withGroupIds = async (text: string): Promise<string> => {
+    const m = /^(\s*notify\s+)@([\w.-]{1,80})(?=\s|$)/i.exec(text);
+    if (!m) return text;
+    try {
+      const res = await app.client.usergroups.list({});
+      const group = (res.usergroups ?? []).find((g) => g.handle === m[2]);
+      return group?.id ? `${m[1]}${group.id}${text.slice(m[0].length)}` : text;
+    } catch (err) {
+      opts.log.warn(`slack: cannot list user groups to resolve @${m[2]}: ${(err as Error).message}`, { todo: 'add the usergroups:read scope, or give the group id (S…)' });
+      return text;
+    }
+  };
+
   app.command('/storywatch', async ({ command, ack, respond }) => {
     // Acknowledge at once (Slack allows 3 s); the answer follows through response_url.
     await ack();
     const ctx = { channel: `slack:${command.channel_id}`, user: command.user_id, isAdmin: await isAdmin(command.user_id) };
-    const reply = await handleCommand(opts.commands, ctx, command.text ?? '');
+    const reply = await handleCommand(opts.commands, ctx, await withGroupIds(command.text ?? ''));
     await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: escapeMrkdwn(reply.text) });
   });
 
