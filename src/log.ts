@@ -18,7 +18,7 @@ export interface Logger {
 }
 
 const SECRET_KEY = /token|secret|password|authori[sz]ation|cookie|signing|api[-_]?key/i;
-const SECRET_VALUE = /\b(xox[abposr]-[\w-]+|[MN][\w-]{23,}\.[\w-]{6}\.[\w-]{27,})\b|(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g;
+const SECRET_VALUE = /\b(xox[abposr]-[\w-]+|xapp-[\w-]+|[MN][\w-]{23,}\.[\w-]{6}\.[\w-]{27,})\b|(redis(?:s)?:\/\/[^:@/\s]*:)[^@\s]+@/g;
 
 export function redact(value: string): string {
   return redactUrlsIn(value).replace(SECRET_VALUE, (_match, _token, redisPrefix: string | undefined) => (redisPrefix ? `${redisPrefix}***@` : '***'));

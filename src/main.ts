@@ -23,6 +23,8 @@ import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { startEngine } from './pipeline/engine-state.js';
+import { channelGate } from './pipeline/channel-policy.js';
+import { runDigests } from './pipeline/digest.js';
 import { alertAudience, allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
@@ -173,10 +175,18 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const commands: CommandDeps = {
     store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
+    fetchFeedPreview: async (url) => {
+      const r = await politeFetch(limiter, url, () => fetchFeed(url, {}, fetchOptions));
+      if (r.kind !== 'ok') throw new Error(`the server answered ${r.status} with no feed`);
+      return parseFeed(r.body, url, DEFAULT_PARSE_LIMITS);
+    },
     queueDepth: () => (queueDepth ? queueDepth() : Promise.resolve({})),
   };
   const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log, (p) => metrics.rateLimited(p));
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
+  const gate = channelGate(channels, story.id, now);
+  const zoneOf = async (target: string) => (await channels.getChannel(target)).digest?.zone ?? 'UTC';
+  const digests = () => runDigests({ channels, store, adapters, log, now, configuredTargets: config.targets });
   let ops: OpsServer | undefined;
   const listen = async (recording?: ReadinessCheck) => {
     if (config.commands) for (const p of platforms) await p.start();
@@ -206,7 +216,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     snapshots.unref();
     const runner = createInProcessRunner({
       feeds, feedAudience: audience, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
-      deliver: { store, adapters, log, pace, mergeWindowMs, metrics },
+      deliver: { store, adapters, log, pace, mergeWindowMs, metrics, gate, zoneOf }, digests,
     });
     return {
       mode: 'embedded', engine, store, channels, adapters, runner,
@@ -234,7 +244,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   const bullmq = createBullmqRunner({
     feeds, feedAudience: audience, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
-    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics,
+    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics, gate, digests,
     sweepMs: (config.sweepSeconds ?? 30) * 1000,
   });
   queueDepth = async () => {

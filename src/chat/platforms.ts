@@ -16,11 +16,11 @@ export async function createChatAdapters(config: AppConfig, commands: CommandDep
   const out: ListeningAdapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = await import('./slack/slack-adapter.js');
-    out.push(createSlackAdapter({ ...config.slack, commands, log, onRateLimited: () => onRateLimited('slack') }));
+    out.push(createSlackAdapter({ ...config.slack, commands, threads: commands.channels, log, onRateLimited: () => onRateLimited('slack') }));
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('./discord/discord-adapter.js');
-    out.push(createDiscordAdapter({ token: config.discord.token, apiUrl: config.discord.apiUrl, commands, log, onRateLimited: () => onRateLimited('discord') }));
+    out.push(createDiscordAdapter({ token: config.discord.token, apiUrl: config.discord.apiUrl, commands, threads: commands.channels, log, onRateLimited: () => onRateLimited('discord') }));
   }
   return out;
 }

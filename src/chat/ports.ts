@@ -3,19 +3,36 @@
  * inside chat/discord/ and chat/slack/; the console adapter is the embedded default.
  */
 import type { Alert } from '../domain/alert.js';
+import type { Mention } from '../store/ports.js';
 
 export interface PostResult {
   /** Platform message id, for threading follow-ups. */
   messageId?: string | undefined;
 }
 
+/** What the channel's settings add to one post. */
+export interface PostExtras {
+  /** The one role / user group this post may mention (the channel's notify setting). */
+  mention?: Mention | undefined;
+}
+
+/** Where adapters keep the thread of each development per channel (the channel store). */
+export interface ThreadRefs {
+  getThread(channel: string, developmentId: string): Promise<string | undefined>;
+  putThread(channel: string, developmentId: string, ref: string): Promise<void>;
+}
+
 export interface ChatAdapter {
   readonly name: string;
   /** Whether this adapter serves a delivery target such as "console" or "slack:C01". */
   handles(target: string): boolean;
-  postAlert(target: string, alert: Alert): Promise<PostResult>;
+  postAlert(target: string, alert: Alert, extras?: PostExtras): Promise<PostResult>;
   /** A short operational message for a channel (a feed paused or back, ...). */
   postNotice(target: string, text: string): Promise<void>;
+  /** A plain message (digests, burst headers); absent: posted as a notice. */
+  postText?(target: string, text: string): Promise<void>;
+  /** A link to the message that opened a development's thread in a channel, if known. */
+  threadLink?(target: string, developmentId: string): Promise<string | undefined>;
   /** Whether the platform connection is usable (for /readyz); absent means always. */
   ready?(): Promise<boolean>;
   close(): Promise<void>;

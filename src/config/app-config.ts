@@ -78,6 +78,7 @@ const EnvSchema = z.object({
   STORYWATCH_SEEN_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'a Slack app-level token starts with xapp- (Socket Mode)').optional(),
   SLACK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SLACK_ADMIN_USER_IDS: z.string().optional(),
   SLACK_API_URL: z.string().url().optional(),
@@ -86,8 +87,12 @@ const EnvSchema = z.object({
   DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'a numeric guild id').optional(),
   DISCORD_API_URL: z.string().url().optional(),
 }).superRefine((e, ctx) => {
-  if (!!e.SLACK_BOT_TOKEN !== !!e.SLACK_SIGNING_SECRET) {
-    ctx.addIssue({ code: 'custom', path: [e.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'], message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET' });
+  // HTTP mode needs the signing secret; Socket Mode (an app-level token) needs none.
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) besides SLACK_BOT_TOKEN' });
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'Slack needs SLACK_BOT_TOKEN besides SLACK_SIGNING_SECRET or SLACK_APP_TOKEN' });
   }
 });
 
@@ -122,7 +127,8 @@ export interface AppConfig {
   http?: { port: number; host: string } | undefined;
   /** Whether this process listens for slash commands (one process per deployment should). */
   commands: boolean;
-  slack?: { botToken: string; signingSecret: string; port: number; adminUserIds: string[]; apiUrl?: string | undefined } | undefined;
+  /** Socket Mode when appToken is set (no public URL); else the HTTP endpoint on `port`. */
+  slack?: { botToken: string; signingSecret?: string | undefined; appToken?: string | undefined; port: number; adminUserIds: string[]; apiUrl?: string | undefined } | undefined;
   discord?: { token: string; applicationId?: string | undefined; guildId?: string | undefined; apiUrl?: string | undefined } | undefined;
 }
 
@@ -144,7 +150,7 @@ function targetProblems(targets: string[], e: z.infer<typeof EnvSchema>, cwd: st
       else if (!existsSync(path.dirname(path.resolve(cwd, file)))) out.push(`target "${t}": directory ${path.dirname(path.resolve(cwd, file))} does not exist`);
     } else if (t.startsWith('slack:')) {
       if (!/^slack:[A-Z0-9]+$/.test(t)) out.push(`target "${t}": a Slack channel id is upper-case letters and digits, e.g. slack:C0123ABC`);
-      else if (!e.SLACK_BOT_TOKEN) out.push(`target "${t}": Slack is not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)`);
+      else if (!e.SLACK_BOT_TOKEN) out.push(`target "${t}": Slack is not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode)`);
     } else if (t.startsWith('discord:')) {
       if (!/^discord:\d+$/.test(t)) out.push(`target "${t}": a Discord channel id is a number, e.g. discord:123456789012345678`);
       else if (!e.DISCORD_TOKEN) out.push(`target "${t}": Discord is not configured (set DISCORD_TOKEN)`);
@@ -211,8 +217,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
     retention: { days: e.STORYWATCH_RETENTION_DAYS ?? cfg.retention.days, seenDays: e.STORYWATCH_SEEN_DAYS ?? cfg.retention.seenDays },
     // Loopback unless the operator says otherwise (in a container: STORYWATCH_HTTP_HOST=0.0.0.0).
     http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '127.0.0.1' } : undefined,
-    slack: e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
+    slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
       : undefined,
     discord: e.DISCORD_TOKEN
       ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL }

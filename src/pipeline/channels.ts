@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { FeedConfig } from '../config/app-config.js';
 import type { Alert } from '../domain/alert.js';
-import { parseWatchTerm, watchMatches } from '../chat/commands/parse.js';
+import { parseWatchTerm, prepareWatchText, watchMatches } from '../chat/commands/parse.js';
+import type { PreparedText } from '../chat/commands/watch-query.js';
 import type { ChannelSettings, ChannelStore } from '../store/ports.js';
 
 export function alertText(alert: Alert): string {
@@ -29,7 +30,7 @@ export function feedsOf(c: ChannelSettings): FeedConfig[] {
   return c.feeds.map((f) => ({ id: channelFeedId(c.channel, f.url), url: f.url }));
 }
 
-function wantsAlert(c: ChannelSettings, text: string): boolean {
+function wantsAlert(c: ChannelSettings, text: PreparedText): boolean {
   return c.watch.some((w) => {
     const term = parseWatchTerm(w);
     return !('error' in term) && watchMatches(term, text);
@@ -39,7 +40,7 @@ function wantsAlert(c: ChannelSettings, text: string): boolean {
 /** Channels subscribed to the configured feeds' alerts: matching watch terms, or feeds and no terms. */
 export function channelTargets(channels: ChannelStore): (alert: Alert) => Promise<string[]> {
   return async (alert) => {
-    const text = alertText(alert);
+    const text = prepareWatchText(alertText(alert));
     return (await channels.listChannels())
       .filter((c) => (c.watch.length ? wantsAlert(c, text) : c.feeds.length > 0))
       .map((c) => c.channel);
@@ -65,7 +66,7 @@ export function alertAudience(configured: FeedConfig[], targets: string[], chann
   return async (alert, feedId) => {
     const list = await channels.listChannels();
     const { isConfigured, owners } = await origin(configured, list, feedId);
-    const text = alertText(alert);
+    const text = prepareWatchText(alertText(alert));
     const ownersWanting = owners.filter((c) => !c.watch.length || wantsAlert(c, text)).map((c) => c.channel);
     if (!isConfigured) return [...new Set(ownersWanting)];
     return [...new Set([...targets, ...(await subscribed(alert)), ...ownersWanting])];

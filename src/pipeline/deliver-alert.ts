@@ -10,6 +10,8 @@ import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
 import { mergeFollowUps } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
+import type { Gate } from './channel-policy.js';
+import { burstHeader } from './burst.js';
 
 export interface DeliverDeps {
   store: StateStore;
@@ -24,6 +26,10 @@ export interface DeliverDeps {
   requestTimeoutMs?: number;
   /** Targets with a delivery in flight (skipped, so nothing is posted twice at once). */
   busy?: Set<string>;
+  /** The channel's own settings (paused, muted, notify), asked before each post. */
+  gate?: Gate;
+  /** Zone of burst headers' "since HH:MM" (default UTC). */
+  zoneOf?: (target: string) => Promise<string>;
 }
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
@@ -64,7 +70,9 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
     }
     deps.busy?.add(target);
     try {
-      for (const records of queue) {
+      const header = await burstHeader(deps, adapter, target, queue);
+      if (header === 'failed') return;
+      for (const records of header.queue) {
         const outcome = await postBatch(deps, adapter, target, records);
         if (outcome.ok) {
           delivered += records.length;
@@ -95,14 +103,21 @@ export type PostOutcome = { ok: true } | { ok: false; permanent: boolean; error:
  * Both runners deliver through this.
  */
 export async function postBatch(
-  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics' | 'requestTimeoutMs'>,
+  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics' | 'requestTimeoutMs' | 'gate'>,
   adapter: ChatAdapter,
   target: string,
   records: AlertRecord[],
 ): Promise<PostOutcome> {
   const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
-  const post = () => withTimeout(adapter.postAlert(target, alert), ms, () => new DeliveryTimeoutError(target, ms));
+  const gate = deps.gate ? await deps.gate(target, alert) : {};
+  if (gate.skip) {
+    // Done for this channel: not posted, not threaded, never retried.
+    for (const r of records) await deps.store.markDelivered(r.alert.id, target);
+    deps.log.info(`not posted: ${gate.skip}`, { alertId: alert.id });
+    return { ok: true };
+  }
+  const post = () => withTimeout(adapter.postAlert(target, alert, gate.extras), ms, () => new DeliveryTimeoutError(target, ms));
   try {
     await (deps.pace ? deps.pace.run(target, post) : post());
   } catch (err) {

@@ -31,6 +31,10 @@ export interface RunnerDeps {
   deliverEveryMs?: number;
   /** Longest stop() waits for posts in flight; cut-off alerts stay pending (default 2 s). */
   stopGraceMs?: number;
+  /** Posts the scheduled digests that are due (each period once, claimed in the store). */
+  digests?: () => Promise<unknown>;
+  /** How often due digests are looked for (default 30 s). */
+  digestEveryMs?: number;
 }
 
 export interface TickReport {
@@ -61,6 +65,7 @@ const EMPTY: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, aler
 export function createInProcessRunner(deps: RunnerDeps): Runner {
   let tickTimer: NodeJS.Timeout | undefined;
   let deliverTimer: NodeJS.Timeout | undefined;
+  let digestTimer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
   let wake: () => void = () => {};
@@ -152,6 +157,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     arrived = [];
     await recorded(() => oneAtATime(() => analyse(outcomes, report, true)));
     report.delivered = ((await deliverRound()) as { delivered: number }).delivered;
+    await digestRound();
     return report;
   };
 
@@ -182,6 +188,13 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     });
   };
 
+  const digestRound = () => (deps.digests ? track(deps.digests().catch((err: Error) => deps.log.error(`digest round failed: ${err.message}; tried again next round`))) : Promise.resolve());
+  const digestLoop = () => {
+    if (stopped) return;
+    void digestRound();
+    digestTimer = setTimeout(digestLoop, deps.digestEveryMs ?? 30_000);
+  };
+
   const deliverLoop = () => {
     if (stopped) return;
     void deliverRound();
@@ -194,12 +207,14 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     start() {
       loop();
       deliverLoop();
+      if (deps.digests) digestLoop();
     },
     async stop() {
       stopped = true;
       wake();
       if (tickTimer) clearTimeout(tickTimer);
       if (deliverTimer) clearTimeout(deliverTimer);
+      if (digestTimer) clearTimeout(digestTimer);
       await running;
       // Posts cut off here stay pending and go out on the next run.
       await Promise.race([Promise.all([...posting]), sleep(deps.stopGraceMs ?? 2000)]);

@@ -122,12 +122,47 @@ export interface ChannelSettings {
   watch: string[];
   /** Feeds this channel added. */
   feeds: Array<{ id: string; url: string }>;
+  /** Muted development ids (or the story id: every alert), until a time or for good. */
+  mutes?: Array<{ target: string; until?: string | undefined }> | undefined;
+  /** Alerts paused (until a time, or until `resume`); nothing is posted meanwhile. */
+  paused?: { until?: string | undefined } | undefined;
+  /** A scheduled digest of the period's developments. */
+  digest?: DigestSchedule | undefined;
+  /** A role (Discord) or user group (Slack) mentioned on new-development alerts. */
+  notify?: { mention: Mention; minConfidence: number } | undefined;
+}
+
+export interface DigestSchedule {
+  cadence: 'daily' | 'weekly';
+  /** ISO weekday of a weekly digest: 1 = Monday … 7 = Sunday. */
+  weekday?: number | undefined;
+  /** Local time of day, HH:MM. */
+  time: string;
+  /** IANA time zone, e.g. Europe/Kyiv. */
+  zone: string;
+  /** When it was set: no period ending before it is posted. */
+  since: string;
+}
+
+export interface Mention {
+  kind: 'role' | 'usergroup';
+  /** Discord role id or Slack user-group (subteam) id. */
+  id: string;
 }
 
 export interface ChannelStore {
   getChannel(channel: string): Promise<ChannelSettings>;
   putChannel(settings: ChannelSettings): Promise<void>;
   listChannels(): Promise<ChannelSettings[]>;
+  /** Where a development's alert went in a channel (Slack ts, Discord message/thread), across restarts. */
+  getThread(channel: string, developmentId: string): Promise<string | undefined>;
+  putThread(channel: string, developmentId: string, ref: string): Promise<void>;
+  /**
+   * Claims one digest period of a channel: true for exactly one caller ever (across
+   * processes and restarts), false for everyone after. Claimed before posting, so a
+   * digest is never posted twice.
+   */
+  claimDigest(channel: string, periodKey: string): Promise<boolean>;
 }
 
 export function emptyChannel(channel: string): ChannelSettings {

@@ -178,6 +178,45 @@ for (const [name, make] of Object.entries(backings)) {
       expect((await again.listChannels()).map((x) => x.channel).sort()).toEqual(['discord:9', 'slack:C1']);
     });
 
+    it('keeps mutes, pause, digest schedule and notify per channel, across restarts', async () => {
+      backing = await make();
+      const c = backing.channels();
+      const settings = {
+        channel: 'slack:C1', watch: [], feeds: [],
+        mutes: [{ target: 'dev-1', until: '2026-12-01T12:00:00.000Z' }, { target: 'dev-2' }],
+        paused: { until: '2026-12-02T00:00:00.000Z' },
+        digest: { cadence: 'weekly' as const, weekday: 1, time: '08:00', zone: 'Europe/Kyiv', since: '2026-12-01T00:00:00.000Z' },
+        notify: { mention: { kind: 'usergroup' as const, id: 'S0123' }, minConfidence: 0.8 },
+      };
+      await c.putChannel(settings);
+      expect(await backing.channels().getChannel('slack:C1')).toEqual(settings);
+      expect(await backing.channels().getChannel('slack:C2')).toEqual({ channel: 'slack:C2', watch: [], feeds: [] });
+    });
+
+    it('remembers each development\'s thread per channel, across restarts', async () => {
+      backing = await make();
+      const c = backing.channels();
+      expect(await c.getThread('slack:C1', 'dev-1')).toBeUndefined();
+      await c.putThread('slack:C1', 'dev-1', '1700000000.000100');
+      await c.putThread('discord:9', 'dev-1', '555/777');
+      const again = backing.channels();
+      expect(await again.getThread('slack:C1', 'dev-1')).toBe('1700000000.000100');
+      expect(await again.getThread('discord:9', 'dev-1')).toBe('555/777');
+      expect(await again.getThread('slack:C2', 'dev-1')).toBeUndefined();
+      await again.putThread('slack:C1', 'dev-1', '1700000000.000200');
+      expect(await backing.channels().getThread('slack:C1', 'dev-1')).toBe('1700000000.000200');
+    });
+
+    it('grants each digest period of a channel exactly once, also after a restart and when asked at once', async () => {
+      backing = await make();
+      const c = backing.channels();
+      const first = await Promise.all([c.claimDigest('slack:C1', 'daily:2026-03-29'), c.claimDigest('slack:C1', 'daily:2026-03-29')]);
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect(await c.claimDigest('slack:C2', 'daily:2026-03-29')).toBe(true);
+      expect(await backing.channels().claimDigest('slack:C1', 'daily:2026-03-29')).toBe(false);
+      expect(await backing.channels().claimDigest('slack:C1', 'daily:2026-03-30')).toBe(true);
+    });
+
     it('tracks delivery per alert and target; recent alerts come newest first', async () => {
       backing = await make();
       const s = backing.open();

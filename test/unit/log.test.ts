@@ -14,10 +14,10 @@ describe('logger', () => {
     for (const format of ['text', 'json'] as const) {
       const c = capture();
       const log = createLogger({ out: c.out, format });
-      log.warn('posting with xoxb-1234-5678-abcdefghijkl failed', { url: 'redis://user:hunter2@redis:6379', signingSecret: 'abc', feed: 'wire' });
+      log.warn('posting with xoxb-1234-5678-abcdefghijkl failed', { appToken: 'xapp-1-A1-2-zz', url: 'redis://user:hunter2@redis:6379', signingSecret: 'abc', feed: 'wire' });
       await new Promise((r) => setImmediate(r));
       const text = c.text();
-      expect(text, format).not.toMatch(/xoxb-1234|hunter2|"abc"|=abc/);
+      expect(text, format).not.toMatch(/xoxb-1234|xapp-1|hunter2|"abc"|=abc/);
       expect(text, format).toMatch(/wire/);
       if (format === 'json') {
         const line = JSON.parse(text.trim());

@@ -14,6 +14,11 @@ import { answerQuestion } from './ask.js';
 import { askIndex } from './ask-index.js';
 import { timeline } from './happened.js';
 import { parseCommand, USAGE, type Command } from './parse.js';
+import { digestScheduleCommand } from './digest.js';
+import { muteCommand, settingsLines } from './mute.js';
+import { notifyCommand } from './notify.js';
+import { previewFeed, type FeedPreview } from './preview.js';
+import { SETTINGS_COMMANDS } from './settings-parse.js';
 
 export interface CommandContext {
   /** The channel's delivery target, e.g. "slack:C0123". */
@@ -45,6 +50,8 @@ export interface CommandDeps {
    * channel's own feed, and is shown only in the channels it went to.
    */
   configuredTargets?: string[];
+  /** Fetches and parses a feed once (SSRF-guarded), for the preview of `feeds add`. */
+  fetchFeedPreview?: (url: string) => Promise<FeedPreview>;
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
@@ -54,7 +61,7 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
   if (!parsed.ok) return reply(`${parsed.error}.\n\nUsage:\n${USAGE.join('\n')}`, true);
   const cmd = parsed.command;
   if (isConfigChange(cmd) && !ctx.isAdmin) {
-    return reply(`Only admins can change this channel's ${cmd.name === 'watch' ? 'watch terms' : 'feeds'} (Discord: Manage Server; Slack: a configured admin or a workspace admin).`, true);
+    return reply(`Only admins can change this channel's ${cmd.name === 'watch' ? 'watch terms' : cmd.name === 'feeds' ? 'feeds' : 'alert settings'} (Discord: Manage Server; Slack: a configured admin or a workspace admin).`, true);
   }
   switch (cmd.name) {
     case 'help':
@@ -76,10 +83,20 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
       return explain(deps, ctx, cmd.url);
     case 'digest':
       return digest(deps, ctx, cmd.since);
+    case 'mute':
+    case 'unmute':
+    case 'pause':
+    case 'resume':
+      return muteCommand({ ...deps, storyId: deps.engine.story.id, knownDevelopment: (id) => deps.engine.developments().some((d) => d.id === id) }, ctx.channel, cmd);
+    case 'notify':
+      return notifyCommand(deps.channels, ctx.channel, cmd);
+    case 'digest-schedule':
+      return digestScheduleCommand(deps.channels, ctx.channel, deps.now(), cmd);
   }
 }
 
 function isConfigChange(cmd: Command): boolean {
+  if (SETTINGS_COMMANDS.has(cmd.name)) return true;
   return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
 }
 
@@ -137,7 +154,8 @@ async function status(deps: CommandDeps, ctx: CommandContext): Promise<CommandRe
   const depth = deps.queueDepth ? await deps.queueDepth() : undefined;
   const queue = depth ? `\nQueue depth: ${Object.entries(depth).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
   const watching = channel.watch.length ? channel.watch.join(', ') : 'everything (no watch terms)';
-  return reply(`*${deps.engine.story.name}*: ${all.length} feed(s), ${failing} failing; ${deps.engine.knownArticles} articles known.\nThis channel watches: ${watching}\n${lines.join('\n')}${queue}`);
+  const mine = settingsLines(channel, deps.now()).map((l) => `\n${l}`).join('');
+  return reply(`*${deps.engine.story.name}*: ${all.length} feed(s), ${failing} failing; ${deps.engine.knownArticles} articles known.\nThis channel watches: ${watching}${mine}\n${lines.join('\n')}${queue}`);
 }
 
 async function watch(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Command, { name: 'watch' }>): Promise<CommandReply> {
@@ -178,9 +196,13 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
   } catch (err) {
     return reply(`Refused ${cmd.url}: ${(err as Error).message}.`, true);
   }
-  channel.feeds.push({ id: channelFeedId(ctx.channel, cmd.url), url: cmd.url });
-  await deps.channels.putChannel(channel);
-  return reply(`Added ${cmd.url}. Its first poll learns the existing items without alerting; new developments follow.`, true);
+  const preview = deps.fetchFeedPreview ? await previewFeed({ engine: deps.engine, fetchFeed: deps.fetchFeedPreview }, cmd.url) : undefined;
+  if (preview && !preview.ok) return reply(preview.text, true);
+  // Read again: the preview took a while, and another admin may have changed the channel.
+  const fresh = await deps.channels.getChannel(ctx.channel);
+  if (!fresh.feeds.some((f) => f.url === cmd.url)) fresh.feeds.push({ id: channelFeedId(ctx.channel, cmd.url), url: cmd.url });
+  await deps.channels.putChannel(fresh);
+  return reply(`${preview ? `${preview.text}\n` : ''}Added ${cmd.url}. Its first poll learns the existing items without alerting; new developments follow.`, true);
 }
 
 async function explain(deps: CommandDeps, ctx: CommandContext, url: string): Promise<CommandReply> {

@@ -2,8 +2,9 @@
  * Parses "/storywatch ..." text into a command, or a clear error with usage. Shared
  * by every platform: Slack passes the raw text, Discord rebuilds it from options.
  */
-import { RE2JS } from 're2js';
+import { matchQuery, parseQuery, prepareText, type PreparedText, type QueryNode } from './watch-query.js';
 import { parsePeriod, type Period } from './question.js';
+import { parseDigestSchedule, parseSettingsCommand, type SettingsCommand } from './settings-parse.js';
 
 export type Command =
   | { name: 'help' }
@@ -16,11 +17,12 @@ export type Command =
   | { name: 'feeds'; action: 'add' | 'remove'; url: string }
   | { name: 'feeds'; action: 'list' }
   | { name: 'explain'; url: string }
-  | { name: 'digest'; since: Date };
+  | { name: 'digest'; since: Date }
+  | SettingsCommand;
 
 export interface WatchTerm {
-  kind: 'word' | 'phrase' | 'regex';
-  /** As the user wrote it: `lithium`, `"joint fund"`, `/rati(fy|fied)/`. */
+  kind: 'word' | 'phrase' | 'regex' | 'query';
+  /** As the user wrote it: `lithium`, `"joint fund"`, `/rati(fy|fied)/`, `"rare earth" AND fund NOT opinion`. */
   source: string;
 }
 
@@ -31,10 +33,14 @@ export const USAGE = [
   '`/storywatch ask [--share] <question>` — a one-line answer from the coverage, with quotes and sources (only you see it unless --share)',
   '`/storywatch timeline [since <date>]` — the story\'s developments in date order',
   '`/storywatch status` — feeds, last poll, failures, queue depth',
-  '`/storywatch watch add|remove|list <word | "phrase" | /regex/>` — this channel\'s filters',
-  '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds (admins)',
+  '`/storywatch watch add|remove|list <word | "phrase" | /regex/ [AND|OR|NOT …]>` — this channel\'s filters (admins)',
+  '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds; add shows a preview first (admins)',
   '`/storywatch explain <url>` — why an article was or was not alerted',
   '`/storywatch digest [YYYY-MM-DD | Nd]` — what changed since a date (default 7d)',
+  '`/storywatch digest schedule daily HH:MM [zone] | weekly mon HH:MM [zone] | off` — a digest posted here each period (admins)',
+  '`/storywatch mute|unmute <development-id | story-id> [for 2h|1d]` — no alerts or follow-ups of it here (admins)',
+  '`/storywatch pause [for 2h|1d]` · `resume` — stop and restart this channel\'s alerts (admins)',
+  '`/storywatch notify <@role | @user-group> [min-confidence 0.8] | off` — mention them on new developments (admins)',
 ];
 
 const fail = (error: string): ParseResult => ({ ok: false, error });
@@ -66,9 +72,10 @@ export function parseCommand(text: string, now: Date = new Date()): ParseResult 
     case 'explain':
       return isHttpUrl(rest) ? { ok: true, command: { name: 'explain', url: rest } } : fail('"explain" needs the article\'s http(s) URL');
     case 'digest':
+      if (/^schedule(\s|$)/i.test(rest)) return parseDigestSchedule(rest.slice('schedule'.length).trim());
       return parseDigest(rest, now);
     default:
-      return fail(`unknown command "${head.slice(0, 40)}"`);
+      return parseSettingsCommand(head.toLowerCase(), rest, now) ?? fail(`unknown command "${head.slice(0, 40)}"`);
   }
 }
 
@@ -107,46 +114,44 @@ function parseWatch(action: string | undefined, arg: string): ParseResult {
 }
 
 export function parseWatchTerm(arg: string): WatchTerm | { error: string } {
-  if (!arg) return { error: 'give a word, a "quoted phrase" or a /regex/' };
-  if (arg.length > 100) return { error: 'watch terms are limited to 100 characters' };
-  const re = /^\/(.+)\/$/.exec(arg);
-  if (re) {
-    try {
-      compileRegex(re[1]!);
-    } catch (err) {
-      return { error: `the regex ${arg} is refused: ${(err as Error).message} (watch regexes are RE2 syntax, matched in linear time: no backreferences or lookaround)` };
-    }
-    return { kind: 'regex', source: arg };
+  if (!arg) return { error: 'give a word, a "quoted phrase", a /regex/, or terms joined by AND, OR, NOT' };
+  if (arg.length > 200) return { error: 'watch terms are limited to 200 characters' };
+  const source = arg.trim();
+  try {
+    compileQuery(source);
+  } catch (err) {
+    return { error: (err as Error).message };
   }
-  const quoted = /^["“](.+)["”]$/.exec(arg);
+  if (/^\/.+\/$/.test(source) && !/\/\s/.test(source)) return { kind: 'regex', source };
+  const quoted = /^["“]([^"”]+)["”]$/.exec(source);
   if (quoted) return { kind: 'phrase', source: `"${quoted[1]!.trim()}"` };
-  if (/\s/.test(arg)) return { error: `"${arg.slice(0, 40)}" has spaces: put a phrase in double quotes` };
-  return { kind: 'word', source: arg };
+  if (/^[^\s()"“]+$/.test(source) && !/^(AND|OR|NOT)$/.test(source)) return { kind: 'word', source };
+  return { kind: 'query', source: source.replace(/\s+/g, ' ') };
 }
 
-/**
- * Watch regexes come from chat users and run on feed text: RE2 (re2js) matches in time
- * linear in the text whatever the pattern, where a backtracking RegExp such as
- * /(\w+\s?)*$/ can take forever on one long headline and freeze the bot.
- */
-const compiled = new Map<string, RE2JS>();
-function compileRegex(pattern: string): RE2JS {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+/** Parsed watch terms, by source: a channel's terms are matched against every alert. */
+const compiled = new Map<string, QueryNode>();
+function compileQuery(source: string): QueryNode {
+  let q = compiled.get(source);
+  if (!q) {
+    q = parseQuery(source);
     if (compiled.size >= 1000) compiled.clear();
-    compiled.set(pattern, re);
+    compiled.set(source, q);
   }
-  return re;
+  return q;
 }
 
 /** Alert text is short; the cap keeps a pathological one bounded too. */
 const MAX_MATCH_TEXT = 20_000;
 
-export function watchMatches(term: WatchTerm, text: string): boolean {
-  if (term.kind === 'regex') return compileRegex(term.source.slice(1, -1)).matcher(text.slice(0, MAX_MATCH_TEXT)).find();
-  const needle = term.kind === 'phrase' ? term.source.slice(1, -1) : term.source;
-  return new RegExp(`(?<![\\p{L}\\p{N}])${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+export function watchMatches(term: WatchTerm, text: string | PreparedText): boolean {
+  const prepared = typeof text === 'string' ? prepareText(text.slice(0, MAX_MATCH_TEXT)) : text;
+  return matchQuery(compileQuery(term.source), prepared);
+}
+
+/** The text every watch term of every channel is matched against, prepared once. */
+export function prepareWatchText(text: string): PreparedText {
+  return prepareText(text.slice(0, MAX_MATCH_TEXT));
 }
 
 function parseFeeds(action: string | undefined, arg: string): ParseResult {

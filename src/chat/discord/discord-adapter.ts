@@ -8,7 +8,7 @@ import { Client, DiscordAPIError, GatewayIntentBits, MessageFlags, PermissionFla
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
-import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter, type PostExtras, type ThreadRefs } from '../ports.js';
 import { stripControl, truncate } from '../text.js';
 import { interactionText } from './commands.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
@@ -25,6 +25,19 @@ export interface DiscordAdapterOptions {
   onRateLimited?: () => void;
   /** Longest one REST request may take (default 10 s). */
   requestTimeoutMs?: number;
+  /** Where each development's message and thread are kept, so a restart threads into them. */
+  threads?: ThreadRefs | undefined;
+}
+
+type ThreadState = { messageId: string; threadId?: string | null };
+
+/** Stored as "message", "message/thread" or "message/-" (no thread allowed there). */
+function encodeRef(t: ThreadState): string {
+  return t.threadId === undefined ? t.messageId : `${t.messageId}/${t.threadId ?? '-'}`;
+}
+function decodeRef(ref: string): ThreadState {
+  const [messageId = '', thread] = ref.split('/');
+  return thread === undefined ? { messageId } : { messageId, threadId: thread === '-' ? null : thread };
 }
 
 /** Nothing a feed, page or user wrote may ping anyone: every message says so explicitly. */
@@ -54,7 +67,19 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest });
   client.rest.setToken(opts.token);
   /** threadId null: the bot may not post in a thread there; follow-ups go to the channel. */
-  const threads = new Map<string, { messageId: string; threadId?: string | null }>();
+  const threads = new Map<string, ThreadState>();
+  const remembered = async (target: string, developmentId: string): Promise<ThreadState | undefined> => {
+    const key = `${target.slice('discord:'.length)}|${developmentId}`;
+    const known = threads.get(key);
+    if (known || !opts.threads) return known;
+    const ref = await opts.threads.getThread(target, developmentId);
+    if (ref) threads.set(key, decodeRef(ref));
+    return threads.get(key);
+  };
+  const keep = async (target: string, developmentId: string, t: ThreadState) => {
+    threads.set(`${target.slice('discord:'.length)}|${developmentId}`, t);
+    await opts.threads?.putThread(target, developmentId, encodeRef(t));
+  };
   let gateway = false;
   client.rest.on('rateLimited', () => opts.onRateLimited?.());
 
@@ -117,16 +142,18 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       gateway = true;
       opts.log.info('discord: connected to the gateway');
     },
-    async postAlert(target, alert: Alert) {
+    async postAlert(target, alert: Alert, extras?: PostExtras) {
       const channelId = target.slice('discord:'.length);
-      const key = `${channelId}|${alert.developmentId}`;
-      const known = threads.get(key);
+      const known = await remembered(target, alert.developmentId);
+      // The channel's notify role, on new developments only, and allowed to ping exactly it.
+      const role = alert.kind !== 'follow-up' && extras?.mention?.kind === 'role' ? extras.mention.id : undefined;
       const body = alert.kind === 'follow-up'
         ? { content: renderDiscordFollowUp(alert), allowed_mentions: NO_MENTIONS }
-        : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: NO_MENTIONS };
+        : role ? { content: `<@&${role}>`, embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [], roles: [role] } }
+          : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: NO_MENTIONS };
       if (!known) {
         const msg = await post(channelId, body);
-        threads.set(key, { messageId: msg.id });
+        await keep(target, alert.developmentId, { messageId: msg.id });
         return { messageId: msg.id };
       }
       if (known.threadId === undefined) {
@@ -141,18 +168,31 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
           known.threadId = null;
           opts.log.warn(`discord: cannot open a thread in channel ${channelId} (${err.message}); follow-ups of development ${alert.developmentId} are posted in the channel`, { todo: 'grant the bot Create Public Threads and Send Messages in Threads' });
         }
+        await keep(target, alert.developmentId, known);
       }
       if (known.threadId === null) return { messageId: (await post(channelId, body)).id };
       try {
-        return { messageId: (await post(known.threadId, body)).id };
+        return { messageId: (await post(known.threadId!, body)).id };
       } catch (err) {
         if (!(err instanceof PermanentDeliveryError)) throw err;
         // The thread is closed to the bot (403) or gone: one post in the channel instead;
         // if that is refused too, the delivery stops as permanent.
         known.threadId = null;
+        await keep(target, alert.developmentId, known);
         opts.log.warn(`discord: cannot post in the thread of development ${alert.developmentId} (${err.message}); posting in channel ${channelId} instead`);
         return { messageId: (await post(channelId, body)).id };
       }
+    },
+    async postText(target, text) {
+      // A digest lists many links: no preview cards for them.
+      await post(target.slice('discord:'.length), { content: toDiscordMarkdown(text), allowed_mentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+    },
+    async threadLink(target, developmentId) {
+      const known = await remembered(target, developmentId);
+      if (!known) return undefined;
+      const channelId = target.slice('discord:'.length);
+      const channel = await call<{ guild_id?: string }>(channelId, `channel ${channelId}`, () => client.rest.get(Routes.channel(channelId)));
+      return channel.guild_id ? `https://discord.com/channels/${channel.guild_id}/${channelId}/${known.messageId}` : undefined;
     },
     async postNotice(target, text) {
       await post(target.slice('discord:'.length), { content: truncate(`⚠️ ${stripControl(text)}`, 2000), allowed_mentions: NO_MENTIONS });

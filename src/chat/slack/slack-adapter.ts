@@ -1,21 +1,28 @@
 /**
  * Slack adapter (Bolt). Slash commands arrive over Bolt's HTTP receiver, which checks
- * every request's signature and timestamp; alerts and notices go out through the Web
- * API (base URL configurable: SLACK_API_URL). Follow-ups of a development go into the
- * thread of its first alert in that channel. Delivery targets look like "slack:C0123".
+ * every request's signature and timestamp, or, with an app-level token (xapp-), over
+ * Socket Mode: a WebSocket the app opens itself (apps.connections.open), no public URL.
+ * Alerts and notices go out through the Web API (base URL configurable: SLACK_API_URL).
+ * Follow-ups of a development go into the thread of its first alert in that channel,
+ * remembered in the store across restarts. Delivery targets look like "slack:C0123".
  */
 import { createHash } from 'node:crypto';
 import { App, LogLevel, webApi } from '@slack/bolt';
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps } from '../commands/handlers.js';
-import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../ports.js';
+import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter, type PostExtras, type ThreadRefs } from '../ports.js';
 import { stripControl } from '../text.js';
 import { escapeMrkdwn, renderSlackBlocks, renderSlackFollowUp } from './render.js';
 
 export interface SlackAdapterOptions {
   botToken: string;
-  signingSecret: string;
+  /** HTTP mode: every request is checked against it. Unused in Socket Mode. */
+  signingSecret?: string | undefined;
+  /** App-level token (xapp-): Socket Mode instead of an HTTP endpoint. */
+  appToken?: string | undefined;
+  /** Where each development's first message is kept, so a restart threads into it. */
+  threads?: ThreadRefs | undefined;
   /** Web API base, e.g. "https://slack.com/api/" (tests point it at a local fake). */
   apiUrl?: string | undefined;
   port: number;
@@ -42,23 +49,27 @@ const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived',
 const AUTH = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_authed']);
 
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
-  const app = new App({
-    token: opts.botToken,
-    signingSecret: opts.signingSecret,
-    port: opts.port,
-    logLevel: LogLevel.ERROR,
-    tokenVerificationEnabled: false,
-    // The default retries for about 30 minutes: a hanging or failing Slack would hold a
-    // delivery (or a command's user lookup) that long. Fail soon; the alert stays pending.
-    // No retries inside the client at all: chat.postMessage is not idempotent, and a retry
-    // of a post that did land, or one still waiting out a 429 after our deadline, posts twice.
-    clientOptions: {
-      ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-      timeout: opts.requestTimeoutMs ?? 10_000,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    },
-  });
+  // The default retries for about 30 minutes: a hanging or failing Slack would hold a
+  // delivery (or a command's user lookup) that long. Fail soon; the alert stays pending.
+  // No retries inside the client at all: chat.postMessage is not idempotent, and a retry
+  // of a post that did land, or one still waiting out a 429 after our deadline, posts twice.
+  const clientOptions = {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    timeout: opts.requestTimeoutMs ?? 10_000,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  };
+  const socketMode = !!opts.appToken;
+  // Bolt's and the Socket Mode client's own messages go to our log (redacted), not stdout.
+  const say = (level: 'debug' | 'warn') => (...msgs: unknown[]) => opts.log[level](`slack: ${msgs.map(String).join(' ')}`);
+  const logger = { debug: say('debug'), info: say('debug'), warn: say('warn'), error: say('warn'), setLevel: () => {}, getLevel: () => LogLevel.WARN, setName: () => {} };
+  const app = socketMode
+    ? new App({
+      token: opts.botToken, appToken: opts.appToken, socketMode: true, logger, logLevel: LogLevel.WARN, tokenVerificationEnabled: false, clientOptions,
+      // The Socket Mode client's own Web API calls (apps.connections.open) go to the same base URL.
+      installerOptions: { clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {} },
+    })
+    : new App({ token: opts.botToken, signingSecret: opts.signingSecret ?? '', port: opts.port, logLevel: LogLevel.ERROR, tokenVerificationEnabled: false, clientOptions });
   // A signed request captured on the wire is valid for 5 minutes: run each one once.
   const seenRequests = new Map<string, number>();
   app.use(async (args) => {
@@ -79,6 +90,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     await args.next();
   });
   const threads = new Map<string, string>();
+  const threadOf = async (target: string, developmentId: string): Promise<string | undefined> => {
+    const key = `${target}|${developmentId}`;
+    const known = threads.get(key) ?? (await opts.threads?.getThread(target, developmentId));
+    if (known) threads.set(key, known);
+    return known;
+  };
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => opts.onRateLimited?.());
 
   const isAdmin = async (userId: string): Promise<boolean> => {
@@ -92,11 +109,28 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     }
   };
 
+  /**
+   * `notify @newsroom`: Slack sends a typed user-group handle as plain text (commands are
+   * not escaped), so the handle is looked up (usergroups:read) and replaced by its id.
+   */
+  const withGroupIds = async (text: string): Promise<string> => {
+    const m = /^(\s*notify\s+)@([\w.-]{1,80})(?=\s|$)/i.exec(text);
+    if (!m) return text;
+    try {
+      const res = await app.client.usergroups.list({});
+      const group = (res.usergroups ?? []).find((g) => g.handle === m[2]);
+      return group?.id ? `${m[1]}${group.id}${text.slice(m[0].length)}` : text;
+    } catch (err) {
+      opts.log.warn(`slack: cannot list user groups to resolve @${m[2]}: ${(err as Error).message}`, { todo: 'add the usergroups:read scope, or give the group id (S…)' });
+      return text;
+    }
+  };
+
   app.command('/storywatch', async ({ command, ack, respond }) => {
     // Acknowledge at once (Slack allows 3 s); the answer follows through response_url.
     await ack();
     const ctx = { channel: `slack:${command.channel_id}`, user: command.user_id, isAdmin: await isAdmin(command.user_id) };
-    const reply = await handleCommand(opts.commands, ctx, command.text ?? '');
+    const reply = await handleCommand(opts.commands, ctx, await withGroupIds(command.text ?? ''));
     await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: escapeMrkdwn(reply.text) });
   });
 
@@ -128,18 +162,42 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     name: 'slack',
     handles: (target) => /^slack:[A-Z0-9]+$/.test(target),
     async start() {
+      if (socketMode) {
+        try {
+          await app.start();
+        } catch (err) {
+          throw new Error(`slack: Socket Mode could not connect (${(err as Error).message}); check SLACK_APP_TOKEN: an app-level token (xapp-…) with the connections:write scope, for an app with Socket Mode enabled`);
+        }
+        opts.log.info('slack: connected in Socket Mode (no public URL needed)');
+        return;
+      }
       await app.start(opts.port);
       opts.log.info(`slack: listening for slash commands on port ${opts.port} (/slack/events)`);
     },
-    async postAlert(target, alert: Alert) {
-      const { text, blocks } = alert.kind === 'follow-up' ? renderSlackFollowUp(alert) : renderSlackBlocks(alert);
-      const key = `${target}|${alert.developmentId}`;
-      const thread = threads.get(key);
+    async postAlert(target, alert: Alert, extras?: PostExtras) {
+      const rendered = alert.kind === 'follow-up' ? renderSlackFollowUp(alert) : renderSlackBlocks(alert);
+      // The channel's notify group, on new developments only: the only mention in the post.
+      const group = alert.kind !== 'follow-up' && extras?.mention?.kind === 'usergroup' ? `<!subteam^${extras.mention.id}>` : undefined;
+      const text = group ? `${group} ${rendered.text}` : rendered.text;
+      const blocks = group ? [{ type: 'section', text: { type: 'mrkdwn', text: group } }, ...rendered.blocks] : rendered.blocks;
+      const thread = await threadOf(target, alert.developmentId);
       // Message metadata carries the alert ids, for integrations (and exact delivery accounting).
       const metadata = { event_type: 'storywatch_alert', event_payload: { alert_id: alert.id, development_id: alert.developmentId, merged_ids: alert.mergedIds ?? [alert.id] } };
       const res = await post(target, { text, blocks, metadata, unfurl_links: false, ...(thread ? { thread_ts: thread } : {}) });
-      if (!thread && typeof res.ts === 'string') threads.set(key, res.ts);
+      if (!thread && typeof res.ts === 'string') {
+        threads.set(`${target}|${alert.developmentId}`, res.ts);
+        await opts.threads?.putThread(target, alert.developmentId, res.ts);
+      }
       return { messageId: typeof res.ts === 'string' ? res.ts : undefined };
+    },
+    async postText(target, text) {
+      await post(target, { text: escapeMrkdwn(stripControl(text, true)), unfurl_links: false });
+    },
+    async threadLink(target, developmentId) {
+      const ts = await threadOf(target, developmentId);
+      if (!ts) return undefined;
+      const res = await app.client.chat.getPermalink({ channel: target.slice('slack:'.length), message_ts: ts });
+      return typeof res.permalink === 'string' ? res.permalink : undefined;
     },
     async postNotice(target, text) {
       await post(target, { text: `:warning: ${escapeMrkdwn(stripControl(text))}` });

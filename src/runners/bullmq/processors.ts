@@ -15,6 +15,8 @@ import { catchUp } from '../../pipeline/catch-up.js';
 import { FOLLOW_UP_MERGE_MS, postBatch, postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
+import type { Gate } from '../../pipeline/channel-policy.js';
+import { burstHeader } from '../../pipeline/burst.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 
 export interface ProcessorDeps {
@@ -34,6 +36,8 @@ export interface ProcessorDeps {
   /** Targets told about a feed (paused, back); default: the alert targets. */
   feedAudience?: (feedId: string) => Promise<string[]>;
   metrics?: Metrics;
+  /** The channel's own settings (paused, muted, notify), asked before each post. */
+  gate?: Gate;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
@@ -124,7 +128,9 @@ export function deliverProcessor(deps: ProcessorDeps) {
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
     // Follow-ups of one development are posted together: one job at a time may take them.
-    const claim = record.alert.kind === 'follow-up' ? `deliver:${target}:${record.alert.developmentId}` : `deliver:${target}:${alertId}`;
+    // New developments of one target are posted one worker at a time, so a burst of them
+    // goes out together, newest first under one header (see deliverClaimed).
+    const claim = record.alert.kind === 'follow-up' ? `deliver:${target}:${record.alert.developmentId}` : `deliver:${target}:developments`;
     const release = await deps.store.tryLock(claim, 60_000);
     if (!release) throw new Error(`another worker is delivering ${claim}; retrying after it`);
     try {
@@ -139,13 +145,37 @@ async function deliverClaimed(deps: ProcessorDeps, record: AlertRecord, target: 
   const alertId = record.alert.id;
   // Checked again under the claim: the holder before us may have posted it.
   if (!(await deps.store.isPending(alertId, target))) return 'already delivered';
+  if (record.alert.kind !== 'follow-up') return deliverDevelopments(deps, record, target, adapter);
   // A follow-up takes every follow-up of its development still pending for this target.
-  const batch = record.alert.kind === 'follow-up'
-    ? (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record)
-    : [record];
+  const batch = (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind === 'follow-up' && p.record.alert.developmentId === record.alert.developmentId).map((p) => p.record);
   const outcome = await postBatch(deps, adapter, target, batch);
   // A refused token fails the job at once, but the pair stays pending: the leader's sweep
   // retries it, and the adapter refuses without calling the platform until it is fixed.
   if (!outcome.ok) throw outcome.permanent || outcome.error instanceof AuthDeliveryError ? new UnrecoverableError(outcome.error.message) : outcome.error;
   return `delivered ${batch.length} to ${target}`;
+}
+
+/**
+ * A new development takes every new development still pending for its target: more than
+ * one is a burst, posted newest first under one header; their own jobs then find them
+ * delivered. Stops at the first failure; the rest stay pending for their jobs or the sweep.
+ */
+async function deliverDevelopments(deps: ProcessorDeps, record: AlertRecord, target: string, adapter: ChatAdapter): Promise<string> {
+  const pending = (await deps.store.pendingDeliveries()).filter((p) => p.target === target && p.record.alert.kind !== 'follow-up').map((p) => [p.record]);
+  const queue = pending.length ? pending : [[record]];
+  const header = await burstHeader(deps, adapter, target, queue);
+  if (header === 'failed') throw new Error(`the burst header to ${target} could not be posted; retrying`);
+  let delivered = 0;
+  for (const batch of header.queue) {
+    const outcome = await postBatch(deps, adapter, target, batch);
+    if (!outcome.ok) {
+      if (outcome.permanent || outcome.error instanceof AuthDeliveryError) {
+        if (batch[0]!.alert.id === record.alert.id) throw new UnrecoverableError(outcome.error.message);
+        continue;
+      }
+      throw outcome.error;
+    }
+    delivered++;
+  }
+  return `delivered ${delivered} to ${target}`;
 }

@@ -20,6 +20,8 @@ export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues'> {
   /** How often the leader re-queues pending deliveries. */
   sweepMs?: number;
   concurrency?: { poll?: number; deliver?: number };
+  /** Posts the scheduled digests that are due; run by the leader every round. */
+  digests?: () => Promise<unknown>;
 }
 
 export interface BullmqRunner {
@@ -54,6 +56,8 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
       await upsertSchedulers(queues.poll, deps);
       const swept = await sweepPending(pdeps);
       if (swept) deps.log.info(`leader re-queued ${swept} pending deliveries`);
+      // Claimed per period in Redis: a new leader after a failover never posts one twice.
+      await deps.digests?.().catch((err: Error) => deps.log.warn(`digest round failed: ${err.message}; tried again next round`));
     },
   });
 

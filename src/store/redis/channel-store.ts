@@ -1,9 +1,16 @@
-/** Channel settings in one Redis hash: channel -> settings JSON. */
+/**
+ * Channel settings in one Redis hash (channel -> settings JSON), development threads in
+ * another (channel + development -> ref), and digest claims as SET NX keys.
+ */
 import type { Redis } from 'ioredis';
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
 
+/** A claim outlives any period it could be asked about again (weekly digests: a year). */
+const CLAIM_TTL_S = 400 * 86_400;
+
 export function createRedisChannelStore({ redis, prefix }: { redis: Redis; prefix: string }): ChannelStore {
   const key = `${prefix}channels`;
+  const threads = `${prefix}threads`;
   return {
     async getChannel(channel) {
       const raw = await redis.hget(key, channel);
@@ -14,6 +21,16 @@ export function createRedisChannelStore({ redis, prefix }: { redis: Redis; prefi
     },
     async listChannels() {
       return Object.values(await redis.hgetall(key)).map((v) => JSON.parse(v) as ChannelSettings);
+    },
+    async getThread(channel, developmentId) {
+      return (await redis.hget(threads, `${channel}\n${developmentId}`)) ?? undefined;
+    },
+    async putThread(channel, developmentId, ref) {
+      await redis.hset(threads, `${channel}\n${developmentId}`, ref);
+    },
+    async claimDigest(channel, periodKey) {
+      // One SET NX: whichever worker gets there first posts; every other one, ever, does not.
+      return (await redis.set(`${prefix}digest:${channel}:${periodKey}`, String(Date.now()), 'EX', CLAIM_TTL_S, 'NX')) === 'OK';
     },
   };
 }

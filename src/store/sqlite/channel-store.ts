@@ -1,7 +1,7 @@
 /**
  * Channel settings in the channels table: one JSON document per channel, so a new setting
- * needs no migration. Per-channel records that grow (thread references, digest markers,
- * mutes) belong in tables of their own, keyed by channel, added as a new migration.
+ * needs no migration. Records that grow per channel (thread references, claimed digest
+ * periods) have tables of their own (migration 2).
  */
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
 import type { Db } from './database.js';
@@ -12,6 +12,10 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
   const get = db.prepare('SELECT settings FROM channels WHERE channel = ?').pluck();
   const put = db.prepare('INSERT INTO channels (channel, settings) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET settings = excluded.settings');
   const all = db.prepare('SELECT settings FROM channels ORDER BY channel').pluck();
+  const thread = db.prepare('SELECT ref FROM threads WHERE channel = ? AND development_id = ?').pluck();
+  const putThread = db.prepare('INSERT INTO threads (channel, development_id, ref) VALUES (?, ?, ?) ON CONFLICT (channel, development_id) DO UPDATE SET ref = excluded.ref');
+  // The primary key makes the claim atomic across processes sharing the file: one insert wins.
+  const claim = db.prepare('INSERT INTO digest_claims (channel, period, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   return {
     async getChannel(channel) {
       const raw = get.get(channel) as string | undefined;
@@ -22,6 +26,15 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
     },
     async listChannels() {
       return (all.all() as string[]).map((raw) => JSON.parse(raw) as ChannelSettings);
+    },
+    async getThread(channel, developmentId) {
+      return (thread.get(channel, developmentId) as string | undefined) ?? undefined;
+    },
+    async putThread(channel, developmentId, ref) {
+      putThread.run(channel, developmentId, ref);
+    },
+    async claimDigest(channel, periodKey) {
+      return claim.run(channel, periodKey, new Date().toISOString()).changes === 1;
     },
   };
 }

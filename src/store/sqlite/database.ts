@@ -51,6 +51,12 @@ const MIGRATIONS: string[] = [
    CREATE TABLE engine_snapshots (
      key TEXT PRIMARY KEY, version TEXT NOT NULL, cursor INTEGER NOT NULL, taken_at TEXT NOT NULL, data BLOB NOT NULL);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 2: where each development's alert went per channel (threads across restarts), and the
+  // digest periods each channel has claimed (a period is posted once, ever).
+  `CREATE TABLE threads (channel TEXT NOT NULL, development_id TEXT NOT NULL, ref TEXT NOT NULL,
+     PRIMARY KEY (channel, development_id)) WITHOUT ROWID;
+   CREATE TABLE digest_claims (channel TEXT NOT NULL, period TEXT NOT NULL, claimed_at TEXT NOT NULL,
+     PRIMARY KEY (channel, period)) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

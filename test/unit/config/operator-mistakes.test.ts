@@ -47,7 +47,7 @@ describe('alert targets', () => {
       '  - target "discord:abc": a Discord channel id is a number, e.g. discord:123456789012345678',
       '  - target "jsonl:": a jsonl target needs a file path (jsonl:/path/alerts.jsonl)',
       '  - target "sms:1" is not a known form; use console, jsonl:/path/alerts.jsonl, slack:<channel id, e.g. C0123ABC>, discord:<numeric channel id>',
-      '  - target "slack:C1": Slack is not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)',
+      '  - target "slack:C1": Slack is not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode)',
       '  - target "discord:12": Discord is not configured (set DISCORD_TOKEN)',
       '  - target "jsonl:/nonexistent-dir/x.jsonl": directory /nonexistent-dir does not exist',
     ]);

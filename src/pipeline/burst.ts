@@ -1,0 +1,51 @@
+/**
+ * Bursts: when several new developments wait for one channel at once (a first run after
+ * an outage, a busy day), they go out newest first under one short header, "3 new
+ * developments since 09:14", paced like every other post. Follow-ups keep their order
+ * after them (their thread must exist first).
+ */
+import { RateLimitedDeliveryError, type ChatAdapter } from '../chat/ports.js';
+import { clock } from '../domain/schedule.js';
+import type { AlertRecord } from '../store/ports.js';
+import type { DeliverDeps } from './deliver-alert.js';
+
+/** Fewer than this many developments at once are posted as they are. */
+export const BURST_MIN = 2;
+
+/** A burst cut short (a 429 mid-way) continues under the header already posted. */
+const HEADER_HOLD_MS = 10 * 60_000;
+const headers = new Map<string, number>();
+
+const isDevelopment = (batch: AlertRecord[]) => batch.length === 1 && batch[0]!.alert.kind !== 'follow-up';
+const time = (r: AlertRecord) => Date.parse(r.alert.publishedAt) || Date.parse(r.createdAt) || 0;
+
+export async function burstHeader(
+  deps: Pick<DeliverDeps, 'gate' | 'pace' | 'log' | 'zoneOf'>,
+  adapter: ChatAdapter,
+  target: string,
+  queue: AlertRecord[][],
+): Promise<{ queue: AlertRecord[][] } | 'failed'> {
+  const developments: AlertRecord[][] = [];
+  for (const batch of queue.filter(isDevelopment)) {
+    // Muted or paused ones are not part of what the channel will read.
+    if (!(deps.gate && (await deps.gate(target, batch[0]!.alert)).skip)) developments.push(batch);
+  }
+  if (developments.length < BURST_MIN || !adapter.postText) return { queue };
+  const newestFirst = [...developments].sort((a, b) => time(b[0]!) - time(a[0]!));
+  const rest = queue.filter((b) => !developments.includes(b));
+  if (Date.now() - (headers.get(target) ?? -Infinity) < HEADER_HOLD_MS) return { queue: [...newestFirst, ...rest] };
+  const oldest = new Date(time(newestFirst[newestFirst.length - 1]![0]!));
+  const zone = deps.zoneOf ? await deps.zoneOf(target) : 'UTC';
+  const text = `${developments.length} new developments since ${clock(oldest, zone)}${zone === 'UTC' ? ' UTC' : ` (${zone})`}, newest first:`;
+  const post = () => adapter.postText!(target, text);
+  try {
+    await (deps.pace ? deps.pace.run(target, post) : post());
+  } catch (err) {
+    if (err instanceof RateLimitedDeliveryError) deps.pace?.backOff(target, err.retryAfterMs);
+    // Nothing of the burst goes out before its header: all of it stays pending for the next round.
+    deps.log.warn(`burst header to ${target} failed: ${(err as Error).message}; will retry`);
+    return 'failed';
+  }
+  headers.set(target, Date.now());
+  return { queue: [...newestFirst, ...rest] };
+}

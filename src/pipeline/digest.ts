@@ -1,0 +1,64 @@
+/**
+ * Scheduled digests: for every channel with a schedule whose latest period is due and not
+ * yet posted, claim the period (once ever, in the store) and post one message listing the
+ * period's developments; nothing when nothing happened. Run by the embedded runner's timer
+ * and by the BullMQ leader; a restart, a second worker or a second call finds the claim.
+ */
+import { digestText, type DigestLine } from '../chat/commands/digest.js';
+import type { ChatAdapter } from '../chat/ports.js';
+import { describeSchedule, lastSlot, localStamp } from '../domain/schedule.js';
+import type { Logger } from '../log.js';
+import type { AlertRecord, ChannelStore, StateStore } from '../store/ports.js';
+
+export interface DigestDeps {
+  channels: ChannelStore;
+  store: StateStore;
+  adapters: ChatAdapter[];
+  log: Logger;
+  now: () => Date;
+  /** Configured alert targets: alerts that went to one of them are public, others stay in their channels. */
+  configuredTargets: string[];
+}
+
+/** How many recent alert records a digest looks through (a week of a busy story is far fewer). */
+const LOOKBACK = 5000;
+
+export async function runDigests(deps: DigestDeps): Promise<number> {
+  const now = deps.now();
+  let posted = 0;
+  let records: AlertRecord[] | undefined;
+  for (const c of await deps.channels.listChannels()) {
+    if (!c.digest) continue;
+    const slot = lastSlot(c.digest, now);
+    // A period that ended before the schedule was set is not this schedule's.
+    if (slot.at.getTime() < Date.parse(c.digest.since)) continue;
+    const adapter = deps.adapters.find((a) => a.handles(c.channel));
+    if (!adapter) continue;
+    records ??= await deps.store.recentAlerts(LOOKBACK);
+    const lines = await periodLines(records, c.channel, deps.configuredTargets, slot.from, slot.at, adapter);
+    // Claimed first: a crash between claim and post loses one digest, never posts two.
+    if (!(await deps.channels.claimDigest(c.channel, slot.key))) continue;
+    if (!lines.length) continue;
+    const label = `from ${localStamp(slot.from, c.digest.zone)} to ${localStamp(slot.at, c.digest.zone)} (${c.digest.zone})`;
+    try {
+      await (adapter.postText ?? adapter.postNotice).call(adapter, c.channel, digestText(label, lines));
+      posted++;
+    } catch (err) {
+      deps.log.warn(`digest for ${c.channel} (${describeSchedule(c.digest)}, ${slot.key}) could not be posted: ${(err as Error).message}; it is not retried (a digest is never posted twice)`);
+    }
+  }
+  return posted;
+}
+
+async function periodLines(records: AlertRecord[], channel: string, configured: string[], from: Date, to: Date, adapter: ChatAdapter): Promise<DigestLine[]> {
+  const visible = (r: AlertRecord) => r.targets.includes(channel) || r.targets.some((t) => configured.includes(t));
+  const inPeriod = records.filter((r) => r.alert.kind !== 'follow-up' && visible(r)
+    && Date.parse(r.createdAt) >= from.getTime() && Date.parse(r.createdAt) < to.getTime());
+  const lines: DigestLine[] = [];
+  for (const record of inPeriod) {
+    const sources = new Set(records.filter((r) => r.alert.developmentId === record.alert.developmentId && visible(r)).flatMap((r) => r.alert.sources.map((s) => s.name)));
+    const thread = await adapter.threadLink?.(channel, record.alert.developmentId).catch(() => undefined);
+    lines.push({ record, sources: Math.max(1, sources.size), thread });
+  }
+  return lines;
+}

@@ -1,0 +1,48 @@
+/**
+ * Bursts on the BullMQ runner: the deliver job of one new development takes every new
+ * development pending for its channel and posts them newest first under one header; the
+ * other jobs find theirs delivered. Real Redis store; a capturing chat adapter.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import type { Job } from 'bullmq';
+import { deliverProcessor, type ProcessorDeps } from '../../src/runners/bullmq/processors.js';
+import { createRedisStore } from '../../src/store/redis/redis-store.js';
+import type { ChatAdapter } from '../../src/chat/ports.js';
+import type { DeliverJob } from '../../src/runners/bullmq/names.js';
+import { createLogger } from '../../src/log.js';
+import { sampleAlert } from '../helpers/alerts.js';
+import { testRedis } from '../helpers/redis.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe('BullMQ delivery of a burst', () => {
+  it('posts every pending new development of a channel newest first under one header, each once', async () => {
+    const { redis, prefix, cleanup } = await testRedis();
+    cleanups.push(cleanup);
+    const store = createRedisStore({ redis, prefix });
+    const posted: string[] = [];
+    const adapter: ChatAdapter = {
+      name: 'capture', handles: (t) => t === 'slack:C1', close: async () => {}, postNotice: async () => {},
+      postAlert: async (_t, a) => (posted.push(a.headline), {}),
+      postText: async (_t, text) => void posted.push(text),
+    };
+    const ids: string[] = [];
+    for (const [i, at] of ['2026-12-01T08:05:00Z', '2026-12-01T09:10:00Z', '2026-12-01T07:30:00Z'].entries()) {
+      const alert = sampleAlert({ id: `dev-${i}:a${i}`, developmentId: `dev-${i}`, headline: `Development at ${at.slice(11, 16)}`, publishedAt: at });
+      ids.push(alert.id);
+      await store.recordArticle({ article: { id: `a${i}`, title: alert.headline, url: alert.link, source: 's', publishedAt: at, content: 'c' }, feedId: 'f', processedAt: at,
+        decision: { relevant: true, novel: true, developmentId: alert.developmentId, duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] } }, { alert, targets: ['slack:C1'], createdAt: at });
+    }
+    const deliver = deliverProcessor({ store, adapters: [adapter], log: createLogger({ out: new PassThrough() }) } as unknown as ProcessorDeps);
+    const job = (alertId: string) => ({ data: { alertId, target: 'slack:C1' } }) as Job<DeliverJob>;
+    expect(await deliver(job(ids[0]!))).toBe('delivered 3 to slack:C1');
+    expect(await deliver(job(ids[1]!))).toBe('already delivered');
+    expect(await deliver(job(ids[2]!))).toBe('already delivered');
+    expect(posted).toEqual(['3 new developments since 07:30 UTC, newest first:', 'Development at 09:10', 'Development at 08:05', 'Development at 07:30']);
+    expect(await store.pendingDeliveries()).toEqual([]);
+  });
+});
