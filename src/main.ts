@@ -4,6 +4,7 @@
  * and the in-process runner; with it: Redis stores and BullMQ workers, same pipeline.
  */
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
@@ -12,7 +13,7 @@ import { createConsoleAdapter } from './chat/console/console-adapter.js';
 import { createJsonlAdapter } from './chat/jsonl/jsonl-adapter.js';
 import type { CommandDeps } from './chat/commands/handlers.js';
 import type { ChatAdapter } from './chat/ports.js';
-import type { AppConfig } from './config/app-config.js';
+import type { AppConfig, FeedConfig } from './config/app-config.js';
 import { loadStory } from './config/story.js';
 import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed, fetchPage, type FetchOptions, type PageRequest } from './feeds/fetcher.js';
 import { createEnricher, DEFAULT_ENRICH_SETTINGS } from './feeds/enrich/enricher.js';
@@ -25,6 +26,7 @@ import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
 import { alertAudience, allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
+import { createLanes, seenByAll, type Lanes, type StoryLane } from './pipeline/stories.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
 import { createInProcessRunner, type Runner } from './runners/inprocess.js';
@@ -40,8 +42,10 @@ import { startOpsServer, type OpsServer, type ReadinessCheck } from './observabi
 
 export interface App {
   mode: 'embedded' | 'bullmq';
+  /** The default story's engine and store (the other stories: `lanes`). */
   engine: Engine;
   store: StateStore;
+  lanes: Lanes;
   channels: ChannelStore;
   adapters: ChatAdapter[];
   /** The in-process runner (embedded mode only): `tick()` polls once. */
@@ -65,8 +69,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Before anything is read: a second runner on this directory would post every alert again.
     const lock = await lockDataDir(deps.config.dataDir);
     try {
-      const store = createFileStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) });
-      const app = await assemble(deps, store, createFileChannelStore({ dir: deps.config.dataDir, warn: (m) => deps.log.warn(m) }));
+      // The default story keeps the data directory's top level (as before there were several);
+      // each other story has its own folder under stories/.
+      const warn = (m: string) => deps.log.warn(m);
+      const storeFor = (id: string) => createFileStore({ dir: id === deps.config.story ? deps.config.dataDir : path.join(deps.config.dataDir, 'stories', id), warn });
+      const app = await assemble(deps, storeFor, createFileChannelStore({ dir: deps.config.dataDir, warn }));
       const close = app.close.bind(app);
       app.close = async () => {
         try {
@@ -82,8 +89,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   }
   const redis = await connectRedis(deps.config.redisUrl, 'the scale-out runner');
-  const prefix = `${deps.config.queuePrefix ?? 'storywatch'}:${deps.config.story}:`;
-  return assemble(deps, createRedisStore({ redis, prefix }), createRedisChannelStore({ redis, prefix }), redis);
+  // Each story under its own prefix: the default story's is the one a single-story deployment used.
+  const prefixOf = (id: string) => `${deps.config.queuePrefix ?? 'storywatch'}:${id}:`;
+  return assemble(deps, (id) => createRedisStore({ redis, prefix: prefixOf(id) }), createRedisChannelStore({ redis, prefix: prefixOf(deps.config.story) }), redis);
 }
 
 /**
@@ -126,31 +134,38 @@ function enrichStep(config: AppConfig, fetchOptions: FetchOptions, limiter: Host
 /** Longest a fetch or a post waits for its host's turn; beyond it, it is deferred. */
 const HOST_MAX_WAIT_MS = 5_000;
 
-async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
+async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
   const { config, log, now = () => new Date() } = deps;
-  const { story, corpus, warnings } = loadStory(config.story);
-  for (const w of warnings) log.warn(w);
-  const engine = createEngine(story, corpus);
+  const loaded = (config.stories ?? [config.story]).map((id) => {
+    const l = loadStory(id, config.storiesDir);
+    for (const w of l.warnings) log.warn(w);
+    return { ...l, engine: createEngine(l.story, l.corpus), store: storeFor(id) };
+  });
+  const { corpus, engine, store } = loaded[0]!;
   const policy = { allow: config.fetch.allowPrivate };
   // Aborted on close: fetches in flight end at once instead of running to their deadline.
   const shutdown = new AbortController();
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy, signal: shutdown.signal };
   const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS });
+  const feedsOf = (feed: FeedConfig) => lanes.of(feed);
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
+    seen: (feed, id) => seenByAll(feedsOf(feed), id),
     fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
     parse: (xml, url, identity) => parseFeed(xml, url, DEFAULT_PARSE_LIMITS, identity),
     enrich: enrichStep(config, fetchOptions, limiter, log),
   };
   const metrics = createMetrics();
-  const analyze = {
-    engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics,
-    audience: alertAudience(config.feeds, config.targets, channels),
-  };
+  const audienceOf = alertAudience(config.feeds, config.targets, channels, config.story);
+  const lanes = createLanes(loaded.map((l): StoryLane => ({
+    id: l.story.id, engine: l.engine, corpus: l.corpus, store: l.store,
+    analyze: { engine: l.engine, store: l.store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics, audience: audienceOf },
+  })));
+  const analyze = lanes.primary.analyze;
   for (const d of await disabledWatchTerms(channels)) {
     log.warn(`channel ${d.channel}: watch term ${d.term} is disabled: ${d.why}`, { todo: `remove it with /storywatch watch remove ${d.term}, or add a simpler one` });
   }
-  const feeds = allFeeds(config.feeds, channels);
+  const feeds = allFeeds(config.feeds, channels, config.story);
   const audience = feedAudience(config.targets, channels, config.feeds);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
   const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1, maxWaitMs: HOST_MAX_WAIT_MS });
@@ -162,6 +177,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   let queueDepth: CommandDeps['queueDepth'];
   const commands: CommandDeps = {
     store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
+    stories: loaded.map((l) => ({ id: l.story.id, name: l.story.name })),
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     queueDepth: () => (queueDepth ? queueDepth() : Promise.resolve({})),
   };
@@ -185,15 +201,20 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     for (const a of adapters) await a.close().catch((err: Error) => log.warn(`closing ${a.name}: ${err.message}`));
   };
 
+  const closeStores = async () => {
+    for (const l of lanes.all) await l.store.close();
+  };
   if (!redis) {
-    const known = await catchUp(engine, store, 0);
-    log.info(`story "${story.name}": ${corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
+    for (const l of loaded) {
+      const known = await catchUp(l.engine, l.store, 0);
+      log.info(`story "${l.story.name}": ${l.corpus.length} seed articles + ${known.learned} remembered`, { dataDir: config.dataDir });
+    }
     const runner = createInProcessRunner({
-      feeds, feedAudience: audience, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
+      feeds, feedAudience: audience, log, poll, analyze, lanes, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
       deliver: { store, adapters, log, pace, mergeWindowMs, metrics },
     });
     return {
-      mode: 'embedded', engine, store, channels, adapters, runner,
+      mode: 'embedded', engine, store, lanes, channels, adapters, runner,
       get httpPort() {
         return ops?.port;
       },
@@ -205,18 +226,18 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
         shutdown.abort();
         await runner.stop();
         await closeAdapters();
-        await store.close();
+        await closeStores();
       },
     };
   }
 
   const prefix = config.queuePrefix ?? 'storywatch';
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  log.info(`story "${story.name}": BullMQ runner ${workerId} on Redis, prefix "${prefix}"`);
+  log.info(`stories ${loaded.map((l) => `"${l.story.name}"`).join(', ')}: BullMQ runner ${workerId} on Redis, prefix "${prefix}"`);
   const bullmq = createBullmqRunner({
     feeds, feedAudience: audience, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
-    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics,
+    poll, analyze, store, engine, lanes, adapters, log, pace, mergeWindowMs, metrics,
     sweepMs: (config.sweepSeconds ?? 30) * 1000,
   });
   queueDepth = async () => {
@@ -226,7 +247,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   };
   metrics.setQueueDepth(queueDepth);
   return {
-    mode: 'bullmq', engine, store, channels, adapters, bullmq,
+    mode: 'bullmq', engine, store, lanes, channels, adapters, bullmq,
     get httpPort() {
       return ops?.port;
     },

@@ -4,7 +4,7 @@
  * id: when the write fails the engine has learned nothing, so the retry judges the
  * article exactly as the first attempt did (and not as a copy of itself).
  */
-import type { Engine } from '../analysis/engine.js';
+import type { Engine, PreparedArticle } from '../analysis/engine.js';
 import { buildAlert, buildFollowUp, type Alert, type DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
@@ -31,10 +31,15 @@ export interface AnalyzeOutcome {
   alert?: AlertRecord;
 }
 
-export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean }): Promise<AnalyzeOutcome> {
+/**
+ * `prepared`: the article already read and framed (engine.prepare, on any worker), so only
+ * the decision against the story's developments is left for this ordered step.
+ */
+export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean; prepared?: PreparedArticle | undefined }): Promise<AnalyzeOutcome> {
   if (await deps.store.hasSeen(article.id)) return { skipped: true };
   const started = performance.now();
-  const { closest: _closest, id: _id, ...decision } = deps.engine.analyze(article);
+  const { prepared } = opts;
+  const { closest: _closest, id: _id, ...decision } = prepared ? deps.engine.analyzePrepared(prepared) : deps.engine.analyze(article);
   const seconds = (performance.now() - started) / 1000;
   const at = deps.now().toISOString();
   let alert: AlertRecord | undefined;
@@ -58,7 +63,11 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   // Committed: now (and not before) the engine may learn it. Not recorded means another
   // process did; it reaches this engine through the knowledge log (catchUp).
   // Off-topic ones too: a near miss teaches which names are not the story's (as classify does).
-  if (recorded) deps.engine.remember(article, decision.relevant ? decision.developmentId : null, decision.novel);
+  if (recorded) {
+    const dev = decision.relevant ? decision.developmentId : null;
+    if (prepared) deps.engine.rememberPrepared(prepared, dev, decision.novel);
+    else deps.engine.remember(article, dev, decision.novel);
+  }
   if (!recorded) return { skipped: true };
   deps.metrics?.analysed(!decision.relevant ? 'off-topic' : alert ? alert.alert.kind ?? 'development' : 'relevant', seconds);
   return alert ? { skipped: false, decision, alert } : { skipped: false, decision };

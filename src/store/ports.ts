@@ -98,6 +98,8 @@ export interface ChannelSettings {
   watch: string[];
   /** Feeds this channel added. */
   feeds: Array<{ id: string; url: string }>;
+  /** Stories whose alerts this channel gets; absent or empty: the default story. */
+  stories?: string[] | undefined;
 }
 
 export interface ChannelStore {

@@ -1,0 +1,130 @@
+/**
+ * Per-story turns: the one ordered step of analysis. Each story has a Redis list of
+ * analyze job ids in the order they were queued; only the job at its head may decide,
+ * and it pops itself when its decision is recorded. Everything before that (reading,
+ * framing) runs on any worker in parallel, and stories never wait for each other.
+ *
+ * Nothing can stall the order for good: a head whose job is gone (completed, failed for
+ * good, removed, never queued) is popped by whoever is waiting behind it; a waiter that
+ * sees no progress for a while gives its worker slot back (the job is delayed, not
+ * failed), so the head's job always finds a slot; a job missing from the list is added
+ * at its end. Waiters wake on a pub/sub message (or a local call) when a turn ends.
+ */
+import type { Redis } from 'ioredis';
+
+/** Pops the head only if it is still `jobId` (two workers may both see a dead head). */
+const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) return 1 end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** A finished job leaves the order wherever it is (an already-recorded duplicate leaves early). */
+const DONE = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) else redis.call('LREM', KEYS[1], 1, ARGV[1]) end
+redis.call('PUBLISH', KEYS[2], ARGV[2])
+return 1`;
+
+export interface TurnsDeps {
+  redis: Redis;
+  /** Key prefix of the deployment (the BullMQ prefix). */
+  prefix: string;
+  /** Whether a job id still stands for work to do (waiting, active, delayed). */
+  alive: (jobId: string) => Promise<boolean>;
+  /** How long the head may stay the same before its job is checked (ms). */
+  staleMs?: number;
+  /** How long a waiter waits without any progress before giving its slot back (ms). */
+  yieldMs?: number;
+}
+
+export interface Turns {
+  /**
+   * Appends job ids to the story's order and queues their jobs (`add`), under a short
+   * per-story claim: two polls of one story may not interleave, or the order would
+   * disagree with the queue's and waiters would sit on slots the head needs.
+   */
+  enqueue(story: string, jobIds: string[], add: () => Promise<unknown>): Promise<void>;
+  /** Resolves to 'turn' when `jobId` heads its story's order, or 'yield' to give the slot back. */
+  wait(story: string, jobId: string): Promise<'turn' | 'yield'>;
+  /** `jobId` is recorded (or needs no turn): it leaves the order and the next waiter wakes. */
+  done(story: string, jobId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createTurns(deps: TurnsDeps): Turns {
+  const key = (story: string) => `${deps.prefix}:turns:${story}`;
+  const channel = `${deps.prefix}:turns`;
+  const staleMs = deps.staleMs ?? 500;
+  const yieldMs = deps.yieldMs ?? 5_000;
+  const wakers = new Map<string, Set<() => void>>();
+  const wake = (story: string) => {
+    for (const w of wakers.get(story) ?? []) w();
+  };
+  // Its own connection: a subscribed connection can do nothing else.
+  const sub = deps.redis.duplicate();
+  sub.on('message', (_c: string, story: string) => wake(story));
+  sub.on('error', () => {});
+  const subscribed = sub.subscribe(channel).catch(() => undefined);
+
+  const pause = (story: string, ms: number) => new Promise<void>((resolve) => {
+    let set = wakers.get(story);
+    if (!set) wakers.set(story, (set = new Set()));
+    const done = () => {
+      clearTimeout(timer);
+      set!.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    set.add(done);
+  });
+
+  return {
+    async enqueue(story, jobIds, add) {
+      if (!jobIds.length) return;
+      const claim = `${key(story)}:enqueue`;
+      const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+      // Held for two commands; expires by itself if its holder dies in between.
+      for (let i = 0; (await deps.redis.set(claim, token, 'PX', 5_000, 'NX')) !== 'OK'; i++) await pause(story, Math.min(20, 1 + i));
+      try {
+        // Listed first: a head whose job is not queued yet looks alive for `staleMs`, long
+        // enough for `add`; one whose poll died before `add` is popped as gone.
+        await deps.redis.rpush(key(story), ...jobIds);
+        await add();
+      } finally {
+        await deps.redis.eval(RELEASE, 1, claim, token);
+      }
+    },
+    async wait(story, jobId) {
+      await subscribed;
+      let head: string | null = null;
+      let since = Date.now();
+      let checked = false;
+      const started = Date.now();
+      for (let round = 0; ; round++) {
+        const now: string | null = await deps.redis.lindex(key(story), 0);
+        if (now === jobId) return 'turn';
+        if (now !== head) {
+          head = now;
+          since = Date.now();
+          checked = false;
+        }
+        const still = Date.now() - since;
+        if (head === null ? still > staleMs : still > staleMs && !checked) {
+          checked = true;
+          // An empty order, or one whose head is no longer work: repair and look again.
+          if (head === null || (await deps.redis.lpos(key(story), jobId)) === null) await deps.redis.rpush(key(story), jobId);
+          if (head !== null && !(await deps.alive(head))) {
+            await deps.redis.eval(POP_IF_HEAD, 1, key(story), head);
+            continue;
+          }
+        }
+        if (Date.now() - Math.max(since, started) > yieldMs) return 'yield';
+        await pause(story, Math.min(50, 2 + round * 2));
+      }
+    },
+    async done(story, jobId) {
+      await deps.redis.eval(DONE, 2, key(story), channel, jobId, story);
+      wake(story);
+    },
+    async close() {
+      wakers.clear();
+      await sub.quit().catch(() => sub.disconnect());
+    },
+  };
+}
