@@ -8,7 +8,7 @@
  * decided before it, whichever worker decides it; so a stream gives the same decisions
  * through one worker or many. Stories are independent and proceed in parallel.
  */
-import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PreparedArticle } from '../../analysis/engine.js';
 import type { Article } from '../../domain/article.js';
@@ -68,8 +68,47 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     c.cursor = cursor;
   };
 
-  return async (job: Job<AnalyzeJob>, token?: string): Promise<string> => {
-    const { article, feedId, backlog } = job.data;
+  /** The ordered part, for a job that heads its story's order (its own, or one it helps). */
+  const decideInTurn = async (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string> => {
+    const { article, feedId, backlog } = data;
+    await catchUp(lane);
+    if (await lane.store.hasSeen(article.id)) {
+      await deps.turns.done(lane.id, jobId);
+      return 'already analysed';
+    }
+    const { article: _a, ...cached } = prepared;
+    // Before the record: whoever learns this article next finds it prepared.
+    await deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(cached), 'PX', PROFILE_TTL_MS);
+    const r = await analyzeArticle(lane.analyze, article, feedId, { silent: backlog, prepared });
+    // Learned here only once the store committed it; a failed write throws above, the turn
+    // stays this job's, and the retry decides it exactly as this attempt would have.
+    if (!r.skipped) cursorOf(lane.id).learnedHere.add(article.id);
+    await deps.turns.done(lane.id, jobId);
+    if (r.alert) await deps.onAlert(lane, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up');
+    const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
+    deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId, story: lane.id });
+    return result;
+  };
+
+  /**
+   * Decides the head on its job's behalf (one helper at a time); its job, when a worker
+   * takes it, finds the article recorded. A head that is no job at all leaves the order.
+   */
+  const help = async (lane: StoryLane, head: string): Promise<void> => {
+    const claim = `${deps.prefix}:turns:help:${head}`;
+    if ((await deps.redis.set(claim, '1', 'PX', 30_000, 'NX')) !== 'OK') return;
+    try {
+      const job = await deps.queues.analyze.getJob(head);
+      if (!job?.data?.article?.id || (job.data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
+      await decideInTurn(lane, head, job.data, lane.engine.prepare(job.data.article));
+      deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
+    } finally {
+      await deps.redis.del(claim);
+    }
+  };
+
+  return async (job: Job<AnalyzeJob>): Promise<string> => {
+    const { article } = job.data;
     const story = job.data.story ?? deps.lanes.primary.id;
     const jobId = job.id!;
     if (!article?.id || typeof article.content !== 'string') {
@@ -81,43 +120,27 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       await deps.turns.done(story, jobId);
       throw new UnrecoverableError(`story "${story}" is not tracked by this worker (check STORYWATCH_STORIES on every worker)`);
     }
-    // Recorded by an earlier attempt: its deliveries, if any, are queued by the leader's sweep.
+    // Recorded by an earlier attempt (or a helper): deliveries, if any, are the sweep's.
     if (await lane.store.hasSeen(article.id)) {
       await deps.turns.done(story, jobId);
       return 'already analysed';
     }
     // The parallel part: no shared state, no turn needed.
     const prepared = lane.engine.prepare(article);
-    if ((await deps.turns.wait(story, jobId)) === 'yield') {
-      // No progress for a while: give the slot back (the head's job may need it), keep the place.
-      await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
-      throw new DelayedError();
+    for (;;) {
+      const turn = await deps.turns.wait(story, jobId);
+      if (turn === 'turn') break;
+      await help(lane, turn.help);
     }
     // The ordered part: this job heads its story's order.
-    await catchUp(lane);
-    if (await lane.store.hasSeen(article.id)) {
-      await deps.turns.done(story, jobId);
-      return 'already analysed';
-    }
-    const { article: _a, ...cached } = prepared;
-    // Before the record: whoever learns this article next finds it prepared.
-    await deps.redis.set(profileKey(story, article.id), JSON.stringify(cached), 'PX', PROFILE_TTL_MS);
-    const r = await analyzeArticle(lane.analyze, article, feedId, { silent: backlog, prepared });
-    // Learned here only once the store committed it; a failed write throws above, the turn
-    // stays ours, and the retry decides it exactly as this attempt would have.
-    if (!r.skipped) cursorOf(story).learnedHere.add(article.id);
-    await deps.turns.done(story, jobId);
-    if (r.alert) await deps.onAlert(lane, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up');
-    const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
-    deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId, story });
-    return result;
+    return decideInTurn(lane, jobId, job.data, prepared);
   };
 }
 
-/** Whether a job id still stands for work: what the turns ask of a head that does not move. */
-export function jobAlive(queue: Queue<AnalyzeJob>): (jobId: string) => Promise<boolean> {
+/** What the turns ask of a head that does not move. */
+export function jobState(queue: Queue<AnalyzeJob>): (jobId: string) => Promise<'active' | 'pending' | 'gone'> {
   return async (jobId) => {
     const state = await queue.getJobState(jobId);
-    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+    return state === 'active' ? 'active' : state === 'completed' || state === 'failed' || state === 'unknown' ? 'gone' : 'pending';
   };
 }

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { createLeader, type Leader } from './leader.js';
 import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import { deliverProcessor, enqueueDeliveries, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
-import { jobAlive, orderedAnalyzeProcessor } from './analyze-ordered.js';
+import { jobState, orderedAnalyzeProcessor } from './analyze-ordered.js';
 import { createTurns } from './turns.js';
 import { FOLLOW_UP_MERGE_MS } from '../../pipeline/deliver-alert.js';
 
@@ -44,7 +44,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     deliver: new Queue<DeliverJob>(QUEUE.deliver, { ...base, defaultJobOptions: JOB_OPTIONS }),
   };
   for (const q of Object.values(queues)) q.on('error', (e) => deps.log.warn(`queue ${q.name}: ${e.message}`));
-  const turns = createTurns({ redis: deps.redis, prefix: deps.prefix, alive: jobAlive(queues.analyze) });
+  const turns = createTurns({ redis: deps.redis, prefix: deps.prefix, jobState: jobState(queues.analyze) });
   const pdeps: ProcessorDeps = { ...deps, queues, turns };
   const analyze = orderedAnalyzeProcessor({
     lanes: deps.lanes, turns, redis: deps.redis, prefix: deps.prefix, log: deps.log, queues,

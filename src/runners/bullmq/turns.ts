@@ -4,11 +4,12 @@
  * and it pops itself when its decision is recorded. Everything before that (reading,
  * framing) runs on any worker in parallel, and stories never wait for each other.
  *
- * Nothing can stall the order for good: a head whose job is gone (completed, failed for
- * good, removed, never queued) is popped by whoever is waiting behind it; a waiter that
- * sees no progress for a while gives its worker slot back (the job is delayed, not
- * failed), so the head's job always finds a slot; a job missing from the list is added
- * at its end. Waiters wake on a pub/sub message (or a local call) when a turn ends.
+ * Nothing can stall the order: a head whose job is gone (completed, failed for good,
+ * removed, never queued) is popped by whoever waits behind it; a head nobody works on
+ * (its worker died, it waits for a retry, or every worker slot is held by jobs behind
+ * it) is decided by a waiter on its behalf ("help"), so waiters never need to give their
+ * slots back and the queue's order stays the turn order; a job missing from the list is
+ * added at its end. Waiters wake on a pub/sub message (or a local call) when a turn ends.
  */
 import type { Redis } from 'ioredis';
 
@@ -25,13 +26,17 @@ export interface TurnsDeps {
   redis: Redis;
   /** Key prefix of the deployment (the BullMQ prefix). */
   prefix: string;
-  /** Whether a job id still stands for work to do (waiting, active, delayed). */
-  alive: (jobId: string) => Promise<boolean>;
+  /**
+   * What became of a job: being worked on ('active'), still to be taken by a worker
+   * ('pending': waiting, delayed for a retry), or no longer work ('gone').
+   */
+  jobState: (jobId: string) => Promise<'active' | 'pending' | 'gone'>;
   /** How long the head may stay the same before its job is checked (ms). */
   staleMs?: number;
-  /** How long a waiter waits without any progress before giving its slot back (ms). */
-  yieldMs?: number;
 }
+
+/** Its turn, or the head that nobody works on and this waiter should decide for it. */
+export type TurnOutcome = 'turn' | { help: string };
 
 export interface Turns {
   /**
@@ -40,8 +45,8 @@ export interface Turns {
    * disagree with the queue's and waiters would sit on slots the head needs.
    */
   enqueue(story: string, jobIds: string[], add: () => Promise<unknown>): Promise<void>;
-  /** Resolves to 'turn' when `jobId` heads its story's order, or 'yield' to give the slot back. */
-  wait(story: string, jobId: string): Promise<'turn' | 'yield'>;
+  /** Resolves when `jobId` heads its story's order, or when the head needs help. */
+  wait(story: string, jobId: string): Promise<TurnOutcome>;
   /** `jobId` is recorded (or needs no turn): it leaves the order and the next waiter wakes. */
   done(story: string, jobId: string): Promise<void>;
   close(): Promise<void>;
@@ -51,7 +56,6 @@ export function createTurns(deps: TurnsDeps): Turns {
   const key = (story: string) => `${deps.prefix}:turns:${story}`;
   const channel = `${deps.prefix}:turns`;
   const staleMs = deps.staleMs ?? 500;
-  const yieldMs = deps.yieldMs ?? 5_000;
   const wakers = new Map<string, Set<() => void>>();
   const wake = (story: string) => {
     for (const w of wakers.get(story) ?? []) w();
@@ -93,28 +97,27 @@ export function createTurns(deps: TurnsDeps): Turns {
     async wait(story, jobId) {
       await subscribed;
       let head: string | null = null;
-      let since = Date.now();
-      let checked = false;
-      const started = Date.now();
+      // A head that stays put is looked at every `staleMs`: its worker may die at any time.
+      let checkedAt = 0;
       for (let round = 0; ; round++) {
         const now: string | null = await deps.redis.lindex(key(story), 0);
         if (now === jobId) return 'turn';
         if (now !== head) {
           head = now;
-          since = Date.now();
-          checked = false;
+          checkedAt = Date.now();
         }
-        const still = Date.now() - since;
-        if (head === null ? still > staleMs : still > staleMs && !checked) {
-          checked = true;
-          // An empty order, or one whose head is no longer work: repair and look again.
+        if (Date.now() - checkedAt > staleMs) {
+          checkedAt = Date.now();
+          // An empty order, or one without this job (its poll died before listing it): list it.
           if (head === null || (await deps.redis.lpos(key(story), jobId)) === null) await deps.redis.rpush(key(story), jobId);
-          if (head !== null && !(await deps.alive(head))) {
-            await deps.redis.eval(POP_IF_HEAD, 1, key(story), head);
+          const state = head === null ? 'active' : await deps.jobState(head);
+          if (state === 'gone') {
+            await deps.redis.eval(POP_IF_HEAD, 1, key(story), head!);
             continue;
           }
+          // Nobody is on the head: waiting for a worker slot to take it could be forever.
+          if (state === 'pending') return { help: head! };
         }
-        if (Date.now() - Math.max(since, started) > yieldMs) return 'yield';
         await pause(story, Math.min(50, 2 + round * 2));
       }
     },
