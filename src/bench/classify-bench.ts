@@ -11,7 +11,7 @@ import { contentTerms, splitSentences } from '../analysis/text.js';
 import { loadStory } from '../config/story.js';
 import { generateStream } from './generate.js';
 import { enrichBench } from './enrich-bench.js';
-import { pollBench, workerBench } from './ingest-bench.js';
+import { embeddedCycleBench, pollBench, workerBench } from './ingest-bench.js';
 import { askBench } from './ask-bench.js';
 
 interface SizeResult {
@@ -69,6 +69,12 @@ function row(r: SizeResult): string {
 async function main(): Promise<void> {
   const arg = process.argv.indexOf('--size');
   if (process.argv.includes('--enrich-only')) return enrichBench();
+  // The ingestion rows alone (polling, embedded cycle, end to end): `node dist/bench/classify-bench.js --ingest-only`.
+  if (process.argv.includes('--ingest-only')) {
+    await pollBench();
+    await embeddedCycleBench();
+    return workerBench();
+  }
   if (arg > 0) {
     process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
     return;
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--classify-only')) return;
   await askBench();
   await pollBench();
+  await embeddedCycleBench();
   await enrichBench();
   await workerBench();
 }
