@@ -68,8 +68,17 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     c.cursor = cursor;
   };
 
-  /** The ordered part, for a job that heads its story's order (its own, or one it helps). */
-  const decideInTurn = async (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string> => {
+  /**
+   * One ordered step per story at a time in this process: a helper and the head's own job
+   * may both reach it, and two catch-ups at once would teach the engine an article twice.
+   */
+  const chains = new Map<string, Promise<unknown>>();
+  const decideInTurn = (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string> => {
+    const run = (chains.get(lane.id) ?? Promise.resolve()).then(() => decideNow(lane, jobId, data, prepared));
+    chains.set(lane.id, run.catch(() => undefined));
+    return run;
+  };
+  const decideNow = async (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string> => {
     const { article, feedId, backlog } = data;
     await catchUp(lane);
     if (await lane.store.hasSeen(article.id)) {

@@ -19,8 +19,9 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 /** A finished job leaves the order wherever it is (an already-recorded duplicate leaves early). */
 const DONE = `
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) else redis.call('LREM', KEYS[1], 1, ARGV[1]) end
-redis.call('PUBLISH', KEYS[2], ARGV[2])
-return 1`;
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head then redis.call('PUBLISH', KEYS[2], head) end
+return head`;
 
 export interface TurnsDeps {
   redis: Redis;
@@ -56,26 +57,26 @@ export function createTurns(deps: TurnsDeps): Turns {
   const key = (story: string) => `${deps.prefix}:turns:${story}`;
   const channel = `${deps.prefix}:turns`;
   const staleMs = deps.staleMs ?? 500;
-  const wakers = new Map<string, Set<() => void>>();
-  const wake = (story: string) => {
-    for (const w of wakers.get(story) ?? []) w();
+  /** Waiters by job id: a turn's end wakes only the job that now heads the order. */
+  const wakers = new Map<string, (head: boolean) => void>();
+  const wake = (jobId: unknown) => {
+    if (typeof jobId === 'string') wakers.get(jobId)?.(true);
   };
   // Its own connection: a subscribed connection can do nothing else.
   const sub = deps.redis.duplicate();
-  sub.on('message', (_c: string, story: string) => wake(story));
+  sub.on('message', (_c: string, head: string) => wake(head));
   sub.on('error', () => {});
   const subscribed = sub.subscribe(channel).catch(() => undefined);
 
-  const pause = (story: string, ms: number) => new Promise<void>((resolve) => {
-    let set = wakers.get(story);
-    if (!set) wakers.set(story, (set = new Set()));
-    const done = () => {
+  /** Resolves true when told this job now heads the order, false on the timeout. */
+  const pause = (jobId: string, ms: number) => new Promise<boolean>((resolve) => {
+    const done = (head: boolean) => {
       clearTimeout(timer);
-      set!.delete(done);
-      resolve();
+      if (wakers.get(jobId) === done) wakers.delete(jobId);
+      resolve(head);
     };
-    const timer = setTimeout(done, ms);
-    set.add(done);
+    const timer = setTimeout(() => done(false), ms);
+    wakers.set(jobId, done);
   });
 
   return {
@@ -84,7 +85,7 @@ export function createTurns(deps: TurnsDeps): Turns {
       const claim = `${key(story)}:enqueue`;
       const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
       // Held for two commands; expires by itself if its holder dies in between.
-      for (let i = 0; (await deps.redis.set(claim, token, 'PX', 5_000, 'NX')) !== 'OK'; i++) await pause(story, Math.min(20, 1 + i));
+      for (let i = 0; (await deps.redis.set(claim, token, 'PX', 5_000, 'NX')) !== 'OK'; i++) await new Promise((r) => setTimeout(r, Math.min(20, 1 + i)));
       try {
         // Listed first: a head whose job is not queued yet looks alive for `staleMs`, long
         // enough for `add`; one whose poll died before `add` is popped as gone.
@@ -118,12 +119,13 @@ export function createTurns(deps: TurnsDeps): Turns {
           // Nobody is on the head: waiting for a worker slot to take it could be forever.
           if (state === 'pending') return { help: head! };
         }
-        await pause(story, Math.min(50, 2 + round * 2));
+        // Woken as soon as it heads the order; the timeout is for heads that do not move.
+        // The turn's end names the new head: no need to look again.
+        if (await pause(jobId, Math.min(100, 5 + round * 5))) return 'turn';
       }
     },
     async done(story, jobId) {
-      await deps.redis.eval(DONE, 2, key(story), channel, jobId, story);
-      wake(story);
+      wake(await deps.redis.eval(DONE, 2, key(story), channel, jobId));
     },
     async close() {
       wakers.clear();
