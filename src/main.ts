@@ -21,6 +21,7 @@ import { createRobotsCache } from './feeds/enrich/robots.js';
 import { enrichArticles } from './pipeline/enrich-articles.js';
 import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
+import { shareFetches } from './feeds/shared-fetch.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { catchUp } from './pipeline/catch-up.js';
@@ -146,12 +147,13 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   // Aborted on close: fetches in flight end at once instead of running to their deadline.
   const shutdown = new AbortController();
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy, signal: shutdown.signal };
-  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS });
+  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS, perHost: config.fetch.perHost });
   const feedsOf = (feed: FeedConfig) => lanes.of(feed);
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
     seen: (feed, id) => seenByAll(feedsOf(feed), id),
-    fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
+    // Feeds sharing a URL share its fetch within the poll interval.
+    fetch: shareFetches((url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)), config.pollIntervalSeconds * 1000, { now: () => now().getTime() }),
     parse: (xml, url, identity) => parseFeed(xml, url, DEFAULT_PARSE_LIMITS, identity),
     enrich: enrichStep(config, fetchOptions, limiter, log),
   };

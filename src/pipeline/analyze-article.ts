@@ -35,8 +35,9 @@ export interface AnalyzeOutcome {
  * `prepared`: the article already read and framed (engine.prepare, on any worker), so only
  * the decision against the story's developments is left for this ordered step.
  */
-export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean; prepared?: PreparedArticle | undefined }): Promise<AnalyzeOutcome> {
-  if (await deps.store.hasSeen(article.id)) return { skipped: true };
+export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean; prepared?: PreparedArticle | undefined; unseen?: boolean }): Promise<AnalyzeOutcome> {
+  // `unseen`: the caller has just asked (the record is atomic and refuses a second one anyway).
+  if (!opts.unseen && (await deps.store.hasSeen(article.id))) return { skipped: true };
   const started = performance.now();
   const { prepared } = opts;
   const { closest: _closest, id: _id, ...decision } = prepared ? deps.engine.analyzePrepared(prepared) : deps.engine.analyze(article);

@@ -17,12 +17,15 @@ export function commandDefinitions(): unknown[] {
     .addSubcommand((s) => s.setName('status').setDescription('Feeds, last poll, failures, queue depth'))
     .addSubcommand((s) => s.setName('explain').setDescription('Why an article was or was not alerted').addStringOption((o) => o.setName('url').setDescription('Article URL').setRequired(true)))
     .addSubcommand((s) => s.setName('digest').setDescription('What changed since a date').addStringOption((o) => o.setName('since').setDescription('YYYY-MM-DD or Nd (default 7d)')))
+    .addSubcommand((s) => s.setName('stories').setDescription('The stories tracked here, and which this channel follows'))
     .addSubcommandGroup((g) => g.setName('watch').setDescription('Watch terms').addSubcommand((s) => s.setName('list').setDescription("This channel's watch terms")))
     .addSubcommandGroup((g) => g.setName('feeds').setDescription('Feeds').addSubcommand((s) => s.setName('list').setDescription("This channel's feeds")));
   const config = new SlashCommandBuilder()
     .setName('storywatch-config')
     .setDescription("Change this channel's storywatch settings (Manage Server)")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .addSubcommand((s) => s.setName('follow').setDescription("Get this story's alerts here").addStringOption((o) => o.setName('story').setDescription('story id, see /storywatch stories').setRequired(true).setMaxLength(80)))
+    .addSubcommand((s) => s.setName('unfollow').setDescription("Stop this story's alerts here").addStringOption((o) => o.setName('story').setDescription('story id, as listed').setRequired(true).setMaxLength(80)))
     .addSubcommandGroup((g) => g.setName('watch').setDescription('Watch terms')
       .addSubcommand((s) => s.setName('add').setDescription('Add a word, "phrase" or /regex/').addStringOption((o) => o.setName('term').setDescription('word, "phrase" or /regex/').setRequired(true).setMaxLength(100)))
       .addSubcommand((s) => s.setName('remove').setDescription('Remove a watch term').addStringOption((o) => o.setName('term').setDescription('as listed').setRequired(true))))
@@ -38,6 +41,6 @@ export function interactionText(i: ChatInputCommandInteraction): string {
   const sub = i.options.getSubcommand(false) ?? '';
   if (group) return [group, sub, i.options.getString('term') ?? i.options.getString('url') ?? ''].join(' ').trim();
   if (sub === 'ask') return `ask ${i.options.getBoolean('share') ? '--share ' : ''}${i.options.getString('question') ?? ''}`.trim();
-  const arg = i.options.getInteger('n') ?? i.options.getString('url') ?? i.options.getString('since') ?? '';
+  const arg = i.options.getInteger('n') ?? i.options.getString('url') ?? i.options.getString('since') ?? i.options.getString('story') ?? '';
   return `${sub} ${arg}`.trim();
 }

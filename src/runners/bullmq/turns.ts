@@ -48,8 +48,10 @@ export interface Turns {
   enqueue(story: string, jobIds: string[], add: () => Promise<unknown>): Promise<void>;
   /** Resolves when `jobId` heads its story's order, or when the head needs help. */
   wait(story: string, jobId: string): Promise<TurnOutcome>;
-  /** `jobId` is recorded (or needs no turn): it leaves the order and the next waiter wakes. */
-  done(story: string, jobId: string): Promise<void>;
+  /** `jobId` is recorded (or needs no turn): it leaves the order, the next waiter wakes; the new head. */
+  done(story: string, jobId: string): Promise<string | null>;
+  /** Wakes a waiting job (its article was decided for it). */
+  nudge(jobId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,7 +127,13 @@ export function createTurns(deps: TurnsDeps): Turns {
       }
     },
     async done(story, jobId) {
-      wake(await deps.redis.eval(DONE, 2, key(story), channel, jobId));
+      const head = await deps.redis.eval(DONE, 2, key(story), channel, jobId);
+      wake(head);
+      return typeof head === 'string' ? head : null;
+    },
+    async nudge(jobId) {
+      wake(jobId);
+      await deps.redis.publish(channel, jobId);
     },
     async close() {
       wakers.clear();
