@@ -152,8 +152,9 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
     seen: (feed, id) => seenByAll(feedsOf(feed), id),
-    // Feeds sharing a URL share its fetch within the poll interval.
-    fetch: shareFetches((url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)), config.pollIntervalSeconds * 1000, { now: () => now().getTime() }),
+    // Feeds sharing a URL share its fetch within half a poll interval: one round's polls of
+    // that URL, never a feed's own next poll (due an interval later, at most 10% early).
+    fetch: shareFetches((url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)), config.pollIntervalSeconds * 500, { now: () => now().getTime() }),
     parse: (xml, url, identity) => parseFeed(xml, url, DEFAULT_PARSE_LIMITS, identity),
     enrich: enrichStep(config, fetchOptions, limiter, log),
   };

@@ -48,7 +48,8 @@ describe('file store', () => {
     const dir = tmp();
     const a = createFileStore({ dir, warn: () => {} });
     for (let i = 0; i < 500; i++) await a.putFeedState({ feedId: `f${i}`, url: `https://x/${i}`, primed: false, consecutiveFailures: 0 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Flushed at most once a second.
+    await new Promise((r) => setTimeout(r, 1300));
     const b = createFileStore({ dir, warn: () => {} });
     expect(await b.getFeedState('f499')).toMatchObject({ url: 'https://x/499' });
   });
