@@ -1,8 +1,9 @@
 /**
- * One fetch per URL per poll interval, whichever feeds list it (a configured feed and a
- * channel's copy of it, two channels' copies): as MonitoRSS shares one fetch per URL. A
- * feed whose URL was fetched within the interval gets that answer instead of asking the
- * host again; each feed still parses it and keeps its own state. Per process.
+ * One fetch per URL per window (the app uses half a poll interval, so a feed's own next
+ * poll always asks again), whichever feeds list it (a configured feed and a channel's copy
+ * of it, two channels' copies): as MonitoRSS shares one fetch per URL. A feed whose URL was
+ * fetched within the window gets that answer instead of asking the host again; each feed
+ * still parses it and keeps its own state. Per process.
  */
 import type { FetchResult, Validators } from './fetcher.js';
 
