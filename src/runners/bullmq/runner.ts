@@ -105,8 +105,10 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     },
     async stop() {
       await leader.stop();
-      await Promise.all(workers.map((w) => w.close()));
+      // Jobs waiting for a turn held elsewhere stop waiting (and are retried), so closing the
+      // workers does not wait on them.
       await turns.close();
+      await Promise.all(workers.map((w) => w.close()));
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },
   };

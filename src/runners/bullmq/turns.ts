@@ -61,6 +61,7 @@ export function createTurns(deps: TurnsDeps): Turns {
   const staleMs = deps.staleMs ?? 500;
   /** Waiters by job id: a turn's end wakes only the job that now heads the order. */
   const wakers = new Map<string, (head: boolean) => void>();
+  let closed = false;
   const wake = (jobId: unknown) => {
     if (typeof jobId === 'string') wakers.get(jobId)?.(true);
   };
@@ -99,12 +100,15 @@ export function createTurns(deps: TurnsDeps): Turns {
     },
     async wait(story, jobId) {
       await subscribed;
+      if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
       let head: string | null = null;
       // A head that stays put is looked at every `staleMs`: its worker may die at any time.
       let checkedAt = 0;
       for (let round = 0; ; round++) {
         const now: string | null = await deps.redis.lindex(key(story), 0);
         if (now === jobId) return 'turn';
+        // Stopping: the job fails this attempt and is retried (in order) by another worker.
+        if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
         if (now !== head) {
           head = now;
           checkedAt = Date.now();
@@ -136,6 +140,8 @@ export function createTurns(deps: TurnsDeps): Turns {
       await deps.redis.publish(channel, jobId);
     },
     async close() {
+      closed = true;
+      for (const w of [...wakers.values()]) w(false);
       wakers.clear();
       await sub.quit().catch(() => sub.disconnect());
     },
