@@ -4,6 +4,7 @@
  * stores in the data directory and the in-process runner; with it: Redis stores and BullMQ workers, same pipeline.
  */
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
@@ -12,7 +13,7 @@ import { createConsoleAdapter } from './chat/console/console-adapter.js';
 import { createJsonlAdapter } from './chat/jsonl/jsonl-adapter.js';
 import type { CommandDeps } from './chat/commands/handlers.js';
 import type { ChatAdapter } from './chat/ports.js';
-import type { AppConfig } from './config/app-config.js';
+import type { AppConfig, FeedConfig } from './config/app-config.js';
 import { loadStory } from './config/story.js';
 import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed, fetchPage, type FetchOptions, type PageRequest } from './feeds/fetcher.js';
 import { createEnricher, DEFAULT_ENRICH_SETTINGS } from './feeds/enrich/enricher.js';
@@ -20,6 +21,7 @@ import { createRobotsCache } from './feeds/enrich/robots.js';
 import { enrichArticles } from './pipeline/enrich-articles.js';
 import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
+import { shareFetches } from './feeds/shared-fetch.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
 import type { Logger } from './log.js';
 import { startEngine } from './pipeline/engine-state.js';
@@ -27,6 +29,7 @@ import { channelGate } from './pipeline/channel-policy.js';
 import { runDigests } from './pipeline/digest.js';
 import { alertAudience, allFeeds, channelTargets, disabledWatchTerms, feedAudience } from './pipeline/channels.js';
 import type { PollDeps } from './pipeline/poll-feed.js';
+import { createLanes, seenByAll, type Lanes, type StoryLane } from './pipeline/stories.js';
 import { connectRedis, redisOptions } from './runners/bullmq/connection.js';
 import { createBullmqRunner, type BullmqRunner } from './runners/bullmq/runner.js';
 import { createInProcessRunner, type Runner } from './runners/inprocess.js';
@@ -44,8 +47,10 @@ import { startOpsServer, type OpsServer, type ReadinessCheck } from './observabi
 
 export interface App {
   mode: 'embedded' | 'bullmq';
+  /** The default story's engine and store (the other stories: `lanes`). */
   engine: Engine;
   store: StateStore;
+  lanes: Lanes;
   channels: ChannelStore;
   adapters: ChatAdapter[];
   /** The in-process runner (embedded mode only): `tick()` polls once. */
@@ -72,8 +77,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     try {
       const sqlite = { dir: deps.config.dataDir, warn: (m: string) => deps.log.warn(m), info: (m: string) => deps.log.info(m) };
       ({ db } = openStoreDatabase(sqlite));
-      const store = createSqliteStore({ ...sqlite, db, retention: deps.config.retention });
-      const app = await assemble(deps, store, createSqliteChannelStore({ ...sqlite, db }));
+      const shared = db;
+      // The default story keeps the data directory's database (with the channels); each other
+      // story has its own database under stories/<id>/, so stories never wait on each other.
+      const storeFor = (id: string) => id === deps.config.story
+        ? createSqliteStore({ ...sqlite, db: shared, retention: deps.config.retention })
+        : createSqliteStore({ ...sqlite, dir: path.join(deps.config.dataDir, 'stories', id), retention: deps.config.retention });
+      const app = await assemble(deps, storeFor, createSqliteChannelStore({ ...sqlite, db }));
       const close = app.close.bind(app);
       app.close = async () => {
         try {
@@ -91,8 +101,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   }
   const redis = await connectRedis(deps.config.redisUrl, 'the scale-out runner');
-  const prefix = `${deps.config.queuePrefix ?? 'storywatch'}:${deps.config.story}:`;
-  return assemble(deps, createRedisStore({ redis, prefix }), createRedisChannelStore({ redis, prefix }), redis);
+  // Each story under its own prefix: the default story's is the one a single-story deployment used.
+  const prefixOf = (id: string) => `${deps.config.queuePrefix ?? 'storywatch'}:${id}:`;
+  return assemble(deps, (id) => createRedisStore({ redis, prefix: prefixOf(id) }), createRedisChannelStore({ redis, prefix: prefixOf(deps.config.story) }), redis);
 }
 
 /**
@@ -138,31 +149,40 @@ const SNAPSHOT_EVERY_MS = 10 * 60_000;
 /** Longest a fetch or a post waits for its host's turn; beyond it, it is deferred. */
 const HOST_MAX_WAIT_MS = 5_000;
 
-async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
+async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, channels: ChannelStore, redis?: Redis): Promise<App> {
   const { config, log, now = () => new Date() } = deps;
-  const { story, corpus, warnings } = loadStory(config.story);
-  for (const w of warnings) log.warn(w);
-  const engine = createEngine(story, corpus);
+  const loaded = (config.stories ?? [config.story]).map((id) => {
+    const l = loadStory(id, config.storiesDir);
+    for (const w of l.warnings) log.warn(w);
+    return { ...l, engine: createEngine(l.story, l.corpus), store: storeFor(id) };
+  });
+  const { corpus, engine, store } = loaded[0]!;
   const policy = { allow: config.fetch.allowPrivate };
   // Aborted on close: fetches in flight end at once instead of running to their deadline.
   const shutdown = new AbortController();
   const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy, signal: shutdown.signal };
-  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS });
+  const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS, perHost: config.fetch.perHost });
+  const feedsOf = (feed: FeedConfig) => lanes.of(feed);
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
-    fetch: (url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)),
+    seen: (feed, id) => seenByAll(feedsOf(feed), id),
+    // Feeds sharing a URL share its fetch within half a poll interval: one round's polls of
+    // that URL, never a feed's own next poll (due an interval later, at most 10% early).
+    fetch: shareFetches((url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)), config.pollIntervalSeconds * 500, { now: () => now().getTime() }),
     parse: (xml, url, identity) => parseFeed(xml, url, DEFAULT_PARSE_LIMITS, identity),
     enrich: enrichStep(config, fetchOptions, limiter, log),
   };
   const metrics = createMetrics();
-  const analyze = {
-    engine, store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics, retentionDays: config.retention?.days,
-    audience: alertAudience(config.feeds, config.targets, channels),
-  };
+  const audienceOf = alertAudience(config.feeds, config.targets, channels, config.story);
+  const lanes = createLanes(loaded.map((l): StoryLane => ({
+    id: l.story.id, engine: l.engine, corpus: l.corpus, store: l.store,
+    analyze: { engine: l.engine, store: l.store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics, audience: audienceOf, retentionDays: config.retention?.days },
+  })));
+  const analyze = lanes.primary.analyze;
   for (const d of await disabledWatchTerms(channels)) {
     log.warn(`channel ${d.channel}: watch term ${d.term} is disabled: ${d.why}`, { todo: `remove it with /storywatch watch remove ${d.term}, or add a simpler one` });
   }
-  const feeds = allFeeds(config.feeds, channels);
+  const feeds = allFeeds(config.feeds, channels, config.story);
   const audience = feedAudience(config.targets, channels, config.feeds);
   // Chat platforms allow about a message a second per channel; console and files need no pacing.
   const channelLimiter = createHostLimiter({ minIntervalMs: 1000, maxConcurrent: 1, maxWaitMs: HOST_MAX_WAIT_MS });
@@ -174,6 +194,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   let queueDepth: CommandDeps['queueDepth'];
   const commands: CommandDeps = {
     store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
+    stories: loaded.map((l) => ({ id: l.story.id, name: l.story.name })),
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     fetchFeedPreview: async (url) => {
       const r = await politeFetch(limiter, url, () => fetchFeed(url, {}, fetchOptions));
@@ -184,7 +205,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   };
   const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log, (p) => metrics.rateLimited(p));
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
-  const gate = channelGate(channels, story.id, now);
+  const gate = channelGate(channels, loaded[0]!.story.id, now);
   const zoneOf = async (target: string) => (await channels.getChannel(target)).digest?.zone ?? 'UTC';
   const digests = () => runDigests({ channels, store, adapters, log, now, configuredTargets: config.targets });
   let ops: OpsServer | undefined;
@@ -205,21 +226,30 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
     for (const a of adapters) await a.close().catch((err: Error) => log.warn(`closing ${a.name}: ${err.message}`));
   };
 
+  const closeStores = async () => {
+    for (const l of lanes.all) await l.store.close();
+  };
   if (!redis) {
-    const known = await startEngine({ engine, store, log, retentionDays: config.retention?.days, now });
-    const how = known.from === 'snapshot' ? `from its snapshot + ${known.read} article(s) read after it` : `${known.read} article(s) read from the log`;
-    log.info(`story "${story.name}": ${corpus.length} seed articles + ${engine.knownArticles - corpus.length} remembered (${how})`,
-      { dataDir: config.dataDir, developments: engine.knownDevelopments });
-    const saveEngine = () => known.save().catch((err: Error) => log.warn(`cannot save the engine snapshot: ${err.message}; the next start re-reads the articles since the last one`));
+    const started: Array<{ save(): Promise<unknown> }> = [];
+    for (const l of loaded) {
+      const known = await startEngine({ engine: l.engine, store: l.store, log, retentionDays: config.retention?.days, now });
+      const how = known.from === 'snapshot' ? `from its snapshot + ${known.read} article(s) read after it` : `${known.read} article(s) read from the log`;
+      log.info(`story "${l.story.name}": ${l.corpus.length} seed articles + ${l.engine.knownArticles - l.corpus.length} remembered (${how})`,
+        { dataDir: config.dataDir, developments: l.engine.knownDevelopments });
+      started.push(known);
+    }
+    const saveEngine = async () => {
+      for (const known of started) await known.save().catch((err: Error) => log.warn(`cannot save the engine snapshot: ${err.message}; the next start re-reads the articles since the last one`));
+    };
     // Off the hot path and rarely: a crash costs only a replay of what came after it.
     const snapshots = setInterval(() => void saveEngine(), SNAPSHOT_EVERY_MS);
     snapshots.unref();
     const runner = createInProcessRunner({
-      feeds, feedAudience: audience, log, poll, analyze, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
+      feeds, feedAudience: audience, log, poll, analyze, lanes, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
       deliver: { store, adapters, log, pace, mergeWindowMs, metrics, gate, zoneOf }, digests,
     });
     return {
-      mode: 'embedded', engine, store, channels, adapters, runner,
+      mode: 'embedded', engine, store, lanes, channels, adapters, runner,
       get httpPort() {
         return ops?.port;
       },
@@ -233,18 +263,18 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
         await runner.stop();
         await saveEngine();
         await closeAdapters();
-        await store.close();
+        await closeStores();
       },
     };
   }
 
   const prefix = config.queuePrefix ?? 'storywatch';
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  log.info(`story "${story.name}": BullMQ runner ${workerId} on Redis, prefix "${prefix}"`);
+  log.info(`stories ${loaded.map((l) => `"${l.story.name}"`).join(', ')}: BullMQ runner ${workerId} on Redis, prefix "${prefix}"`);
   const bullmq = createBullmqRunner({
     feeds, feedAudience: audience, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
-    poll, analyze, store, engine, adapters, log, pace, mergeWindowMs, metrics, gate, digests,
+    poll, analyze, store, engine, lanes, adapters, log, pace, mergeWindowMs, metrics, gate, digests,
     sweepMs: (config.sweepSeconds ?? 30) * 1000,
   });
   queueDepth = async () => {
@@ -254,7 +284,7 @@ async function assemble(deps: AppDeps, store: StateStore, channels: ChannelStore
   };
   metrics.setQueueDepth(queueDepth);
   return {
-    mode: 'bullmq', engine, store, channels, adapters, bullmq,
+    mode: 'bullmq', engine, store, lanes, channels, adapters, bullmq,
     get httpPort() {
       return ops?.port;
     },

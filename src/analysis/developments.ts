@@ -6,7 +6,7 @@
  * capped, so cost and memory stay flat as history grows.
  */
 import type { Action } from './frame.js';
-import type { Profile } from './profile.js';
+import { ENCODED, type Profile } from './profile.js';
 import { distinctIds, EMPTY_VECTOR, termCounts, Vocabulary, type SparseVector, type TermCounts, type VocabularyState } from './vectors.js';
 
 export interface Member {
@@ -88,7 +88,7 @@ export class DevelopmentIndex {
   /** A profile's term ids (interned on first use, then cached with the profile). */
   encode(p: Profile): Encoded {
     // Kept on the profile (a WeakMap cost more than the interning it saved).
-    const cached = p.encoded as (Encoded & { by: DevelopmentIndex }) | undefined;
+    const cached = p[ENCODED] as (Encoded & { by: DevelopmentIndex }) | undefined;
     if (cached?.by === this) return cached;
     const ids = this.vocab.internAll(p.terms);
     // A profile's terms open with its headline's (see frameArticle): no second lookup for those.
@@ -96,7 +96,7 @@ export class DevelopmentIndex {
     const prefix = h.length <= p.terms.length && h.every((t, i) => p.terms[i] === t);
     const headline = prefix ? ids.slice(0, h.length) : this.vocab.internAll(h);
     const e = { by: this, terms: termCounts(ids), headline: termCounts(headline), distinct: distinctIds(ids) };
-    p.encoded = e;
+    p[ENCODED] = e;
     return e;
   }
 

@@ -11,9 +11,9 @@ import { decide, scoreMatches, type DecideModel, type Match, type Verdict } from
 import { DECIDE_WEIGHTS } from './weights.js';
 import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict } from './explain.js';
-import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type Profile } from './profile.js';
+import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type ArticleText, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
-import { absentGroups, matchGroups, scoreRelevance } from './relevance.js';
+import { absentGroups, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
 import { hash32 } from './text.js';
 import { decodeState, encodeState, engineFingerprint, retireBefore } from './snapshot.js';
@@ -37,6 +37,17 @@ export interface Engine {
    * `classify` had judged it. `novel` marks a development it opened as alerted.
    */
   remember(article: Article, developmentId: string | null, novel?: boolean): void;
+  /**
+   * The per-article work that needs no shared state (headline, sentences, event frame,
+   * terms, names): any worker may do it, in parallel, before the ordered decision step.
+   */
+  prepare(article: Article): PreparedArticle;
+  /** `classify` on a prepared article: only the decision against the developments is left. */
+  classifyPrepared(prepared: PreparedArticle): Decision;
+  /** `analyze` on a prepared article. */
+  analyzePrepared(prepared: PreparedArticle): Decision;
+  /** `remember` with the profile already prepared (by this or another worker). */
+  rememberPrepared(prepared: PreparedArticle, developmentId: string | null, novel?: boolean): void;
   /** Number of articles the story knows (corpus + accepted). */
   readonly knownArticles: number;
   /** Number of developments the story knows. */
@@ -54,6 +65,19 @@ export interface Engine {
    * judged against. Cheap to call per article: it acts once the cut-off has moved a day.
    */
   retire(before: number): number;
+}
+
+/**
+ * An article read and framed for one story: plain data (JSON-safe once `time` NaN is
+ * restored), so it may be handed to the decision step as is.
+ */
+export interface PreparedArticle {
+  article: Article;
+  text: ArticleText;
+  /** Which concept groups it names (the first test of relevance). */
+  groups: GroupMatch;
+  /** Absent when the article names none of the story's concepts (off-topic on sight). */
+  profile: Profile | undefined;
 }
 
 /** A development as the chat commands see it (a copy: changing it changes nothing). */
@@ -132,32 +156,43 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
       return state.index.size;
     },
     developments: () => state.index.developments.map(view),
-    analyze(article) {
-      state.learning = false;
-      try {
-        return judge(state, article).decision;
-      } finally {
-        state.learning = true;
-      }
-    },
+    prepare: (article) => prepare(state, article),
+    analyze: (article) => look(state, article),
+    analyzePrepared: (prepared) => look(state, prepared.article, prepared),
     remember(article, developmentId, novel = false) {
       if (!developmentId) return rememberOffTopic(state, article);
-      const p = prepareArticle(article, state);
-      const dev = state.byId.get(developmentId);
-      if (dev) learnInto(state, p, dev);
-      else learn(state, p, undefined, developmentId, 'stream', novel);
+      rememberProfile(state, prepareArticle(article, state), developmentId, novel);
     },
-    classify(article) {
-      const j = judge(state, article);
-      const d = j.decision;
-      if (d.relevant && d.developmentId && j.profile) {
-        const dev = state.byId.get(d.developmentId);
-        if (dev) learnInto(state, j.profile, dev);
-        else learn(state, j.profile, undefined, d.developmentId, 'stream', d.novel);
-      }
-      return d;
+    rememberPrepared(prepared, developmentId, novel = false) {
+      if (!developmentId) return rememberOffTopic(state, prepared.article, prepared.text);
+      rememberProfile(state, prepared.profile ?? frameArticle(prepared.text, state), developmentId, novel);
     },
+    classify: (article) => classify(state, article),
+    classifyPrepared: (prepared) => classify(state, prepared.article, prepared),
   };
+}
+
+/** Judges without learning (the store records first; `remember` teaches afterwards). */
+function look(state: State, article: Article, prepared?: PreparedArticle): Decision {
+  state.learning = false;
+  try {
+    return judge(state, article, prepared).decision;
+  } finally {
+    state.learning = true;
+  }
+}
+
+function rememberProfile(state: State, p: Profile, developmentId: string, novel: boolean): void {
+  const dev = state.byId.get(developmentId);
+  if (dev) learnInto(state, p, dev);
+  else learn(state, p, undefined, developmentId, 'stream', novel);
+}
+
+function classify(state: State, article: Article, prepared?: PreparedArticle): Decision {
+  const j = judge(state, article, prepared);
+  const d = j.decision;
+  if (d.relevant && d.developmentId && j.profile) rememberProfile(state, j.profile, d.developmentId, d.novel);
+  return d;
 }
 
 function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
@@ -178,9 +213,15 @@ function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' 
   state.known++;
 }
 
-function judge(state: State, article: Article): Judgement {
+function prepare(state: State, article: Article): PreparedArticle {
   const text = readArticle(article);
   const groups = matchGroups(state.story, [text.headline, ...text.body], true);
+  return { article, text, groups, profile: groups.matched.length ? frameArticle(text, state) : undefined };
+}
+
+function judge(state: State, article: Article, prepared?: PreparedArticle): Judgement {
+  const text = prepared?.text ?? readArticle(article);
+  const groups = prepared?.groups ?? matchGroups(state.story, [text.headline, ...text.body], true);
   // Missing every concept: off-topic, and nothing else about it matters.
   if (groups.matched.length === 0) {
     const quick = scoreRelevance(state.story, groups, 0);
@@ -194,7 +235,7 @@ function judge(state: State, article: Article): Judgement {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, names, offTopic(text.id, quick.score, quick.reason));
   }
-  const p = frameArticle(text, state, names);
+  const p = prepared?.profile ?? frameArticle(text, state, names);
   const matches = scoreMatches(state.index, p, state.model);
   const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
   if (!relevance.relevant) return nearMiss(state, names, offTopic(p.id, relevance.score, relevance.reason));
@@ -234,8 +275,8 @@ function judge(state: State, article: Article): Judgement {
 }
 
 /** What `classify` learns from an off-topic article: its names, when it was a near miss. */
-function rememberOffTopic(state: State, article: Article): void {
-  const text = readArticle(article);
+function rememberOffTopic(state: State, article: Article, read?: ArticleText): void {
+  const text = read ?? readArticle(article);
   if (matchGroups(state.story, [text.headline, ...text.body], true).matched.length > 0) state.anchors.addNearMiss(articleNames(text, state));
 }
 

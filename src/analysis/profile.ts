@@ -43,9 +43,14 @@ export interface Profile extends ArticleText {
   restated: boolean;
   /** True when all we have is a headline. */
   headlineOnly: boolean;
-  /** The development index's reading of the terms (term ids), cached by the index that made it. */
-  encoded?: unknown;
+  /**
+   * The development index's reading of the terms (term ids), cached by the index that made
+   * it. A symbol key: JSON and structured copies of a profile (job data) leave it out.
+   */
+  [ENCODED]?: unknown;
 }
+
+export const ENCODED = Symbol('encoded');
 
 /** How many body sentences make the lede. */
 const LEDE_SENTENCES = 2;
@@ -179,7 +184,7 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = 
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
     restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
-    encoded: undefined,
+    [ENCODED]: undefined,
   };
 }
 

@@ -12,7 +12,7 @@ import { loadStory } from '../config/story.js';
 import type { Article } from '../domain/article.js';
 import { generateStream } from './generate.js';
 import { enrichBench } from './enrich-bench.js';
-import { pollBench, workerBench } from './ingest-bench.js';
+import { embeddedCycleBench, pollBench, workerBench } from './ingest-bench.js';
 import { askBench } from './ask-bench.js';
 import { startupBench } from './startup-bench.js';
 import { redisRetentionBench } from './redis-retention-bench.js';
@@ -90,6 +90,12 @@ async function main(): Promise<void> {
   if (process.argv.includes('--enrich-only')) return enrichBench();
   // Start-up on 100k/250k/1M histories (made once, cached) and Redis memory under retention.
   if (process.argv.includes('--state-only')) return stateBenches();
+  // The ingestion rows alone (polling, embedded cycle, end to end): `node dist/bench/classify-bench.js --ingest-only`.
+  if (process.argv.includes('--ingest-only')) {
+    await pollBench();
+    await embeddedCycleBench();
+    return workerBench();
+  }
   if (arg > 0) {
     process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
     return;
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--classify-only')) return;
   await askBench();
   await pollBench();
+  await embeddedCycleBench();
   await enrichBench();
   await workerBench();
   await stateBenches();

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { redactUrl } from '../domain/redact.js';
 import { CONFIG_DIR } from './paths.js';
+import { listStories } from './story.js';
 import { unknownKeys } from './unknown-keys.js';
 
 const FeedSchema = z.object({
@@ -18,10 +19,20 @@ const FeedSchema = z.object({
   url: z.string().url(),
   /** Fetch the publisher's page for the article text: when the item is short, always, or never. */
   fullText: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Stories this feed's articles are judged for (default: the default story). */
+  stories: z.array(z.string().min(1)).min(1).optional(),
+});
+
+/** A host's own politeness (e.g. Google News serves every search feed from one host). */
+const HostRuleSchema = z.object({
+  intervalMs: z.number().int().min(0).max(600_000).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
 });
 
 const FileSchema = z.object({
   story: z.string().default('minerals-deal'),
+  /** Stories tracked: "all" (every folder under config/stories) or a list of ids. */
+  stories: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
   dataDir: z.string().default('./data'),
   pollIntervalSeconds: z.number().int().min(1).max(86_400).default(300),
   targets: z.array(z.string().min(1)).default(['console']),
@@ -34,6 +45,8 @@ const FileSchema = z.object({
       maxRedirects: z.number().int().min(0).max(10).default(5),
       perHostIntervalMs: z.number().int().min(0).max(600_000).default(1000),
       perHostConcurrency: z.number().int().min(1).max(64).default(2),
+      /** Per-host overrides of the two settings above, by host name. */
+      perHost: z.record(z.string().min(1), HostRuleSchema).default({}),
     })
     .default({}),
   /** Full text from publisher pages (feeds/enrich). */
@@ -59,6 +72,8 @@ const FileSchema = z.object({
 const EnvSchema = z.object({
   STORYWATCH_CONFIG: z.string().optional(),
   STORYWATCH_STORY: z.string().optional(),
+  STORYWATCH_STORIES: z.string().optional(),
+  STORYWATCH_STORIES_DIR: z.string().optional(),
   STORYWATCH_DATA_DIR: z.string().optional(),
   STORYWATCH_POLL_INTERVAL: z.coerce.number().int().min(1).max(86_400).optional(),
   STORYWATCH_FEEDS: z.string().optional(),
@@ -97,17 +112,23 @@ const EnvSchema = z.object({
 });
 
 /** Channels' feeds carry no setting: `fullText` defaults to auto. */
-export type FeedConfig = Omit<z.infer<typeof FeedSchema>, 'fullText'> & { fullText?: z.infer<typeof FeedSchema>['fullText'] };
+export type FeedConfig = Omit<z.infer<typeof FeedSchema>, 'fullText' | 'stories'> & { fullText?: z.infer<typeof FeedSchema>['fullText']; stories?: string[] | undefined };
+export type HostRule = z.infer<typeof HostRuleSchema>;
 export type EnrichConfig = z.infer<typeof FileSchema>['enrich'];
 
 export interface AppConfig {
   configFile: string;
+  /** The default story: owns feeds that name none, and channels follow it until told otherwise. */
   story: string;
+  /** Every story this deployment tracks (the default story among them); unset: just `story`. */
+  stories?: string[] | undefined;
+  /** Where story folders live (default config/stories). */
+  storiesDir?: string | undefined;
   dataDir: string;
   pollIntervalSeconds: number;
   targets: string[];
   feeds: FeedConfig[];
-  fetch: z.infer<typeof FileSchema>['fetch'] & { allowPrivate: string[] };
+  fetch: Omit<z.infer<typeof FileSchema>['fetch'], 'perHost'> & { perHost?: Record<string, HostRule> | undefined; allowPrivate: string[] };
   /** Defaults apply when unset (configs built in code). */
   enrich?: EnrichConfig | undefined;
   /** Days analysed articles and quiet developments are kept; seen ids (never below `days`). Default 180 / 400. */
@@ -193,9 +214,14 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
     throw new AppError(`invalid configuration:\n  - ${dupes.map((id) => `feed id "${id}" is used by ${feeds.filter((f) => f.id === id).map((f) => redactUrl(f.url)).join(' and ')}`).join('\n  - ')}`,
       'CONFIG_INVALID', e.STORYWATCH_FEEDS ? 'list each URL in STORYWATCH_FEEDS once' : `give every feed in ${configFile} its own id`);
   }
+  const story = e.STORYWATCH_STORY ?? cfg.story;
+  const storiesDir = e.STORYWATCH_STORIES_DIR ? path.resolve(cwd, e.STORYWATCH_STORIES_DIR) : undefined;
+  const stories = trackedStories(e.STORYWATCH_STORIES ? (e.STORYWATCH_STORIES.trim() === 'all' ? 'all' : splitList(e.STORYWATCH_STORIES)) : cfg.stories, story, feeds, configFile, storiesDir);
   return {
     configFile,
-    story: e.STORYWATCH_STORY ?? cfg.story,
+    story,
+    stories,
+    storiesDir,
     dataDir: path.resolve(cwd, e.STORYWATCH_DATA_DIR ?? cfg.dataDir),
     pollIntervalSeconds: e.STORYWATCH_POLL_INTERVAL ?? cfg.pollIntervalSeconds,
     targets,
@@ -224,6 +250,20 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
       ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL }
       : undefined,
   };
+}
+
+/**
+ * The default story first, then the others; a feed naming a story that is not tracked
+ * is a configuration error (its articles would be dropped without a word).
+ */
+function trackedStories(wanted: 'all' | string[], story: string, feeds: FeedConfig[], configFile: string, root?: string): string[] {
+  const listed = wanted === 'all' ? listStories(root) : wanted;
+  const out = [...new Set([story, ...listed])];
+  const missing = feeds.flatMap((f) => (f.stories ?? []).filter((s) => !out.includes(s)).map((s) => `feed "${f.id}" names story "${s}", which is not tracked`));
+  if (missing.length) {
+    throw new AppError(`invalid configuration:\n  - ${missing.join('\n  - ')}`, 'CONFIG_INVALID', `add the story to "stories" in ${configFile} (or STORYWATCH_STORIES), or fix the feed's stories`);
+  }
+  return out;
 }
 
 function splitList(v: string | undefined): string[] {

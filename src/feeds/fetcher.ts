@@ -75,9 +75,13 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
   const headers: Record<string, string> = { accept: FEED_ACCEPT };
   if (prev.etag) headers['if-none-match'] = prev.etag;
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
-  const { res, status, finalUrl, movedTo, deadline, signal, why } = await exchange(url, { method: 'GET', headers }, opts);
-  const result = await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
-  return movedTo ? { ...result, movedTo } : result;
+  const { res, status, finalUrl, movedTo, deadline, signal, why, release } = await exchange(url, { method: 'GET', headers }, opts);
+  try {
+    const result = await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
+    return movedTo ? { ...result, movedTo } : result;
+  } finally {
+    release();
+  }
 }
 
 export interface PageRequest {
@@ -104,7 +108,15 @@ export async function fetchPage(url: string, opts: FetchOptions, req: PageReques
   const headers: Record<string, string> = { accept: req.accept ?? 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1' };
   if (req.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
   const spec: RequestSpec = { method: req.form !== undefined ? 'POST' : 'GET', headers, body: req.form };
-  const { res, status, finalUrl, deadline, signal, why } = await exchange(url, spec, opts);
+  const ex = await exchange(url, spec, opts);
+  try {
+    return await readPage(ex, opts, req);
+  } finally {
+    ex.release();
+  }
+}
+
+async function readPage({ res, status, finalUrl, deadline, signal, why }: Exchange, opts: FetchOptions, req: PageRequest): Promise<PageResult> {
   if (status < 200 || status >= 300) {
     res.destroy();
     throw new FetchError(`HTTP ${status} from ${finalUrl}`, status === 404 || status === 410 || status === 401 || status === 403, parseRetryAfter(res.headers['retry-after']), status);
@@ -130,15 +142,36 @@ interface Exchange {
   deadline: number;
   signal: AbortSignal;
   why: () => FetchError;
+  /** Ends the deadline timer and the shutdown listener: call once the body is read. */
+  release: () => void;
 }
 
 /** Sends the request and follows redirects (each hop SSRF-checked) up to the first non-redirect answer. */
 async function exchange(url: string, first: RequestSpec, opts: FetchOptions): Promise<Exchange> {
   const deadline = Date.now() + opts.totalTimeoutMs;
   // One signal for the whole exchange, every hop, headers and body: a socket timeout only
-  // measures silence, so a server trickling a byte a second would never trip it.
-  const timeout = AbortSignal.timeout(opts.totalTimeoutMs);
-  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  // measures silence, so a server trickling a byte a second would never trip it. A plain
+  // controller and timer, released when done: AbortSignal.any/timeout cost a lot per fetch.
+  const ac = new AbortController();
+  const signal = ac.signal;
+  const abort = () => ac.abort();
+  const timer = setTimeout(abort, opts.totalTimeoutMs);
+  timer.unref();
+  opts.signal?.addEventListener('abort', abort, { once: true });
+  if (opts.signal?.aborted) ac.abort();
+  const release = () => {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', abort);
+  };
+  try {
+    return await follow(url, first, opts, deadline, signal, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function follow(url: string, first: RequestSpec, opts: FetchOptions, deadline: number, signal: AbortSignal, release: () => void): Promise<Exchange> {
   const why = () => (opts.signal?.aborted
     ? new FetchCancelled(`fetch of ${url} cancelled (shutting down)`)
     : new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${url} (headers and body, every redirect)`, false));
@@ -147,7 +180,7 @@ async function exchange(url: string, first: RequestSpec, opts: FetchOptions): Pr
   let permanentSoFar = true;
   let spec = first;
   for (let hop = 0; hop <= opts.maxRedirects; hop++) {
-    const target = checkUrl(current, opts.policy);
+    const target = checkedUrl(current, opts.policy);
     const res = await request(target, spec, opts, signal, why);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && status !== 304) {
@@ -163,14 +196,16 @@ async function exchange(url: string, first: RequestSpec, opts: FetchOptions): Pr
       if (spec.method === 'POST' && status !== 307 && status !== 308) spec = { method: 'GET', headers: { accept: spec.headers.accept ?? '*/*' } };
       continue;
     }
-    return { res, status, finalUrl: target.href, movedTo, deadline, signal, why };
+    return { res, status, finalUrl: target.href, movedTo, deadline, signal, why, release };
   }
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }
 
 async function finish(res: http.IncomingMessage, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => FetchError): Promise<FetchResult> {
   if (status === 304) {
-    res.destroy();
+    // A 304 has no body: drained, its keep-alive socket goes back to the pool for the next
+    // feed on that host (destroying it cost a new connection per poll).
+    res.resume();
     return { kind: 'not-modified', finalUrl, status };
   }
   if (status < 200 || status >= 300) {
@@ -203,18 +238,60 @@ export function parseRetryAfter(v: string | string[] | undefined): number | unde
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/**
+ * The guard's verdict on a URL does not change between polls (addresses are checked again
+ * at every connect): parsed and checked once per URL and policy, not once per poll.
+ */
+const CHECKED = new Map<string, URL>();
+function checkedUrl(raw: string, policy: SsrfPolicy): URL {
+  const key = `${policy.allow.join(',')}\n${raw}`;
+  let url = CHECKED.get(key);
+  if (!url) {
+    url = checkUrl(raw, policy);
+    if (CHECKED.size >= 50_000) CHECKED.clear();
+    CHECKED.set(key, url);
+  }
+  return url;
+}
+
+interface Transport {
+  lookup: ReturnType<typeof guardedLookup>;
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/**
+ * Keep-alive agents (they pool sockets per host): a poll round reuses connections instead
+ * of a handshake per feed; idle sockets close after 30 s. One set per SSRF policy: a socket
+ * is checked when it connects, so one opened under a laxer policy is never lent to a
+ * stricter one.
+ */
+const TRANSPORTS = new Map<string, Transport>();
+function transportFor(policy: SsrfPolicy): Transport {
+  // Keyed by what the policy allows, not by object: callers may build equal policies per call.
+  const key = policy.allow.join('\n');
+  let t = TRANSPORTS.get(key);
+  if (!t) {
+    const agent = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' as const, timeout: 30_000 };
+    TRANSPORTS.set(key, (t = { lookup: guardedLookup(policy), http: new http.Agent(agent), https: new https.Agent(agent) }));
+  }
+  return t;
+}
+
 function request(target: URL, spec: RequestSpec, opts: FetchOptions, signal: AbortSignal, why: () => FetchError): Promise<http.IncomingMessage> {
   const headers: Record<string, string> = { 'user-agent': opts.userAgent, 'accept-encoding': 'gzip, deflate, br', ...spec.headers };
   if (spec.body !== undefined) headers['content-length'] = String(Buffer.byteLength(spec.body));
-  const mod = target.protocol === 'https:' ? https : http;
+  const secure = target.protocol === 'https:';
+  const t = transportFor(opts.policy);
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(why());
-    const req = mod.request(target, { method: spec.method, headers, lookup: guardedLookup(opts.policy), signal });
-    const connectTimer = setTimeout(() => req.destroy(new FetchError(`connect timeout after ${opts.connectTimeoutMs} ms to ${target.host}`, false)), opts.connectTimeoutMs);
+    const req = (secure ? https : http).request(target, { method: spec.method, headers, lookup: t.lookup, signal, agent: secure ? t.https : t.http });
+    let connectTimer: NodeJS.Timeout | undefined;
     req.on('socket', (socket) => {
-      // A reused keep-alive socket is already connected and will not emit 'connect'.
-      if (socket.connecting) socket.once('connect', () => clearTimeout(connectTimer));
-      else clearTimeout(connectTimer);
+      // A reused keep-alive socket is already connected (and will not emit 'connect').
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(() => req.destroy(new FetchError(`connect timeout after ${opts.connectTimeoutMs} ms to ${target.host}`, false)), opts.connectTimeoutMs);
+      socket.once('connect', () => clearTimeout(connectTimer));
     });
     req.on('response', (res) => {
       clearTimeout(connectTimer);

@@ -1,6 +1,6 @@
 /**
  * Per-host politeness: at most `maxConcurrent` requests to one host at a time, at
- * least `minIntervalMs` between their starts, and a host that answered Retry-After is
+ * least `minIntervalMs` between their starts (both overridable per host name), and a host that answered Retry-After is
  * left alone until then (for all its feeds, not only the one that got the answer).
  * Per process: several BullMQ workers each keep their own pace.
  *
@@ -29,8 +29,18 @@ interface HostState {
   waiters: Array<() => void>;
 }
 
-export function createHostLimiter(opts: { minIntervalMs: number; maxConcurrent: number; maxWaitMs?: number; now?: () => number }): HostLimiter {
+/** One host's own pace, overriding the defaults (e.g. Google News allows more than 1/s). */
+export interface HostRule {
+  intervalMs?: number | undefined;
+  concurrency?: number | undefined;
+}
+
+export function createHostLimiter(opts: { minIntervalMs: number; maxConcurrent: number; maxWaitMs?: number; now?: () => number; perHost?: Record<string, HostRule> | undefined }): HostLimiter {
   const now = opts.now ?? Date.now;
+  // Keyed by host name (a rule for "news.google.com" covers it on any port).
+  const rule = (host: string) => opts.perHost?.[host] ?? opts.perHost?.[host.replace(/:\d+$/, '')];
+  const intervalOf = (host: string) => rule(host)?.intervalMs ?? opts.minIntervalMs;
+  const concurrencyOf = (host: string) => rule(host)?.concurrency ?? opts.maxConcurrent;
   const maxWait = opts.maxWaitMs ?? Infinity;
   const hosts = new Map<string, HostState>();
   const state = (host: string) => {
@@ -52,16 +62,17 @@ export function createHostLimiter(opts: { minIntervalMs: number; maxConcurrent: 
   const acquire = async (host: string) => {
     const s = state(host);
     const giveUpAt = now() + maxWait;
-    while (s.active >= opts.maxConcurrent) {
+    const interval = intervalOf(host);
+    while (s.active >= concurrencyOf(host)) {
       const left = giveUpAt - now();
-      if (left <= 0) throw new HostBusyError(host, Math.max(opts.minIntervalMs, 1000));
+      if (left <= 0) throw new HostBusyError(host, Math.max(interval, 1000));
       await waitForSlot(s, left);
     }
     const wait = s.nextStart - now();
     // Reserve nothing when giving up: the host's schedule stays as it was.
     if (wait > maxWait) throw new HostBusyError(host, wait);
     s.active++;
-    s.nextStart = Math.max(now(), s.nextStart) + opts.minIntervalMs;
+    s.nextStart = Math.max(now(), s.nextStart) + interval;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   };
   const release = (host: string) => {

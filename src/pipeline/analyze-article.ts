@@ -4,7 +4,7 @@
  * id: when the write fails the engine has learned nothing, so the retry judges the
  * article exactly as the first attempt did (and not as a copy of itself).
  */
-import type { Engine } from '../analysis/engine.js';
+import type { Engine, PreparedArticle } from '../analysis/engine.js';
 import { buildAlert, buildFollowUp, type Alert, type DecisionSummary } from '../domain/alert.js';
 import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
@@ -34,10 +34,16 @@ export interface AnalyzeOutcome {
   alert?: AlertRecord;
 }
 
-export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean }): Promise<AnalyzeOutcome> {
-  if (await deps.store.hasSeen(article.id)) return { skipped: true };
+/**
+ * `prepared`: the article already read and framed (engine.prepare, on any worker), so only
+ * the decision against the story's developments is left for this ordered step.
+ */
+export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId: string, opts: { silent: boolean; prepared?: PreparedArticle | undefined; unseen?: boolean }): Promise<AnalyzeOutcome> {
+  // `unseen`: the caller has just asked (the record is atomic and refuses a second one anyway).
+  if (!opts.unseen && (await deps.store.hasSeen(article.id))) return { skipped: true };
   const started = performance.now();
-  const { closest: _closest, id: _id, ...decision } = deps.engine.analyze(article);
+  const { prepared } = opts;
+  const { closest: _closest, id: _id, ...decision } = prepared ? deps.engine.analyzePrepared(prepared) : deps.engine.analyze(article);
   const seconds = (performance.now() - started) / 1000;
   const at = deps.now().toISOString();
   let alert: AlertRecord | undefined;
@@ -62,7 +68,9 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   // process did; it reaches this engine through the knowledge log (catchUp).
   // Off-topic ones too: a near miss teaches which names are not the story's (as classify does).
   if (recorded) {
-    deps.engine.remember(article, decision.relevant ? decision.developmentId : null, decision.novel);
+    const dev = decision.relevant ? decision.developmentId : null;
+    if (prepared) deps.engine.rememberPrepared(prepared, dev, decision.novel);
+    else deps.engine.remember(article, dev, decision.novel);
     // As catch-up does for the same entry, so a replay retires exactly what this did.
     retireFor(deps.engine, article, at, deps.retentionDays);
   }

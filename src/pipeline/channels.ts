@@ -11,6 +11,7 @@ import type { Alert } from '../domain/alert.js';
 import { parseWatchTerm, prepareWatchText, watchMatches } from '../chat/commands/parse.js';
 import type { PreparedText } from '../chat/commands/watch-query.js';
 import type { ChannelSettings, ChannelStore } from '../store/ports.js';
+import { followedStories, isChannelTarget } from './stories.js';
 
 export function alertText(alert: Alert): string {
   return [alert.headline, alert.whatIsNew, ...alert.newFacts].join('\n');
@@ -61,15 +62,18 @@ async function origin(configured: FeedConfig[], list: ChannelSettings[], feedId:
  * configured targets and the subscribed channels. A channel's feed: only the channels
  * that added that URL (each through its own watch terms, if it has any).
  */
-export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore): (alert: Alert, feedId: string) => Promise<string[]> {
+export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore, defaultStory?: string): (alert: Alert, feedId: string) => Promise<string[]> {
   const subscribed = channelTargets(channels);
   return async (alert, feedId) => {
     const list = await channels.listChannels();
     const { isConfigured, owners } = await origin(configured, list, feedId);
     const text = prepareWatchText(alertText(alert));
     const ownersWanting = owners.filter((c) => !c.watch.length || wantsAlert(c, text)).map((c) => c.channel);
-    if (!isConfigured) return [...new Set(ownersWanting)];
-    return [...new Set([...targets, ...(await subscribed(alert)), ...ownersWanting])];
+    const all = isConfigured ? [...targets, ...(await subscribed(alert)), ...ownersWanting] : ownersWanting;
+    if (defaultStory === undefined) return [...new Set(all)];
+    // A chat channel hears only the stories it follows; console and files hear them all.
+    const follows = (t: string) => !isChannelTarget(t) || followedStories(list.find((c) => c.channel === t), defaultStory).includes(alert.storyId);
+    return [...new Set(all.filter(follows))];
   };
 }
 
@@ -83,10 +87,14 @@ export function feedAudience(targets: string[], channels: ChannelStore, configur
 }
 
 /** Configured feeds plus every channel's own (each channel polls its own, with its own state). */
-export function allFeeds(configured: FeedConfig[], channels: ChannelStore): () => Promise<FeedConfig[]> {
+export function allFeeds(configured: FeedConfig[], channels: ChannelStore, defaultStory?: string): () => Promise<FeedConfig[]> {
   return async () => {
     const out = new Map(configured.map((f) => [f.id, f]));
-    for (const c of await channels.listChannels()) for (const f of feedsOf(c)) if (!out.has(f.id)) out.set(f.id, f);
+    for (const c of await channels.listChannels()) {
+      // A channel's feed is judged for the stories that channel follows.
+      const stories = defaultStory === undefined ? undefined : followedStories(c, defaultStory);
+      for (const f of feedsOf(c)) if (!out.has(f.id)) out.set(f.id, stories ? { ...f, stories } : f);
+    }
     return [...out.values()];
   };
 }

@@ -12,6 +12,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { analyzeArticle, type AnalyzeDeps } from '../pipeline/analyze-article.js';
 import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
+import type { Lanes } from '../pipeline/stories.js';
 
 export interface RunnerDeps {
   /** Read every tick: channels may add and remove feeds while running. */
@@ -19,6 +20,8 @@ export interface RunnerDeps {
   poll: PollDeps;
   analyze: AnalyzeDeps;
   deliver: DeliverDeps;
+  /** Every story tracked (each with its engine and store); absent: `analyze` alone. */
+  lanes?: Lanes;
   log: Logger;
   /** Milliseconds between ticks (feeds not yet due are skipped inside a tick). */
   tickMs: number;
@@ -72,6 +75,11 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   /** Settles when stop() is called: nothing waits past it for slow feeds. */
   const stopping = new Promise<void>((r) => (wake = r));
   const inFlight = new Set<string>();
+  /** The feeds as last listed, for their stories. */
+  const feedsById = new Map<string, FeedConfig>();
+  const single = { id: '', store: deps.analyze.store, analyze: deps.analyze };
+  const lanesOf = (feedId: string) => (deps.lanes ? deps.lanes.of(feedsById.get(feedId)) : [single]);
+  const stores = () => (deps.lanes ? deps.lanes.all.map((l) => l.store) : [deps.deliver.store]);
   let arrived: PollOutcome[] = [];
   const slots = semaphore(deps.concurrency ?? 16);
   // The engine learns article by article: one analysis at a time, whoever called the tick.
@@ -89,6 +97,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   const startPolls = async (): Promise<Array<Promise<void>>> => {
     const started: Array<Promise<void>> = [];
     for (const feed of await deps.feeds()) {
+      feedsById.set(feed.id, feed);
       if (inFlight.has(feed.id)) continue;
       inFlight.add(feed.id);
       started.push(slots(() => pollFeed(deps.poll, feed)).then(
@@ -105,15 +114,18 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     const batch = outcomes.flatMap((o) => o.articles.map((article) => ({ article, outcome: o })));
     // The engine judges in time order: an earlier report must be known before its copies.
     batch.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
+    const silent = await silentLanes(outcomes);
     for (const { article, outcome } of batch) {
       // Stopping: the feeds' state is not saved, so the rest is fetched again next run.
       if (stopped && !direct) return;
-      const r = await analyzeArticle(deps.analyze, article, outcome.feedId, { silent: outcome.backlog });
-      if (r.skipped) continue;
-      report.articles++;
-      if (r.decision?.relevant) report.relevant++;
-      if (r.alert?.alert.kind === 'follow-up') report.followUps++;
-      else if (r.alert) report.alerts++;
+      for (const lane of lanesOf(outcome.feedId)) {
+        const r = await analyzeArticle(lane.analyze, article, outcome.feedId, { silent: outcome.backlog || silent.has(`${lane.id}\n${outcome.feedId}`) });
+        if (r.skipped) continue;
+        report.articles++;
+        if (r.decision?.relevant) report.relevant++;
+        if (r.alert?.alert.kind === 'follow-up') report.followUps++;
+        else if (r.alert) report.alerts++;
+      }
     }
     const notices: Array<Promise<unknown>> = [];
     for (const o of outcomes) {
@@ -121,7 +133,11 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (o.status !== 'not-due' && o.status !== 'deferred') report.polled++;
       if (o.status === 'failed') report.failed++;
       // After its backlog is recorded (above): a crash before this re-learns it silently.
-      if (o.status === 'new' && o.nextState) await deps.poll.store.markPrimed(o.nextState.url);
+      if (o.status === 'new' && o.nextState) {
+        const url = o.nextState.url;
+        await deps.poll.store.markPrimed(url);
+        for (const lane of lanesOf(o.feedId)) if (lane.store !== deps.poll.store) await lane.store.markPrimed(url);
+      }
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);
       if (o.notice) {
         const text = o.notice;
@@ -132,7 +148,27 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     if (direct) await Promise.all(notices);
   };
 
-  const deliverRound = () => track(deliverPending({ ...deps.deliver, busy }).catch((err: Error) => {
+  /**
+   * A story that starts following a feed another story already polls learns what the feed
+   * holds silently, as on a feed's first poll: its backlog is not news.
+   */
+  const silentLanes = async (outcomes: PollOutcome[]) => {
+    const out = new Set<string>();
+    for (const o of outcomes) {
+      if (o.status !== 'new' || o.backlog || !o.nextState) continue;
+      for (const lane of lanesOf(o.feedId)) {
+        if (lane.store !== deps.poll.store && !(await lane.store.isPrimed(o.nextState.url))) out.add(`${lane.id}\n${o.feedId}`);
+      }
+    }
+    return out;
+  };
+
+  const deliverRound = () => track((async () => {
+    // Side by side: a chat API that hangs for one story holds back no other; `busy` keeps
+    // one channel to one post at a time across stories.
+    const rounds = await Promise.all(stores().map((store) => deliverPending({ ...deps.deliver, store, busy })));
+    return rounds.reduce((a, r) => ({ delivered: a.delivered + r.delivered, failed: a.failed + r.failed }), { delivered: 0, failed: 0 });
+  })().catch((err: Error) => {
     deps.log.error(`delivery round failed: ${err.message}; alerts stay pending`);
     return { delivered: 0, failed: 0 };
   }));

@@ -130,6 +130,8 @@ export interface ChannelSettings {
   digest?: DigestSchedule | undefined;
   /** A role (Discord) or user group (Slack) mentioned on new-development alerts. */
   notify?: { mention: Mention; minConfidence: number } | undefined;
+  /** Stories whose alerts this channel gets; absent or empty: the default story. */
+  stories?: string[] | undefined;
 }
 
 export interface DigestSchedule {

@@ -19,6 +19,7 @@ import { muteCommand, settingsLines } from './mute.js';
 import { notifyCommand } from './notify.js';
 import { previewFeed, type FeedPreview } from './preview.js';
 import { SETTINGS_COMMANDS } from './settings-parse.js';
+import { storiesCommand, STORIES_USAGE } from './stories.js';
 
 export interface CommandContext {
   /** The channel's delivery target, e.g. "slack:C0123". */
@@ -52,11 +53,15 @@ export interface CommandDeps {
   configuredTargets?: string[];
   /** Fetches and parses a feed once (SSRF-guarded), for the preview of `feeds add`. */
   fetchFeedPreview?: (url: string) => Promise<FeedPreview>;
+  /** Every story tracked here, the default one first (the other commands answer for it). */
+  stories?: Array<{ id: string; name: string }>;
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
 
 export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text: string): Promise<CommandReply> {
+  const story = await storiesCommand({ channels: deps.channels, stories: deps.stories ?? [deps.engine.story] }, ctx, text);
+  if (story) return story;
   const parsed = parseCommand(text, deps.now());
   if (!parsed.ok) return reply(`${parsed.error}.\n\nUsage:\n${USAGE.join('\n')}`, true);
   const cmd = parsed.command;
@@ -65,7 +70,7 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
   }
   switch (cmd.name) {
     case 'help':
-      return reply(`storywatch tracks *${deps.engine.story.name}*.\n${USAGE.join('\n')}`, true);
+      return reply(`storywatch tracks *${deps.engine.story.name}*.\n${[...USAGE, ...STORIES_USAGE].join('\n')}`, true);
     case 'latest':
       return latest(deps, ctx, cmd.count);
     case 'ask':

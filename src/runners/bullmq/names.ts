@@ -10,7 +10,8 @@ export function safeId(s: string): string {
 }
 
 export const schedulerId = (feedId: string) => `feed-${safeId(feedId)}`;
-export const analyzeJobId = (feedId: string, articleId: string) => `${safeId(feedId)}-${safeId(articleId)}`;
+/** The default story's jobs keep the ids they had when a deployment tracked one story. */
+export const analyzeJobId = (feedId: string, articleId: string, story?: string) => `${story ? `s.${safeId(story)}.` : ''}${safeId(feedId)}-${safeId(articleId)}`;
 // A 32-bit hash of the target let two channels share a job id (one of them silently skipped).
 export const deliverJobId = (target: string, alertId: string) => `${createHash('sha256').update(target).digest('hex').slice(0, 32)}-${safeId(alertId)}`;
 
@@ -30,10 +31,15 @@ export interface AnalyzeJob {
   feedId: string;
   /** Article text, title and link only: no credentials ever travel in job data. */
   article: import('../../domain/article.js').Article;
+  /** Learned silently: the feed's first poll, or a story that just started following it. */
   backlog: boolean;
+  /** The story that judges it (absent: the default story, as jobs queued before stories were). */
+  story?: string | undefined;
 }
 
 export interface DeliverJob {
   alertId: string;
   target: string;
+  /** The story whose store holds the alert (absent: the default story). */
+  story?: string | undefined;
 }

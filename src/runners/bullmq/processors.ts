@@ -10,14 +10,15 @@ import type { FeedConfig } from '../../config/app-config.js';
 import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { analyzeArticle, type AnalyzeDeps } from '../../pipeline/analyze-article.js';
-import { catchUp } from '../../pipeline/catch-up.js';
-import { FOLLOW_UP_MERGE_MS, postBatch, postNotice } from '../../pipeline/deliver-alert.js';
-import { pollFeed, type PollDeps } from '../../pipeline/poll-feed.js';
+import type { AnalyzeDeps } from '../../pipeline/analyze-article.js';
+import { postBatch, postNotice } from '../../pipeline/deliver-alert.js';
+import { pollFeed, type PollDeps, type PollOutcome } from '../../pipeline/poll-feed.js';
+import type { Lanes, StoryLane } from '../../pipeline/stories.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
 import type { Gate } from '../../pipeline/channel-policy.js';
 import { burstHeader } from '../../pipeline/burst.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
+import type { Turns } from './turns.js';
 
 export interface ProcessorDeps {
   /** Configured feeds plus channels' feeds, read when needed. */
@@ -26,8 +27,12 @@ export interface ProcessorDeps {
   analyze: AnalyzeDeps;
   store: StateStore;
   engine: Engine;
+  /** Every story tracked; each has its own engine and store. */
+  lanes: Lanes;
   adapters: ChatAdapter[];
   queues: { analyze: Queue<AnalyzeJob>; deliver: Queue<DeliverJob> };
+  /** The per-story order of analyze jobs. */
+  turns?: Turns;
   log: Logger;
   /** Per-channel pacing within this process. */
   pace?: HostLimiter;
@@ -46,17 +51,14 @@ export function pollProcessor(deps: ProcessorDeps) {
     if (!feed) throw new UnrecoverableError(`feed "${job.data.feedId}" is no longer configured (its scheduler is removed on the leader's next round)`);
     const outcome = await pollFeed(deps.poll, feed);
     deps.metrics?.polled(outcome.status);
-    if (outcome.articles.length) {
-      const ordered = [...outcome.articles].sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
-      await deps.queues.analyze.addBulk(ordered.map((article) => ({
-        name: 'analyze',
-        data: { feedId: feed.id, article, backlog: outcome.backlog },
-        opts: { ...JOB_OPTIONS, jobId: analyzeJobId(feed.id, article.id) },
-      })));
-    }
+    const lanes = deps.lanes.of(feed);
+    if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome);
     // Saved only once the articles are queued: a crash before this re-fetches them. The
     // queued backlog carries its own flag, so the feed counts as primed from here.
-    if (outcome.status === 'new') await deps.store.markPrimed(feed.url);
+    if (outcome.status === 'new') {
+      await deps.store.markPrimed(feed.url);
+      for (const lane of lanes) if (lane.store !== deps.store) await lane.store.markPrimed(feed.url);
+    }
     if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
     if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
     return `${outcome.status}: ${outcome.articles.length} new`;
@@ -64,36 +66,31 @@ export function pollProcessor(deps: ProcessorDeps) {
 }
 
 /**
- * Analysis runs one job at a time across all workers (global concurrency 1), so each
- * article is judged against everything before it. Before judging, this process's
- * engine learns what other processes recorded since it last looked.
+ * One story's share of a poll: the new items, oldest first, into that story's order. A
+ * story that starts following a feed another story already polled learns what the feed
+ * holds silently, as on a feed's first poll.
  */
-export function analyzeProcessor(deps: ProcessorDeps) {
-  let cursor = 0;
-  const learnedHere = new Set<string>();
-  const catchUpEngine = async () => {
-    cursor = (await catchUp(deps.engine, deps.store, cursor, learnedHere, { retentionDays: deps.analyze.retentionDays })).cursor;
-  };
-  return async (job: Job<AnalyzeJob>): Promise<string> => {
-    const { article, feedId, backlog } = job.data;
-    if (!article?.id || typeof article.content !== 'string') throw new UnrecoverableError('analyze job without a valid article');
-    await catchUpEngine();
-    // Recorded by an earlier attempt: its deliveries, if any, are queued by the leader's sweep.
-    if (await deps.store.hasSeen(article.id)) return 'already analysed';
-    const r = await analyzeArticle(deps.analyze, article, feedId, { silent: backlog });
-    // Learned here only once the store committed it; a failed write leaves the engine as it was.
-    if (!r.skipped) learnedHere.add(article.id);
-    if (r.alert) await enqueueDeliveries(deps, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up' ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0);
-    const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
-    deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId });
-    return result;
-  };
+async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome): Promise<void> {
+  const fresh = [];
+  for (const a of outcome.articles) if (!(await lane.store.hasSeen(a.id))) fresh.push(a);
+  if (!fresh.length) return;
+  fresh.sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
+  const primary = lane.id === deps.lanes.primary.id;
+  const backlog = outcome.backlog || (!primary && !(await lane.store.isPrimed(feed.url)));
+  const jobs = fresh.map((article) => ({
+    name: 'analyze',
+    data: { feedId: feed.id, article, backlog, ...(primary ? {} : { story: lane.id }) },
+    opts: { ...JOB_OPTIONS, jobId: analyzeJobId(feed.id, article.id, primary ? undefined : lane.id) },
+  }));
+  const add = () => deps.queues.analyze.addBulk(jobs);
+  if (deps.turns) await deps.turns.enqueue(lane.id, jobs.map((j) => j.opts.jobId), add);
+  else await add();
 }
 
 /** Idempotent: deterministic job ids, and only pairs still pending. */
-export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'queues'>, alertId: string, targets: string[], delay = 0): Promise<number> {
+export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'queues'>, alertId: string, targets: string[], delay = 0, story?: string): Promise<number> {
   const pending: DeliverJob[] = [];
-  for (const target of targets) if (await deps.store.isPending(alertId, target)) pending.push({ alertId, target });
+  for (const target of targets) if (await deps.store.isPending(alertId, target)) pending.push(story ? { alertId, target, story } : { alertId, target });
   if (pending.length) {
     // Follow-ups wait out the merge window, so a burst of copies becomes one post.
     await deps.queues.deliver.addBulk(pending.map((d) => ({ name: 'deliver', data: d, opts: { ...JOB_OPTIONS, delay, jobId: deliverJobId(d.target, d.alertId) } })));
@@ -106,24 +103,33 @@ export async function enqueueDeliveries(deps: Pick<ProcessorDeps, 'store' | 'que
  * gets a job. A job that used up its attempts stays in the failed set, where a re-add
  * with the same id would be ignored, so it is retried instead.
  */
-export async function sweepPending(deps: Pick<ProcessorDeps, 'store' | 'queues'>): Promise<number> {
-  const pending = await deps.store.pendingDeliveries();
-  const fresh = [];
-  for (const { record, target } of pending) {
-    const jobId = deliverJobId(target, record.alert.id);
-    const job = await deps.queues.deliver.getJob(jobId);
-    if (!job) fresh.push({ name: 'deliver', data: { alertId: record.alert.id, target }, opts: { ...JOB_OPTIONS, jobId } });
-    else if (await job.isFailed()) await job.retry();
+export async function sweepPending(deps: Pick<ProcessorDeps, 'store' | 'queues'> & { lanes?: Lanes }): Promise<number> {
+  let total = 0;
+  for (const lane of deps.lanes?.all ?? [undefined]) {
+    const store = lane?.store ?? deps.store;
+    const story = lane && lane.id !== deps.lanes!.primary.id ? lane.id : undefined;
+    const pending = await store.pendingDeliveries();
+    const fresh = [];
+    for (const { record, target } of pending) {
+      const jobId = deliverJobId(target, record.alert.id);
+      const job = await deps.queues.deliver.getJob(jobId);
+      if (!job) fresh.push({ name: 'deliver', data: { alertId: record.alert.id, target, ...(story ? { story } : {}) }, opts: { ...JOB_OPTIONS, jobId } });
+      else if (await job.isFailed()) await job.retry();
+    }
+    if (fresh.length) await deps.queues.deliver.addBulk(fresh);
+    total += pending.length;
   }
-  if (fresh.length) await deps.queues.deliver.addBulk(fresh);
-  return pending.length;
+  return total;
 }
 
 export function deliverProcessor(deps: ProcessorDeps) {
   return async (job: Job<DeliverJob>): Promise<string> => {
     const { alertId, target } = job.data;
-    if (!(await deps.store.isPending(alertId, target))) return 'already delivered';
-    const record = await deps.store.getAlert(alertId);
+    const lane = job.data.story ? deps.lanes.get(job.data.story) : deps.lanes.primary;
+    if (!lane) throw new UnrecoverableError(`story "${job.data.story}" is not tracked by this worker`);
+    const ldeps = { ...deps, store: lane.store };
+    if (!(await ldeps.store.isPending(alertId, target))) return 'already delivered';
+    const record = await ldeps.store.getAlert(alertId);
     if (!record) throw new UnrecoverableError(`alert ${alertId} is not in the store`);
     const adapter = deps.adapters.find((a) => a.handles(target));
     if (!adapter) throw new UnrecoverableError(`no chat adapter serves target "${target}"`);
@@ -131,10 +137,10 @@ export function deliverProcessor(deps: ProcessorDeps) {
     // New developments of one target are posted one worker at a time, so a burst of them
     // goes out together, newest first under one header (see deliverClaimed).
     const claim = record.alert.kind === 'follow-up' ? `deliver:${target}:${record.alert.developmentId}` : `deliver:${target}:developments`;
-    const release = await deps.store.tryLock(claim, 60_000);
+    const release = await ldeps.store.tryLock(claim, 60_000);
     if (!release) throw new Error(`another worker is delivering ${claim}; retrying after it`);
     try {
-      return await deliverClaimed(deps, record, target, adapter);
+      return await deliverClaimed(ldeps, record, target, adapter);
     } finally {
       await release();
     }

@@ -3,11 +3,14 @@
  * functions as the in-process runner. Run the same command on as many processes or
  * machines as needed; they share the work through Redis.
  */
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLeader, type Leader } from './leader.js';
 import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
-import { analyzeProcessor, deliverProcessor, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
+import { deliverProcessor, enqueueDeliveries, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
+import { jobState, orderedAnalyzeProcessor } from './analyze-ordered.js';
+import { createTurns } from './turns.js';
+import { FOLLOW_UP_MERGE_MS } from '../../pipeline/deliver-alert.js';
 
 export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues'> {
   connection: ConnectionOptions;
@@ -19,7 +22,8 @@ export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues'> {
   intervalMs: number;
   /** How often the leader re-queues pending deliveries. */
   sweepMs?: number;
-  concurrency?: { poll?: number; deliver?: number };
+  /** Jobs at once per process; analyze jobs overlap their reading with others' decisions. */
+  concurrency?: { poll?: number; analyze?: number; deliver?: number };
   /** Posts the scheduled digests that are due; run by the leader every round. */
   digests?: () => Promise<unknown>;
 }
@@ -42,7 +46,12 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     deliver: new Queue<DeliverJob>(QUEUE.deliver, { ...base, defaultJobOptions: JOB_OPTIONS }),
   };
   for (const q of Object.values(queues)) q.on('error', (e) => deps.log.warn(`queue ${q.name}: ${e.message}`));
-  const pdeps: ProcessorDeps = { ...deps, queues };
+  const turns = createTurns({ redis: deps.redis, prefix: deps.prefix, jobState: jobState(queues.analyze) });
+  const pdeps: ProcessorDeps = { ...deps, queues, turns };
+  const analyze = orderedAnalyzeProcessor({
+    lanes: deps.lanes, turns, redis: deps.redis, prefix: deps.prefix, log: deps.log, queues,
+    onAlert: (lane, alertId, targets, followUp) => enqueueDeliveries({ store: lane.store, queues }, alertId, targets, followUp ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0, lane.id === deps.lanes.primary.id ? undefined : lane.id),
+  });
   const workers: Worker[] = [];
   const leader = createLeader({
     redis: deps.redis,
@@ -73,7 +82,8 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
       lastCycle = { ok: true };
       return out;
     } catch (err) {
-      if (!(err instanceof UnrecoverableError)) lastCycle = { ok: false, error: (err as Error).message };
+      // A job that gave its slot back (DelayedError) recorded nothing wrong.
+      if (!(err instanceof UnrecoverableError) && !(err instanceof DelayedError)) lastCycle = { ok: false, error: (err as Error).message };
       throw err;
     }
   };
@@ -89,15 +99,19 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     leader,
     recording: () => lastCycle,
     async start() {
-      await queues.analyze.setGlobalConcurrency(1);
+      // Deployments from before per-story turns serialised analysis with a global limit of 1.
+      await queues.analyze.removeGlobalConcurrency();
       worker<PollJob>(QUEUE.poll, recording(pollProcessor(pdeps)), deps.concurrency?.poll ?? 8);
-      // Analysis holds the one global slot: if its worker dies, free the slot within seconds.
-      worker<AnalyzeJob>(QUEUE.analyze, recording(analyzeProcessor(pdeps)), 1, { lockDuration: 10_000, stalledInterval: 5_000 });
+      // A job whose worker dies may head its story's order: free it within seconds.
+      worker<AnalyzeJob>(QUEUE.analyze, recording(analyze), deps.concurrency?.analyze ?? 4, { lockDuration: 10_000, stalledInterval: 5_000 });
       worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4);
       leader.start();
     },
     async stop() {
       await leader.stop();
+      // Jobs waiting for a turn held elsewhere stop waiting (and are retried), so closing the
+      // workers does not wait on them.
+      await turns.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },

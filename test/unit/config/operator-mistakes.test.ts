@@ -69,8 +69,8 @@ describe('unknown keys', () => {
     expect(cfg.warnings).toEqual([
       `${file}: unknown key "pollIntervalSecond" is ignored (did you mean "pollIntervalSeconds"?)`,
       `${file}: unknown key "fetch.totalTimeout" is ignored (did you mean "fetch.totalTimeoutMs"?)`,
-      `${file}: unknown key "feeds[0].title" is ignored (known here: id, url, fullText)`,
-      `${file}: unknown key "zzz" is ignored (known here: story, dataDir, pollIntervalSeconds, targets, feeds, fetch, enrich, retention)`,
+      `${file}: unknown key "feeds[0].title" is ignored (known here: id, url, fullText, stories)`,
+      `${file}: unknown key "zzz" is ignored (known here: story, stories, dataDir, pollIntervalSeconds, targets, feeds, fetch, enrich, retention)`,
     ]);
     expect(loadConfig({}).warnings).toEqual([]);
   });

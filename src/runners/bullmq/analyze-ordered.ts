@@ -1,0 +1,202 @@
+/**
+ * The analyze job: read and frame the article on whichever worker took the job (in
+ * parallel with every other job), then wait for the story's turn and make the short
+ * decision against the story's developments, in queue order per story.
+ *
+ * Ordering guarantee: within one story, articles are decided in the order their jobs
+ * were queued (a poll queues its new items oldest first), each against everything
+ * decided before it, whichever worker decides it; so a stream gives the same decisions
+ * through one worker or many. Stories are independent and proceed in parallel.
+ */
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PreparedArticle } from '../../analysis/engine.js';
+import { retireFor } from '../../pipeline/catch-up.js';
+import type { Article } from '../../domain/article.js';
+import type { ProcessedArticle } from '../../store/ports.js';
+import type { Logger } from '../../log.js';
+import { analyzeArticle } from '../../pipeline/analyze-article.js';
+import type { Lanes, StoryLane } from '../../pipeline/stories.js';
+import type { AnalyzeJob } from './names.js';
+import type { Turns } from './turns.js';
+
+/** Another worker's prepared articles are learned from this cache instead of prepared again. */
+const PROFILE_TTL_MS = 3_600_000;
+/** Heads one process decides in a row before it lets the turn go (fairness across stories). */
+const RUN_AHEAD = 64;
+
+export interface OrderedAnalyzeDeps {
+  lanes: Lanes;
+  turns: Turns;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  queues: { analyze: Queue<AnalyzeJob> };
+  /** After a decision that raised an alert: queue its deliveries. */
+  onAlert: (lane: StoryLane, alertId: string, targets: string[], followUp: boolean) => Promise<unknown>;
+}
+
+type Cached = Omit<PreparedArticle, 'article'>;
+
+/** JSON has no NaN: an undated article's time comes back as null. */
+function revive(c: Cached, article: Article): PreparedArticle {
+  const fix = <T extends { time: number }>(o: T): T => ({ ...o, time: o.time ?? Number.NaN });
+  return { article, text: fix(c.text), groups: c.groups, profile: c.profile ? fix(c.profile) : undefined };
+}
+
+export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
+  const profileKey = (story: string, id: string) => `${deps.prefix}:profile:${story}:${id}`;
+  const prepKey = (jobId: string) => `${deps.prefix}:prep:${jobId}`;
+  const turnsKey = (story: string) => `${deps.prefix}:turns:${story}`;
+  const cursors = new Map<string, { cursor: number; learnedHere: Set<string> }>();
+  const cursorOf = (story: string) => {
+    let c = cursors.get(story);
+    if (!c) cursors.set(story, (c = { cursor: 0, learnedHere: new Set() }));
+    return c;
+  };
+
+  /**
+   * The engine learns, in log order, what other workers recorded since it last looked:
+   * every article, off-topic ones too (a near miss teaches which names are not the
+   * story's), so every worker's engine is the one a single worker would have.
+   */
+  const catchUp = async (lane: StoryLane, known?: { entries: ProcessedArticle[]; cursor: number }) => {
+    const c = cursorOf(lane.id);
+    const { entries, cursor } = known ?? await lane.store.knowledgeSince(c.cursor);
+    const todo = entries.filter((e) => !c.learnedHere.delete(e.article.id));
+    const cached = todo.length ? await deps.redis.mget(...todo.map((e) => profileKey(lane.id, e.article.id))) : [];
+    todo.forEach((e, i) => {
+      const dev = e.decision.relevant ? e.decision.developmentId : null;
+      const raw = cached[i];
+      if (raw) lane.engine.rememberPrepared(revive(JSON.parse(raw) as Cached, e.article), dev, e.decision.novel);
+      else lane.engine.remember(e.article, dev, e.decision.novel);
+      // As analyzeArticle and the embedded catch-up do: the same entries retire the same developments.
+      retireFor(lane.engine, e.article, e.processedAt, lane.analyze.retentionDays);
+    });
+    c.cursor = cursor;
+  };
+
+  /**
+   * One ordered step per story at a time in this process: a helper and the head's own job
+   * may both reach it, and two catch-ups at once would teach the engine an article twice.
+   */
+  const chains = new Map<string, Promise<unknown>>();
+  const decideInTurn = (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string | null> => {
+    const run = (chains.get(lane.id) ?? Promise.resolve()).then(async () => {
+      const out = await claimed(jobId, () => decideNow(lane, jobId, data, prepared));
+      // Holding the story's step: decide the heads after it that are already prepared, here,
+      // instead of handing the turn to another process for each (a hop costs more than a decision).
+      if (out) await runAhead(lane, out.next);
+      return out?.result ?? null;
+    });
+    chains.set(lane.id, run.catch(() => undefined));
+    return run;
+  };
+
+  /** One decider per job at a time (its own job, or a process running ahead): undefined if taken. */
+  const claimed = async <T>(jobId: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    const claim = `${deps.prefix}:turns:claim:${jobId}`;
+    if ((await deps.redis.set(claim, '1', 'PX', 30_000, 'NX')) !== 'OK') return undefined;
+    try {
+      return await fn();
+    } finally {
+      await deps.redis.del(claim);
+    }
+  };
+
+  /** Decides `jobId` if it heads its story's order; null when it does not (back to waiting). */
+  const decideNow = async (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<{ result: string; next: string | null } | null> => {
+    const { article, feedId, backlog } = data;
+    // The ordered step is a chain of round trips: ask what it needs at once.
+    const [known, seen, head] = await Promise.all([lane.store.knowledgeSince(cursorOf(lane.id).cursor), lane.store.hasSeen(article.id), deps.redis.lindex(turnsKey(lane.id), 0)]);
+    await catchUp(lane, known);
+    if (seen) return { result: 'already analysed', next: await deps.turns.done(lane.id, jobId) };
+    // Woken by a nudge, but the article is not recorded: whoever decided for it failed.
+    if (head !== jobId) return null;
+    const { article: _a, ...cached } = prepared;
+    // Sent before the record on the same connection, so Redis stores it first; not waited
+    // for (an engine that misses it prepares the article itself).
+    const stored = deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(cached), 'PX', PROFILE_TTL_MS).catch(() => undefined);
+    const r = await analyzeArticle(lane.analyze, article, feedId, { silent: backlog, prepared, unseen: true });
+    await stored;
+    // Learned here only once the store committed it; a failed write throws above, the turn
+    // stays this job's, and the retry decides it exactly as this attempt would have.
+    if (!r.skipped) cursorOf(lane.id).learnedHere.add(article.id);
+    const next = await deps.turns.done(lane.id, jobId);
+    void deps.redis.del(prepKey(jobId)).catch(() => undefined);
+    if (r.alert) await deps.onAlert(lane, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up');
+    const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
+    deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId, story: lane.id });
+    return { result, next };
+  };
+
+  /** Decides prepared heads on their jobs' behalf while they come; stops at one not prepared yet. */
+  const runAhead = async (lane: StoryLane, head: string | null) => {
+    for (let n = 0; head && n < RUN_AHEAD; n++) {
+      const raw = await deps.redis.get(prepKey(head));
+      if (!raw) return;
+      const p = JSON.parse(raw) as Cached & { data: AnalyzeJob };
+      const id = head;
+      const out = await claimed(id, () => decideNow(lane, id, p.data, revive(p, p.data.article)));
+      if (!out) return;
+      // Its own job wakes, finds the article recorded, and completes.
+      await deps.turns.nudge(id);
+      head = out.next;
+    }
+  };
+
+  /**
+   * Decides the head on its job's behalf when nobody works on it; its job, when a worker
+   * takes it, finds the article recorded. A head that is no job at all leaves the order.
+   */
+  const help = async (lane: StoryLane, head: string): Promise<void> => {
+    const job = await deps.queues.analyze.getJob(head);
+    if (!job?.data?.article?.id || (job.data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
+    const raw = await deps.redis.get(prepKey(head));
+    const prepared = raw ? revive(JSON.parse(raw) as Cached, job.data.article) : lane.engine.prepare(job.data.article);
+    if (await decideInTurn(lane, head, job.data, prepared)) deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
+  };
+
+  return async (job: Job<AnalyzeJob>): Promise<string> => {
+    const { article } = job.data;
+    const story = job.data.story ?? deps.lanes.primary.id;
+    const jobId = job.id!;
+    if (!article?.id || typeof article.content !== 'string') {
+      await deps.turns.done(story, jobId);
+      throw new UnrecoverableError('analyze job without a valid article');
+    }
+    const lane = deps.lanes.get(story);
+    if (!lane) {
+      await deps.turns.done(story, jobId);
+      throw new UnrecoverableError(`story "${story}" is not tracked by this worker (check STORYWATCH_STORIES on every worker)`);
+    }
+    // Recorded by an earlier attempt (or a helper): deliveries, if any, are the sweep's.
+    if (await lane.store.hasSeen(article.id)) {
+      await deps.turns.done(story, jobId);
+      return 'already analysed';
+    }
+    // The parallel part: no shared state, no turn needed. Kept in Redis too, so whichever
+    // process holds the story's step when this job's turn comes can decide it at once.
+    const prepared = lane.engine.prepare(article);
+    const { article: _a, ...cached } = prepared;
+    await deps.redis.set(prepKey(jobId), JSON.stringify({ ...cached, data: job.data }), 'PX', PROFILE_TTL_MS);
+    for (;;) {
+      const turn = await deps.turns.wait(story, jobId);
+      if (turn !== 'turn') {
+        await help(lane, turn.help);
+        continue;
+      }
+      // The ordered part: this job heads its story's order (or was decided for it).
+      const result = await decideInTurn(lane, jobId, job.data, prepared);
+      if (result !== null) return result;
+    }
+  };
+}
+
+/** What the turns ask of a head that does not move. */
+export function jobState(queue: Queue<AnalyzeJob>): (jobId: string) => Promise<'active' | 'pending' | 'gone'> {
+  return async (jobId) => {
+    const state = await queue.getJobState(jobId);
+    return state === 'active' ? 'active' : state === 'completed' || state === 'failed' || state === 'unknown' ? 'gone' : 'pending';
+  };
+}

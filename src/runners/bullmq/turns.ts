@@ -1,0 +1,149 @@
+/**
+ * Per-story turns: the one ordered step of analysis. Each story has a Redis list of
+ * analyze job ids in the order they were queued; only the job at its head may decide,
+ * and it pops itself when its decision is recorded. Everything before that (reading,
+ * framing) runs on any worker in parallel, and stories never wait for each other.
+ *
+ * Nothing can stall the order: a head whose job is gone (completed, failed for good,
+ * removed, never queued) is popped by whoever waits behind it; a head nobody works on
+ * (its worker died, it waits for a retry, or every worker slot is held by jobs behind
+ * it) is decided by a waiter on its behalf ("help"), so waiters never need to give their
+ * slots back and the queue's order stays the turn order; a job missing from the list is
+ * added at its end. Waiters wake on a pub/sub message (or a local call) when a turn ends.
+ */
+import type { Redis } from 'ioredis';
+
+/** Pops the head only if it is still `jobId` (two workers may both see a dead head). */
+const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) return 1 end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** A finished job leaves the order wherever it is (an already-recorded duplicate leaves early). */
+const DONE = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) else redis.call('LREM', KEYS[1], 1, ARGV[1]) end
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head then redis.call('PUBLISH', KEYS[2], head) end
+return head`;
+
+export interface TurnsDeps {
+  redis: Redis;
+  /** Key prefix of the deployment (the BullMQ prefix). */
+  prefix: string;
+  /**
+   * What became of a job: being worked on ('active'), still to be taken by a worker
+   * ('pending': waiting, delayed for a retry), or no longer work ('gone').
+   */
+  jobState: (jobId: string) => Promise<'active' | 'pending' | 'gone'>;
+  /** How long the head may stay the same before its job is checked (ms). */
+  staleMs?: number;
+}
+
+/** Its turn, or the head that nobody works on and this waiter should decide for it. */
+export type TurnOutcome = 'turn' | { help: string };
+
+export interface Turns {
+  /**
+   * Appends job ids to the story's order and queues their jobs (`add`), under a short
+   * per-story claim: two polls of one story may not interleave, or the order would
+   * disagree with the queue's and waiters would sit on slots the head needs.
+   */
+  enqueue(story: string, jobIds: string[], add: () => Promise<unknown>): Promise<void>;
+  /** Resolves when `jobId` heads its story's order, or when the head needs help. */
+  wait(story: string, jobId: string): Promise<TurnOutcome>;
+  /** `jobId` is recorded (or needs no turn): it leaves the order, the next waiter wakes; the new head. */
+  done(story: string, jobId: string): Promise<string | null>;
+  /** Wakes a waiting job (its article was decided for it). */
+  nudge(jobId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createTurns(deps: TurnsDeps): Turns {
+  const key = (story: string) => `${deps.prefix}:turns:${story}`;
+  const channel = `${deps.prefix}:turns`;
+  const staleMs = deps.staleMs ?? 500;
+  /** Waiters by job id: a turn's end wakes only the job that now heads the order. */
+  const wakers = new Map<string, (head: boolean) => void>();
+  let closed = false;
+  const wake = (jobId: unknown) => {
+    if (typeof jobId === 'string') wakers.get(jobId)?.(true);
+  };
+  // Its own connection: a subscribed connection can do nothing else.
+  const sub = deps.redis.duplicate();
+  sub.on('message', (_c: string, head: string) => wake(head));
+  sub.on('error', () => {});
+  const subscribed = sub.subscribe(channel).catch(() => undefined);
+
+  /** Resolves true when told this job now heads the order, false on the timeout. */
+  const pause = (jobId: string, ms: number) => new Promise<boolean>((resolve) => {
+    const done = (head: boolean) => {
+      clearTimeout(timer);
+      if (wakers.get(jobId) === done) wakers.delete(jobId);
+      resolve(head);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    wakers.set(jobId, done);
+  });
+
+  return {
+    async enqueue(story, jobIds, add) {
+      if (!jobIds.length) return;
+      const claim = `${key(story)}:enqueue`;
+      const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+      // Held for two commands; expires by itself if its holder dies in between.
+      for (let i = 0; (await deps.redis.set(claim, token, 'PX', 5_000, 'NX')) !== 'OK'; i++) await new Promise((r) => setTimeout(r, Math.min(20, 1 + i)));
+      try {
+        // Listed first: a head whose job is not queued yet looks alive for `staleMs`, long
+        // enough for `add`; one whose poll died before `add` is popped as gone.
+        await deps.redis.rpush(key(story), ...jobIds);
+        await add();
+      } finally {
+        await deps.redis.eval(RELEASE, 1, claim, token);
+      }
+    },
+    async wait(story, jobId) {
+      await subscribed;
+      if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
+      let head: string | null = null;
+      // A head that stays put is looked at every `staleMs`: its worker may die at any time.
+      let checkedAt = 0;
+      for (let round = 0; ; round++) {
+        const now: string | null = await deps.redis.lindex(key(story), 0);
+        if (now === jobId) return 'turn';
+        // Stopping: the job fails this attempt and is retried (in order) by another worker.
+        if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
+        if (now !== head) {
+          head = now;
+          checkedAt = Date.now();
+        }
+        if (Date.now() - checkedAt > staleMs) {
+          checkedAt = Date.now();
+          // An empty order, or one without this job (its poll died before listing it): list it.
+          if (head === null || (await deps.redis.lpos(key(story), jobId)) === null) await deps.redis.rpush(key(story), jobId);
+          const state = head === null ? 'active' : await deps.jobState(head);
+          if (state === 'gone') {
+            await deps.redis.eval(POP_IF_HEAD, 1, key(story), head!);
+            continue;
+          }
+          // Nobody is on the head: waiting for a worker slot to take it could be forever.
+          if (state === 'pending') return { help: head! };
+        }
+        // Woken as soon as it heads the order; the timeout is for heads that do not move.
+        // The turn's end names the new head: no need to look again.
+        if (await pause(jobId, Math.min(100, 5 + round * 5))) return 'turn';
+      }
+    },
+    async done(story, jobId) {
+      const head = await deps.redis.eval(DONE, 2, key(story), channel, jobId);
+      wake(head);
+      return typeof head === 'string' ? head : null;
+    },
+    async nudge(jobId) {
+      wake(jobId);
+      await deps.redis.publish(channel, jobId);
+    },
+    async close() {
+      closed = true;
+      for (const w of [...wakers.values()]) w(false);
+      wakers.clear();
+      await sub.quit().catch(() => sub.disconnect());
+    },
+  };
+}
