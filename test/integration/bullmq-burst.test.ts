@@ -37,7 +37,9 @@ describe('BullMQ delivery of a burst', () => {
       await store.recordArticle({ article: { id: `a${i}`, title: alert.headline, url: alert.link, source: 's', publishedAt: at, content: 'c' }, feedId: 'f', processedAt: at,
         decision: { relevant: true, novel: true, developmentId: alert.developmentId, duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] } }, { alert, targets: ['slack:C1'], createdAt: at });
     }
-    const deliver = deliverProcessor({ store, adapters: [adapter], log: createLogger({ out: new PassThrough() }) } as unknown as ProcessorDeps);
+    const lane = { id: 'minerals-deal', store };
+    const lanes = { primary: lane, all: [lane], get: () => lane, of: () => [lane] };
+    const deliver = deliverProcessor({ store, lanes, adapters: [adapter], log: createLogger({ out: new PassThrough() }) } as unknown as ProcessorDeps);
     const job = (alertId: string) => ({ data: { alertId, target: 'slack:C1' } }) as Job<DeliverJob>;
     expect(await deliver(job(ids[0]!))).toBe('delivered 3 to slack:C1');
     expect(await deliver(job(ids[1]!))).toBe('already delivered');

@@ -55,7 +55,7 @@ describe('BullMQ runner: several stories in one deployment', () => {
       await Promise.all(workers.map((w) => w.exited));
     });
     const k = (story: string, key: string) => `${prefix}:${story}:${key}`;
-    const seen = async () => Promise.all(STORIES.map((s) => redis.scard(k(s, 'seen'))));
+    const seen = async () => Promise.all(STORIES.map((s) => redis.zcard(k(s, 'seen'))));
     await waitFor('every story to learn its feeds\' backlog', async () => (await seen()).every((n) => n === feeds / 3), 60_000);
 
     server.reveal(200);
@@ -69,7 +69,7 @@ describe('BullMQ runner: several stories in one deployment', () => {
     const delivered = countLines(sink).map((l) => JSON.parse(l).alert as { id: string; storyId: string; mergedIds?: string[] });
     const figures: string[] = [];
     for (const story of STORIES) {
-      const log = (await redis.lrange(k(story, 'log'), 0, -1)).map((l) => JSON.parse(l).article.id as string);
+      const log = (await redis.zrange(k(story, 'log'), 0, -1)).map((l) => JSON.parse(l).article.id as string);
       expect(log).toHaveLength(articles.length / 3);
       expect(new Set(log).size).toBe(log.length);
       const alerts = await redis.hlen(k(story, 'alerts'));

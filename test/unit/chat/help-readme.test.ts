@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { USAGE } from '../../../src/chat/commands/parse.js';
+import { STORIES_USAGE } from '../../../src/chat/commands/stories.js';
 import { ROOT } from '../../helpers/paths.js';
 
 /** "digest schedule", "mute", "unmute", … from a command's usage text. */
@@ -20,9 +21,9 @@ describe('README and /storywatch help', () => {
     const table = readme.split('### Commands (the same on both platforms)')[1]!.split('\n\n')[1]!;
     const rows = table.split('\n').filter((l) => l.startsWith('| `'));
     const fromReadme = new Set(rows.flatMap((r) => heads(r.split(' | ')[0]!.replace(/\\\|/g, '|'))));
-    const fromHelp = new Set(USAGE.flatMap((u) => heads(u.split(' — ')[0]!)));
+    const fromHelp = new Set([...USAGE, ...STORIES_USAGE].flatMap((u) => heads(u.split(' — ')[0]!)));
     expect([...fromHelp].sort()).toEqual([...fromReadme].sort());
-    expect([...fromHelp].sort()).toEqual(['ask', 'digest', 'digest schedule', 'explain', 'feeds', 'latest', 'mute', 'notify', 'pause', 'resume', 'status', 'timeline', 'unmute', 'watch']);
+    expect([...fromHelp].sort()).toEqual(['ask', 'digest', 'digest schedule', 'explain', 'feeds', 'follow', 'latest', 'mute', 'notify', 'pause', 'resume', 'status', 'stories', 'timeline', 'unfollow', 'unmute', 'watch']);
   });
 
   it('the Slack manifest is Socket Mode by default, with the scopes the bot uses', () => {
