@@ -195,10 +195,6 @@ export class DevelopmentIndex {
     return cache[which];
   }
 
-  vector(terms: string[]): SparseVector {
-    return this.vocab.vector(terms);
-  }
-
   /** The tf-idf vectors of a profile's headline + lede and of its headline. */
   vectors(p: Profile): { terms: SparseVector; headline: SparseVector } {
     const e = this.encode(p);

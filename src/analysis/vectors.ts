@@ -57,11 +57,6 @@ export class Vocabulary {
     }
   }
 
-  dfOf(term: string): number {
-    const id = this.lookup(term);
-    return id < 0 ? 0 : this.df[id]!;
-  }
-
   idfOf(id: number): number {
     if (this.docs > this.epochDocs * 1.02 + 1) {
       this.epoch++;
@@ -77,15 +72,6 @@ export class Vocabulary {
   idf(term: string): number {
     const id = this.lookup(term);
     return id < 0 ? Math.log(this.docs + 1) + 0.1 - Math.log(0.5) : this.idfOf(id);
-  }
-
-  vector(terms: string[]): SparseVector {
-    return this.vectorOf(this.internAll(terms));
-  }
-
-  /** The tf-idf vector (unit length) of a text given as term ids. */
-  vectorOf(termIds: readonly number[]): SparseVector {
-    return this.weigh(termCounts(termIds));
   }
 
   /** Weighs counted terms by today's idf: a vector that shares the counts' ids. */
