@@ -227,7 +227,8 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
     const quick = scoreRelevance(state.story, groups, 0);
     return { decision: offTopic(text.id, quick.score, quick.reason), profile: undefined, verdict: undefined };
   }
-  const names = articleNames(text, state);
+  // A prepared profile already holds them (frameArticle reads them with the same options).
+  const names = prepared?.profile?.names ?? articleNames(text, state);
   const anchors = state.anchors.find(names);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   const short = text.body.length <= 1 ? { strangers: state.anchors.strangers(names) } : undefined;
