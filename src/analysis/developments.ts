@@ -7,7 +7,7 @@
  */
 import type { Action } from './frame.js';
 import { ENCODED, type Profile } from './profile.js';
-import { distinctIds, EMPTY_VECTOR, termCounts, Vocabulary, type SparseVector, type TermCounts, type VocabularyState } from './vectors.js';
+import { distinctIds, termCounts, Vocabulary, type SparseVector, type TermCounts, type VocabularyState } from './vectors.js';
 
 export interface Member {
   id: string;
@@ -19,8 +19,8 @@ export interface Member {
   terms: TermCounts;
   headlineTerms: TermCounts;
   origin: 'corpus' | 'stream';
-  /** tf-idf vectors, computed on first use (see DevelopmentIndex.memberVector). */
-  vectors?: { docs: number; terms: SparseVector; headlineTerms: SparseVector };
+  /** tf-idf vectors, weighed when the member joins and at each vocabulary generation (see DevelopmentIndex.count). */
+  vectors: { terms: SparseVector; headlineTerms: SparseVector };
 }
 
 export interface Development {
@@ -80,9 +80,16 @@ export class DevelopmentIndex {
     return this.vocab.idf(term);
   }
 
-  /** Counts an article's terms into the story's document frequencies. */
+  /**
+   * Counts an article's terms into the story's document frequencies. When the story has
+   * grown a tenth, every member is weighed again, here and not on first use: what a member
+   * weighs then depends on what was counted, not on which articles happened to compare to it.
+   */
   count(p: Profile): void {
+    const generation = this.vocab.generation;
     this.vocab.countIds(this.encode(p).distinct);
+    if (this.vocab.generation === generation) return;
+    for (const d of this.developments) for (const m of d.members) m.vectors = this.weighMember(m);
   }
 
   /** A profile's term ids (interned on first use, then cached with the profile). */
@@ -180,19 +187,13 @@ export class DevelopmentIndex {
     return best.map((i) => this.developments[i]!);
   }
 
-  /**
-   * A member's vector, cached: idf drifts slowly as the story grows, so it is
-   * recomputed only when the story has grown a tenth since (cost stays per article).
-   */
+  /** A member's vector as last weighed (idf drifts slowly: weighing per comparison cost more than it told). */
   memberVector(m: Member, which: 'terms' | 'headlineTerms'): SparseVector {
-    const cache = (m.vectors ??= { docs: -1, terms: EMPTY_VECTOR, headlineTerms: EMPTY_VECTOR });
-    const docs = this.vocab.docs;
-    if (cache.docs < 0 || docs > cache.docs * 1.1 + 5) {
-      cache.terms = this.vocab.weigh(m.terms);
-      cache.headlineTerms = this.vocab.weigh(m.headlineTerms);
-      cache.docs = docs;
-    }
-    return cache[which];
+    return m.vectors[which];
+  }
+
+  private weighMember(m: Pick<Member, 'terms' | 'headlineTerms'>): Member['vectors'] {
+    return { terms: this.vocab.weigh(m.terms), headlineTerms: this.vocab.weigh(m.headlineTerms) };
   }
 
   /** The tf-idf vectors of a profile's headline + lede and of its headline. */
@@ -203,7 +204,8 @@ export class DevelopmentIndex {
 
   private toMember(p: Profile, origin: 'corpus' | 'stream'): Member {
     const e = this.encode(p);
-    return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, terms: e.terms, headlineTerms: e.headline, origin };
+    const counts = { terms: e.terms, headlineTerms: e.headline };
+    return { id: p.id, title: p.headline || p.title, url: p.url, source: p.source, time: p.time, ...counts, origin, vectors: this.weighMember(counts) };
   }
 
   /**

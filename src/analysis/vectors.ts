@@ -14,8 +14,13 @@ export const EMPTY_VECTOR: SparseVector = { ids: [], weights: [] };
 
 /**
  * Term ids, document frequencies and idf by id: typed arrays instead of maps of strings,
- * and an idf that is recomputed only once the collection has grown by 2% (log() per term
+ * and an idf weighed against the collection's size at the last 2% step (log() per term
  * per lookup was the decision's hot path).
+ *
+ * Every value here is a function of what was counted, never of when it was asked for:
+ * the steps move as documents are counted, and a term's idf is `f(step size, its df)`.
+ * Engines that learned the same articles in the same order (one worker, or several
+ * catching up on each other) therefore weigh every term alike and decide alike.
  */
 export class Vocabulary {
   private readonly ids = new Map<string, number>();
@@ -24,6 +29,9 @@ export class Vocabulary {
   private idfEpoch = new Int32Array(1024).fill(-1);
   private epoch = 0;
   private epochDocs = 0;
+  /** Coarser steps (a tenth of growth): when cached member vectors are weighed again. */
+  private generationDocs = 0;
+  generation = 0;
   docs = 0;
 
   intern(term: string): number {
@@ -55,15 +63,19 @@ export class Vocabulary {
       this.df[id]!++;
       this.idfEpoch[id] = -1;
     }
-  }
-
-  idfOf(id: number): number {
     if (this.docs > this.epochDocs * 1.02 + 1) {
       this.epoch++;
       this.epochDocs = this.docs;
     }
+    if (this.docs > this.generationDocs * 1.1 + 5) {
+      this.generation++;
+      this.generationDocs = this.docs;
+    }
+  }
+
+  idfOf(id: number): number {
     if (this.idfEpoch[id] !== this.epoch) {
-      this.idfValue[id] = Math.log((this.docs + 1) / (this.df[id]! + 0.5)) + 0.1;
+      this.idfValue[id] = Math.log((this.epochDocs + 1) / (this.df[id]! + 0.5)) + 0.1;
       this.idfEpoch[id] = this.epoch;
     }
     return this.idfValue[id]!;
@@ -71,7 +83,7 @@ export class Vocabulary {
 
   idf(term: string): number {
     const id = this.lookup(term);
-    return id < 0 ? Math.log(this.docs + 1) + 0.1 - Math.log(0.5) : this.idfOf(id);
+    return id < 0 ? Math.log((this.epochDocs + 1) / 0.5) + 0.1 : this.idfOf(id);
   }
 
   /** Weighs counted terms by today's idf: a vector that shares the counts' ids. */
@@ -106,7 +118,7 @@ export class Vocabulary {
     const n = this.ids.size;
     return {
       terms: [...this.ids.keys()], df: this.df.slice(0, n), idfValue: this.idfValue.slice(0, n), idfEpoch: this.idfEpoch.slice(0, n),
-      epoch: this.epoch, epochDocs: this.epochDocs, docs: this.docs,
+      epoch: this.epoch, epochDocs: this.epochDocs, docs: this.docs, generation: this.generation, generationDocs: this.generationDocs,
     };
   }
 
@@ -119,7 +131,7 @@ export class Vocabulary {
     this.df.set(s.df);
     this.idfValue.set(s.idfValue);
     this.idfEpoch.set(s.idfEpoch);
-    [this.epoch, this.epochDocs, this.docs] = [s.epoch, s.epochDocs, s.docs];
+    [this.epoch, this.epochDocs, this.docs, this.generation, this.generationDocs] = [s.epoch, s.epochDocs, s.docs, s.generation, s.generationDocs];
   }
 }
 
@@ -131,6 +143,8 @@ export interface VocabularyState {
   epoch: number;
   epochDocs: number;
   docs: number;
+  generation: number;
+  generationDocs: number;
 }
 
 export function dot(a: SparseVector, b: SparseVector): number {

@@ -28,14 +28,11 @@ afterEach(async () => {
 });
 
 /**
- * The decision: about the story or not, a new development or which one it joins, a copy or
- * not. Which of several near-identical earlier copies a copy names is left out: the engine
- * caches a member's tf-idf vector when it is first compared (developments.ts), so an engine
- * that learned the member from another worker weighs it with a slightly later idf, and an
- * exact tie between two copies may fall the other way.
+ * The decision: about the story or not, a new development or which one it joins, and
+ * which earlier report it copies, if any.
  */
-type Row = { id: string; relevant: boolean; novel: boolean; developmentId: string | null; copy: boolean };
-const row = (id: string, d: { relevant: boolean; novel: boolean; developmentId: string | null; duplicateOf: string | null }): Row => ({ id, relevant: d.relevant, novel: d.novel, developmentId: d.developmentId, copy: d.duplicateOf !== null });
+type Row = { id: string; relevant: boolean; novel: boolean; developmentId: string | null; duplicateOf: string | null };
+const row = (id: string, d: Omit<Row, 'id'>): Row => ({ id, relevant: d.relevant, novel: d.novel, developmentId: d.developmentId, duplicateOf: d.duplicateOf });
 
 const STORIES = ['minerals-deal', 'nippon-us-steel'];
 
