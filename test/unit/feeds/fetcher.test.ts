@@ -80,7 +80,9 @@ describe('fetchFeed', () => {
   it('the deadline covers headers that trickle in a byte at a time, on every redirect hop, and a shutdown signal', async () => {
     // A raw socket server: a status line, then one header byte every 50 ms, forever (bounded by the test).
     const timers = new Set<NodeJS.Timeout>();
+    const sockets = new Set<net.Socket>();
     const trickler = net.createServer((sock) => {
+      sockets.add(sock);
       sock.on('error', () => {});
       sock.once('data', (req) => {
         if (req.toString().startsWith('GET /hop ')) return sock.end(`HTTP/1.1 302 Found\r\nlocation: /slow\r\ncontent-length: 0\r\n\r\n`);
@@ -92,6 +94,8 @@ describe('fetchFeed', () => {
     await new Promise<void>((r) => trickler.listen(0, '127.0.0.1', r));
     closers.push(() => new Promise((r) => {
       for (const t of timers) clearInterval(t);
+      // Idle pooled connections would hold close() until their keep-alive ends.
+      for (const s of sockets) s.destroy();
       trickler.close(() => r());
     }));
     const base = `http://127.0.0.1:${(trickler.address() as AddressInfo).port}`;
