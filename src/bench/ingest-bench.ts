@@ -85,7 +85,7 @@ const best = (laps: Lap[], k: keyof Lap) => Math.min(...laps.map((l) => l[k]));
  * per CPU-second of this process (what the client costs, whatever else loads the
  * machine), with wall-clock rates beside it.
  */
-export async function pollBench(n = 10_000, rounds = 3): Promise<{ cpuRatio: number; wallRatio: number }> {
+export async function pollBench(n = 10_000, rounds = 5): Promise<{ cpuRatio: number; wallRatio: number }> {
   const server = await startFeedServer(n);
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-pollbench-'));
   try {
@@ -238,7 +238,7 @@ export async function workerBench(redisUrl = process.env.REDIS_URL ?? 'redis://1
  * requests with the same parallelism (16, the runner's default), in alternating rounds;
  * best of three. Wall-clock cycle times, and CPU time of this process beside them.
  */
-export async function embeddedCycleBench(n = 5_000, rounds = 3): Promise<void> {
+export async function embeddedCycleBench(n = 5_000, rounds = 5): Promise<void> {
   const server = await startFeedServer(n);
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-cyclebench-'));
   try {

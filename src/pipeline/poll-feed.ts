@@ -68,7 +68,8 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime() + early) {
     return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
   }
-  const base = { ...state, lastPollAt: now.toISOString(), nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
+  const at = now.toISOString();
+  const base = { ...state, lastPollAt: at, nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
   try {
     // Only a 301/308 moves a feed, and only away from the configured URL it was seen at
     // (`state.url`): an edited URL starts over above, a temporary redirect is not kept.
@@ -77,7 +78,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     if (res.movedTo && res.movedTo !== state.movedTo) {
       deps.log.info(`feed ${feed.id} moved permanently to ${redactUrl(res.movedTo)}; polled there from now on`, { url: feed.url, todo: 'update the URL in the config when convenient' });
     }
-    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: now.toISOString(), finalUrl: res.finalUrl, movedTo };
+    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: at, finalUrl: res.finalUrl, movedTo };
     const back = state.paused ? { notice: `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
     if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
     const withValidators = { ...ok, ...res.validators };

@@ -55,9 +55,9 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     // Readiness includes Redis; metrics include queue depth.
     expect(await (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', 'poll-cycle': 'ok' } });
     expect(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()).toMatch(/storywatch_queue_depth\{queue="poll"\} \d+/);
-    // Analysis is serialised (global concurrency 1): which worker takes each job is up to
-    // BullMQ, and one worker may well take them all. To show the work moves between processes
-    // every time, the worker that analysed the backlog leaves (gracefully) before the rest comes.
+    // Decisions are ordered per story, and the process holding a story's step runs ahead on
+    // the heads already prepared: one worker may well decide them all. To show the work moves
+    // between processes, the worker that analysed the backlog leaves (gracefully) before the rest comes.
     const analysedBy = (w: WorkerProc) => [...w.output().matchAll(/analysed article \S+: (?!already)/g)].length;
     // Their log lines may trail the Redis count a little.
     await waitFor('the backlog analyses in the logs', () => workers.reduce((n, w) => n + analysedBy(w), 0) === 200, 10_000);
@@ -65,7 +65,11 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     leaving.proc.kill('SIGTERM');
     expect(await leaving.exited).toBe(0);
     server.reveal(400);
-    await waitFor('all 600 articles to be analysed', async () => (await redis.zcard(seenKey)) === 600, 90_000);
+    await waitFor('all 600 articles to be analysed', async () => (await redis.zcard(seenKey)) === 600, 90_000).catch(async (err: Error) => {
+      // What each worker was doing when it stalled: the lines a reader of a CI log needs.
+      const tails = workers.map((w, i) => `--- worker ${i} (exit ${w.proc.exitCode}):\n${w.output().split('\n').filter((l) => !/"level":"debug"/.test(l) || /turn|help|decided/.test(l)).slice(-25).join('\n')}`);
+      throw new Error(`${err.message}; ${await redis.zcard(seenKey)} analysed\n${tails.join('\n')}`);
+    });
     const alertCount = await redis.hlen(`${prefix}:minerals-deal:alerts`);
     await waitFor('every alert to be delivered', async () => (await redis.scard(`${prefix}:minerals-deal:pending`)) === 0, 60_000);
 

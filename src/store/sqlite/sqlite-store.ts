@@ -118,6 +118,31 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
 
   const record = recorder(db);
 
+  /**
+   * Feed states are read once and kept (the directory lock makes this process their only
+   * writer), and written in batches: a poll round over thousands of feeds was a commit per
+   * feed. A state not yet written when the process dies costs one full fetch of that feed
+   * on the next poll, never an article: articles are recorded in their own transactions.
+   */
+  const feedStates = new Map<string, FeedState | null>();
+  const dirtyFeeds = new Map<string, string>();
+  let feedTimer: NodeJS.Timeout | undefined;
+  const putFeeds = db.transaction((rows: Array<[string, string]>) => {
+    for (const [id, json] of rows) st.putFeed.run(id, json);
+  });
+  const flushFeeds = () => {
+    clearTimeout(feedTimer);
+    feedTimer = undefined;
+    if (!dirtyFeeds.size || !db.open) return;
+    const rows = [...dirtyFeeds];
+    try {
+      write(`${rows.length} feed state(s)`, () => putFeeds(rows));
+      dirtyFeeds.clear();
+    } catch (err) {
+      warn(`cannot write ${rows.length} feed state(s) to ${file}: ${(err as Error).message}; kept in memory and written again with the next ones`);
+    }
+  };
+
   /** Writes the delivery marks still owed; false (with a warning) while the file refuses them. */
   const flushOwed = (): boolean => {
     for (const [key, m] of owed) {
@@ -146,11 +171,18 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
 
   return {
     async getFeedState(feedId) {
-      const raw = st.getFeed.get(feedId) as string | undefined;
-      return raw ? (JSON.parse(raw) as FeedState) : undefined;
+      let state = feedStates.get(feedId);
+      if (state === undefined) {
+        const raw = st.getFeed.get(feedId) as string | undefined;
+        feedStates.set(feedId, (state = raw ? (JSON.parse(raw) as FeedState) : null));
+      }
+      return state ?? undefined;
     },
     async putFeedState(state) {
-      write('feed state', () => st.putFeed.run(state.feedId, JSON.stringify(state)));
+      feedStates.set(state.feedId, state);
+      dirtyFeeds.set(state.feedId, JSON.stringify(state));
+      if (dirtyFeeds.size >= 1000) flushFeeds();
+      else feedTimer ??= setTimeout(flushFeeds, 50).unref();
     },
     async isPrimed(feedUrl) {
       return st.isPrimed.get(feedUrl) === 1;
@@ -234,6 +266,7 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     },
     async close() {
       if (!db.open) return;
+      flushFeeds();
       if (!flushOwed()) warn(`${owed.size} delivery mark(s) could not be written to ${file}; those alerts will be posted again on the next start`);
       trySync();
       if (owned) db.close();
