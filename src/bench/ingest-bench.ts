@@ -147,6 +147,24 @@ interface E2eResult {
   alerts: number;
   /** Seconds from the last decision until every alert was delivered. */
   drainSeconds: number;
+  /** CPU seconds over the analysis window: the workers together, and Redis. */
+  cpu: { workers: number; redis: number; wall: number };
+}
+
+/** CPU seconds a process has used (Linux /proc; 0 elsewhere). */
+function procCpu(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return get('used_cpu_user') + get('used_cpu_sys');
 }
 
 /** `k` copies of the bundled story (md-1 … md-k): the same engine work, separate developments. */
@@ -167,7 +185,7 @@ function storyCopies(k: number, root: string): string[] {
  * follow-up merge window off (STORYWATCH_FOLLOWUP_MERGE_SECONDS=0), so neither the 60 s
  * window nor the chat side is in the analysis figure.
  */
-async function workerRun(workers: number, stories: number, redisUrl: string): Promise<E2eResult> {
+export async function workerRun(workers: number, stories: number, redisUrl: string): Promise<E2eResult> {
   const feeds = 200;
   const total = 4000;
   const articles = generateStream(total, 5).map((a, i) => ({ ...a, source: `feed${i % feeds}` }));
@@ -187,7 +205,9 @@ async function workerRun(workers: number, stories: number, redisUrl: string): Pr
     STORYWATCH_CONFIG: config, STORYWATCH_STORIES_DIR: path.join(dir, 'stories'), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
     STORYWATCH_PER_HOST_INTERVAL_MS: '0', STORYWATCH_FOLLOWUP_MERGE_SECONDS: '0', STORYWATCH_LOG_LEVEL: 'warn', STORYWATCH_DATA_DIR: dir,
   };
-  const procs = Array.from({ length: workers }, () => spawn(process.execPath, [path.join(here, '../../bin/storywatch.js'), 'run'], { env, stdio: 'ignore' }));
+  // STORYWATCH_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
+  const nodeArgs = (process.env.STORYWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const procs = Array.from({ length: workers }, () => spawn(process.execPath, [...nodeArgs, path.join(here, '../../bin/storywatch.js'), 'run'], { env, stdio: 'ignore' }));
   const sum = async (key: string, op: 'scard' | 'zcard' | 'hlen') => {
     let n = 0;
     for (const id of ids) n += await redis[op](`${prefix}:${id}:${key}`);
@@ -195,12 +215,15 @@ async function workerRun(workers: number, stories: number, redisUrl: string): Pr
   };
   try {
     await waitUntil(async () => (await sum('seen', 'zcard')) >= feeds, 120_000);
+    const workersCpu = () => procs.reduce((n, p) => n + procCpu(p.pid), 0);
+    const [w0, r0] = [workersCpu(), await redisCpu(redis)];
     server.reveal(total);
     const t0 = performance.now();
     await waitUntil(async () => (await sum('seen', 'zcard')) >= total, 600_000);
     const tA = performance.now();
+    const cpu = { workers: workersCpu() - w0, redis: (await redisCpu(redis)) - r0, wall: (tA - t0) / 1000 };
     await waitUntil(async () => (await sum('pending', 'scard')) === 0, 600_000);
-    return { analysed: ((total - feeds) / (tA - t0)) * 1000, alerts: await sum('alerts', 'hlen'), drainSeconds: (performance.now() - tA) / 1000 };
+    return { analysed: ((total - feeds) / (tA - t0)) * 1000, alerts: await sum('alerts', 'hlen'), drainSeconds: (performance.now() - tA) / 1000, cpu };
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
@@ -226,7 +249,8 @@ export async function workerBench(redisUrl = process.env.REDIS_URL ?? 'redis://1
   }
   const line = (w: number, k: number, base: E2eResult) => {
     const r = out.get(`${w}/${k}`)!;
-    return `  ${w} worker(s), ${k} stor${k === 1 ? 'y ' : 'ies'}: ${r.analysed.toFixed(0).padStart(5)} articles/s analysed = ${(r.analysed / base.analysed).toFixed(2)} × one worker; ${r.alerts} alerts delivered ${r.drainSeconds.toFixed(1)} s after the last decision`;
+    const busy = `workers ${(r.cpu.workers / r.cpu.wall).toFixed(2)} + Redis ${(r.cpu.redis / r.cpu.wall).toFixed(2)} cores busy`;
+    return `  ${w} worker(s), ${k} stor${k === 1 ? 'y ' : 'ies'}: ${r.analysed.toFixed(0).padStart(5)} articles/s analysed = ${(r.analysed / base.analysed).toFixed(2)} × one worker (${busy}); ${r.alerts} alerts delivered ${r.drainSeconds.toFixed(1)} s after the last decision`;
   };
   for (const [w, k] of runs) console.log(line(w, k, out.get(`1/${k}`)!));
   console.log('  (per story, decisions are ordered; reading and framing run on any worker; stories run side by side)');

@@ -22,8 +22,8 @@ import type { Turns } from './turns.js';
 
 /** Another worker's prepared articles are learned from this cache instead of prepared again. */
 const PROFILE_TTL_MS = 3_600_000;
-/** Heads one process decides in a row before it lets the turn go (fairness across stories). */
-const RUN_AHEAD = 64;
+/** Heads one process decides in a row before it lets the turn go (its jobs wait meanwhile). */
+const RUN_AHEAD = 512;
 
 export interface OrderedAnalyzeDeps {
   lanes: Lanes;
@@ -109,28 +109,38 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     const { article, feedId, backlog } = data;
     // The ordered step is a chain of round trips: ask what it needs at once.
     const [known, seen, head] = await Promise.all([lane.store.knowledgeSince(cursorOf(lane.id).cursor), lane.store.hasSeen(article.id), deps.redis.lindex(turnsKey(lane.id), 0)]);
-    await catchUp(lane, known);
+    // Decided elsewhere (a process running ahead): nothing to learn until this one decides,
+    // so an engine learns another's decisions in one batch when it next decides, not per job.
     if (seen) return { result: 'already analysed', next: await deps.turns.done(lane.id, jobId) };
+    await catchUp(lane, known);
     // Woken by a nudge, but the article is not recorded: whoever decided for it failed.
     if (head !== jobId) return null;
-    const { article: _a, ...cached } = prepared;
+    // What other engines learn the article from: the prepared form this job already put in
+    // Redis, moved there (no second copy over the wire), or written now if that is gone.
     // Sent before the record on the same connection, so Redis stores it first; not waited
     // for (an engine that misses it prepares the article itself).
-    const stored = deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(cached), 'PX', PROFILE_TTL_MS).catch(() => undefined);
+    const stored = deps.redis.rename(prepKey(jobId), profileKey(lane.id, article.id)).catch(() => {
+      const { article: _a, ...cached } = prepared;
+      return deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(cached), 'PX', PROFILE_TTL_MS);
+    }).catch(() => undefined);
     const r = await analyzeArticle(lane.analyze, article, feedId, { silent: backlog, prepared, unseen: true });
     await stored;
     // Learned here only once the store committed it; a failed write throws above, the turn
     // stays this job's, and the retry decides it exactly as this attempt would have.
     if (!r.skipped) cursorOf(lane.id).learnedHere.add(article.id);
     const next = await deps.turns.done(lane.id, jobId);
-    void deps.redis.del(prepKey(jobId)).catch(() => undefined);
     if (r.alert) await deps.onAlert(lane, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up');
     const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
     deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId, story: lane.id });
     return { result, next };
   };
 
-  /** Decides prepared heads on their jobs' behalf while they come; stops at one not prepared yet. */
+  /**
+   * Decides prepared heads on their jobs' behalf while they come; stops at one not prepared
+   * yet (waiting for it here would hold the step while every worker slot waits behind it).
+   * The step stays with one process while it has work: each hop to another process costs
+   * that process a catch-up on everything decided since it last decided.
+   */
   const runAhead = async (lane: StoryLane, head: string | null) => {
     for (let n = 0; head && n < RUN_AHEAD; n++) {
       const raw = await deps.redis.get(prepKey(head));

@@ -103,7 +103,9 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
       await queues.analyze.removeGlobalConcurrency();
       worker<PollJob>(QUEUE.poll, recording(pollProcessor(pdeps)), deps.concurrency?.poll ?? 8);
       // A job whose worker dies may head its story's order: free it within seconds.
-      worker<AnalyzeJob>(QUEUE.analyze, recording(analyze), deps.concurrency?.analyze ?? 4, { lockDuration: 10_000, stalledInterval: 5_000 });
+      // Most analyze jobs wait for their story's turn, already prepared: a deeper pipeline
+      // lets the process holding the step decide more heads in a row (4 held it to half).
+      worker<AnalyzeJob>(QUEUE.analyze, recording(analyze), deps.concurrency?.analyze ?? 16, { lockDuration: 10_000, stalledInterval: 5_000 });
       worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4);
       leader.start();
     },
