@@ -125,16 +125,19 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
    * on the next poll, never an article: articles are recorded in their own transactions.
    */
   const feedStates = new Map<string, FeedState | null>();
-  const dirtyFeeds = new Map<string, string>();
+  const dirtyFeeds = new Map<string, FeedState>();
   let feedTimer: NodeJS.Timeout | undefined;
-  const putFeeds = db.transaction((rows: Array<[string, string]>) => {
-    for (const [id, json] of rows) st.putFeed.run(id, json);
+  /** Written within a minute (or at close): only their poll times moved (a 304's new state). */
+  let lazyTimer: NodeJS.Timeout | undefined;
+  const putFeeds = db.transaction((rows: FeedState[]) => {
+    for (const state of rows) st.putFeed.run(state.feedId, JSON.stringify(state));
   });
   const flushFeeds = () => {
     clearTimeout(feedTimer);
-    feedTimer = undefined;
+    clearTimeout(lazyTimer);
+    feedTimer = lazyTimer = undefined;
     if (!dirtyFeeds.size || !db.open) return;
-    const rows = [...dirtyFeeds];
+    const rows = [...dirtyFeeds.values()];
     try {
       write(`${rows.length} feed state(s)`, () => putFeeds(rows));
       dirtyFeeds.clear();
@@ -179,9 +182,12 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       return state ?? undefined;
     },
     async putFeedState(state) {
+      const before = feedStates.get(state.feedId);
       feedStates.set(state.feedId, state);
-      dirtyFeeds.set(state.feedId, JSON.stringify(state));
-      if (dirtyFeeds.size >= 1000) flushFeeds();
+      dirtyFeeds.set(state.feedId, state);
+      // Losing a poll time to a crash costs one early conditional GET; anything else is kept at once.
+      if (before && onlyPollTimesMoved(before, state)) lazyTimer ??= setTimeout(flushFeeds, 60_000).unref();
+      else if (dirtyFeeds.size >= 1000) flushFeeds();
       else feedTimer ??= setTimeout(flushFeeds, 50).unref();
     },
     async isPrimed(feedUrl) {
@@ -272,4 +278,15 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       if (owned) db.close();
     },
   };
+}
+
+const POLL_TIMES = new Set(['lastPollAt', 'nextPollAt', 'lastSuccessAt']);
+
+/** The same state but for when it was polled (validators, failures, moves and pauses unchanged). */
+function onlyPollTimesMoved(a: FeedState, b: FeedState): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const k in x) if (!POLL_TIMES.has(k) && x[k] !== y[k]) return false;
+  for (const k in y) if (!POLL_TIMES.has(k) && !(k in x) && y[k] !== undefined) return false;
+  return true;
 }

@@ -1,7 +1,8 @@
 /**
  * What only the SQLite store does: the one-time import of a JSONL data directory (kept
  * as a backup), and refusing a database file it cannot read (never re-creating it, which
- * would re-prime every feed) or one written by a newer schema.
+ * would re-prime every feed) or one written by a newer schema; feed states written in
+ * batches, a state whose poll times alone moved kept until a minute later or close.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,5 +122,41 @@ describe('SQLite store: a file it cannot use', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => createSqliteStore({ dir, warn: () => {} })).toThrow(/schema version 99, newer than this storywatch understands/);
+  });
+});
+
+describe('SQLite store: feed states', () => {
+  const onDisk = (dir: string, feedId: string) => {
+    const db = new Database(path.join(dir, DB_NAME), { readonly: true });
+    try {
+      const raw = db.prepare('SELECT state FROM feeds WHERE feed_id = ?').pluck().get(feedId) as string | undefined;
+      return raw ? JSON.parse(raw) : undefined;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('a change that matters is on disk within the batch window; a poll time only is kept until close', async () => {
+    const dir = tmp();
+    const store = createSqliteStore({ dir, warn: () => {} });
+    const base = { feedId: 'f1', url: 'https://x/feed', primed: true, consecutiveFailures: 0 };
+    await store.putFeedState({ ...base, etag: '"a"', lastPollAt: '2026-11-01T00:00:00Z' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(onDisk(dir, 'f1')).toMatchObject({ etag: '"a"', lastPollAt: '2026-11-01T00:00:00Z' });
+    // A 304's new state: only its poll times moved. Read back at once from memory, written later.
+    await store.putFeedState({ ...base, etag: '"a"', lastPollAt: '2026-11-01T00:05:00Z' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await store.getFeedState('f1')).toMatchObject({ lastPollAt: '2026-11-01T00:05:00Z' });
+    expect(onDisk(dir, 'f1')).toMatchObject({ lastPollAt: '2026-11-01T00:00:00Z' });
+    // New validators are not a poll time: written in the next batch, the pending poll time with them.
+    await store.putFeedState({ ...base, etag: '"b"', lastPollAt: '2026-11-01T00:10:00Z' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(onDisk(dir, 'f1')).toMatchObject({ etag: '"b"', lastPollAt: '2026-11-01T00:10:00Z' });
+    await store.putFeedState({ ...base, etag: '"b"', lastPollAt: '2026-11-01T00:15:00Z' });
+    await store.close();
+    expect(onDisk(dir, 'f1')).toMatchObject({ etag: '"b"', lastPollAt: '2026-11-01T00:15:00Z' });
+    const again = createSqliteStore({ dir, warn: () => {} });
+    expect(await again.getFeedState('f1')).toMatchObject({ etag: '"b"', lastPollAt: '2026-11-01T00:15:00Z' });
+    await again.close();
   });
 });
