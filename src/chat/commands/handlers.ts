@@ -9,6 +9,7 @@ import type { FeedConfig } from '../../config/app-config.js';
 import type { CorpusDocument } from '../../domain/story.js';
 import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
+import { followedStories } from '../../pipeline/stories.js';
 import type { ChannelStore, StateStore } from '../../store/ports.js';
 import { answerQuestion } from './ask.js';
 import { askIndex } from './ask-index.js';
@@ -55,6 +56,8 @@ export interface CommandDeps {
   fetchFeedPreview?: (url: string) => Promise<FeedPreview>;
   /** Every story tracked here, the default one first (the other commands answer for it). */
   stories?: Array<{ id: string; name: string }>;
+  /** A tracked story's store (`latest` reads the stories a channel follows); default: `store` for the default story. */
+  storeOf?: (storyId: string) => StateStore | undefined;
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
@@ -130,10 +133,19 @@ function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): b
   return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
 }
 
+/** The last alerts of the stories this channel follows, newest first, each named by story when it follows several. */
 async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(n * 10)).filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets)).slice(0, n);
+  const defaultStory = deps.stories?.[0]?.id ?? deps.engine.story.id;
+  const followed = followedStories(await deps.channels.getChannel(ctx.channel), defaultStory);
+  const stores = followed.map((id) => (id === defaultStory ? deps.store : deps.storeOf?.(id))).filter((s): s is StateStore => s !== undefined);
+  const recent = (await Promise.all(stores.map((s) => s.recentAlerts(n * 10)))).flat();
+  const alerts = recent
+    .filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, n);
   if (!alerts.length) return reply('No new developments have been alerted yet.');
-  const lines = alerts.map(({ alert }, i) => `${i + 1}. *${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
+  const named = stores.length > 1;
+  const lines = alerts.map(({ alert }, i) => `${i + 1}. ${named ? `[${alert.storyName}] ` : ''}*${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
 }
 

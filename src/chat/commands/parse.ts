@@ -29,7 +29,7 @@ export interface WatchTerm {
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
 
 export const USAGE = [
-  '`/storywatch latest [n]` — the last n alerts (1–20, default 5)',
+  '`/storywatch latest [n]` — the last n alerts of the stories this channel follows (1–20, default 5)',
   '`/storywatch ask [--share] <question>` — a one-line answer from the coverage, with quotes and sources (only you see it unless --share)',
   '`/storywatch timeline [since <date>]` — the story\'s developments in date order',
   '`/storywatch status` — feeds, last poll, failures, queue depth',
