@@ -195,7 +195,10 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const commands: CommandDeps = {
     store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
     stories: loaded.map((l) => ({ id: l.story.id, name: l.story.name })),
-    storeOf: (id) => lanes.get(id)?.store,
+    laneOf: (id) => {
+      const l = lanes.get(id);
+      return l && { store: l.store, corpus: l.corpus, story: l.engine.story };
+    },
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     fetchFeedPreview: async (url) => {
       const r = await politeFetch(limiter, url, () => fetchFeed(url, {}, fetchOptions));

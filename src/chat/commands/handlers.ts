@@ -6,12 +6,12 @@
  */
 import type { Engine } from '../../analysis/engine.js';
 import type { FeedConfig } from '../../config/app-config.js';
-import type { CorpusDocument } from '../../domain/story.js';
+import type { CorpusDocument, StoryDefinition } from '../../domain/story.js';
 import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import { followedStories } from '../../pipeline/stories.js';
 import type { ChannelStore, StateStore } from '../../store/ports.js';
-import { answerQuestion } from './ask.js';
+import { answerQuestion, NOTHING } from './ask.js';
 import { askIndex } from './ask-index.js';
 import { timeline } from './happened.js';
 import { parseCommand, USAGE, type Command } from './parse.js';
@@ -56,8 +56,17 @@ export interface CommandDeps {
   fetchFeedPreview?: (url: string) => Promise<FeedPreview>;
   /** Every story tracked here, the default one first (the other commands answer for it). */
   stories?: Array<{ id: string; name: string }>;
-  /** A tracked story's store (`latest` reads the stories a channel follows); default: `store` for the default story. */
-  storeOf?: (storyId: string) => StateStore | undefined;
+  /**
+   * Another tracked story's store, engine and seed corpus: `latest`, `ask` and `timeline`
+   * answer for the stories a channel follows (the default story's are the fields above).
+   */
+  laneOf?: (storyId: string) => StoryAnswers | undefined;
+}
+
+export interface StoryAnswers {
+  store: StateStore;
+  corpus: CorpusDocument[];
+  story: StoryDefinition;
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
@@ -76,11 +85,18 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
       return reply(`storywatch tracks *${deps.engine.story.name}*.\n${[...USAGE, ...STORIES_USAGE].join('\n')}`, true);
     case 'latest':
       return latest(deps, ctx, cmd.count);
-    case 'ask':
+    case 'ask': {
       // Private to the asker unless shared: a question is often exploratory.
-      return reply(await answerQuestion({ ...deps, story: deps.engine.story }, cmd.question, await othersPrivateFeeds(deps, ctx)), !cmd.share);
-    case 'timeline':
-      return reply(timeline(await askIndex(deps.store, deps.corpus), await othersPrivateFeeds(deps, ctx), cmd.since));
+      const hidden = await othersPrivateFeeds(deps, ctx);
+      const answers = await perStory(deps, ctx, (s) => answerQuestion({ ...deps, ...s }, cmd.question, hidden));
+      const found = answers.filter((a) => a.text !== NOTHING);
+      return reply(answers.length === 1 ? answers[0]!.text : found.length ? found.map((a) => `*${a.name}*: ${a.text}`).join('\n\n') : NOTHING, !cmd.share);
+    }
+    case 'timeline': {
+      const hidden = await othersPrivateFeeds(deps, ctx);
+      const parts = await perStory(deps, ctx, async (s) => timeline(await askIndex(s.store, s.corpus), hidden, cmd.since));
+      return reply(parts.length === 1 ? parts[0]!.text : parts.map((p) => `*${p.name}*\n${p.text}`).join('\n\n'));
+    }
     case 'status':
       return status(deps, ctx);
     case 'watch':
@@ -133,11 +149,23 @@ function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): b
   return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
 }
 
-/** The last alerts of the stories this channel follows, newest first, each named by story when it follows several. */
-async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promise<CommandReply> {
+/** The stories this channel follows (default: the default story), with what answers for each. */
+async function followedLanes(deps: CommandDeps, ctx: CommandContext): Promise<StoryAnswers[]> {
   const defaultStory = deps.stories?.[0]?.id ?? deps.engine.story.id;
   const followed = followedStories(await deps.channels.getChannel(ctx.channel), defaultStory);
-  const stores = followed.map((id) => (id === defaultStory ? deps.store : deps.storeOf?.(id))).filter((s): s is StateStore => s !== undefined);
+  const own: StoryAnswers = { store: deps.store, corpus: deps.corpus, story: deps.engine.story };
+  return followed.map((id) => (id === defaultStory ? own : deps.laneOf?.(id))).filter((l): l is StoryAnswers => l !== undefined);
+}
+
+/** One answer per followed story, named. */
+async function perStory(deps: CommandDeps, ctx: CommandContext, answer: (s: StoryAnswers) => Promise<string>): Promise<Array<{ name: string; text: string }>> {
+  const lanes = await followedLanes(deps, ctx);
+  return Promise.all(lanes.map(async (s) => ({ name: s.story.name, text: await answer(s) })));
+}
+
+/** The last alerts of the stories this channel follows, newest first, each named by story when it follows several. */
+async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promise<CommandReply> {
+  const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
   const recent = (await Promise.all(stores.map((s) => s.recentAlerts(n * 10)))).flat();
   const alerts = recent
     .filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets))

@@ -31,7 +31,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 export const USAGE = [
   '`/storywatch latest [n]` — the last n alerts of the stories this channel follows (1–20, default 5)',
   '`/storywatch ask [--share] <question>` — a one-line answer from the coverage, with quotes and sources (only you see it unless --share)',
-  '`/storywatch timeline [since <date>]` — the story\'s developments in date order',
+  '`/storywatch timeline [since <date>]` — the developments of the stories this channel follows, in date order',
   '`/storywatch status` — feeds, last poll, failures, queue depth',
   '`/storywatch watch add|remove|list <word | "phrase" | /regex/ [AND|OR|NOT …]>` — this channel\'s filters (admins)',
   '`/storywatch feeds add|remove|list <url>` — this channel\'s feeds; add shows a preview first (admins)',

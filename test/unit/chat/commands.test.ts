@@ -80,21 +80,30 @@ describe('command handlers', () => {
     expect(r.text).toMatch(/^Latest 2 new development\(s\):\n1\. \*US development agency commits \$75 million to minerals fund\* — .* https:\/\/feeds\.example\.org\/eastdesk\/h08\n2\. \*US-Ukraine minerals agreement enters into force\*/);
   });
 
-  it('latest reads the stories this channel follows, naming each story once it follows several', async () => {
+  it('latest, ask and timeline answer for the stories this channel follows, naming each once it follows several', async () => {
     const other = createSqliteStore({ dir: path.join(dir, 'nippon'), warn: () => {} });
     const at = '2025-08-09T00:00:00Z';
     const alert = { id: 'dev-n:n1', storyId: 'nippon-us-steel', storyName: 'Nippon Steel', headline: 'Nippon Steel completes its purchase of U.S. Steel', whatIsNew: 'The purchase closed.', newFacts: [], sources: [], link: 'https://wire.example/n1', developmentId: 'dev-n', confidence: 1, reason: '', publishedAt: at };
     const decision = { relevant: true, novel: true, developmentId: 'dev-n', duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] };
     await other.recordArticle({ article: { id: 'n1', title: alert.headline, url: alert.link, source: 'wire', publishedAt: at, content: '' }, feedId: 'wire', decision, processedAt: at }, { alert, targets: ['console'], createdAt: at });
-    deps = { ...deps, stories: [{ id: 'minerals-deal', name: deps.engine.story.name }, { id: 'nippon-us-steel', name: 'Nippon Steel' }], storeOf: (id) => (id === 'nippon-us-steel' ? other : undefined) };
+    const nippon = loadStory('nippon-us-steel');
+    deps = { ...deps, stories: [{ id: 'minerals-deal', name: deps.engine.story.name }, { id: 'nippon-us-steel', name: nippon.story.name }], laneOf: (id) => (id === 'nippon-us-steel' ? { store: other, corpus: nippon.corpus, story: nippon.story } : undefined) };
     // Following the default story only (the default): its alerts, unnamed.
     expect((await run('latest 3')).text).not.toMatch(/Nippon|\[/);
     await run('follow nippon-us-steel');
     const both = (await run('latest 3')).text.split('\n');
     expect(both[1]).toBe('1. [Nippon Steel] *Nippon Steel completes its purchase of U.S. Steel* — The purchase closed. https://wire.example/n1');
     expect(both.slice(2).every((l) => l.includes(`[${deps.engine.story.name}]`))).toBe(true);
+    // timeline: a section per story; ask: the stories that have an answer, each named.
+    const sections = (await run('timeline')).text;
+    expect(sections.startsWith(`*${deps.engine.story.name}*\n`)).toBe(true);
+    expect(sections).toContain(`\n\n*${nippon.story.name}*\n`);
+    const asked = (await run('ask how much did the development agency commit to the fund?')).text;
+    expect(asked.startsWith(`*${deps.engine.story.name}*: `)).toBe(true);
+    expect(asked).toMatch(/\$75 million/);
     await run('unfollow minerals-deal');
     expect((await run('latest 3')).text).toBe('Latest 1 new development(s):\n1. *Nippon Steel completes its purchase of U.S. Steel* — The purchase closed. https://wire.example/n1');
+    expect((await run('timeline')).text).not.toContain(deps.engine.story.name);
     await other.close();
   });
 
