@@ -41,7 +41,11 @@ export class TransportError extends Error {
  * connections close after 30 s.
  */
 const AGENTS = new Map<string, Agent>();
+/** The last pool found per policy object and timeout: the key is not built again per request. */
+const BY_POLICY = new WeakMap<SsrfPolicy, { timeout: number; agent: Agent }>();
 function agentFor(policy: SsrfPolicy, connectTimeoutMs: number): Agent {
+  const known = BY_POLICY.get(policy);
+  if (known?.timeout === connectTimeoutMs && !known.agent.destroyed && !known.agent.closed) return known.agent;
   // Keyed by what the policy allows, not by object: callers may build equal policies per call.
   const key = `${connectTimeoutMs}\n${policy.allow.join('\n')}`;
   let agent = AGENTS.get(key);
@@ -49,6 +53,7 @@ function agentFor(policy: SsrfPolicy, connectTimeoutMs: number): Agent {
     agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000, connect: { lookup: guardedLookup(policy), timeout: connectTimeoutMs } });
     AGENTS.set(key, agent);
   }
+  BY_POLICY.set(policy, { timeout: connectTimeoutMs, agent });
   return agent;
 }
 

@@ -69,7 +69,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
   }
   const at = now.toISOString();
-  const base = { ...state, lastPollAt: at, nextPollAt: new Date(now.getTime() + deps.intervalMs).toISOString() };
+  const nextPollAt = new Date(now.getTime() + deps.intervalMs).toISOString();
   try {
     // Only a 301/308 moves a feed, and only away from the configured URL it was seen at
     // (`state.url`): an edited URL starts over above, a temporary redirect is not kept.
@@ -78,7 +78,8 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     if (res.movedTo && res.movedTo !== state.movedTo) {
       deps.log.info(`feed ${feed.id} moved permanently to ${redactUrl(res.movedTo)}; polled there from now on`, { url: feed.url, todo: 'update the URL in the config when convenient' });
     }
-    const ok = { ...base, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: at, finalUrl: res.finalUrl, movedTo };
+    // One copy of the state per poll: most polls are 304s and this is all they cost here.
+    const ok = { ...state, lastPollAt: at, nextPollAt, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: at, finalUrl: res.finalUrl, movedTo };
     const back = state.paused ? { notice: `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
     if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
     const withValidators = { ...ok, ...res.validators };
@@ -103,7 +104,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
       deps.log.debug(`feed ${feed.id}: ${err.message}`);
       return { feedId: feed.id, status: 'deferred', articles: [], backlog: false };
     }
-    return fail(deps, feed, base, err, now);
+    return fail(deps, feed, { ...state, lastPollAt: at, nextPollAt }, err, now);
   }
 }
 

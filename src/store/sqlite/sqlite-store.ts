@@ -125,25 +125,37 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
    * on the next poll, never an article: articles are recorded in their own transactions.
    */
   const feedStates = new Map<string, FeedState | null>();
+  /** Written within 50 ms; `lazyFeeds` within a minute (or at close): only their poll times moved (a 304's). */
   const dirtyFeeds = new Map<string, FeedState>();
+  const lazyFeeds = new Map<string, FeedState>();
   let feedTimer: NodeJS.Timeout | undefined;
-  /** Written within a minute (or at close): only their poll times moved (a 304's new state). */
   let lazyTimer: NodeJS.Timeout | undefined;
   const putFeeds = db.transaction((rows: FeedState[]) => {
     for (const state of rows) st.putFeed.run(state.feedId, JSON.stringify(state));
   });
-  const flushFeeds = () => {
-    clearTimeout(feedTimer);
-    clearTimeout(lazyTimer);
-    feedTimer = lazyTimer = undefined;
-    if (!dirtyFeeds.size || !db.open) return;
-    const rows = [...dirtyFeeds.values()];
+  const flush = (pending: Map<string, FeedState>) => {
+    if (!pending.size || !db.open) return;
+    const rows = [...pending.values()];
     try {
       write(`${rows.length} feed state(s)`, () => putFeeds(rows));
-      dirtyFeeds.clear();
+      pending.clear();
     } catch (err) {
       warn(`cannot write ${rows.length} feed state(s) to ${file}: ${(err as Error).message}; kept in memory and written again with the next ones`);
     }
+  };
+  const flushDirty = () => {
+    clearTimeout(feedTimer);
+    feedTimer = undefined;
+    flush(dirtyFeeds);
+  };
+  const flushLazy = () => {
+    clearTimeout(lazyTimer);
+    lazyTimer = undefined;
+    flush(lazyFeeds);
+  };
+  const flushFeeds = () => {
+    flushDirty();
+    flushLazy();
   };
 
   /** Writes the delivery marks still owed; false (with a warning) while the file refuses them. */
@@ -182,13 +194,19 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       return state ?? undefined;
     },
     async putFeedState(state) {
-      const before = feedStates.get(state.feedId);
-      feedStates.set(state.feedId, state);
-      dirtyFeeds.set(state.feedId, state);
+      const id = state.feedId;
+      const before = feedStates.get(id);
+      feedStates.set(id, state);
       // Losing a poll time to a crash costs one early conditional GET; anything else is kept at once.
-      if (before && onlyPollTimesMoved(before, state)) lazyTimer ??= setTimeout(flushFeeds, 60_000).unref();
-      else if (dirtyFeeds.size >= 1000) flushFeeds();
-      else feedTimer ??= setTimeout(flushFeeds, 50).unref();
+      if (before && !dirtyFeeds.has(id) && onlyPollTimesMoved(before, state)) {
+        lazyFeeds.set(id, state);
+        lazyTimer ??= setTimeout(flushLazy, 60_000).unref();
+        return;
+      }
+      lazyFeeds.delete(id);
+      dirtyFeeds.set(id, state);
+      if (dirtyFeeds.size >= 1000) flushDirty();
+      else feedTimer ??= setTimeout(flushDirty, 50).unref();
     },
     async isPrimed(feedUrl) {
       return st.isPrimed.get(feedUrl) === 1;
