@@ -5,13 +5,10 @@
  * outlet and the publisher URL.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
-import { countLines, startWorker, waitFor } from '../helpers/workers.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { countLines, startWorker, waitFor, workerSandbox } from '../helpers/workers.js';
 import { fixturePages, googleNewsFeed, googleNewsId, SITE_HOST, startGoogleNews, startPublisher } from '../helpers/news-sites.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -28,17 +25,9 @@ describe('BullMQ runner with enrichment', () => {
     let visible = 1;
     const google = await startGoogleNews(() => new Map(items.map((i) => [googleNewsId(i.key), i.target])), () => googleNewsFeed(items.slice(0, visible)));
     cleanups.push(google.close);
-    const prefix = `sw-test-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis(TEST_REDIS_URL);
-    cleanups.push(async () => {
-      await deleteByPrefix(redis, `${prefix}:`);
-      await redis.quit();
-    });
-    const dir = mkdtempSync(path.join(tmpdir(), 'sw-bq-enrich-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { prefix, redis, dir, sink } = workerSandbox(cleanups, 'bq-enrich');
     const config = path.join(dir, 'config.yaml');
     writeFileSync(config, JSON.stringify({ story: 'minerals-deal', feeds: [{ id: 'gnews', url: `${google.url}/rss/search?q=minerals` }], enrich: { googleNewsBaseUrl: google.url } }));
-    const sink = path.join(dir, 'alerts.jsonl');
     const worker = startWorker({
       REDIS_URL: TEST_REDIS_URL, STORYWATCH_QUEUE_PREFIX: prefix, STORYWATCH_POLL_INTERVAL: '1', STORYWATCH_CONFIG: config,
       STORYWATCH_ALLOW_PRIVATE_HOSTS: SITE_HOST, STORYWATCH_PER_HOST_INTERVAL_MS: '0', STORYWATCH_TARGETS: `jsonl:${sink}`, STORYWATCH_DATA_DIR: dir, STORYWATCH_FEEDS: '',

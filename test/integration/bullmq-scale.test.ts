@@ -4,16 +4,11 @@
  * analysed exactly once and every alert delivered exactly once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
-import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { freePort } from '../helpers/ports.js';
-import { countLines, startWorker, waitFor, type WorkerProc } from '../helpers/workers.js';
+import { countLines, startWorker, waitFor, workerSandbox, type WorkerProc } from '../helpers/workers.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -30,15 +25,7 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     const articles = feedsOf(200, 600);
     const server = await startFixtureServer(articles, { initiallyVisible: 200 });
     cleanups.push(() => server.close());
-    const prefix = `sw-test-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis(TEST_REDIS_URL);
-    cleanups.push(async () => {
-      await deleteByPrefix(redis, `${prefix}:`);
-      await redis.quit();
-    });
-    const dir = mkdtempSync(path.join(tmpdir(), 'sw-scale-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const sink = path.join(dir, 'alerts.jsonl');
+    const { prefix, redis, dir, sink } = workerSandbox(cleanups, 'scale');
     const env = {
       REDIS_URL: TEST_REDIS_URL, STORYWATCH_QUEUE_PREFIX: prefix, STORYWATCH_POLL_INTERVAL: '1',
       STORYWATCH_FEEDS: Object.values(server.feedUrls).join(','), STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1', STORYWATCH_PER_HOST_INTERVAL_MS: '0', STORYWATCH_FOLLOWUP_MERGE_SECONDS: '0',

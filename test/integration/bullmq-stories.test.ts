@@ -5,16 +5,13 @@
  * once, and every story's alerts are delivered, none twice, each naming its story.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
-import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { ROOT } from '../helpers/paths.js';
-import { countLines, startWorker, waitFor, type WorkerProc } from '../helpers/workers.js';
+import { countLines, startWorker, waitFor, workerSandbox, type WorkerProc } from '../helpers/workers.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -29,15 +26,7 @@ describe('BullMQ runner: several stories in one deployment', () => {
     const articles = generateStream(360, 17).map((a, i) => ({ ...a, source: `feed${i % feeds}` }));
     const server = await startFixtureServer(articles, { initiallyVisible: feeds });
     cleanups.push(() => server.close());
-    const prefix = `sw-test-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis(TEST_REDIS_URL);
-    cleanups.push(async () => {
-      await deleteByPrefix(redis, `${prefix}:`);
-      await redis.quit();
-    });
-    const dir = mkdtempSync(path.join(tmpdir(), 'sw-stories-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const sink = path.join(dir, 'alerts.jsonl');
+    const { prefix, redis, dir, sink } = workerSandbox(cleanups, 'stories');
     const config = path.join(dir, 'config.yaml');
     // Feed i belongs to story i mod 3.
     writeFileSync(config, JSON.stringify({
