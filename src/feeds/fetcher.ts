@@ -75,13 +75,9 @@ export async function fetchFeed(url: string, prev: Validators, opts: FetchOption
   const headers: Record<string, string> = { accept: FEED_ACCEPT };
   if (prev.etag) headers['if-none-match'] = prev.etag;
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
-  const { res, status, finalUrl, movedTo, deadline, signal, why, release } = await exchange(url, { method: 'GET', headers }, opts);
-  try {
-    const result = await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
-    return movedTo ? { ...result, movedTo } : result;
-  } finally {
-    release();
-  }
+  const { res, status, finalUrl, movedTo, deadline, signal, why } = await exchange(url, { method: 'GET', headers }, opts);
+  const result = await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
+  return movedTo ? { ...result, movedTo } : result;
 }
 
 export interface PageRequest {
@@ -108,12 +104,7 @@ export async function fetchPage(url: string, opts: FetchOptions, req: PageReques
   const headers: Record<string, string> = { accept: req.accept ?? 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1' };
   if (req.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
   const spec: RequestSpec = { method: req.form !== undefined ? 'POST' : 'GET', headers, body: req.form };
-  const ex = await exchange(url, spec, opts);
-  try {
-    return await readPage(ex, opts, req);
-  } finally {
-    ex.release();
-  }
+  return readPage(await exchange(url, spec, opts), opts, req);
 }
 
 async function readPage({ res, status, finalUrl, deadline, signal, why }: Exchange, opts: FetchOptions, req: PageRequest): Promise<PageResult> {
@@ -142,30 +133,28 @@ interface Exchange {
   deadline: number;
   signal: AbortSignal;
   why: () => FetchError;
-  /** Call once the body is read (nothing to release today; kept for callers' symmetry). */
-  release: () => void;
 }
 
 /** Never aborts: the signal of a fetch made without a shutdown signal. */
 const NEVER = new AbortController().signal;
-const NOTHING = () => undefined;
 
 /**
  * Sends the request and follows redirects (each hop SSRF-checked) up to the first
  * non-redirect answer. One deadline covers the whole exchange, every hop, headers and body:
  * each hop's headers must come before it (see transport.ts; undici times headers to within
- * half a second to a second), the body is timed in readBody. A socket timeout only measures silence, so a server trickling a byte a second
- * would never trip one. No controller or timer per fetch: they were a tenth of a 304's cost.
+ * half a second to a second), the body is timed in readBody. A socket timeout only measures
+ * silence, so a server trickling a byte a second would never trip one. No controller or
+ * timer per fetch: they were a tenth of a 304's cost.
  */
 async function exchange(url: string, first: RequestSpec, opts: FetchOptions): Promise<Exchange> {
   const signal = opts.signal ?? NEVER;
   // Every fetch in flight listens to the one shutdown signal: dozens at once is by design.
   if (!RAISED.has(signal)) (RAISED.add(signal), setMaxListeners(0, signal));
-  return follow(url, first, opts, Date.now() + opts.totalTimeoutMs, signal, NOTHING);
+  return follow(url, first, opts, Date.now() + opts.totalTimeoutMs, signal);
 }
 const RAISED = new WeakSet<AbortSignal>();
 
-async function follow(url: string, first: RequestSpec, opts: FetchOptions, deadline: number, signal: AbortSignal, release: () => void): Promise<Exchange> {
+async function follow(url: string, first: RequestSpec, opts: FetchOptions, deadline: number, signal: AbortSignal): Promise<Exchange> {
   const why = () => (opts.signal?.aborted
     ? new FetchCancelled(`fetch of ${url} cancelled (shutting down)`)
     : new FetchError(`no response within ${opts.totalTimeoutMs} ms from ${url} (headers and body, every redirect)`, false));
@@ -190,7 +179,7 @@ async function follow(url: string, first: RequestSpec, opts: FetchOptions, deadl
       if (spec.method === 'POST' && status !== 307 && status !== 308) spec = { method: 'GET', headers: { accept: spec.headers.accept ?? '*/*' } };
       continue;
     }
-    return { res, status, finalUrl: target.href, movedTo, deadline, signal, why, release };
+    return { res, status, finalUrl: target.href, movedTo, deadline, signal, why };
   }
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }

@@ -45,7 +45,7 @@ const AGENTS = new Map<string, Agent>();
 const BY_POLICY = new WeakMap<SsrfPolicy, { timeout: number; agent: Agent }>();
 function agentFor(policy: SsrfPolicy, connectTimeoutMs: number): Agent {
   const known = BY_POLICY.get(policy);
-  if (known?.timeout === connectTimeoutMs && !known.agent.destroyed && !known.agent.closed) return known.agent;
+  if (known?.timeout === connectTimeoutMs) return known.agent;
   // Keyed by what the policy allows, not by object: callers may build equal policies per call.
   const key = `${connectTimeoutMs}\n${policy.allow.join('\n')}`;
   let agent = AGENTS.get(key);
@@ -100,11 +100,4 @@ function asTransportError(err: Error, target: URL, connectTimeoutMs: number): Er
   const cause = (err as { cause?: Error }).cause;
   const inner = cause && (cause as NodeJS.ErrnoException).code ? cause : err;
   return Object.assign(inner, { code: (inner as NodeJS.ErrnoException).code });
-}
-
-/** Closes every pool (tests, shutdown): open connections end, idle ones at once. */
-export async function closeTransports(): Promise<void> {
-  const all = [...AGENTS.values()];
-  AGENTS.clear();
-  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
 }
