@@ -125,37 +125,33 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
    * on the next poll, never an article: articles are recorded in their own transactions.
    */
   const feedStates = new Map<string, FeedState | null>();
-  /** Written within 50 ms; `lazyFeeds` within a minute (or at close): only their poll times moved (a 304's). */
-  const dirtyFeeds = new Map<string, FeedState>();
-  const lazyFeeds = new Map<string, FeedState>();
-  let feedTimer: NodeJS.Timeout | undefined;
-  let lazyTimer: NodeJS.Timeout | undefined;
   const putFeeds = db.transaction((rows: FeedState[]) => {
     for (const state of rows) st.putFeed.run(state.feedId, JSON.stringify(state));
   });
-  const flush = (pending: Map<string, FeedState>) => {
-    if (!pending.size || !db.open) return;
-    const rows = [...pending.values()];
-    try {
-      write(`${rows.length} feed state(s)`, () => putFeeds(rows));
-      pending.clear();
-    } catch (err) {
-      warn(`cannot write ${rows.length} feed state(s) to ${file}: ${(err as Error).message}; kept in memory and written again with the next ones`);
-    }
+  /** States waiting to be written, in one transaction, at most `delayMs` after the first. */
+  const batch = (delayMs: number) => {
+    const pending = new Map<string, FeedState>();
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (!pending.size || !db.open) return;
+      const rows = [...pending.values()];
+      try {
+        write(`${rows.length} feed state(s)`, () => putFeeds(rows));
+        pending.clear();
+      } catch (err) {
+        warn(`cannot write ${rows.length} feed state(s) to ${file}: ${(err as Error).message}; kept in memory and written again with the next ones`);
+      }
+    };
+    return { pending, flush, later: () => void (timer ??= setTimeout(flush, delayMs).unref()) };
   };
-  const flushDirty = () => {
-    clearTimeout(feedTimer);
-    feedTimer = undefined;
-    flush(dirtyFeeds);
-  };
-  const flushLazy = () => {
-    clearTimeout(lazyTimer);
-    lazyTimer = undefined;
-    flush(lazyFeeds);
-  };
+  /** Changed states within 50 ms; those whose poll times alone moved (a 304's) within a minute. */
+  const dirtyFeeds = batch(50);
+  const lazyFeeds = batch(60_000);
   const flushFeeds = () => {
-    flushDirty();
-    flushLazy();
+    dirtyFeeds.flush();
+    lazyFeeds.flush();
   };
 
   /** Writes the delivery marks still owed; false (with a warning) while the file refuses them. */
@@ -198,15 +194,14 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       const before = feedStates.get(id);
       feedStates.set(id, state);
       // Losing a poll time to a crash costs one early conditional GET; anything else is kept at once.
-      if (before && !dirtyFeeds.has(id) && onlyPollTimesMoved(before, state)) {
-        lazyFeeds.set(id, state);
-        lazyTimer ??= setTimeout(flushLazy, 60_000).unref();
-        return;
+      if (before && !dirtyFeeds.pending.has(id) && onlyPollTimesMoved(before, state)) {
+        lazyFeeds.pending.set(id, state);
+        return lazyFeeds.later();
       }
-      lazyFeeds.delete(id);
-      dirtyFeeds.set(id, state);
-      if (dirtyFeeds.size >= 1000) flushDirty();
-      else feedTimer ??= setTimeout(flushDirty, 50).unref();
+      lazyFeeds.pending.delete(id);
+      dirtyFeeds.pending.set(id, state);
+      if (dirtyFeeds.pending.size >= 1000) dirtyFeeds.flush();
+      else dirtyFeeds.later();
     },
     async isPrimed(feedUrl) {
       return st.isPrimed.get(feedUrl) === 1;
