@@ -185,7 +185,7 @@ function storyCopies(k: number, root: string): string[] {
  * follow-up merge window off (STORYWATCH_FOLLOWUP_MERGE_SECONDS=0), so neither the 60 s
  * window nor the chat side is in the analysis figure.
  */
-export async function workerRun(workers: number, stories: number, redisUrl: string): Promise<E2eResult> {
+async function workerRun(workers: number, stories: number, redisUrl: string): Promise<E2eResult> {
   const feeds = 200;
   const total = 4000;
   const articles = generateStream(total, 5).map((a, i) => ({ ...a, source: `feed${i % feeds}` }));
