@@ -61,7 +61,8 @@ export function relate(p: Profile, dev: Development, keys = mainKeys(p)): Relati
   if (!p.main || !keys || dev.actions.size === 0) return 'no-action';
   if (dev.actions.has(keys.same)) return 'same-action';
   // Planned, then done: a new event. A denial or a noun ("needs no ratification") is not progress.
-  if (p.main.status === 'happened' && p.main.verb && dev.actions.has(keys.planned)) return 'progressed';
+  // A report older than the development's latest cannot move it on: it came in late.
+  if (p.main.status === 'happened' && p.main.verb && dev.actions.has(keys.planned) && !(p.time < dev.last)) return 'progressed';
   for (const key of dev.actions.keys()) if (key.startsWith(keys.verb)) return 'same-verb';
   return 'other-action';
 }
@@ -117,9 +118,7 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   // The headline of the member the text is closest to (one product, not one per member).
   if (similarity > 0) headline = dot(v.headline, index.memberVector(member, 'headlineTerms'));
   const relation = relate(p, dev, v.main);
-  // Distance to the development's span, either side: feeds deliver late and out of order,
-  // and an old report polled now is no closer to today's events than it was.
-  const days = Number.isNaN(p.time) || Number.isNaN(dev.last) ? 0 : Math.max(0, dev.first - p.time, p.time - dev.last) / DAY;
+  const days = gapDays(p.time, dev);
   let sharedNumbers = 0;
   for (const t of v.numbers) if (dev.numbers.has(t)) sharedNumbers++;
   const sharedNames = v.rareNames.filter((n) => dev.names.has(n));
@@ -169,4 +168,19 @@ export function decide(matches: Match[]): Verdict {
   const best = matches[0];
   if (best && best.score >= 0.5) return { kind: 'join', match: best, why: 'same event' };
   return { kind: 'open', best, why: best?.relation === 'progressed' ? 'progressed' : 'no match' };
+}
+
+/**
+ * Days between a report and a development, either side: feeds deliver late and out of
+ * order, and an old report polled now is no closer to today's events than it was. Inside
+ * the development's span it is the nearest kept report: a late analysis piece stretches
+ * the span, and must not make an earlier event look like the same day's news.
+ */
+function gapDays(time: number, dev: Development): number {
+  if (Number.isNaN(time) || Number.isNaN(dev.last)) return 0;
+  const outside = Math.max(0, dev.first - time, time - dev.last);
+  if (outside > 0) return outside / DAY;
+  let nearest = Number.POSITIVE_INFINITY;
+  for (const m of dev.members) if (!Number.isNaN(m.time)) nearest = Math.min(nearest, Math.abs(time - m.time));
+  return Number.isFinite(nearest) ? nearest / DAY : 0;
 }

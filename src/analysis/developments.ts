@@ -41,6 +41,11 @@ export interface Development {
   sources: string[];
   /** Opened by a stream article that was alerted. */
   alerted: boolean;
+  /**
+   * Opened by a genre piece (analysis, explainer) before any news report of its event, as
+   * feeds polled at different times deliver them: its first news report is the alert.
+   */
+  awaitsNews?: boolean;
   origin: 'corpus' | 'stream';
 }
 

@@ -184,8 +184,13 @@ function look(state: State, article: Article, prepared?: PreparedArticle): Decis
 
 function rememberProfile(state: State, p: Profile, developmentId: string, novel: boolean): void {
   const dev = state.byId.get(developmentId);
-  if (dev) learnInto(state, p, dev);
-  else learn(state, p, undefined, developmentId, 'stream', novel);
+  if (dev) {
+    learnInto(state, p, dev);
+    if (novel) {
+      dev.alerted = true;
+      dev.awaitsNews = false;
+    }
+  } else learn(state, p, undefined, developmentId, 'stream', novel);
 }
 
 function classify(state: State, article: Article, prepared?: PreparedArticle): Decision {
@@ -200,6 +205,8 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
   state.index.count(p);
   state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
+  // From the profile alone, so a replay of recorded decisions (remember) marks it the same.
+  if (origin === 'stream' && !alerted && p.genre !== 'news' && !isBackground(state, p)) dev.awaitsNews = true;
   state.byId.set(id, dev);
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
@@ -247,7 +254,10 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   if (verdict.kind === 'open' && follower && matches[0] && matches[0].similarity > 0.1) {
     verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? `${p.genre} piece` : background ? 'background' : 'restatement' };
   }
-  const novel = verdict.kind === 'open' && !follower;
+  // A development only discussed so far (an analysis piece that came first, as feeds polled
+  // at different times deliver them) has had no alert: its first news report is the news.
+  const unannounced = verdict.kind === 'join' && verdict.match.dev.awaitsNews === true;
+  const novel = (verdict.kind === 'open' || unannounced) && !follower;
   const match: Match | undefined = verdict.kind === 'join' ? verdict.match : verdict.best;
   const developmentId = verdict.kind === 'join'
     ? verdict.match.dev.id

@@ -16,6 +16,7 @@ export interface ExplainContext {
 export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): string {
   const action = p.main ? `${p.main.word} (${p.main.action}, ${p.main.status})` : 'no event verb';
   if (v.kind === 'join') {
+    if (ctx.novel) return `new development, first news report of it: ${describe(v.match)} discussed it without an alert; ${because(v.match)}`;
     if (ctx.duplicate) return `copy of ${describe(v.match)}: ${Math.round(v.match.similarity * 100)}% of headline and lede in common`;
     const lead = v.why === 'background'
       ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)}); `

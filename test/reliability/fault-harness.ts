@@ -5,51 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createEngine } from '../../src/analysis/engine.js';
-import { loadStory } from '../../src/config/story.js';
-import { loadStream } from '../../src/cli/eval.js';
-import { renderRss, startFixtureServer, type FixtureServer } from '../../src/demo/fixture-server.js';
+import { startFixtureServer, type FixtureServer } from '../../src/demo/fixture-server.js';
 import type { Article } from '../../src/domain/article.js';
-import { parseFeed } from '../../src/feeds/parser.js';
-import { BIN, EVAL_DEV, EVAL_SYNTHETIC, ROOT } from '../helpers/paths.js';
+import { BACKLOG, expectedDevelopments, fixtureStream, type Expected } from '../helpers/fixture-stream.js';
+import { BIN, ROOT } from '../helpers/paths.js';
 import type { WorkerProc } from '../helpers/workers.js';
 
-/** Items every feed already has at its first poll: learned silently, never alerted. */
-export const BACKLOG = 3;
-
-/** Both labelled fixture streams in one: six outlets, 28 articles, eight developments. */
-export function fixtureStream(): Article[] {
-  return [...loadStream(EVAL_DEV).articles, ...loadStream(EVAL_SYNTHETIC).articles].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
-}
-
-/**
- * What a run without faults makes of the stream: the real engine over the articles exactly
- * as the parser makes them from the fixture feeds, in publication order, the first BACKLOG
- * learned silently. `developments` are the ones it alerts; `devOf` maps every article's
- * link to the development it reports (null: off-topic).
- *
- * Faults may change which article of a development is analysed first (a feed answering a
- * tick late is analysed in the next one): the development is still the same, so alerts
- * are counted per development, not per article.
- */
-export interface Expected {
-  developments: Set<string>;
-  devOf: Map<string, string | null>;
-}
-
-export async function expectedDevelopments(articles: Article[]): Promise<Expected> {
-  const { story, corpus } = loadStory('minerals-deal');
-  const engine = createEngine(story, corpus);
-  const developments = new Set<string>();
-  const devOf = new Map<string, string | null>();
-  for (const [i, a] of articles.entries()) {
-    const parsed = (await parseFeed(renderRss(a.source, `http://fixture.local/${a.source}`, [a]), `http://fixture.local/feeds/${a.source}.xml`)).articles[0]!;
-    const d = engine.classify(parsed);
-    devOf.set(parsed.url, d.relevant ? d.developmentId : null);
-    if (i >= BACKLOG && d.novel) developments.add(d.developmentId!);
-  }
-  return { developments, devOf };
-}
+export { BACKLOG, type Expected };
 
 export async function fixture(): Promise<{ server: FixtureServer; articles: Article[]; expected: Expected }> {
   const articles = fixtureStream();

@@ -3,6 +3,7 @@ import { createEngine } from '../../../src/analysis/engine.js';
 import { loadStory } from '../../../src/config/story.js';
 import { evaluateDir, loadStream } from '../../../src/cli/eval.js';
 import type { Article } from '../../../src/domain/article.js';
+import { fixtureStream } from '../../helpers/fixture-stream.js';
 import { EVAL_DEV, EVAL_SYNTHETIC, ROOT } from '../../helpers/paths.js';
 import path from 'node:path';
 
@@ -85,6 +86,21 @@ describe('decisions explain themselves', () => {
     expect(d.summary).not.toMatch(/would create a joint investment fund/);
     expect(d.facts).toContain('count: 338 lawmakers');
     expect(d.reasons.some((r) => r.startsWith('new development:'))).toBe(true);
+  });
+
+  it('an analysis piece that arrives before the news it discusses leaves the news its alert', () => {
+    const stream = fixtureStream();
+    const news = stream.find((a) => /approves its first investment/.test(a.title))!;
+    const piece = stream.find((a) => /first bet is on graphite/.test(a.title))!;
+    const e = engine();
+    for (const a of stream) if (a.publishedAt < news.publishedAt) e.classify(a);
+    const first = e.classify(piece);
+    const late = e.classify(news);
+    const again = e.classify({ ...news, id: 'again', url: 'https://example.net/again', title: `Update: ${news.title}` });
+    expect(first).toMatchObject({ relevant: true, novel: false });
+    expect(late).toMatchObject({ relevant: true, novel: true, developmentId: first.developmentId });
+    expect(late.reasons.join(' ')).toMatch(/first news report of it: "Why the fund's first bet is on graphite" .* discussed it without an alert/);
+    expect(again).toMatchObject({ novel: false, developmentId: first.developmentId });
   });
 
   it('a verbatim copy is flagged duplicateOf the original', () => {
