@@ -197,7 +197,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
     stories: loaded.map((l) => ({ id: l.story.id, name: l.story.name })),
     laneOf: (id) => {
       const l = lanes.get(id);
-      return l && { store: l.store, corpus: l.corpus, story: l.engine.story };
+      return l && { store: l.store, corpus: l.corpus, story: l.engine.story, knownArticles: () => l.engine.knownArticles, hasDevelopment: (dev) => l.engine.developments().some((d) => d.id === dev) };
     },
     checkFeedUrl: (url) => assertFetchableUrl(url, policy),
     fetchFeedPreview: async (url) => {

@@ -17,12 +17,15 @@ export interface GateDecision {
 
 export type Gate = (target: string, alert: Alert) => Promise<GateDecision>;
 
+/** `storyId`: the story of alerts recorded before alerts named theirs. */
 export function channelGate(channels: ChannelStore, storyId: string, now: () => Date): Gate {
   return async (target, alert) => {
     const c = await channels.getChannel(target);
     const at = now();
     if (isPaused(c, at)) return { skip: `alerts are paused in ${target}` };
-    const muted = activeMutes(c, at).find((m) => m.target === alert.developmentId || m.target === storyId);
+    // A story's id mutes that story's alerts only, never another story's in the same channel.
+    const story = alert.storyId || storyId;
+    const muted = activeMutes(c, at).find((m) => m.target === alert.developmentId || m.target === story);
     if (muted) return { skip: `${muted.target} is muted in ${target}` };
     if (c.notify && alert.kind !== 'follow-up' && alert.confidence >= c.notify.minConfidence) return { extras: { mention: c.notify.mention } };
     return {};

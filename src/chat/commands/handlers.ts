@@ -10,7 +10,7 @@ import type { CorpusDocument, StoryDefinition } from '../../domain/story.js';
 import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import { followedStories } from '../../pipeline/stories.js';
-import type { ChannelStore, StateStore } from '../../store/ports.js';
+import type { ChannelStore, ProcessedArticle, StateStore } from '../../store/ports.js';
 import { answerQuestion, NOTHING } from './ask.js';
 import { askIndex } from './ask-index.js';
 import { timeline } from './happened.js';
@@ -57,8 +57,9 @@ export interface CommandDeps {
   /** Every story tracked here, the default one first (the other commands answer for it). */
   stories?: Array<{ id: string; name: string }>;
   /**
-   * Another tracked story's store, engine and seed corpus: `latest`, `ask` and `timeline`
-   * answer for the stories a channel follows (the default story's are the fields above).
+   * Another tracked story's store, engine and seed corpus: `latest`, `ask`, `timeline`,
+   * `digest`, `explain` and `status` answer for the stories a channel follows (the default
+   * story's are the fields above).
    */
   laneOf?: (storyId: string) => StoryAnswers | undefined;
 }
@@ -67,6 +68,10 @@ export interface StoryAnswers {
   store: StateStore;
   corpus: CorpusDocument[];
   story: StoryDefinition;
+  /** Articles its engine knows (for `status`). */
+  knownArticles?: () => number;
+  /** Whether its engine knows this development (for `mute`). */
+  hasDevelopment?: (id: string) => boolean;
 }
 
 const reply = (text: string, ephemeral = false): CommandReply => ({ ephemeral, text });
@@ -111,7 +116,7 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'unmute':
     case 'pause':
     case 'resume':
-      return muteCommand({ ...deps, storyId: deps.engine.story.id, knownDevelopment: (id) => deps.engine.developments().some((d) => d.id === id) }, ctx.channel, cmd);
+      return muteCommand({ ...deps, storyId: deps.engine.story.id, storyIds: deps.stories?.map((st) => st.id), knownDevelopment: (id) => knownDevelopment(deps, id) }, ctx.channel, cmd);
     case 'notify':
       return notifyCommand(deps.channels, ctx.channel, cmd);
     case 'digest-schedule':
@@ -149,11 +154,17 @@ function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): b
   return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
 }
 
+/** A development id of any tracked story. */
+function knownDevelopment(deps: CommandDeps, id: string): boolean {
+  if (deps.engine.developments().some((d) => d.id === id)) return true;
+  return (deps.stories ?? []).some((st) => deps.laneOf?.(st.id)?.hasDevelopment?.(id) === true);
+}
+
 /** The stories this channel follows (default: the default story), with what answers for each. */
 async function followedLanes(deps: CommandDeps, ctx: CommandContext): Promise<StoryAnswers[]> {
   const defaultStory = deps.stories?.[0]?.id ?? deps.engine.story.id;
   const followed = followedStories(await deps.channels.getChannel(ctx.channel), defaultStory);
-  const own: StoryAnswers = { store: deps.store, corpus: deps.corpus, story: deps.engine.story };
+  const own: StoryAnswers = { store: deps.store, corpus: deps.corpus, story: deps.engine.story, knownArticles: () => deps.engine.knownArticles };
   return followed.map((id) => (id === defaultStory ? own : deps.laneOf?.(id))).filter((l): l is StoryAnswers => l !== undefined);
 }
 
@@ -200,7 +211,12 @@ async function status(deps: CommandDeps, ctx: CommandContext): Promise<CommandRe
   const queue = depth ? `\nQueue depth: ${Object.entries(depth).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
   const watching = channel.watch.length ? channel.watch.join(', ') : 'everything (no watch terms)';
   const mine = settingsLines(channel, deps.now()).map((l) => `\n${l}`).join('');
-  return reply(`*${deps.engine.story.name}*: ${all.length} feed(s), ${failing} failing; ${deps.engine.knownArticles} articles known.\nThis channel watches: ${watching}${mine}\n${lines.join('\n')}${queue}`);
+  const lanes = await followedLanes(deps, ctx);
+  const feedsLine = `${all.length} feed(s), ${failing} failing`;
+  const head = lanes.length === 1
+    ? `*${lanes[0]!.story.name}*: ${feedsLine}; ${lanes[0]!.knownArticles?.() ?? 0} articles known.`
+    : `${lanes.map((l) => `*${l.story.name}*: ${l.knownArticles?.() ?? 0} articles known`).join('; ')}. ${feedsLine}.`;
+  return reply(`${head}\nThis channel watches: ${watching}${mine}\n${lines.join('\n')}${queue}`);
 }
 
 async function watch(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Command, { name: 'watch' }>): Promise<CommandReply> {
@@ -251,24 +267,38 @@ async function feeds(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Comman
 }
 
 async function explain(deps: CommandDeps, ctx: CommandContext, url: string): Promise<CommandReply> {
-  const { entries } = await deps.store.knowledgeSince(0);
   const hidden = await othersPrivateFeeds(deps, ctx);
-  const hit = [...entries].reverse().find((e) => e.article.url === url && !hidden.has(e.feedId));
-  if (!hit) return reply(`storywatch has not seen ${url}: it is not in any polled feed yet, or it was published before the feed was added.`, true);
+  const lanes = await followedLanes(deps, ctx);
+  const found: Array<{ lane: StoryAnswers; hit: ProcessedArticle }> = [];
+  for (const lane of lanes) {
+    const { entries } = await lane.store.knowledgeSince(0);
+    const hit = [...entries].reverse().find((e) => e.article.url === url && !hidden.has(e.feedId));
+    if (hit) found.push({ lane, hit });
+  }
+  if (!found.length) return reply(`storywatch has not seen ${url}: it is not in any polled feed yet, or it was published before the feed was added.`, true);
+  return reply(found.map(({ lane, hit }) => judged(hit, lanes.length > 1 ? lane.story.name : undefined)).join('\n\n'));
+}
+
+/** How one story's engine judged an article, with its reasons; named by story when the channel follows several. */
+function judged(hit: ProcessedArticle, storyName: string | undefined): string {
   const d = hit.decision;
   const verdict = !d.relevant ? 'not about the story' : d.novel ? 'a new development (alerted)' : d.duplicateOf ? `a copy of ${d.duplicateOf}` : 'about the story, but not new';
-  return reply([
-    `*${hit.article.title}* was judged ${verdict}.`,
+  return [
+    `${storyName ? `[${storyName}] ` : ''}*${hit.article.title}* was judged ${verdict}.`,
     `relevance ${d.relevance}, novelty ${d.novelty}${d.developmentId ? `, development ${d.developmentId}` : ''}`,
     ...d.reasons.map((r) => `• ${clip(r, 400)}`),
-  ].join('\n'));
+  ].join('\n');
 }
 
 async function digest(deps: CommandDeps, ctx: CommandContext, since: Date): Promise<CommandReply> {
-  const alerts = (await deps.store.recentAlerts(500)).filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime() && visibleTo(deps, ctx, a.targets));
+  const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
+  const alerts = (await Promise.all(stores.map((s) => s.recentAlerts(500)))).flat()
+    .filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime() && visibleTo(deps, ctx, a.targets))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const day = since.toISOString().slice(0, 10);
   if (!alerts.length) return reply(`No new developments since ${day}.`);
-  const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} *${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);
+  const named = stores.length > 1;
+  const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} ${named ? `[${alert.storyName}] ` : ''}*${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);
   const more = alerts.length > 15 ? `\n… and ${alerts.length - 15} earlier` : '';
   return reply(`${alerts.length} new development(s) since ${day}:\n${lines.join('\n')}${more}`);
 }

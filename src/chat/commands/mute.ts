@@ -24,7 +24,10 @@ const untilText = (until: string | undefined) => (until ? `until ${until.slice(0
 export interface MuteDeps {
   channels: ChannelStore;
   now: () => Date;
+  /** The default story: what `mute story` mutes. */
   storyId: string;
+  /** Every story tracked here: any of their ids mutes that story's alerts. */
+  storyIds?: string[];
   /** Whether a development id is known (so a typo is not muted silently). */
   knownDevelopment: (id: string) => boolean;
 }
@@ -36,11 +39,12 @@ export async function muteCommand(deps: MuteDeps, channelId: string, cmd: Extrac
   if (!isPaused(c, now)) delete c.paused;
   // "story" is the story's own id: mute every alert.
   if ((cmd.name === 'mute' || cmd.name === 'unmute') && cmd.target.toLowerCase() === 'story') cmd = { ...cmd, target: deps.storyId };
-  const label = (t: string) => (t === deps.storyId ? `the story ${t} (every alert)` : `development ${t}`);
+  const stories = new Set([deps.storyId, ...(deps.storyIds ?? [])]);
+  const label = (t: string) => (stories.has(t) ? `the story ${t} (every alert)` : `development ${t}`);
   switch (cmd.name) {
     case 'mute': {
-      if (cmd.target !== deps.storyId && !deps.knownDevelopment(cmd.target)) {
-        return reply(`No development ${cmd.target} is known. Use the id shown on an alert (\`development dev-…\`), or ${deps.storyId} for the whole story.`);
+      if (!stories.has(cmd.target) && !deps.knownDevelopment(cmd.target)) {
+        return reply(`No development ${cmd.target} is known. Use the id shown on an alert (\`development dev-…\`), or a story's id (${[...stories].join(', ')}) for the whole story.`);
       }
       if (c.mutes.length >= MAX_MUTES && !c.mutes.some((m) => m.target === cmd.target)) return reply(`A channel can mute at most ${MAX_MUTES} developments; unmute one first.`);
       const until = cmd.until?.toISOString();

@@ -80,7 +80,7 @@ describe('command handlers', () => {
     expect(r.text).toMatch(/^Latest 2 new development\(s\):\n1\. \*US development agency commits \$75 million to minerals fund\* — .* https:\/\/feeds\.example\.org\/eastdesk\/h08\n2\. \*US-Ukraine minerals agreement enters into force\*/);
   });
 
-  it('latest, ask and timeline answer for the stories this channel follows, naming each once it follows several', async () => {
+  it('latest, ask, timeline, explain, digest and status answer for the stories this channel follows, naming each once it follows several', async () => {
     const other = createSqliteStore({ dir: path.join(dir, 'nippon'), warn: () => {} });
     const at = '2025-08-09T00:00:00Z';
     const alert = { id: 'dev-n:n1', storyId: 'nippon-us-steel', storyName: 'Nippon Steel', headline: 'Nippon Steel completes its purchase of U.S. Steel', whatIsNew: 'The purchase closed.', newFacts: [], sources: [], link: 'https://wire.example/n1', developmentId: 'dev-n', confidence: 1, reason: '', publishedAt: at };
@@ -104,6 +104,17 @@ describe('command handlers', () => {
     await run('unfollow minerals-deal');
     expect((await run('latest 3')).text).toBe('Latest 1 new development(s):\n1. *Nippon Steel completes its purchase of U.S. Steel* — The purchase closed. https://wire.example/n1');
     expect((await run('timeline')).text).not.toContain(deps.engine.story.name);
+    // explain, digest and status answer for the followed story too.
+    expect((await run('explain https://wire.example/n1')).text).toMatch(/^\*Nippon Steel completes its purchase of U\.S\. Steel\* was judged a new development \(alerted\)\./);
+    expect((await run('digest 2025-08-01')).text).toMatch(/^1 new development\(s\) since 2025-08-01:\n• 2025-08-09 \*Nippon Steel completes/);
+    expect((await run('status')).text.startsWith(`*${nippon.story.name}*: 1 feed(s), 0 failing; 0 articles known.\n`)).toBe(true);
+    await run('follow minerals-deal');
+    expect((await run('explain https://wire.example/n1')).text.startsWith(`[${nippon.story.name}] *Nippon Steel completes`)).toBe(true);
+    expect((await run('digest 2025-08-01')).text).toContain('[Nippon Steel] *Nippon Steel completes');
+    // In the order the channel followed them.
+    const status = (await run('status')).text;
+    expect(status.startsWith(`*${nippon.story.name}*: 0 articles known; *${deps.engine.story.name}*: `)).toBe(true);
+    expect(status).toMatch(/: [1-9]\d* articles known\. 1 feed\(s\), 0 failing\.\n/);
     await other.close();
   });
 

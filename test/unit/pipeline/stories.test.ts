@@ -7,12 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { muteCommand } from '../../../src/chat/commands/mute.js';
 import { storiesCommand } from '../../../src/chat/commands/stories.js';
 import { loadConfig } from '../../../src/config/app-config.js';
 import type { Alert } from '../../../src/domain/alert.js';
 import type { FetchResult, Validators } from '../../../src/feeds/fetcher.js';
 import { createHostLimiter } from '../../../src/feeds/politeness.js';
 import { shareFetches } from '../../../src/feeds/shared-fetch.js';
+import { channelGate } from '../../../src/pipeline/channel-policy.js';
 import { alertAudience } from '../../../src/pipeline/channels.js';
 import { createSqliteChannelStore } from '../../../src/store/sqlite/channel-store.js';
 
@@ -52,6 +54,24 @@ describe('channels and stories', () => {
     const audience = alertAudience([{ id: 'f', url: 'https://x.test/rss' }], ['console', 'slack:C1', 'slack:C2'], channels, 'minerals-deal');
     expect(await audience(alertOf('minerals-deal'), 'f')).toEqual(['console', 'slack:C1']);
     expect(await audience(alertOf('nippon-us-steel'), 'f')).toEqual(['console', 'slack:C2']);
+  });
+});
+
+describe('muting a story', () => {
+  it('a story\'s id mutes that story\'s alerts in the channel, never another story\'s; a typo is refused', async () => {
+    const channels = createSqliteChannelStore({ dir: tmp(), warn: () => {} });
+    const now = () => new Date('2026-12-01T12:00:00Z');
+    const deps = { channels, now, storyId: 'minerals-deal', storyIds: STORIES.map((s) => s.id), knownDevelopment: (id: string) => id === 'dev-n' };
+    const muted = await muteCommand(deps, 'slack:C1', { name: 'mute', target: 'nippon-us-steel' });
+    expect(muted.text).toMatch(/^Muted the story nippon-us-steel \(every alert\)/);
+    expect((await muteCommand(deps, 'slack:C1', { name: 'mute', target: 'dev-typo' })).text).toMatch(/No development dev-typo is known\. .*a story's id \(minerals-deal, nippon-us-steel\)/);
+    const gate = channelGate(channels, 'minerals-deal', now);
+    expect(await gate('slack:C1', alertOf('nippon-us-steel'))).toEqual({ skip: 'nippon-us-steel is muted in slack:C1' });
+    expect(await gate('slack:C1', alertOf('minerals-deal'))).toEqual({});
+    // Muting the default story ("story") holds back its alerts only.
+    await muteCommand(deps, 'slack:C2', { name: 'mute', target: 'story' });
+    expect(await gate('slack:C2', alertOf('minerals-deal'))).toEqual({ skip: 'minerals-deal is muted in slack:C2' });
+    expect(await gate('slack:C2', alertOf('nippon-us-steel'))).toEqual({});
   });
 });
 
