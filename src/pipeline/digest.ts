@@ -13,6 +13,8 @@ import type { AlertRecord, ChannelStore, StateStore } from '../store/ports.js';
 export interface DigestDeps {
   channels: ChannelStore;
   store: StateStore;
+  /** Every tracked story's store (default: `store` alone): a channel's digest lists the stories it follows. */
+  stores?: StateStore[];
   adapters: ChatAdapter[];
   log: Logger;
   now: () => Date;
@@ -34,7 +36,7 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
     if (slot.at.getTime() < Date.parse(c.digest.since)) continue;
     const adapter = deps.adapters.find((a) => a.handles(c.channel));
     if (!adapter) continue;
-    records ??= await deps.store.recentAlerts(LOOKBACK);
+    records ??= await recentOfAll(deps.stores ?? [deps.store]);
     const lines = await periodLines(records, c.channel, deps.configuredTargets, slot.from, slot.at, adapter);
     // Claimed first: a crash between claim and post loses one digest, never posts two.
     if (!(await deps.channels.claimDigest(c.channel, slot.key))) continue;
@@ -48,6 +50,12 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
     }
   }
   return posted;
+}
+
+/** Newest first across the stories; an alert reaches only channels following its story, so targets sort them. */
+async function recentOfAll(stores: StateStore[]): Promise<AlertRecord[]> {
+  const all = (await Promise.all(stores.map((s) => s.recentAlerts(LOOKBACK)))).flat();
+  return stores.length > 1 ? all.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : all;
 }
 
 async function periodLines(records: AlertRecord[], channel: string, configured: string[], from: Date, to: Date, adapter: ChatAdapter): Promise<DigestLine[]> {

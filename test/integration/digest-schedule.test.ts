@@ -117,6 +117,31 @@ describe('scheduled digest on a simulated clock', () => {
     ]);
   });
 
+  it('a channel\'s digest lists the developments of every story it follows, each named when there are several', async () => {
+    const a = files();
+    const b = files();
+    const now = new Date('2026-06-02T09:00:00Z');
+    const ch = a.channels();
+    await ch.putChannel({ ...schedule({ cadence: 'daily', time: '08:00', zone: 'UTC' }, '2026-06-01T00:00:00Z'), channel: 'slack:C1' });
+    await ch.putChannel({ ...schedule({ cadence: 'daily', time: '08:00', zone: 'UTC' }, '2026-06-01T00:00:00Z'), channel: 'slack:C2' });
+    const at = '2026-06-01T12:00:00Z';
+    const record = async (store: StateStore, storyId: string, storyName: string, targets: string[]) => {
+      const alert = sampleAlert({ id: `dev-${storyId}:x`, storyId, storyName, developmentId: `dev-${storyId}`, headline: `News of ${storyName}` });
+      await store.recordArticle({ article: { id: `x-${storyId}`, title: alert.headline, url: alert.link, source: 's', publishedAt: at, content: 'c' }, feedId: 'f', processedAt: at,
+        decision: { relevant: true, novel: true, developmentId: alert.developmentId, duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] } }, { alert, targets, createdAt: at });
+    };
+    // C1 follows both stories; C2 only the second, which is not the default story.
+    await record(a.store, 'minerals-deal', 'Minerals deal', ['slack:C1']);
+    await record(b.store, 'nippon-us-steel', 'Nippon Steel', ['slack:C1', 'slack:C2']);
+    const { adapter, posts } = capture(() => now);
+    await runDigests({ channels: ch, store: a.store, stores: [a.store, b.store], adapters: [adapter], log, now: () => now, configuredTargets: [] });
+    const text = (target: string) => posts.find((p) => p.target === target)?.text ?? '';
+    expect(text('slack:C1')).toMatch(/^2 new developments from .*:\n• \[(Minerals deal|Nippon Steel)\] \*News of/);
+    expect(text('slack:C1')).toContain('[Nippon Steel] *News of Nippon Steel*');
+    expect(text('slack:C1')).toContain('[Minerals deal] *News of Minerals deal*');
+    expect(text('slack:C2')).toMatch(/^1 new development from .*:\n• \*News of Nippon Steel\*/);
+  });
+
   it('a time the spring change skips moves forward by the skipped hour, and a late-night time is dated by the local day', () => {
     const s = { cadence: 'daily' as const, time: '03:30', zone: 'Europe/Kyiv' };
     expect(lastSlot(s, new Date('2026-03-29T12:00:00Z')).at.toISOString()).toBe('2026-03-29T01:30:00.000Z');

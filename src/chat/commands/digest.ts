@@ -34,8 +34,10 @@ function clip(s: string, n: number): string {
 
 /** Newest first, like the alerts themselves. */
 export function digestText(label: string, lines: DigestLine[]): string {
+  // Named by story when the period holds several stories' developments.
+  const named = new Set(lines.map((l) => l.record.alert.storyId)).size > 1;
   const shown = lines.slice(0, 20).map(({ record: { alert }, sources, thread }) =>
-    `• *${clip(alert.headline, 200)}* — ${clip(alert.whatIsNew, 240)} (${sources} source${sources === 1 ? '' : 's'}) ${thread ?? alert.link}`);
+    `• ${named ? `[${alert.storyName}] ` : ''}*${clip(alert.headline, 200)}* — ${clip(alert.whatIsNew, 240)} (${sources} source${sources === 1 ? '' : 's'}) ${thread ?? alert.link}`);
   const more = lines.length > 20 ? `\n… and ${lines.length - 20} more` : '';
   return `${lines.length} new development${lines.length === 1 ? '' : 's'} ${label}:\n${shown.join('\n')}${more}`;
 }
