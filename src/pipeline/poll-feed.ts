@@ -65,11 +65,11 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   // A little early is on time: ticks run every interval, and a feed polled a few ms into
   // the last one must not wait a whole extra interval.
   const early = Math.min(1000, deps.intervalMs / 10);
-  if (state.nextPollAt && Date.parse(state.nextPollAt) > now.getTime() + early) {
+  if (state.nextPollAt && parseTime(state.nextPollAt) > now.getTime() + early) {
     return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
   }
-  const at = now.toISOString();
-  const nextPollAt = new Date(now.getTime() + deps.intervalMs).toISOString();
+  const at = AT.iso(now.getTime());
+  const nextPollAt = NEXT.iso(now.getTime() + deps.intervalMs);
   try {
     // Only a 301/308 moves a feed, and only away from the configured URL it was seen at
     // (`state.url`): an edited URL starts over above, a temporary redirect is not kept.
@@ -79,11 +79,9 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
       deps.log.info(`feed ${feed.id} moved permanently to ${redactUrl(res.movedTo)}; polled there from now on`, { url: feed.url, todo: 'update the URL in the config when convenient' });
     }
     // One copy of the state per poll: most polls are 304s and this is all they cost here.
-    const ok = { ...state, lastPollAt: at, nextPollAt, consecutiveFailures: 0, lastError: undefined, paused: false, lastSuccessAt: at, finalUrl: res.finalUrl, movedTo };
-    const back = state.paused ? { notice: `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` } : {};
-    if (res.kind === 'not-modified') return { feedId: feed.id, status: 'not-modified', articles: [], backlog: false, nextState: ok, ...back };
-    const withValidators = { ...ok, ...res.validators };
-    if (res.kind === 'unchanged') return { feedId: feed.id, status: 'unchanged', articles: [], backlog: false, nextState: withValidators, ...back };
+    const ok = succeeded(state, res.kind === 'not-modified' ? undefined : res.validators, { at, nextPollAt, finalUrl: res.finalUrl, movedTo });
+    const back = state.paused ? `feed ${feed.id} (${redactUrl(feed.url)}) is back after ${state.consecutiveFailures} failed polls; polling resumes normally` : undefined;
+    if (res.kind !== 'ok') return withNotice({ feedId: feed.id, status: res.kind, articles: [], backlog: false, nextState: ok }, back);
     const parsed = await deps.parse(res.body, res.finalUrl, feed.url);
     for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
     const fresh: Article[] = [];
@@ -94,7 +92,8 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
     // A first poll's backlog is learned silently: fetching every page behind it would hit
     // each publisher with dozens of requests for items nobody is alerted about.
     const articles = deps.enrich && primed && fresh.length ? await deps.enrich(feed, fresh).catch(() => fresh) : fresh;
-    return { feedId: feed.id, status: 'new', articles, backlog: !primed, nextState: { ...withValidators, primed: true }, ...back };
+    ok.primed = true;
+    return withNotice({ feedId: feed.id, status: 'new', articles, backlog: !primed, nextState: ok }, back);
   } catch (err) {
     // Shutting down: nothing was learned about the feed, so nothing is recorded.
     if (err instanceof FetchCancelled) return { feedId: feed.id, status: 'not-due', articles: [], backlog: false };
@@ -130,4 +129,47 @@ async function fail(deps: PollDeps, feed: FeedConfig, base: FeedState, err: unkn
       `It is retried every ${MAX_BACKOFF_MS / 3600_000} h; fix or remove it in the config.`
     : undefined;
   return { feedId: feed.id, status: 'failed', articles: [], backlog: false, error: message, ...(notice ? { notice } : {}) };
+}
+
+/**
+ * The state after an answer, every field in one order: one object shape, which V8 builds
+ * far faster than spreads of states of varying shapes (a tenth of a 304's cost was that).
+ * Validators replace the old ones key by key, as a spread of them would.
+ */
+function succeeded(s: FeedState, v: Validators | undefined, p: { at: string; nextPollAt: string; finalUrl: string; movedTo: string | undefined }): FeedState {
+  return {
+    feedId: s.feedId, url: s.url, finalUrl: p.finalUrl, movedTo: p.movedTo,
+    etag: v && 'etag' in v ? v.etag : s.etag,
+    lastModified: v && 'lastModified' in v ? v.lastModified : s.lastModified,
+    bodyHash: v && 'bodyHash' in v ? v.bodyHash : s.bodyHash,
+    primed: s.primed, lastPollAt: p.at, lastSuccessAt: p.at, consecutiveFailures: 0, lastError: undefined, nextPollAt: p.nextPollAt, paused: false,
+  };
+}
+
+function withNotice(o: PollOutcome, notice: string | undefined): PollOutcome {
+  if (notice) o.notice = notice;
+  return o;
+}
+
+/**
+ * ISO strings of the last instant asked: the polls of a round mostly share their
+ * millisecond, and formatting a date was another tenth of a 304's cost.
+ */
+function isoMemo() {
+  let ms = Number.NaN;
+  let text = '';
+  return { iso: (t: number) => (t === ms ? text : ((ms = t), (text = new Date(t).toISOString()))) };
+}
+const AT = isoMemo();
+const NEXT = isoMemo();
+
+/** Date.parse of the last string asked (a round's next-poll times are mostly one string). */
+let parsedText = '';
+let parsedMs = Number.NaN;
+function parseTime(text: string): number {
+  if (text !== parsedText) {
+    parsedText = text;
+    parsedMs = Date.parse(text);
+  }
+  return parsedMs;
 }

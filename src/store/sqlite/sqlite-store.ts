@@ -293,13 +293,11 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
   };
 }
 
-const POLL_TIMES = new Set(['lastPollAt', 'nextPollAt', 'lastSuccessAt']);
-
 /** The same state but for when it was polled (validators, failures, moves and pauses unchanged). */
 function onlyPollTimesMoved(a: FeedState, b: FeedState): boolean {
-  const x = a as unknown as Record<string, unknown>;
-  const y = b as unknown as Record<string, unknown>;
-  for (const k in x) if (!POLL_TIMES.has(k) && x[k] !== y[k]) return false;
-  for (const k in y) if (!POLL_TIMES.has(k) && !(k in x) && y[k] !== undefined) return false;
-  return true;
+  // Field by field (every field but lastPollAt, nextPollAt, lastSuccessAt): a key walk of
+  // two states per poll was a visible share of a 304's cost.
+  return a.feedId === b.feedId && a.url === b.url && a.finalUrl === b.finalUrl && a.movedTo === b.movedTo
+    && a.etag === b.etag && a.lastModified === b.lastModified && a.bodyHash === b.bodyHash && a.primed === b.primed
+    && a.consecutiveFailures === b.consecutiveFailures && a.lastError === b.lastError && Boolean(a.paused) === Boolean(b.paused);
 }
