@@ -133,10 +133,13 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (o.status !== 'not-due' && o.status !== 'deferred') report.polled++;
       if (o.status === 'failed') report.failed++;
       // After its backlog is recorded (above): a crash before this re-learns it silently.
+      // Only where it was not primed yet: a write per changed feed and tick cost a commit each.
       if (o.status === 'new' && o.nextState) {
         const url = o.nextState.url;
-        await deps.poll.store.markPrimed(url);
-        for (const lane of lanesOf(o.feedId)) if (lane.store !== deps.poll.store) await lane.store.markPrimed(url);
+        if (o.backlog) await deps.poll.store.markPrimed(url);
+        for (const lane of lanesOf(o.feedId)) {
+          if (lane.store !== deps.poll.store && (o.backlog || silent.has(`${lane.id}\n${o.feedId}`))) await lane.store.markPrimed(url);
+        }
       }
       if (o.nextState) await deps.poll.store.putFeedState(o.nextState);
       if (o.notice) {
