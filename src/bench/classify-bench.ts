@@ -90,10 +90,13 @@ async function main(): Promise<void> {
   if (process.argv.includes('--enrich-only')) return enrichBench();
   // Start-up on 100k/250k/1M histories (made once, cached) and Redis memory under retention.
   if (process.argv.includes('--state-only')) return stateBenches();
+  // One ingestion row in a process of its own (see inFreshProcess).
+  if (process.argv.includes('--poll-only')) return void (await pollBench());
+  if (process.argv.includes('--cycle-only')) return embeddedCycleBench();
   // The ingestion rows alone (polling, embedded cycle, end to end): `node dist/bench/classify-bench.js --ingest-only`.
   if (process.argv.includes('--ingest-only')) {
-    await pollBench();
-    await embeddedCycleBench();
+    inFreshProcess('--poll-only');
+    inFreshProcess('--cycle-only');
     return workerBench();
   }
   if (arg > 0) {
@@ -114,11 +117,21 @@ async function main(): Promise<void> {
   console.log('rates are articles per CPU-second (this process), so other load on the machine does not skew the ratio.');
   if (process.argv.includes('--classify-only')) return;
   await askBench();
-  await pollBench();
-  await embeddedCycleBench();
+  inFreshProcess('--poll-only');
+  inFreshProcess('--cycle-only');
   await enrichBench();
   await workerBench();
   await stateBenches();
+}
+
+/**
+ * Runs one bench row in a new process: the polling and cycle rows compare an
+ * allocation-heavy client with a lean loop per CPU-second, and the heap an earlier row
+ * left (the ask bench's index) made the garbage collector weigh on the one and not the other.
+ */
+function inFreshProcess(flag: string): void {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), flag], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`bench ${flag} failed with exit ${r.status}`);
 }
 
 async function stateBenches(): Promise<void> {
