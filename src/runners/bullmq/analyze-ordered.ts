@@ -191,7 +191,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     const { article: _a, ...cached } = prepared;
     await deps.redis.set(prepKey(jobId), JSON.stringify({ ...cached, data: job.data }), 'PX', PROFILE_TTL_MS);
     for (;;) {
-      const turn = await deps.turns.wait(story, jobId);
+      const turn = await deps.turns.wait(story, jobId, () => lane.store.hasSeen(article.id));
       if (turn !== 'turn') {
         await help(lane, turn.help);
         continue;

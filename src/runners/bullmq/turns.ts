@@ -46,8 +46,12 @@ export interface Turns {
    * disagree with the queue's and waiters would sit on slots the head needs.
    */
   enqueue(story: string, jobIds: string[], add: () => Promise<unknown>): Promise<void>;
-  /** Resolves when `jobId` heads its story's order, or when the head needs help. */
-  wait(story: string, jobId: string): Promise<TurnOutcome>;
+  /**
+   * Resolves when `jobId` heads its story's order, or when the head needs help.
+   * `decided`: whether the job's work was done for it (a process running ahead decided its
+   * article and popped it): then it is not listed again at the end, it has its "turn" to finish.
+   */
+  wait(story: string, jobId: string, decided?: () => Promise<boolean>): Promise<TurnOutcome>;
   /** `jobId` is recorded (or needs no turn): it leaves the order, the next waiter wakes; the new head. */
   done(story: string, jobId: string): Promise<string | null>;
   /** Wakes a waiting job (its article was decided for it). */
@@ -61,9 +65,15 @@ export function createTurns(deps: TurnsDeps): Turns {
   const staleMs = deps.staleMs ?? 500;
   /** Waiters by job id: a turn's end wakes only the job that now heads the order. */
   const wakers = new Map<string, (head: boolean) => void>();
+  /** Jobs inside `wait` here, and those of them woken while not pausing (a wake is not lost). */
+  const waiting = new Set<string>();
+  const woken = new Set<string>();
   let closed = false;
   const wake = (jobId: unknown) => {
-    if (typeof jobId === 'string') wakers.get(jobId)?.(true);
+    if (typeof jobId !== 'string') return;
+    const w = wakers.get(jobId);
+    if (w) w(true);
+    else if (waiting.has(jobId)) woken.add(jobId);
   };
   // Its own connection: a subscribed connection can do nothing else.
   const sub = deps.redis.duplicate();
@@ -73,6 +83,8 @@ export function createTurns(deps: TurnsDeps): Turns {
 
   /** Resolves true when told this job now heads the order, false on the timeout. */
   const pause = (jobId: string, ms: number) => new Promise<boolean>((resolve) => {
+    // Woken between two pauses (a nudge or a turn's end while it asked Redis): at once.
+    if (woken.delete(jobId)) return resolve(true);
     const done = (head: boolean) => {
       clearTimeout(timer);
       if (wakers.get(jobId) === done) wakers.delete(jobId);
@@ -98,36 +110,13 @@ export function createTurns(deps: TurnsDeps): Turns {
         await deps.redis.eval(RELEASE, 1, claim, token);
       }
     },
-    async wait(story, jobId) {
-      await subscribed;
-      if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
-      let head: string | null = null;
-      // A head that stays put is looked at every `staleMs`: its worker may die at any time.
-      let checkedAt = 0;
-      for (let round = 0; ; round++) {
-        const now: string | null = await deps.redis.lindex(key(story), 0);
-        if (now === jobId) return 'turn';
-        // Stopping: the job fails this attempt and is retried (in order) by another worker.
-        if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
-        if (now !== head) {
-          head = now;
-          checkedAt = Date.now();
-        }
-        if (Date.now() - checkedAt > staleMs) {
-          checkedAt = Date.now();
-          // An empty order, or one without this job (its poll died before listing it): list it.
-          if (head === null || (await deps.redis.lpos(key(story), jobId)) === null) await deps.redis.rpush(key(story), jobId);
-          const state = head === null ? 'active' : await deps.jobState(head);
-          if (state === 'gone') {
-            await deps.redis.eval(POP_IF_HEAD, 1, key(story), head!);
-            continue;
-          }
-          // Nobody is on the head: waiting for a worker slot to take it could be forever.
-          if (state === 'pending') return { help: head! };
-        }
-        // Woken as soon as it heads the order; the timeout is for heads that do not move.
-        // The turn's end names the new head: no need to look again.
-        if (await pause(jobId, Math.min(100, 5 + round * 5))) return 'turn';
+    async wait(story, jobId, decided) {
+      waiting.add(jobId);
+      try {
+        return await waitTurn(story, jobId, decided);
+      } finally {
+        waiting.delete(jobId);
+        woken.delete(jobId);
       }
     },
     async done(story, jobId) {
@@ -146,4 +135,42 @@ export function createTurns(deps: TurnsDeps): Turns {
       await sub.quit().catch(() => sub.disconnect());
     },
   };
+
+  async function waitTurn(story: string, jobId: string, decided?: () => Promise<boolean>): Promise<TurnOutcome> {
+    await subscribed;
+    if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
+    let head: string | null = null;
+    // A head that stays put is looked at every `staleMs`: its worker may die at any time.
+    let checkedAt = 0;
+    for (let round = 0; ; round++) {
+      const now: string | null = await deps.redis.lindex(key(story), 0);
+      if (now === jobId) return 'turn';
+      // Stopping: the job fails this attempt and is retried (in order) by another worker.
+      if (closed) throw new Error('shutting down: the job waits for its turn on another worker');
+      if (now !== head) {
+        head = now;
+        checkedAt = Date.now();
+      }
+      if (Date.now() - checkedAt > staleMs) {
+        checkedAt = Date.now();
+        // An empty order, or one without this job: decided for it (its turn to finish), or
+        // its poll died before listing it (listed now). Listed again after being decided, it
+        // would hold its worker slot until the whole story's order had drained.
+        if (head === null || (await deps.redis.lpos(key(story), jobId)) === null) {
+          if (decided && (await decided())) return 'turn';
+          await deps.redis.rpush(key(story), jobId);
+        }
+        const state = head === null ? 'active' : await deps.jobState(head);
+        if (state === 'gone') {
+          await deps.redis.eval(POP_IF_HEAD, 1, key(story), head!);
+          continue;
+        }
+        // Nobody is on the head: waiting for a worker slot to take it could be forever.
+        if (state === 'pending') return { help: head! };
+      }
+      // Woken as soon as it heads the order; the timeout is for heads that do not move.
+      // The turn's end names the new head: no need to look again.
+      if (await pause(jobId, Math.min(100, 5 + round * 5))) return 'turn';
+    }
+  }
 }
