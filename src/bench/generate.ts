@@ -5,7 +5,8 @@
  */
 import type { Article } from '../domain/article.js';
 
-function rng(seed: number): () => number {
+/** A small deterministic generator (mulberry32): the same seed, the same sequence. */
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

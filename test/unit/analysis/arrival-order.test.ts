@@ -8,20 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/analysis/engine.js';
+import { rng as random } from '../../../src/bench/generate.js';
 import { loadStory } from '../../../src/config/story.js';
 import type { Article } from '../../../src/domain/article.js';
 import { asFeedsDeliver, BACKLOG, expectedDevelopments, fixtureStream } from '../../helpers/fixture-stream.js';
-
-/** A small deterministic generator (mulberry32): the test replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Ticks of a random size after the backlog; one or two outlets answer one or two ticks

@@ -7,18 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Decision } from '../../../src/analysis/engine.js';
 import { loadStory } from '../../../src/config/story.js';
-import { generateStream } from '../../../src/bench/generate.js';
-
-/** A small deterministic generator (mulberry32): the test replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { generateStream, rng as random } from '../../../src/bench/generate.js';
 
 const verdict = (d: Decision) => ({ id: d.id, relevant: d.relevant, novel: d.novel, developmentId: d.developmentId, duplicateOf: d.duplicateOf, closest: d.closest?.id ?? null });
 
