@@ -10,7 +10,7 @@ import type { CorpusDocument, StoryDefinition } from '../../domain/story.js';
 import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import { followedStories } from '../../pipeline/stories.js';
-import type { ChannelStore, ProcessedArticle, StateStore } from '../../store/ports.js';
+import type { AlertRecord, ChannelStore, ProcessedArticle, StateStore } from '../../store/ports.js';
 import { answerQuestion, NOTHING } from './ask.js';
 import { askIndex } from './ask-index.js';
 import { timeline } from './happened.js';
@@ -174,16 +174,23 @@ async function perStory(deps: CommandDeps, ctx: CommandContext, answer: (s: Stor
   return Promise.all(lanes.map(async (s) => ({ name: s.story.name, text: await answer(s) })));
 }
 
+/**
+ * The development alerts (not follow-ups) this channel may see among each followed story's
+ * last `limit`, newest first; `named` when it follows several stories (lines then name theirs).
+ */
+async function followedAlerts(deps: CommandDeps, ctx: CommandContext, limit: number): Promise<{ alerts: AlertRecord[]; named: boolean }> {
+  const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
+  const alerts = (await Promise.all(stores.map((s) => s.recentAlerts(limit)))).flat()
+    .filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return { alerts, named: stores.length > 1 };
+}
+
 /** The last alerts of the stories this channel follows, newest first, each named by story when it follows several. */
 async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promise<CommandReply> {
-  const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
-  const recent = (await Promise.all(stores.map((s) => s.recentAlerts(n * 10)))).flat();
-  const alerts = recent
-    .filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, n);
+  const { alerts: recent, named } = await followedAlerts(deps, ctx, n * 10);
+  const alerts = recent.slice(0, n);
   if (!alerts.length) return reply('No new developments have been alerted yet.');
-  const named = stores.length > 1;
   const lines = alerts.map(({ alert }, i) => `${i + 1}. ${named ? `[${alert.storyName}] ` : ''}*${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
 }
@@ -291,13 +298,10 @@ function judged(hit: ProcessedArticle, storyName: string | undefined): string {
 }
 
 async function digest(deps: CommandDeps, ctx: CommandContext, since: Date): Promise<CommandReply> {
-  const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
-  const alerts = (await Promise.all(stores.map((s) => s.recentAlerts(500)))).flat()
-    .filter((a) => a.alert.kind !== 'follow-up' && Date.parse(a.createdAt) >= since.getTime() && visibleTo(deps, ctx, a.targets))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const { alerts: recent, named } = await followedAlerts(deps, ctx, 500);
+  const alerts = recent.filter((a) => Date.parse(a.createdAt) >= since.getTime());
   const day = since.toISOString().slice(0, 10);
   if (!alerts.length) return reply(`No new developments since ${day}.`);
-  const named = stores.length > 1;
   const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} ${named ? `[${alert.storyName}] ` : ''}*${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);
   const more = alerts.length > 15 ? `\n… and ${alerts.length - 15} earlier` : '';
   return reply(`${alerts.length} new development(s) since ${day}:\n${lines.join('\n')}${more}`);
