@@ -72,11 +72,12 @@ interface RequestSpec {
 }
 
 export async function fetchFeed(url: string, prev: Validators, opts: FetchOptions = DEFAULT_FETCH_OPTIONS): Promise<FetchResult> {
-  const headers: Record<string, string> = { accept: FEED_ACCEPT };
+  const headers: Record<string, string> = { 'user-agent': opts.userAgent, 'accept-encoding': ACCEPT_ENCODING, accept: FEED_ACCEPT };
   if (prev.etag) headers['if-none-match'] = prev.etag;
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
   const { res, status, finalUrl, movedTo, deadline, signal, why } = await exchange(url, { method: 'GET', headers }, opts);
-  const result = await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
+  // A 304 has no body and is most polls: answered here, without another async step.
+  const result = status === 304 ? notModified(res, finalUrl) : await finish(res, status, finalUrl, prev, opts, deadline, signal, why);
   return movedTo ? { ...result, movedTo } : result;
 }
 
@@ -146,9 +147,9 @@ const NEVER = new AbortController().signal;
  * silence, so a server trickling a byte a second would never trip one. No controller or
  * timer per fetch: they were a tenth of a 304's cost.
  */
-async function exchange(url: string, first: RequestSpec, opts: FetchOptions): Promise<Exchange> {
+function exchange(url: string, first: RequestSpec, opts: FetchOptions): Promise<Exchange> {
   const signal = opts.signal ?? NEVER;
-  // Every fetch in flight listens to the one shutdown signal: dozens at once is by design.
+  // Every body being read listens to the one shutdown signal: dozens at once is by design.
   if (!RAISED.has(signal)) (RAISED.add(signal), setMaxListeners(0, signal));
   return follow(url, first, opts, Date.now() + opts.totalTimeoutMs, signal);
 }
@@ -184,13 +185,16 @@ async function follow(url: string, first: RequestSpec, opts: FetchOptions, deadl
   throw new FetchError(`more than ${opts.maxRedirects} redirects starting at ${url}`, true);
 }
 
+/**
+ * A 304 has no body: drained, its keep-alive socket goes back to the pool for the next feed
+ * on that host (destroying it cost a new connection per poll).
+ */
+function notModified(res: Answer, finalUrl: string): FetchResult {
+  res.discard();
+  return { kind: 'not-modified', finalUrl, status: 304 };
+}
+
 async function finish(res: Answer, status: number, finalUrl: string, prev: Validators, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => FetchError): Promise<FetchResult> {
-  if (status === 304) {
-    // A 304 has no body: drained, its keep-alive socket goes back to the pool for the next
-    // feed on that host (destroying it cost a new connection per poll).
-    res.discard();
-    return { kind: 'not-modified', finalUrl, status };
-  }
   if (status < 200 || status >= 300) {
     res.destroy();
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
@@ -238,10 +242,13 @@ function checkedUrl(raw: string, policy: SsrfPolicy): URL {
   return url;
 }
 
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
 function request(target: URL, spec: RequestSpec, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => FetchError): Promise<Answer> {
-  const headers: Record<string, string> = { 'user-agent': opts.userAgent, 'accept-encoding': 'gzip, deflate, br', ...spec.headers };
+  // A feed GET comes with every header already (no copy per poll); pages and redirects get the defaults here.
+  const headers = 'user-agent' in spec.headers ? spec.headers : { 'user-agent': opts.userAgent, 'accept-encoding': ACCEPT_ENCODING, ...spec.headers };
   if (signal.aborted || Date.now() >= deadline) return Promise.reject(why());
-  return send(target, { ...spec, headers }, { policy: opts.policy, connectTimeoutMs: opts.connectTimeoutMs, deadline, idleTimeoutMs: opts.totalTimeoutMs, signal })
+  return send(target, headers === spec.headers ? spec : { ...spec, headers }, { policy: opts.policy, connectTimeoutMs: opts.connectTimeoutMs, deadline, idleTimeoutMs: opts.totalTimeoutMs, signal })
     .catch((err: Error) => {
       throw (signal.aborted || err.name === 'HeadersTimeoutError') && !(err instanceof FetchError) ? why() : toFetchError(err, target);
     });

@@ -192,12 +192,17 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     async putFeedState(state) {
       const id = state.feedId;
       const before = feedStates.get(id);
-      feedStates.set(id, state);
       // Losing a poll time to a crash costs one early conditional GET; anything else is kept at once.
       if (before && !dirtyFeeds.pending.has(id) && onlyPollTimesMoved(before, state)) {
-        lazyFeeds.pending.set(id, state);
+        // The kept state takes the new times and the poll's copy dies young: keeping the copy
+        // moved every state of a round into the old generation, most of a round's GC time.
+        before.lastPollAt = state.lastPollAt;
+        before.lastSuccessAt = state.lastSuccessAt;
+        before.nextPollAt = state.nextPollAt;
+        lazyFeeds.pending.set(id, before);
         return lazyFeeds.later();
       }
+      feedStates.set(id, state);
       lazyFeeds.pending.delete(id);
       dirtyFeeds.pending.set(id, state);
       if (dirtyFeeds.pending.size >= 1000) dirtyFeeds.flush();
