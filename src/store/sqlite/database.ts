@@ -57,6 +57,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (channel, development_id)) WITHOUT ROWID;
    CREATE TABLE digest_claims (channel TEXT NOT NULL, period TEXT NOT NULL, claimed_at TEXT NOT NULL,
      PRIMARY KEY (channel, period)) WITHOUT ROWID;`,
+  // No query looks articles up by URL: the index was a page written with every article's commit.
+  'DROP INDEX IF EXISTS articles_url;',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
