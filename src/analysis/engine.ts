@@ -58,6 +58,8 @@ export interface Engine {
   readonly fingerprint: string;
   /** What the engine learned, as one buffer (see snapshot.ts). */
   snapshot(): Uint8Array;
+  /** A new engine of the same story, corpus and model, knowing only its corpus (to rebuild into). */
+  blank(): Engine;
   /** Replaces what the engine learned with a snapshot's; false (nothing changed) if it is not this engine's. */
   restore(data: Uint8Array): boolean;
   /**
@@ -147,6 +149,7 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     story,
     fingerprint,
     snapshot: () => encodeState(fingerprint, state),
+    blank: () => createEngine(story, corpus, model),
     restore: (data) => decodeState(fingerprint, data, state),
     retire: (before) => retireBefore(state, before),
     get knownArticles() {

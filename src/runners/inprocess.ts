@@ -10,6 +10,7 @@ import type { FeedConfig } from '../config/app-config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { analyzeArticle, type AnalyzeDeps } from '../pipeline/analyze-article.js';
+import { inBatches } from '../pipeline/batches.js';
 import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
 import type { Lanes } from '../pipeline/stories.js';
@@ -115,18 +116,24 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     // The engine judges in time order: an earlier report must be known before its copies.
     batch.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
     const silent = await silentLanes(outcomes);
-    for (const { article, outcome } of batch) {
-      // Stopping: the feeds' state is not saved, so the rest is fetched again next run.
-      if (stopped && !direct) return;
-      for (const lane of lanesOf(outcome.feedId)) {
-        const r = await analyzeArticle(lane.analyze, article, outcome.feedId, { silent: outcome.backlog || silent.has(`${lane.id}\n${outcome.feedId}`) });
-        if (r.skipped) continue;
-        report.articles++;
-        if (r.decision?.relevant) report.relevant++;
-        if (r.alert?.alert.kind === 'follow-up') report.followUps++;
-        else if (r.alert) report.alerts++;
+    const judge = async (): Promise<boolean> => {
+      for (const { article, outcome } of batch) {
+        // Stopping: the feeds' state is not saved, so the rest is fetched again next run.
+        if (stopped && !direct) return false;
+        for (const lane of lanesOf(outcome.feedId)) {
+          const r = await analyzeArticle(lane.analyze, article, outcome.feedId, { silent: outcome.backlog || silent.has(`${lane.id}\n${outcome.feedId}`) });
+          if (r.skipped) continue;
+          report.articles++;
+          if (r.decision?.relevant) report.relevant++;
+          if (r.alert?.alert.kind === 'follow-up') report.followUps++;
+          else if (r.alert) report.alerts++;
+        }
       }
-    }
+      return true;
+    };
+    // One commit per story store for the whole batch (see pipeline/batches.ts).
+    const lanes = [...new Set(batch.flatMap((b) => lanesOf(b.outcome.feedId)))];
+    if (!(await (batch.length > 1 ? inBatches(lanes, judge, deps.log) : judge()))) return;
     const notices: Array<Promise<unknown>> = [];
     for (const o of outcomes) {
       deps.metrics?.polled(o.status);

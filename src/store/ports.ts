@@ -73,6 +73,14 @@ export interface StateStore {
    */
   recordArticle(entry: ProcessedArticle, alert?: AlertRecord): Promise<boolean>;
   /**
+   * Runs `work` with this store's writes in one transaction, committed when it ends (also
+   * when it throws: what it wrote before then stands, as with separate writes). One commit
+   * instead of one per article. If the commit fails, or the store had to roll back, every
+   * write of `work` is gone and `BatchLost` is thrown: whoever learned from those writes
+   * must forget it. Absent: every write commits on its own.
+   */
+  inBatch?<T>(work: () => Promise<T>): Promise<T>;
+  /**
    * Recorded articles after position `cursor` of the log, in processing order (at most
    * `limit` of them), and the cursor to ask from next time. The engine learns the relevant
    * ones to catch up. Articles past retention are no longer in the log.
@@ -169,4 +177,12 @@ export interface ChannelStore {
 
 export function emptyChannel(channel: string): ChannelSettings {
   return { channel, watch: [], feeds: [] };
+}
+
+/** A batch's writes were rolled back (see StateStore.inBatch): nothing of it is recorded. */
+export class BatchLost extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BatchLost';
+  }
 }

@@ -93,6 +93,9 @@ export function openDatabase(dir: string): { db: Db; file: string; created: bool
     db.pragma('synchronous = NORMAL');
     // Another process holding a write lock (a sqlite3 shell in a transaction) fails a write after this.
     db.pragma('busy_timeout = 2000');
+    // Statement journals (an article's savepoint inside an analysis batch) in memory: a new
+    // temp file per batch would fail the batch whenever the process is out of descriptors.
+    db.pragma('temp_store = MEMORY');
     // Reads the header and the schema: a file that is not a database fails here. (A full
     // integrity check reads every page: seconds on a large file, so not at every start.)
     db.prepare('SELECT count(*) FROM sqlite_master').get();

@@ -14,6 +14,7 @@ import type { AlertRecord, EngineSnapshot, FeedState, ProcessedArticle, StateSto
 import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy, type RetentionReport } from '../retention.js';
 import { unreadable, type Db } from './database.js';
 import { openStoreDatabase } from './open.js';
+import { batcher } from './batch.js';
 import { recorder, time } from './records.js';
 
 export interface SqliteStoreDeps {
@@ -106,6 +107,7 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
 
   /** One synced commit: every commit before it is on disk too (WAL frames are in order). */
   const syncNow = () => {
+    if (group.open()) throw new Error('a batch of writes is not committed yet');
     if (!unsynced) return;
     db.pragma('synchronous = FULL');
     try {
@@ -117,12 +119,13 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
   };
 
   const record = recorder(db);
+  const group = batcher(db, file, () => (unsynced = true));
 
   /**
    * Feed states are read once and kept (the directory lock makes this process their only
    * writer), and written in batches: a poll round over thousands of feeds was a commit per
    * feed. A state not yet written when the process dies costs one full fetch of that feed
-   * on the next poll, never an article: articles are recorded in their own transactions.
+   * on the next poll, never an article: articles are committed before their feed's state.
    */
   const feedStates = new Map<string, FeedState | null>();
   const putFeeds = db.transaction((rows: FeedState[]) => {
@@ -156,6 +159,8 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
 
   /** Writes the delivery marks still owed; false (with a warning) while the file refuses them. */
   const flushOwed = (): boolean => {
+    // Not inside an analysis batch: a mark must not be lost with the batch's rollback.
+    if (group.open()) return owed.size === 0;
     for (const [key, m] of owed) {
       try {
         write('a delivery mark', () => st.deliver.run(m.at, m.alertId, m.target));
@@ -230,6 +235,7 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       }
       return done;
     },
+    inBatch: group.run,
     async knowledgeSince(cursor, limit = Number.MAX_SAFE_INTEGER) {
       const rows = st.since.all(cursor, limit) as Array<[number, string]>;
       const next = rows.length ? rows[rows.length - 1]![0] : cursor;
