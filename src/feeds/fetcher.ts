@@ -72,7 +72,7 @@ interface RequestSpec {
 }
 
 export async function fetchFeed(url: string, prev: Validators, opts: FetchOptions = DEFAULT_FETCH_OPTIONS): Promise<FetchResult> {
-  const headers: Record<string, string> = { 'user-agent': opts.userAgent, 'accept-encoding': ACCEPT_ENCODING, accept: FEED_ACCEPT };
+  const headers = baseHeaders(opts, FEED_ACCEPT);
   if (prev.etag) headers['if-none-match'] = prev.etag;
   if (prev.lastModified) headers['if-modified-since'] = prev.lastModified;
   const { res, status, finalUrl, movedTo, deadline, signal, why } = await exchange(url, { method: 'GET', headers }, opts);
@@ -102,7 +102,7 @@ export interface PageResult {
  * the page's own <meta> when the header has none.
  */
 export async function fetchPage(url: string, opts: FetchOptions, req: PageRequest = {}): Promise<PageResult> {
-  const headers: Record<string, string> = { accept: req.accept ?? 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1' };
+  const headers = baseHeaders(opts, req.accept ?? 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1');
   if (req.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
   const spec: RequestSpec = { method: req.form !== undefined ? 'POST' : 'GET', headers, body: req.form };
   return readPage(await exchange(url, spec, opts), opts, req);
@@ -177,7 +177,7 @@ async function follow(url: string, first: RequestSpec, opts: FetchOptions, deadl
       permanentSoFar &&= status === 301 || status === 308;
       if (permanentSoFar) movedTo = current;
       // As browsers do: only 307/308 repeat a POST; the others continue as a GET.
-      if (spec.method === 'POST' && status !== 307 && status !== 308) spec = { method: 'GET', headers: { accept: spec.headers.accept ?? '*/*' } };
+      if (spec.method === 'POST' && status !== 307 && status !== 308) spec = { method: 'GET', headers: baseHeaders(opts, spec.headers.accept ?? '*/*') };
       continue;
     }
     return { res, status, finalUrl: target.href, movedTo, deadline, signal, why };
@@ -242,13 +242,14 @@ function checkedUrl(raw: string, policy: SsrfPolicy): URL {
   return url;
 }
 
-const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** Every request's headers, built once per fetch in one shape (no copy per hop or per poll). */
+function baseHeaders(opts: FetchOptions, accept: string): Record<string, string> {
+  return { 'user-agent': opts.userAgent, 'accept-encoding': 'gzip, deflate, br', accept };
+}
 
 function request(target: URL, spec: RequestSpec, opts: FetchOptions, deadline: number, signal: AbortSignal, why: () => FetchError): Promise<Answer> {
-  // A feed GET comes with every header already (no copy per poll); pages and redirects get the defaults here.
-  const headers = 'user-agent' in spec.headers ? spec.headers : { 'user-agent': opts.userAgent, 'accept-encoding': ACCEPT_ENCODING, ...spec.headers };
   if (signal.aborted || Date.now() >= deadline) return Promise.reject(why());
-  return send(target, headers === spec.headers ? spec : { ...spec, headers }, { policy: opts.policy, connectTimeoutMs: opts.connectTimeoutMs, deadline, idleTimeoutMs: opts.totalTimeoutMs, signal })
+  return send(target, spec, { policy: opts.policy, connectTimeoutMs: opts.connectTimeoutMs, deadline, idleTimeoutMs: opts.totalTimeoutMs, signal })
     .catch((err: Error) => {
       throw (signal.aborted || err.name === 'HeadersTimeoutError') && !(err instanceof FetchError) ? why() : toFetchError(err, target);
     });
