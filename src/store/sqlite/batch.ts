@@ -16,17 +16,13 @@ export function batcher(db: Db, file: string, committed: () => void) {
     if (depth > 0 || db.inTransaction) return work();
     db.exec('BEGIN');
     depth++;
-    let out: T;
     try {
-      out = await work();
-    } catch (err) {
+      return await work();
+    } finally {
+      // Also when `work` threw: what it wrote before then stands. A lost commit (BatchLost) wins.
       depth--;
       end();
-      throw err;
     }
-    depth--;
-    end();
-    return out;
   };
 
   /** Commits what the batch wrote; BatchLost when SQLite rolled it back or the commit fails. */
