@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 
 /** A loopback HTTP server for one test; handler gets every request. */
@@ -13,5 +14,24 @@ export async function serve(handler: http.RequestListener): Promise<{ url: strin
       server.closeAllConnections();
       server.close(() => r());
     }),
+  };
+}
+
+/**
+ * Loopback servers for the tests of one file, closed after each test: `serve` starts one,
+ * `after` adds any other cleanup (a raw socket server), run newest first.
+ */
+export function testServers(): { serve: typeof serve; after: (close: () => Promise<void>) => void } {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (closers.length) await closers.pop()!();
+  });
+  return {
+    serve: async (handler) => {
+      const s = await serve(handler);
+      closers.push(s.close);
+      return s;
+    },
+    after: (close) => void closers.push(close),
   };
 }

@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_FETCH_OPTIONS, fetchFeed, type FetchOptions } from '../../../src/feeds/fetcher.js';
-import { serve } from '../../helpers/http.js';
+import { DEFAULT_FETCH_OPTIONS, fetchFeed, fetchPage, type FetchOptions } from '../../../src/feeds/fetcher.js';
+import { testServers } from '../../helpers/http.js';
 
 const opts: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 2000, connectTimeoutMs: 1000, maxBytes: 64 * 1024 };
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
-async function server(h: Parameters<typeof serve>[0]) {
-  const s = await serve(h);
-  closers.push(s.close);
-  return s;
-}
+const { serve: server, after } = testServers();
 
 describe('fetchFeed', () => {
   it('sends conditional headers and reports 304 as not-modified', async () => {
@@ -92,7 +84,7 @@ describe('fetchFeed', () => {
       });
     });
     await new Promise<void>((r) => trickler.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => {
+    after(() => new Promise((r) => {
       for (const t of timers) clearInterval(t);
       // Idle pooled connections would hold close() until their keep-alive ends.
       for (const s of sockets) s.destroy();
@@ -105,5 +97,22 @@ describe('fetchFeed', () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 50);
     await expect(fetchFeed(`${base}/slow`, {}, { ...opts, totalTimeoutMs: 60_000, signal: stop.signal })).rejects.toThrow(/cancelled \(shutting down\)/);
+  });
+
+  it('sends its user agent and encodings with a feed GET, a page GET, a form POST and the GET after its redirect', async () => {
+    const seen: Array<{ line: string; ua?: string; enc?: string; accept?: string }> = [];
+    const s = await server((req, res) => {
+      seen.push({ line: `${req.method} ${req.url}`, ua: req.headers['user-agent'], enc: req.headers['accept-encoding'], accept: req.headers.accept });
+      if (req.method === 'POST') return res.writeHead(302, { location: '/after' }).end();
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>x</body></html>');
+    });
+    await fetchFeed(`${s.url}/feed`, {}, opts);
+    await fetchPage(`${s.url}/page`, opts);
+    await fetchPage(`${s.url}/form`, opts, { form: 'a=1', accept: 'application/json' });
+    expect(seen.map((x) => x.line)).toEqual(['GET /feed', 'GET /page', 'POST /form', 'GET /after']);
+    for (const x of seen) expect(x).toMatchObject({ ua: opts.userAgent, enc: 'gzip, deflate, br' });
+    expect(seen[0]!.accept).toMatch(/application\/rss\+xml/);
+    expect(seen[1]!.accept).toMatch(/^text\/html/);
+    expect(seen[3]!.accept).toBe('application/json');
   });
 });

@@ -1,26 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getEventListeners } from 'node:events';
 import type { Socket } from 'node:net';
 import { DEFAULT_FETCH_OPTIONS, fetchFeed, FetchCancelled, type FetchOptions } from '../../../src/feeds/fetcher.js';
-import { serve } from '../../helpers/http.js';
+import { testServers } from '../../helpers/http.js';
 
 const opts: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.1'] }, totalTimeoutMs: 5000, connectTimeoutMs: 1000, maxBytes: 64 * 1024 };
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
-
-/** A server counting the connections it was opened: reuse shows as one connection for many requests. */
-async function counting(handler: Parameters<typeof serve>[0]) {
-  const s = await serve(handler);
-  closers.push(s.close);
-  return s;
-}
+const { serve: server } = testServers();
 
 describe('transport (undici dispatch)', () => {
   it('keeps one connection for a run of 304s, a 200 read in full, and a dropped redirect', async () => {
     const sockets = new Set<Socket>();
-    const s = await counting((req, res) => {
+    const s = await server((req, res) => {
       sockets.add(req.socket);
       if (req.url === '/moved') return res.writeHead(302, { location: '/f' }).end('x'.repeat(100));
       if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304, { etag: '"v1"' }).end();
@@ -34,7 +24,7 @@ describe('transport (undici dispatch)', () => {
   });
 
   it('cancels every fetch in flight on one shutdown signal, with one listener on it whatever their number', async () => {
-    const s = await counting(() => undefined); // never answers
+    const s = await server(() => undefined); // never answers
     const shutdown = new AbortController();
     const fetches = Array.from({ length: 25 }, (_, i) => fetchFeed(`${s.url}/hang${i}`, {}, { ...opts, signal: shutdown.signal }));
     const settled = Promise.allSettled(fetches);
@@ -50,7 +40,7 @@ describe('transport (undici dispatch)', () => {
   });
 
   it('reports a connection reset mid-body as a read failure, not a crash', async () => {
-    const s = await counting((_req, res) => {
+    const s = await server((_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });
       res.write('<rss>partial');
       setTimeout(() => res.socket?.destroy(), 20);
