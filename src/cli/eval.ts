@@ -1,59 +1,23 @@
 /**
  * `storywatch eval [DIR...]`: runs the engine over labelled streams (stream.jsonl +
  * labels.json) in the three feed shapes and prints it beside the keyword and
- * first-story-detection baselines computed in the same run, with the same figures as
- * ../shared/tools/score.py. Without DIRs: every dev stream this checkout has.
+ * first-story-detection baselines computed in the same run, with the figures of
+ * ../shared/tools/score.py. Without DIRs: every dev stream under eval/, each scored
+ * both with the shipped model and with one fitted without its story (leave one story
+ * out: the figure that says how the engine does on a story nobody tuned it on).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { createEngine } from '../analysis/engine.js';
-import { loadStory } from '../config/story.js';
-import { DEFAULT_KW, DEFAULT_KW2, fsdBaseline, keywordBaseline } from '../eval/baseline.js';
-import { round3, score, type Scores } from '../eval/score.js';
-import { devStreams, loadStream, streamInfo, type DevStream } from '../eval/streams.js';
-import { shape, VIEWS, type View } from '../eval/views.js';
+import { evaluateStream, leaveOneStoryOut, summarise, TARGETS, type EvalReport, type Summary } from '../eval/loso.js';
+import { round3, type Scores } from '../eval/score.js';
+import { devStreams, streamInfo } from '../eval/streams.js';
+import { VIEWS, type View } from '../eval/views.js';
 
 export { loadStream } from '../eval/streams.js';
+export { evaluateStream, type EvalReport, type ViewReport } from '../eval/loso.js';
 
-export interface ViewReport {
-  view: View;
-  storywatch: Scores;
-  keyword: Scores;
-  fsd: Scores;
-}
-
-export interface EvalReport {
-  dir: string;
-  story: string;
-  views: ViewReport[];
-}
-
-export function evaluateStream(s: DevStream, views: readonly View[] = VIEWS): EvalReport {
-  const { story, corpus, dir: storyDir } = loadStory(s.story, s.storiesDir);
-  const { articles, labels } = loadStream(s.dir);
-  const seeds = readdirSync(path.join(storyDir, 'corpus')).filter((f) => f.endsWith('.txt')).sort()
-    .map((f) => readFileSync(path.join(storyDir, 'corpus', f), 'utf8'));
-  const kw = { kw: s.kw ?? DEFAULT_KW, kw2: s.kw2 ?? DEFAULT_KW2 };
-  const order = articles.map((a) => a.id);
-  return {
-    dir: s.dir,
-    story: s.story,
-    views: views.map((view) => {
-      const shaped = articles.map((a) => shape(a, view));
-      const engine = createEngine(story, corpus);
-      return {
-        view,
-        storywatch: score(labels, shaped.map((a) => engine.classify(a)), order),
-        keyword: score(labels, keywordBaseline(shaped, kw), order),
-        fsd: score(labels, fsdBaseline(shaped, seeds, kw), order),
-      };
-    }),
-  };
-}
-
-/** Kept for callers that score one stream in full text. */
-export function evaluateDir(dir: string, storyId: string, view: View = 'full'): ViewReport {
+/** Kept for callers that score one stream in one shape with the shipped model. */
+export function evaluateDir(dir: string, storyId?: string, view: View = 'full') {
   return evaluateStream(streamInfo(dir, storyId), [view]).views[0]!;
 }
 
@@ -73,24 +37,73 @@ const COLUMNS: Array<[string, (s: Scores) => string]> = [
 ];
 
 export function formatReport(r: EvalReport): string {
-  const lines = [`eval: ${r.dir} (story ${r.story})`];
+  const lines = [`eval: ${r.dir} (story ${r.story}${r.synthetic ? ', synthetic' : ''})`];
   for (const v of r.views) {
     lines.push(`  view ${v.view}`);
     lines.push(`    ${'system'.padEnd(11)}${COLUMNS.map(([n]) => n.padStart(10)).join('')}`);
-    for (const [name, s] of [['storywatch', v.storywatch], ['keyword', v.keyword], ['fsd', v.fsd]] as const) {
-      lines.push(`    ${name.padEnd(11)}${COLUMNS.map(([, get]) => get(s).padStart(10)).join('')}`);
-    }
+    const rows: Array<[string, Scores | undefined]> = [['storywatch', v.storywatch], ['held-out', v.heldOut], ['keyword', v.keyword], ['fsd', v.fsd]];
+    for (const [name, s] of rows) if (s) lines.push(`    ${name.padEnd(11)}${COLUMNS.map(([, get]) => get(s).padStart(10)).join('')}`);
     const sw = v.storywatch;
+    // The shared scorer's summary line, for the shipped model: the two must agree.
     lines.push(`    f1=${round3(sw.f1)} baseline_f1=${round3(v.keyword.f1)} fsd_f1=${round3(v.fsd.f1)} offtopic_alerts=${sw.offTopicAlerts} dup_alerts=${sw.duplicateAlerts} alerts=${sw.alerts}`);
-    if (sw.missed.length) lines.push(`    missed new developments: ${sw.missed.join(', ')}`);
-    if (sw.wrongAlerts.length) lines.push(`    wrong alerts: ${sw.wrongAlerts.join(', ')}`);
+    const shown = v.heldOut ?? sw;
+    if (shown.missed.length) lines.push(`    missed new developments${v.heldOut ? ' (held-out)' : ''}: ${shown.missed.join(', ')}`);
+    if (shown.wrongAlerts.length) lines.push(`    wrong alerts${v.heldOut ? ' (held-out)' : ''}: ${shown.wrongAlerts.join(', ')}`);
   }
   return lines.join('\n');
 }
 
-export function runEval(opts: { dirs: string[]; story?: string | undefined; json: boolean; views?: View[] }, stdout: Writable): number {
-  const streams = opts.dirs.length ? opts.dirs.map((d) => streamInfo(path.resolve(d), opts.story)) : devStreams();
-  const reports = streams.map((s) => evaluateStream(s, opts.views ?? VIEWS));
-  stdout.write(opts.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatReport).join('\n\n')}\n`);
+const f = (n: number) => round3(n).toFixed(3);
+
+/** The leave-one-story-out table: one row a real story, F1 per shape with the baselines, then the means. */
+export function formatSummary(reports: EvalReport[], sums: Summary[]): string {
+  const real = reports.filter((r) => !r.synthetic);
+  const views = sums.map((s) => s.view);
+  const head = `  ${'story'.padEnd(28)}${views.map((v) => `${v} held-out (shipped / keyword / fsd)`.padEnd(44)).join('')}`;
+  const lines = ['', 'leave-one-story-out F1: each story scored by a model fitted on the other stories only', head];
+  for (const r of real) {
+    const cells = views.map((view) => {
+      const v = r.views.find((x) => x.view === view)!;
+      const held = v.heldOut ? f(v.heldOut.f1) : '  -  ';
+      const alerts = v.heldOut ?? v.storywatch;
+      return `${held} (${f(v.storywatch.f1)} / ${f(v.keyword.f1)} / ${f(v.fsd.f1)}) ${alerts.offTopicAlerts}o ${alerts.duplicateAlerts}d`.padEnd(44);
+    });
+    lines.push(`  ${path.basename(r.dir).padEnd(28)}${cells.join('')}`);
+  }
+  lines.push(`  ${'mean'.padEnd(28)}${sums.map((s) => `${f(s.meanHeldOut)} (${f(s.meanShipped)} / ${f(s.meanKeyword)} / ${f(s.meanFsd)})`.padEnd(44)).join('')}`);
+  lines.push(`  (${real.length} real stories; "o" off-topic and "d" duplicate alerts of the held-out run)`);
+  for (const s of sums) {
+    const goal = TARGETS.meanF1[s.view];
+    const ok = s.meanHeldOut >= goal && !s.misses.length;
+    lines.push(`  ${s.view}: mean ${f(s.meanHeldOut)} (goal >= ${goal}) ${ok ? 'met' : 'NOT met'}${s.misses.length ? `; ${s.misses.join('; ')}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export interface EvalOptions {
+  dirs: string[];
+  story?: string | undefined;
+  json: boolean;
+  views?: View[];
+  progress?: boolean;
+}
+
+export function runEval(opts: EvalOptions, stdout: Writable, stderr?: Writable): number {
+  const views = opts.views ?? VIEWS;
+  if (opts.dirs.length) {
+    const reports = opts.dirs.map((d) => evaluateStream(streamInfo(path.resolve(d), opts.story), views));
+    stdout.write(opts.json ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(formatReport).join('\n\n')}\n`);
+    return 0;
+  }
+  const streams = devStreams();
+  if (!streams.length) {
+    stderr?.write('storywatch eval: no labelled streams under eval/ (each folder holds stream.jsonl and labels.json)\n');
+    return 1;
+  }
+  const note = opts.progress ? (m: string) => stderr?.write(`storywatch eval: ${m}\n`) : undefined;
+  const reports = leaveOneStoryOut(streams, views, note);
+  const sums = summarise(reports);
+  if (opts.json) stdout.write(`${JSON.stringify({ reports, summary: sums }, null, 2)}\n`);
+  else stdout.write(`${reports.map(formatReport).join('\n\n')}\n${formatSummary(reports, sums)}\n`);
   return 0;
 }

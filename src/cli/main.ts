@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AppError, describeError } from '../domain/errors.js';
 import { runClassify } from './classify.js';
 import { runEval } from './eval.js';
+import { runFit } from './fit.js';
 import { VIEWS, type View } from '../eval/views.js';
 import { runRun } from './run.js';
 import { runDemo } from './demo.js';
@@ -19,7 +20,8 @@ Commands:
   run        poll the configured feeds, analyse new items, post alerts (what npm start runs)
   demo       start a local fixture feed server and run against it: alerts within seconds
   classify   read JSONL articles, write one decision line per article
-  eval       score classify on labelled streams (3 feed shapes) beside keyword and first-story baselines
+  eval       score classify on labelled streams (3 feed shapes, leave-one-story-out) beside keyword and first-story baselines
+  fit        fit the join-or-open model on the labelled streams (--write to save it)
   register-commands  install the Discord slash commands (guild or global)
   help       show this help (also: storywatch <command> --help)
 
@@ -37,7 +39,8 @@ A malformed line is reported on stderr with its line number and skipped; the exi
 code is 1 if any line failed.
 
 Options:
-  --story ID    story under config/stories/ (default: minerals-deal)
+  --story ID    story under config/stories/, or the path of a story folder
+                (eval/acme/story) (default: minerals-deal)
   --input FILE  read from FILE instead of stdin ('-' is stdin)
   --progress    progress lines on stderr every 1,000 articles (default: on a terminal)
 `,
@@ -80,20 +83,31 @@ application. A guild registration shows at once (use it while developing); a glo
 one can take up to an hour. Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID, and
 DISCORD_GUILD_ID (default guild) and DISCORD_API_URL if set.
 `,
-  eval: `Usage: storywatch eval [DIR...] [--story ID] [--view full|snippet|headline] [--json]
+  eval: `Usage: storywatch eval [DIR...] [--story ID] [--view full|snippet|headline] [--json] [--progress]
 
-Scores classify on each DIR (stream.jsonl + labels.json, and optionally eval.json naming
-its story and the baselines' keyword regexes) in three feed shapes: full text, snippet
-(first two sentences) and headline only. Beside it, in the same run, the keyword-alert
-and first-story-detection baselines of ../shared/tools/score.py, with the same figures:
+Scores classify on labelled streams in three feed shapes: full text, snippet (first two
+sentences) and headline only, beside the keyword-alert and first-story-detection
+baselines of ../shared/tools/score.py computed in the same run, with the same figures:
 precision, recall, F1, relevance accuracy, key-fact coverage, off-topic, duplicate and
-rehash alerts, and development grouping. Without DIR: every dev stream there is
-(../shared/eval-real-dev, ../shared/eval-dev, eval/*).
+rehash alerts, and development grouping.
+
+Without DIR: every stream under eval/ (a folder with stream.jsonl, labels.json,
+eval.json naming its story and keyword regexes, and story/ with its story folder),
+each scored twice: with the shipped model, and with a model fitted on the other
+stories only (leave one story out). The table at the end gives the held-out F1 per
+story and shape and the means: the figure for a story nobody tuned the engine on.
 
 Options:
-  --story ID   story to score against (default: eval.json's, else minerals-deal)
+  --story ID   story to score DIR against (default: eval.json's, else minerals-deal)
   --view V     one shape only (default: all three)
   --json       print the figures as JSON
+  --progress   say on stderr what is being fitted and scored
+`,
+  fit: `Usage: storywatch fit [--write]
+
+Fits the join-or-open model (a dozen weights) on every real labelled story under eval/,
+after printing each story's F1 under a model fitted without it. Needs two stories or
+more. With --write, saves the weights to src/analysis/weights.ts (then npm run build).
 `,
 };
 
@@ -123,13 +137,17 @@ const COMMANDS: Record<string, Handler> = {
   eval: (args) => {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { story: { type: 'string' }, view: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: { story: { type: 'string' }, view: { type: 'string' }, json: { type: 'boolean', default: false }, progress: { type: 'boolean', default: false } },
     });
     const view = values.view;
     if (view !== undefined && !(VIEWS as readonly string[]).includes(view)) {
       throw new AppError(`--view must be one of ${VIEWS.join(', ')}, got "${view}"`, 'USAGE');
     }
-    return runEval({ dirs: positionals, story: values.story, json: values.json!, ...(view ? { views: [view as View] } : {}) }, process.stdout);
+    return runEval({ dirs: positionals, story: values.story, json: values.json!, progress: values.progress!, ...(view ? { views: [view as View] } : {}) }, process.stdout, process.stderr);
+  },
+  fit: (args) => {
+    const { values } = parseArgs({ args, options: { write: { type: 'boolean', default: false } } });
+    return runFit({ write: values.write! }, process.stdout, process.stderr);
   },
 };
 

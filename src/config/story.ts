@@ -42,7 +42,12 @@ export function listStories(root = STORIES_DIR): string[] {
     .sort();
 }
 
+/**
+ * A story by id (a folder under `root`), or by the path of its folder when `id` holds a
+ * slash (`eval/acme-merger/story`): the folder need not be among the tracked stories.
+ */
 export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
+  if (id.includes('/') || id.includes(path.sep)) return loadStoryDir(path.resolve(id));
   const dir = path.join(root, id);
   const file = path.join(dir, 'story.yaml');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !existsSync(file)) {
@@ -50,6 +55,13 @@ export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
     throw new AppError(`story "${id}" not found (looked for ${file})`, 'STORY_NOT_FOUND',
       known.length ? `known stories: ${known.join(', ')}` : `create ${file}`);
   }
+  return loadStoryDir(dir);
+}
+
+/** Loads the story folder `dir` (story.yaml + corpus/). */
+export function loadStoryDir(dir: string): LoadedStory {
+  const file = path.join(dir, 'story.yaml');
+  if (!existsSync(file)) throw new AppError(`no story.yaml in ${dir}`, 'STORY_NOT_FOUND', 'a story folder holds story.yaml and corpus/');
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -62,6 +74,11 @@ export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
     throw new AppError(`${file}: ${problems}`, 'CONFIG_INVALID', 'see config/stories/minerals-deal/story.yaml for a valid example');
   }
   const cfg = parsed.data;
+  const folder = path.basename(dir);
+  // The id names the story's state, channels' follows and alerts: one name, or two stories would share them.
+  if (folder !== cfg.id && folder !== 'story') {
+    throw new AppError(`${file}: id "${cfg.id}" differs from its folder "${folder}"`, 'CONFIG_INVALID', `rename the folder to ${cfg.id} or set id: ${folder}`);
+  }
   const story: StoryDefinition = {
     id: cfg.id,
     name: cfg.name,
@@ -74,6 +91,8 @@ export function loadStory(id: string, root = STORIES_DIR): LoadedStory {
   ];
   // A misspelt key would do nothing at all: say so (older folders still load).
   warnings.push(...unknownKeys(StorySchema, raw).map((w) => `${file}: ${w}`));
+  const undated = cfg.corpus.filter((c) => !c.publishedAt).map((c) => c.file);
+  if (undated.length) warnings.push(`${file}: seed(s) without publishedAt: ${undated.join(', ')}; an undated seed cannot mark older reports as background (add publishedAt: 2025-01-31T12:00:00Z)`);
   const corpus = cfg.corpus.map((entry) => readCorpusFile(dir, entry));
   return { story, corpus, dir, warnings };
 }

@@ -4,23 +4,17 @@
  * each stream in all three feed shapes with the gold developments: every relevant
  * article against every candidate development the index offers, labelled 1 when the
  * development is the article's own. Logistic regression with an L2 penalty, by batch
- * gradient descent: small, deterministic, no dependency. Prints leave-one-story-out F1
- * (fit on the other stories, scored on this one) before fitting on all of them.
+ * gradient descent: small, deterministic, no dependency. `storywatch fit` (src/cli/fit.ts)
+ * drives it and prints leave-one-story-out F1 before fitting on every story.
  */
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DECIDE_FEATURES, pairFeatures, type DecideModel } from '../analysis/decide.js';
 import { DevelopmentIndex, type Development } from '../analysis/developments.js';
-import { createEngine } from '../analysis/engine.js';
-import { DECIDE_WEIGHTS } from '../analysis/weights.js';
 import { conceptWords, prepareArticle } from '../analysis/profile.js';
-import { loadStory } from '../config/story.js';
-import { devStreams, loadStream, type DevStream } from './streams.js';
-import { score } from './score.js';
+import { loadStream, streamStory, type DevStream } from './streams.js';
 import { shape, VIEWS } from './views.js';
 
-interface Sample {
+export interface Sample {
   x: number[];
   y: number;
 }
@@ -32,7 +26,7 @@ const HARD_SIMILARITY = 0.3;
 const NOT_EVENTS = new Set(['opinion', 'explainer', 'analysis', 'history', 'timeline']);
 
 export function samples(s: DevStream): Sample[] {
-  const { story, corpus } = loadStory(s.story, s.storiesDir);
+  const { story, corpus } = streamStory(s);
   const { articles, labels } = loadStream(s.dir);
   const concepts = conceptWords(story.groups.flatMap((g) => g.terms));
   const out: Sample[] = [];
@@ -92,25 +86,14 @@ export function fitLogistic(data: Sample[], opts = { epochs: 20_000, rate: 0.5, 
   return { features: DECIDE_FEATURES, weights: w.map(round), bias: round(b) };
 }
 
-export function f1On(s: DevStream, model: DecideModel): Record<string, number> {
-  const { story, corpus } = loadStory(s.story, s.storiesDir);
-  const { articles, labels } = loadStream(s.dir);
-  const out: Record<string, number> = {};
-  for (const view of VIEWS) {
-    const engine = createEngine(story, corpus, model);
-    out[view] = round(score(labels, articles.map((a) => engine.classify(shape(a, view)))).f1);
-  }
-  return out;
-}
-
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function writeWeights(model: DecideModel, file: string, trainedOn: string[]): void {
+export function writeWeights(model: DecideModel, file: string, trainedOn: string[]): void {
   const text = `/**
  * Fitted weights of the join-or-open model (src/analysis/decide.ts), written by
- * \`npm run fit\` (src/eval/fit.ts) from the labelled dev stories: ${trainedOn.join(', ')}.
+ * \`npm run fit -- --write\` (src/cli/fit.ts) from the labelled dev stories: ${trainedOn.join(', ')}.
  * Data, not code: do not edit by hand; re-fit and commit the result.
  */
 import type { DecideModel } from './decide.js';
@@ -123,32 +106,3 @@ export const DECIDE_WEIGHTS: DecideModel = {
 `;
   writeFileSync(file, text);
 }
-
-function main(): void {
-  const streams = devStreams();
-  if (process.argv.includes('--score-only')) {
-    for (const s of streams) console.log(`  ${path.basename(s.dir).padEnd(18)} ${JSON.stringify(f1On(s, DECIDE_WEIGHTS))}`);
-    return;
-  }
-  const perStream = new Map(streams.map((s) => [s, samples(s)]));
-  for (const s of streams) process.stderr.write(`fit: ${path.basename(s.dir)} (${s.story}): ${perStream.get(s)!.length} pairs\n`);
-  console.log('leave-one-story-out (fit on the other stories, F1 on this one):');
-  const stories = [...new Set(streams.map((s) => s.story))];
-  for (const held of stories) {
-    const train = streams.filter((s) => s.story !== held).flatMap((s) => perStream.get(s)!);
-    if (!train.length) continue;
-    const model = fitLogistic(train);
-    for (const s of streams.filter((x) => x.story === held)) console.log(`  ${path.basename(s.dir).padEnd(18)} ${JSON.stringify(f1On(s, model))}`);
-  }
-  const all = fitLogistic(streams.flatMap((s) => perStream.get(s)!));
-  console.log('fit on all dev stories:');
-  for (const s of streams) console.log(`  ${path.basename(s.dir).padEnd(18)} ${JSON.stringify(f1On(s, all))}`);
-  console.log(`weights: ${DECIDE_FEATURES.map((f, i) => `${f}=${all.weights[i]}`).join(' ')} bias=${all.bias}`);
-  if (!process.argv.includes('--dry-run')) {
-    const file = fileURLToPath(new URL('../../src/analysis/weights.ts', import.meta.url));
-    writeWeights(all, file, streams.map((s) => path.basename(s.dir)));
-    console.log(`wrote ${path.relative(process.cwd(), file)}; run npm run build to use it`);
-  }
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
