@@ -2,14 +2,7 @@
  * Text primitives shared by every analysis step: sentence splitting, tokenising,
  * stop words and a light English stemmer. Pure functions, no I/O.
  */
-
-// Abbreviations whose trailing dot does not end a sentence.
-const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'lt', 'gen', 'col', 'maj', 'capt', 'sgt',
-  'gov', 'sen', 'rep', 'pres', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'no', 'jan', 'feb',
-  'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'u.s', 'u.k', 'u.n',
-  'e.u', 'a.m', 'p.m', 'e.g', 'i.e', 'approx', 'est', 'dept', 'fig',
-]);
+import { sentences } from './nlp.js';
 
 /** Normalises typographic quotes, dashes and spaces so later regexes see one form. */
 const NEEDS_NORMALIZING = /[\r\u2018\u2019\u201A\u2032\u201C\u201D\u201E\u2033\u2013\u2014\u2212\u00A0\u2007\u202F\t]/;
@@ -27,39 +20,9 @@ export function normalizeText(text: string): string {
     .replace(/[ \t]+/g, ' ');
 }
 
-/** Splits text into sentences; paragraph breaks always end a sentence. */
+/** Splits text into sentences (wink-nlp's boundaries, see nlp.ts); line breaks always end one. */
 export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  for (const para of normalizeText(text).split(/\n+/)) {
-    const trimmed = para.trim();
-    if (trimmed) splitParagraph(trimmed, out);
-  }
-  return out;
-}
-
-function splitParagraph(para: string, out: string[]): void {
-  let start = 0;
-  const re = /[.!?]+["')\]]*(?=\s+["'(\[]?[A-Z0-9])/g;
-  for (let m = re.exec(para); m; m = re.exec(para)) {
-    const end = m.index + m[0].length;
-    if (isAbbreviation(para, m.index)) continue;
-    pushSentence(para.slice(start, end), out);
-    start = end;
-  }
-  pushSentence(para.slice(start), out);
-}
-
-function isAbbreviation(para: string, dotIndex: number): boolean {
-  const before = para.slice(Math.max(0, dotIndex - 6), dotIndex);
-  const word = /([A-Za-z.]+)$/.exec(before)?.[1]?.toLowerCase() ?? '';
-  if (ABBREVIATIONS.has(word)) return true;
-  // A single capital initial ("J. Smith") is not a sentence end.
-  return /(^|\s)[A-Z]$/.test(before);
-}
-
-function pushSentence(raw: string, out: string[]): void {
-  const s = raw.trim();
-  if (s.length > 1 && /[A-Za-z0-9]/.test(s)) out.push(s);
+  return sentences(normalizeText(text));
 }
 
 export const STOP_WORDS = new Set(
