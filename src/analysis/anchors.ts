@@ -35,9 +35,19 @@ export class AnchorStats {
     return story >= MIN_STORY_DF && story > (this.nearMiss.get(term) ?? 0) && !this.concepts.has(term);
   }
 
-  /** Names the story has never used: another party, another place. */
+  /**
+   * Names the story has never used: another party, another place. A name that shares its
+   * stem with one of the story's terms ("Europe" for "European Union") is that term's.
+   */
   strangers(names: string[]): string[] {
-    return [...new Set(names)].filter((t) => !this.concepts.has(t) && !this.story.has(t));
+    return [...new Set(names)].filter((t) => !this.concepts.has(t) && !this.story.has(t) && !this.aliasOfConcept(t));
+  }
+
+  private aliasOfConcept(name: string): boolean {
+    if (name.length < 4) return false;
+    const stem = name.slice(0, Math.max(4, name.length - 2));
+    for (const c of this.concepts) if (c.length >= 4 && (c.startsWith(stem) || name.startsWith(c.slice(0, Math.max(4, c.length - 2))))) return true;
+    return false;
   }
 
   /** The distinct anchors among the names. */

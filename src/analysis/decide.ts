@@ -12,8 +12,9 @@ import { dot, type SparseVector } from './vectors.js';
 import type { Profile } from './profile.js';
 import { stem } from './text.js';
 import { DECIDE_WEIGHTS } from './weights.js';
+import { familyOf } from './verbs.js';
 
-export type Relation = 'same-action' | 'same-verb' | 'progressed' | 'other-action' | 'no-action';
+export type Relation = 'same-action' | 'same-verb' | 'same-family' | 'progressed' | 'other-action' | 'other-verb' | 'no-action';
 
 export interface Match {
   dev: Development;
@@ -26,6 +27,8 @@ export interface Match {
   days: number;
   /** Names (people, places, bodies) the article shares with the development. */
   sharedNames: string[];
+  /** Amounts, percentages and votes it shares with the development. */
+  sharedNumbers: number;
   /** Probability that the article reports this development (0..1). */
   score: number;
 }
@@ -38,9 +41,13 @@ export interface DecideModel {
 
 /** The features of one (article, development) pair, in DECIDE_FEATURES order. */
 export const DECIDE_FEATURES = [
-  'similarity', 'headline-similarity', 'same-action', 'same-verb', 'other-action', 'progressed',
-  'within-a-day', 'within-3-days', 'log-days', 'shared-numbers', 'shared-names', 'new-numbers', 'new-names',
+  'similarity', 'headline-similarity', 'same-action', 'same-verb', 'same-family', 'other-action', 'other-verb', 'progressed',
+  'log-days', 'over-a-week', 'shared-numbers', 'shared-names', 'new-numbers', 'new-names',
 ] as const;
+
+type Feature = (typeof DECIDE_FEATURES)[number];
+/** Each feature's position in a feature vector. */
+const F = Object.fromEntries(DECIDE_FEATURES.map((f, i) => [f, i])) as Record<Feature, number>;
 
 const DAY = 86_400_000;
 /** idf of a name used by at most about one in eight of the story's articles. */
@@ -57,13 +64,29 @@ export function mainKeys(p: Profile): MainKeys | undefined {
   return p.main && { same: actionKey(p.main), planned: `${p.main.action}/planned`, verb: `${p.main.action}/` };
 }
 
+/** The development's reports led with this action or one of its family, in this status. */
+function inFamily(mains: Map<string, number>, action: string, status: string): boolean {
+  const family = familyOf(action);
+  for (const key of mains.keys()) if (key.endsWith(`/${status}`) && familyOf(key.slice(0, key.indexOf('/'))) === family) return true;
+  return false;
+}
+
+/** How the article's main action stands to the main actions of the development's reports. */
 export function relate(p: Profile, dev: Development, keys = mainKeys(p)): Relation {
-  if (!p.main || !keys || dev.actions.size === 0) return 'no-action';
-  if (dev.actions.has(keys.same)) return 'same-action';
+  if (!p.main || !keys || dev.mains.size === 0) return 'no-action';
+  if (dev.mains.has(keys.same)) return 'same-action';
   // Planned, then done: a new event. A denial or a noun ("needs no ratification") is not progress.
   // A report older than the development's latest cannot move it on: it came in late.
-  if (p.main.status === 'happened' && p.main.verb && dev.actions.has(keys.planned) && !(p.time < dev.last)) return 'progressed';
-  for (const key of dev.actions.keys()) if (key.startsWith(keys.verb)) return 'same-verb';
+  // A plan its reports led with, for this action or one of its family ("to vote on ratifying", then "ratifies").
+  if (p.main.status === 'happened' && p.main.verb && !(p.time < dev.last) && inFamily(dev.mains, p.main.action, 'planned')) return 'progressed';
+  // The plan reported late, after its outcome: the same two events, come in the other order.
+  if (p.main.status === 'planned' && p.main.verb && p.time < dev.first && inFamily(dev.mains, p.main.action, 'happened')) return 'progressed';
+  for (const key of dev.mains.keys()) if (key.startsWith(keys.verb)) return 'same-verb';
+  const family = familyOf(p.main.action);
+  for (const key of dev.mains.keys()) if (familyOf(key.slice(0, key.indexOf('/'))) === family && !key.endsWith('/failed') === (p.main.status !== 'failed')) return 'same-family';
+  // A verb the lexicon does not know ("touts", "serves") tells less of another event than one it does.
+  const known = (key: string) => !key.startsWith('~');
+  if (!known(p.main.action) || ![...dev.mains.keys()].some(known)) return 'other-verb';
   return 'other-action';
 }
 
@@ -74,6 +97,7 @@ export interface PairFeatures {
   relation: Relation;
   days: number;
   sharedNames: string[];
+  sharedNumbers: number;
 }
 
 /** What the article brings to every pair, computed once per decision (not once per candidate). */
@@ -126,20 +150,22 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   const newNumbers = v.numbers.length - sharedNumbers;
   const newNames = v.names.length - sharedNames.length;
   const x = into;
-  x[0] = similarity;
-  x[1] = headline;
-  x[2] = relation === 'same-action' ? 1 : 0;
-  x[3] = relation === 'same-verb' ? 1 : 0;
-  x[4] = relation === 'other-action' ? 1 : 0;
-  x[5] = relation === 'progressed' ? 1 : 0;
-  x[6] = days < 1 ? 1 : 0;
-  x[7] = days >= 1 && days < 3 ? 1 : 0;
-  x[8] = Math.log2(1 + days);
-  x[9] = Math.min(2, sharedNumbers);
-  x[10] = Math.min(3, sharedNames.length) / 3;
-  x[11] = Math.min(2, newNumbers);
-  x[12] = Math.min(3, newNames) / 3;
-  return { x, similarity, member, relation, days, sharedNames };
+  x[F.similarity] = similarity;
+  x[F['headline-similarity']] = headline;
+  x[F['same-action']] = relation === 'same-action' ? 1 : 0;
+  x[F['same-verb']] = relation === 'same-verb' ? 1 : 0;
+  x[F['same-family']] = relation === 'same-family' ? 1 : 0;
+  x[F['other-action']] = relation === 'other-action' ? 1 : 0;
+  x[F['other-verb']] = relation === 'other-verb' ? 1 : 0;
+  x[F.progressed] = relation === 'progressed' ? 1 : 0;
+  // Time in one smooth term: a cliff at one day split next-day rewrites from same-day ones.
+  x[F['log-days']] = Math.log2(1 + days);
+  x[F['over-a-week']] = days >= 7 ? 1 : 0;
+  x[F['shared-numbers']] = Math.min(2, sharedNumbers);
+  x[F['shared-names']] = Math.min(3, sharedNames.length) / 3;
+  x[F['new-numbers']] = Math.min(2, newNumbers);
+  x[F['new-names']] = Math.min(3, newNames) / 3;
+  return { x, similarity, member, relation, days, sharedNames, sharedNumbers };
 }
 
 export function probability(model: DecideModel, x: ArrayLike<number>): number {
@@ -152,9 +178,12 @@ export function scoreMatches(index: DevelopmentIndex, p: Profile, model: DecideM
   const out: Match[] = [];
   const v = articleVectors(index, p);
   const x = new Array<number>(DECIDE_FEATURES.length).fill(0);
-  for (const dev of index.candidates(p)) {
+  const candidates = index.candidates(p);
+  const copy = index.copyOf(p);
+  if (copy && !candidates.includes(copy)) candidates.push(copy);
+  for (const dev of candidates) {
     const f = pairFeatures(index, p, dev, v, x);
-    out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, score: probability(model, f.x) });
+    out.push({ dev, similarity: f.similarity, member: f.member, relation: f.relation, days: f.days, sharedNames: f.sharedNames, sharedNumbers: f.sharedNumbers, score: probability(model, f.x) });
   }
   return out.sort((a, b) => b.score - a.score || b.dev.index - a.dev.index);
 }
@@ -163,11 +192,31 @@ export type Verdict =
   | { kind: 'join'; match: Match; why: string }
   | { kind: 'open'; best: Match | undefined; why: string };
 
-/** Joins the most probable development when it is more likely than not; else opens one. */
-export function decide(matches: Match[]): Verdict {
-  const best = matches[0];
+/** Headline + lede this close to a known report's is a copy of it. */
+export const COPY_SIMILARITY = 0.9;
+
+/**
+ * A copy of a known report (its headline or first sentence word for word, or headline and
+ * lede nearly so) is that report's development whatever its date: feeds re-serve old items
+ * and aggregators re-date them. Otherwise the most probable development when it is more
+ * likely than not; else a new one.
+ */
+export function decide(matches: Match[], copyOf?: Development): Verdict {
+  const copy = matches.find((m) => m.dev === copyOf) ?? (matches.length && matches.reduce((a, b) => (b.similarity > a.similarity ? b : a)));
+  if (copy && (copy.dev === copyOf || copy.similarity >= COPY_SIMILARITY)) return { kind: 'join', match: copy, why: 'copy' };
+  // Closeness in time never joins two reports that share no event and little text; a plan and
+  // its outcome ("to sign", "signed") are two events, however alike their words.
+  const best = matches.find((m) => shares(m) && m.relation !== 'progressed');
   if (best && best.score >= 0.5) return { kind: 'join', match: best, why: 'same event' };
   return { kind: 'open', best, why: best?.relation === 'progressed' ? 'progressed' : 'no match' };
+}
+
+/** Below this much text in common, only a shared name or number ties two reports. */
+const MIN_SHARED_TEXT = 0.08;
+
+/** Shares an event (a like action) or something of its text: the least two reports of one event have in common. */
+function shares(m: Match): boolean {
+  return m.relation === 'same-action' || m.relation === 'same-family' || m.similarity >= MIN_SHARED_TEXT || m.sharedNames.length > 0 || m.sharedNumbers > 0;
 }
 
 /**

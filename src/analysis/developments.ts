@@ -32,6 +32,8 @@ export interface Development {
   members: Member[];
   /** Actions of the members' frames: "sign/happened", "ratify/planned". */
   actions: Map<string, number>;
+  /** Main actions of its reports (the headline's event, else the lede's), by how many reported each. */
+  mains: Map<string, number>;
   /** Number keys ("#money:usd:75000000") and names its members gave (capped). */
   numbers: Set<string>;
   names: Set<string>;
@@ -73,6 +75,8 @@ export class DevelopmentIndex {
   private readonly vocab = new Vocabulary();
   /** Most recently joined developments, newest last. */
   private recent: Development[] = [];
+  /** Copy keys (see profile.copyKeys) of every kept report: a re-post of any of them is that development. */
+  private copies = new Map<number, Development>();
   /** Scratch: candidate scores by development index, all zero between searches. */
   private scores = new Float64Array(0);
 
@@ -115,7 +119,7 @@ export class DevelopmentIndex {
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
     const member = this.toMember(p, origin);
     const dev: Development = {
-      id, index: this.developments.length, opener: member, members: [member], actions: new Map(), numbers: new Set(), names: new Set(),
+      id, index: this.developments.length, opener: member, members: [member], actions: new Map(), mains: new Map(), numbers: new Set(), names: new Set(),
       first: p.time, last: p.time, size: 0, sources: [], alerted, origin,
     };
     this.developments.push(dev);
@@ -130,11 +134,13 @@ export class DevelopmentIndex {
       if (dev.members.length > MAX_MEMBERS) dev.members.splice(1, 1);
     }
     dev.size++;
+    for (const k of p.copyKeys) if (!this.copies.has(k)) this.copies.set(k, dev);
     this.recent = this.recent.filter((d) => d !== dev);
     this.recent.push(dev);
     if (this.recent.length > MAX_RECENT) this.recent.shift();
     // Every action the frame names ("to vote on ratifying" is a vote and a ratification, both planned).
     for (const a of new Set([...(p.main ? [actionKey(p.main)] : []), ...p.actions.map(actionKey)])) dev.actions.set(a, (dev.actions.get(a) ?? 0) + 1);
+    if (p.main) dev.mains.set(actionKey(p.main), (dev.mains.get(actionKey(p.main)) ?? 0) + 1);
     if (!Number.isNaN(p.time)) {
       dev.first = Number.isNaN(dev.first) ? p.time : Math.min(dev.first, p.time);
       dev.last = Number.isNaN(dev.last) ? p.time : Math.max(dev.last, p.time);
@@ -150,6 +156,15 @@ export class DevelopmentIndex {
         if (list.length > POSTING_SCAN * 4) list.splice(0, list.length - POSTING_SCAN);
       }
     }
+  }
+
+  /** The development that already holds a copy of this article's headline or first sentence. */
+  copyOf(p: Profile): Development | undefined {
+    for (const k of p.copyKeys) {
+      const d = this.copies.get(k);
+      if (d) return d;
+    }
+    return undefined;
   }
 
   /**
@@ -236,12 +251,13 @@ export class DevelopmentIndex {
     });
     const left = new Set(gone);
     this.recent = this.recent.filter((d) => !left.has(d));
+    for (const [k, d] of this.copies) if (left.has(d)) this.copies.delete(k);
     return gone;
   }
 
   /** Everything learned, as plain data for an engine snapshot (snapshot.ts). */
   exportState(): DevelopmentIndexState {
-    return { developments: this.developments, postings: this.postings, vocab: this.vocab.exportState(), recent: this.recent.map((d) => d.index) };
+    return { developments: this.developments, postings: this.postings, vocab: this.vocab.exportState(), recent: this.recent.map((d) => d.index), copies: this.copies };
   }
 
   /** Replaces everything learned with a snapshot's. */
@@ -252,6 +268,7 @@ export class DevelopmentIndex {
     s.postings.forEach((list, t) => (this.postings[t] = list ?? undefined));
     this.vocab.importState(s.vocab);
     this.recent = s.recent.map((i) => this.developments[i]!);
+    this.copies = s.copies;
   }
 }
 
@@ -262,6 +279,8 @@ export interface DevelopmentIndexState {
   vocab: VocabularyState;
   /** Positions of the recently joined developments, newest last. */
   recent: number[];
+  /** Copy keys to their development (the same objects as in `developments`). */
+  copies: Map<number, Development>;
 }
 
 /** The k best-scored keys, best first (ties: the newer development); k is small. */

@@ -105,8 +105,6 @@ export interface DevelopmentView {
 }
 
 const DAY = 86_400_000;
-/** Headline + lede this close to a known report's is a copy of it. */
-const COPY_SIMILARITY = 0.9;
 
 interface State {
   story: StoryDefinition;
@@ -250,7 +248,8 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   const matches = scoreMatches(state.index, p, state.model);
   const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
   if (!relevance.relevant) return nearMiss(state, names, offTopic(p.id, relevance.score, relevance.reason));
-  let verdict = decide(matches);
+  let verdict = decide(matches, state.index.copyOf(p));
+  const copy = verdict.kind === 'join' && verdict.why === 'copy';
   const background = isBackground(state, p);
   const follower = p.genre !== 'news' || background || p.restated;
   // Genre pieces, restatements and background reports discuss a development; they do not open one.
@@ -259,16 +258,16 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   }
   // A development only discussed so far (an analysis piece that came first, as feeds polled
   // at different times deliver them) has had no alert: its first news report is the news.
-  const unannounced = verdict.kind === 'join' && verdict.match.dev.awaitsNews === true;
+  const unannounced = verdict.kind === 'join' && verdict.match.dev.awaitsNews === true && !copy;
   const novel = (verdict.kind === 'open' || unannounced) && !follower;
   const match: Match | undefined = verdict.kind === 'join' ? verdict.match : verdict.best;
   const developmentId = verdict.kind === 'join'
     ? verdict.match.dev.id
     : `dev-${hash32(`${state.story.id}:${p.id}`).toString(16).padStart(8, '0')}`;
   const facts = newFacts(p, state.facts, novel);
-  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest, duplicate: verdict.kind === 'join' && verdict.match.similarity >= COPY_SIMILARITY })];
+  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest, duplicate: copy })];
   if (match) reasons.push(`closest known article: ${match.member.id} "${match.member.title}" (${Math.round(match.similarity * 100)}% similar)`);
-  const duplicate = verdict.kind === 'join' && verdict.match.similarity >= COPY_SIMILARITY ? verdict.match.member.id : null;
+  const duplicate = copy && verdict.kind === 'join' ? verdict.match.member.id : null;
   return {
     profile: p,
     verdict,

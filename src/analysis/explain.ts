@@ -43,6 +43,8 @@ function describe(m: Match): string {
 const RELATION_WORDS: Record<Match['relation'], string> = {
   'same-action': 'same action',
   'same-verb': 'same action in another status',
+  'same-family': 'a like action',
+  'other-verb': 'another verb',
   'other-action': 'another action',
   progressed: 'the same action, further along',
   'no-action': 'no event verb to compare',

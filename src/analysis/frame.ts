@@ -5,8 +5,9 @@
  * setback. Verbs outrank nouns, and reporting verbs ("says", "told") are skipped so the
  * frame is the event, not the quote. Pure and cheap: one pass over the words.
  */
-import { ACTIONS, NEGATION_MARKERS, PLANNED_MARKERS, REPORTING_VERBS, RESTATEMENT_VERBS } from './verbs.js';
+import { ACTIONS, BY_OBJECT, LIGHT_VERBS, NEGATION_MARKERS, PLANNED_MARKERS, REPORTING_VERBS, RESTATEMENT_VERBS } from './verbs.js';
 import { normalizeText, stem } from './text.js';
+import type { Tagged } from './nlp.js';
 
 export type Status = 'happened' | 'planned' | 'failed';
 
@@ -61,12 +62,19 @@ export function tokens(text: string): string[] {
 /** Auxiliaries: "was signed by" is an event; "a fund set up by" describes the fund. */
 const AUXILIARIES = new Set(['is', 'was', 'were', 'are', 'be', 'been', 'being', 'has', 'have', 'had', 'get', 'got', 'gets']);
 
+/** Parts of speech a tagger gives a word that may still be a headline's verb ("US and Ukraine sign deal"). */
+const MISTAGGED_VERB = new Set(['NOUN', 'PROPN', 'ADJ']);
+
 /**
  * Every action a sentence reports, in text order.
  * @param headline headlines drop auxiliaries ("Deal signed by Rada"), so no passive check there.
+ * @param tagged the sentence tagged (nlp.tag): verbs the lexicon does not list are events
+ *   too ("Boeing workers walk off the job"), named by their lemma.
  */
-export function extractActions(text: string, headline = false, ignore?: ReadonlySet<string>): Action[] {
-  const raw = normalizeText(text).match(WORD_RE) ?? [];
+export function extractActions(text: string, headline = false, ignore?: ReadonlySet<string>, tagged?: Tagged): Action[] {
+  const raw = tagged ? tagged.words.filter((_, i) => tagged.pos[i] !== 'PUNCT' && tagged.pos[i] !== 'SPACE') : normalizeText(text).match(WORD_RE) ?? [];
+  const pos = tagged ? tagged.pos.filter((p) => p !== 'PUNCT' && p !== 'SPACE') : undefined;
+  const lemmas = tagged ? tagged.lemmas.filter((_, i) => tagged.pos[i] !== 'PUNCT' && tagged.pos[i] !== 'SPACE').map((l) => l.toLowerCase()) : undefined;
   const words = raw.map((w) => w.toLowerCase());
   const capitalised = raw.map((w, i) => i > 0 && w.charCodeAt(0) >= 65 && w.charCodeAt(0) <= 90);
   const out: Action[] = [];
@@ -74,8 +82,19 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
     const w = words[i]!;
     // The story's own subject ("acquisition" in a merger story) names the story, not an event.
     if (REPORTING_VERBS.has(w) || ignore?.has(w)) continue;
-    const form = matchForm(words, i);
-    if (!form) continue;
+    // Any inflection the lexicon does not list ("ratifying") is found by its lemma.
+    const form = matchForm(words, i) ?? (lemmas && pos?.[i] === 'VERB' ? matchForm(lemmas, i) : undefined);
+    if (!form) {
+      const open = pos && lemmas ? openAction(words, pos, lemmas, i, ignore) : undefined;
+      if (open) out.push(open);
+      continue;
+    }
+    // The tagger reads a sentence better than the position rules, except in headlines, where it takes verbs for nouns.
+    if (pos && form.verb && pos[i] === 'VERB' && form.length === 1) {
+      out.push({ action: byObject(words, i, form.action), status: statusOf(words, i, true, form.action), word: w, verb: true, object: objectAfter(words, i + 1) });
+      continue;
+    }
+    if (pos && form.length === 1 && !(headline && MISTAGGED_VERB.has(pos[i]!)) && pos[i] !== 'VERB' && form.verb && !(ACTIONS[form.action]!.nouns ?? []).includes(w)) continue;
     const prev = words[i - 1];
     let verb = form.verb;
     if (verb && prev !== undefined && NOUN_CONTEXT.has(prev)) verb = false;
@@ -87,7 +106,7 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
       continue;
     }
     out.push({
-      action: form.action,
+      action: byObject(words, i, form.action),
       status: statusOf(words, i, verb, form.action),
       word: words.slice(i, i + form.length).join(' '),
       verb,
@@ -96,6 +115,27 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
     i += form.length - 1;
   }
   return out;
+}
+
+/**
+ * A verb the lexicon does not list, as the tagger read it: an event of its own kind, named
+ * by its lemma. Auxiliaries, light verbs ("take", "show") and reporting verbs say nothing of the event.
+ */
+function openAction(words: string[], pos: string[], lemmas: string[], i: number, ignore?: ReadonlySet<string>): Action | undefined {
+  if (pos[i] !== 'VERB') return undefined;
+  const lemma = lemmas[i]!;
+  if (lemma.length < 3 || LIGHT_VERBS.has(lemma) || REPORTING_VERBS.has(lemma) || REPORTING_VERBS.has(words[i]!) || ignore?.has(words[i]!) || ignore?.has(lemma)) return undefined;
+  // "expected to", "recommend ratifying": the verb after it is the event; this one only marks it planned.
+  if (PLANNED_MARKERS.has(words[i]!) && (words[i + 1] === 'to' || (pos[i + 1] === 'VERB' && matchForm(lemmas, i + 1)))) return undefined;
+  return { action: `~${lemma}`, status: statusOf(words, i, true, ''), word: words[i]!, verb: true, object: objectAfter(words, i + 1) };
+}
+
+/** The action of a verb whose sense depends on its object ("file a lawsuit", "strike a deal"). */
+function byObject(words: string[], i: number, action: string): string {
+  const rule = BY_OBJECT[words[i]!];
+  if (!rule) return action;
+  for (let j = i + 1; j < Math.min(words.length, i + 5); j++) if (rule.objects.test(words[j]!)) return rule.action;
+  return rule.otherwise ?? action;
 }
 
 function matchForm(words: string[], i: number): Form | undefined {
@@ -120,8 +160,9 @@ function subjectBefore(words: string[], capitalised: boolean[], i: number): bool
 function statusOf(words: string[], i: number, verb: boolean, action: string): Status {
   const before = words.slice(Math.max(0, i - 3), i);
   if (before.some((w) => NEGATION_MARKERS.has(w))) return 'failed';
-  if (ACTIONS[action]!.setback) return 'failed';
+  // "expects workers to reject": a setback foreseen is not one yet.
   if (before.some((w) => PLANNED_MARKERS.has(w))) return 'planned';
+  if (ACTIONS[action]?.setback) return 'failed';
   const w = words[i]!;
   // "signing ceremony", "ratification vote": a named event not yet reported as done.
   if (!verb) return 'planned';

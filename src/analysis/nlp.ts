@@ -21,6 +21,13 @@ export interface Tagged {
   negated: boolean[];
 }
 
+const porter2 = model.addons.stem as unknown as (word: string) => string;
+
+/** The Porter2 stem of a lower-case word (the model's own stemmer). */
+export function porterStem(word: string): string {
+  return porter2(word);
+}
+
 /** Longer than any sentence: a run with no boundary is cut rather than tagged whole. */
 const MAX_SENTENCE_CHARS = 2_000;
 
@@ -63,7 +70,8 @@ export function tag(sentence: string): Tagged {
   const tokens = tagger.readDoc(sentence.slice(0, MAX_SENTENCE_CHARS)).tokens();
   const words = tokens.out() as string[];
   // The typings give lemma the signature of a token helper; it works on a collection too.
-  const lemmas = tokens.out(its.lemma as unknown as typeof its.pos) as string[];
+  // The model has no lemma for a few tokens ("IAM" read as "I am"): the word stands in.
+  const lemmas = (tokens.out(its.lemma as unknown as typeof its.pos) as Array<string | undefined>).map((l, i) => l ?? words[i]!.toLowerCase());
   const pos = tokens.out(its.pos) as string[];
   // The typings know no boolean "its" for a collection: read it token by token.
   const negated: boolean[] = [];

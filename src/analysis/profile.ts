@@ -7,8 +7,10 @@
 import type { Article } from '../domain/article.js';
 import { extractNumberFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
+import { REACTION_VERBS } from './verbs.js';
 import { extractActions, mainAction, restates, type Action } from './frame.js';
-import { contentTerms, normalizeText, splitSentences, STOP_WORDS } from './text.js';
+import { contentTerms, hash32, normalizeText, splitSentences, STOP_WORDS } from './text.js';
+import { tag, type Tagged } from './nlp.js';
 
 export type Genre = 'news' | 'opinion' | 'explainer' | 'timeline' | 'live' | 'analysis';
 
@@ -43,6 +45,8 @@ export interface Profile extends ArticleText {
   restated: boolean;
   /** True when all we have is a headline. */
   headlineOnly: boolean;
+  /** Hashes of the headline and the first sentence as words: a copy of either is the same report. */
+  copyKeys: number[];
   /**
    * The development index's reading of the terms (term ids), cached by the index that made
    * it. A symbol key: JSON and structured copies of a profile (job data) leave it out.
@@ -157,17 +161,27 @@ export function readArticle(article: Article): ArticleText {
 
 /** The names of headline + lede (for an off-topic near miss, without the rest of the frame). */
 export function articleNames(t: ArticleText, opts: PrepareOptions = {}): string[] {
-  return namesOf(t.headline, t.lede, opts.concepts);
+  return namesOf(t.headline, t.lede, opts.concepts, t.headline ? headlineTags(t) : undefined);
+}
+
+const tagged = new WeakMap<ArticleText, Tagged>();
+
+/** The headline tagged (in sentence case), once per article: names and the frame both read it. */
+function headlineTags(t: ArticleText): Tagged {
+  let tags = tagged.get(t);
+  if (!tags) tagged.set(t, (tags = tag(sentenceCase(t.headline, t.body))));
+  return tags;
 }
 
 /** Stage two: the frame, terms, numbers and names the decision compares. */
 export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = articleNames(t, opts)): Profile {
   const { headline, body, lede, time } = t;
   const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
-  const headlineActions = headline ? extractActions(headline, true, opts.concepts) : [];
+  const headlineActions = headline ? extractActions(headline, true, opts.concepts, headlineTags(t)) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
-  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts) : [];
+  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts, tag(lede[0]!)) : [];
   // Counts ("three officials") are mostly colour: the decision compares amounts, votes and dates.
+  const main = mainAction(headlineActions, ledeActions);
   const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }, false));
   const headlineTerms = contentTerms(headline);
   const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];
@@ -178,14 +192,31 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = 
     headlineTerms,
     names,
     actions: [...headlineActions, ...ledeActions],
-    main: mainAction(headlineActions, ledeActions),
+    main,
     facts,
     genre: genreOf(headline, body),
     eventTime: eventTime(facts, time),
     headlineOnly: body.length === 0,
-    restated: [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
+    copyKeys: copyKeys(headline, lede[0]),
+    restated: reacts(main) || [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
     [ENCODED]: undefined,
   };
+}
+
+/**
+ * A Title Case headline in sentence case, so a tagger reads its verbs as verbs: a word keeps
+ * its capital only where the body writes it so too (a name), or it is an acronym.
+ */
+export function sentenceCase(headline: string, body: string[]): string {
+  if (!isTitleCase(headline)) return headline;
+  const names = new Set<string>();
+  for (const s of body.slice(0, 6)) for (const m of s.matchAll(/(?<=\S\s+)[A-Z][a-z]+/g)) names.add(m[0]);
+  let first = true;
+  return headline.replace(/[A-Za-z][a-z']*/g, (w) => {
+    const keep = first || names.has(w) || w.length === 1;
+    first = false;
+    return keep ? w : w.toLowerCase();
+  });
 }
 
 /** Headlines in Title Case carry no capitalisation signal. */
@@ -200,7 +231,9 @@ export function isTitleCase(s: string): boolean {
  * concept's own name ("Donald Trump", "Verkhovna Rada") and is left to the concept groups.
  * A Title Case headline says nothing about names.
  */
-function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string> | undefined): string[] {
+function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string> | undefined, tags?: Tagged): string[] {
+  // A headline opens with a capital whatever its first word: a name only if the tagger reads one.
+  const firstIsName = tags ? tags.pos[0] === 'PROPN' : true;
   const titleCase = isTitleCase(headline);
   const out: string[] = [];
   // "Sources: ...", "FT: ...": a headline's label names who says it, not who acts.
@@ -215,7 +248,7 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
     };
     words.forEach((w, i) => {
       // A headline's first word is often a name ("Rada backs deal"); a lede's is usually not.
-      const first = i === 0 && !(k === 0 && !titleCase);
+      const first = i === 0 && !(k === 0 && !titleCase && firstIsName);
       const c = w.charCodeAt(0);
       if (c < 65 || c > 90 || first) return flush();
       const lower = w.toLowerCase().replace(/'s$/, '');
@@ -225,6 +258,27 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
     flush();
   });
   return out;
+}
+
+/** Shorter than this, a headline or sentence is too generic to prove a copy. */
+const COPY_MIN_WORDS = { headline: 5, sentence: 10 };
+
+/** The headline and first sentence reduced to their words: what survives re-posting and re-dating. */
+export function copyKeys(headline: string, first: string | undefined): number[] {
+  const keys: number[] = [];
+  // One key space: a re-post may use the original's first sentence as its headline.
+  const add = (text: string, min: number) => {
+    const w = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+    if (w.length >= min) keys.push(hash32(w.join(' ')));
+  };
+  add(headline, COPY_MIN_WORDS.headline);
+  if (first) add(first, COPY_MIN_WORDS.sentence);
+  return keys;
+}
+
+/** A report led by a reaction ("X welcomes", "Y slams") discusses an event; it is not one. */
+function reacts(main: Action | undefined): boolean {
+  return main !== undefined && main.action.startsWith('~') && REACTION_VERBS.has(main.action.slice(1));
 }
 
 /** A cheap test before the word-by-word one: most sentences restate nothing. */

@@ -66,20 +66,14 @@ function compile(story: StoryDefinition): CompiledGroup[] {
 }
 
 /**
- * A headline may leave out a party ("Rada ratifies deal" names no US), not the subject:
- * a group of proper names is a party, a group of common nouns ("mineral", "takeover")
- * is what the story is about. "Zelensky offers drones for US weapons" is another deal.
+ * A headline has room for two of the story's concepts: it may leave one out ("Rada ratifies
+ * deal" names no US; "DOJ moves to force a sale of Google's Chrome" names no antitrust)
+ * when it names no stranger in its place ("US and Congo sign minerals deal" is another deal).
  */
-function forgivable(story: StoryDefinition, m: GroupMatch, short: ShortText): boolean {
-  if (short.strangers.length > 0 || m.matched.length < 2 || m.missing.length + m.passing.length !== 1) return false;
-  const missing = story.groups.find((g) => g.name === (m.missing[0] ?? m.passing[0]?.group));
-  return missing !== undefined && isPartyGroup(missing);
+function forgivable(m: GroupMatch, short: ShortText): boolean {
+  return short.strangers.length === 0 && m.matched.length >= 2 && m.missing.length + m.passing.length === 1;
 }
 
-function isPartyGroup(g: ConceptGroup): boolean {
-  const proper = g.terms.filter((t) => /^[A-Z]/.test(t)).length;
-  return proper * 2 > g.terms.length;
-}
 
 /** Distinct story anchors that forgive one missing concept group. */
 const MIN_ANCHORS = 2;
@@ -190,7 +184,7 @@ export interface ShortText {
 export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short?: ShortText): RelevanceResult {
   // Words only this story uses stand in for one concept the text does not name; a
   // headline has room for one such name only.
-  const anchored = anchors.length >= (short ? 1 : MIN_ANCHORS) || (short !== undefined && forgivable(story, m, short));
+  const anchored = anchors.length >= (short ? 1 : MIN_ANCHORS) || (short !== undefined && forgivable(m, short));
   const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);

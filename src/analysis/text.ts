@@ -2,7 +2,7 @@
  * Text primitives shared by every analysis step: sentence splitting, tokenising,
  * stop words and a light English stemmer. Pure functions, no I/O.
  */
-import { sentences } from './nlp.js';
+import { porterStem, sentences } from './nlp.js';
 
 /** Normalises typographic quotes, dashes and spaces so later regexes see one form. */
 const NEEDS_NORMALIZING = /[\r\u2018\u2019\u201A\u2032\u201C\u201D\u201E\u2033\u2013\u2014\u2212\u00A0\u2007\u202F\t]/;
@@ -61,7 +61,7 @@ export function contentTerms(text: string): string[] {
 
 const stemCache = new Map<string, string>();
 
-/** A small suffix-stripping stemmer (Porter-like), British/American spellings folded. */
+/** Word stems (Porter2), cached: the same few thousand words come back all the time. */
 export function stem(word: string): string {
   const hit = stemCache.get(word);
   if (hit !== undefined) return hit;
@@ -70,44 +70,11 @@ export function stem(word: string): string {
   return out;
 }
 
-function hasVowel(s: string): boolean {
-  return /[aeiouy]/.test(s);
-}
-
+/** Porter2 (wink's English model), after folding British spellings to American ones. */
 function computeStem(input: string): string {
-  let w = input.replace(/'s?$/, '');
+  const w = input.replace(/'s?$/, '');
   if (w.length <= 3 || /^\d/.test(w)) return w;
-  w = w.replace(/is(e|es|ed|ing|ation|ations)$/, 'iz$1').replace(/our$/, 'or');
-  w = step1(w);
-  w = w
-    .replace(/ational$/, 'ate')
-    .replace(/tional$/, 'tion')
-    .replace(/ization$/, 'ize')
-    .replace(/(ation|ations)$/, 'ate')
-    .replace(/(ment|ments)$/, '')
-    .replace(/(iveness|fulness|ousness)$/, (m) => m.slice(0, -4))
-    .replace(/(ically|ical)$/, 'ic')
-    .replace(/(ness|ful|ly)$/, '');
-  if (w.length > 4) w = w.replace(/e$/, '');
-  return w.length >= 2 ? w : input;
-}
-
-function step1(w: string): string {
-  if (w.endsWith('sses')) w = w.slice(0, -2);
-  else if (w.endsWith('ies')) w = w.slice(0, -3) + 'y';
-  else if (/[^su]s$/.test(w) && w.length > 3) w = w.slice(0, -1);
-  const m = /(eed|ed|ing)$/.exec(w);
-  if (m && m[1] !== 'eed') {
-    const base = w.slice(0, -m[1]!.length);
-    if (hasVowel(base) && base.length >= 2) w = fixStem(base);
-  }
-  return w.replace(/([^aeiou])y$/, '$1i');
-}
-
-function fixStem(base: string): string {
-  if (/(at|bl|iz)$/.test(base)) return base + 'e';
-  if (/([^aeioulsz])\1$/.test(base)) return base.slice(0, -1);
-  return base;
+  return porterStem(w.replace(/is(e|es|ed|ing|ation|ations)$/, 'iz$1').replace(/our$/, 'or'));
 }
 
 /** 64-bit FNV-1a of a string, as a bigint; used by shingling and SimHash. */

@@ -27,7 +27,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   },
   vote: { verbs: ['vote', 'votes', 'voted'], nouns: ['vote', 'ballot', 'referendum'] },
   launch: {
-    verbs: ['launch', 'launches', 'launched', 'establish', 'establishes', 'established', 'create', 'creates', 'created', 'found', 'founded', 'open', 'opens', 'opened', 'start', 'starts', 'started', 'begin', 'begins', 'began', 'unveil', 'unveils', 'unveiled', 'introduce', 'introduces', 'introduced', 'operational', 'running', 'set up', 'sets up', 'setting up'],
+    verbs: ['launch', 'launches', 'launched', 'establish', 'establishes', 'established', 'create', 'creates', 'created', 'open', 'opens', 'opened', 'start', 'starts', 'started', 'begin', 'begins', 'began', 'unveil', 'unveils', 'unveiled', 'introduce', 'introduces', 'introduced', 'operational', 'running', 'set up', 'sets up', 'setting up'],
     nouns: ['launch', 'tender', 'auction', 'competition'],
   },
   appoint: {
@@ -66,22 +66,56 @@ export const ACTIONS: Record<string, ActionEntry> = {
   extend: { verbs: ['extend', 'extends', 'extended', 'prolong', 'prolongs', 'prolonged', 'renew', 'renews', 'renewed'], nouns: ['extension'] },
   enter_force: { verbs: ['enter into force', 'enters into force', 'entered into force', 'take effect', 'takes effect', 'took effect', 'came into force', 'comes into force'], nouns: ['entry into force'] },
   publish: { verbs: ['publish', 'publishes', 'published', 'release', 'releases', 'released', 'disclose', 'discloses', 'disclosed', 'reveal', 'reveals', 'revealed'] },
-  rule: { verbs: ['rule', 'rules', 'ruled', 'order', 'orders', 'ordered', 'sentence', 'sentences', 'sentenced', 'convict', 'convicts', 'convicted', 'acquit', 'acquits', 'acquitted', 'dismiss', 'dismisses', 'dismissed'], nouns: ['ruling', 'verdict', 'judgment', 'judgement', 'order'] },
+  rule: { verbs: ['rule', 'rules', 'ruled', 'lose', 'loses', 'lost', 'find', 'finds', 'order', 'orders', 'ordered', 'sentence', 'sentences', 'sentenced', 'convict', 'convicts', 'convicted', 'acquit', 'acquits', 'acquitted', 'dismiss', 'dismisses', 'dismissed'], nouns: ['ruling', 'verdict', 'judgment', 'judgement', 'order'] },
   sue: { verbs: ['sue', 'sues', 'sued', 'appeal', 'appeals', 'appealed', 'challenge', 'challenges', 'challenged', 'charge', 'charges', 'charged', 'indict', 'indicts', 'indicted', 'probe', 'probes', 'probed', 'investigate', 'investigates', 'investigated'], nouns: ['lawsuit', 'appeal', 'probe', 'investigation', 'inquiry', 'review', 'charges'] },
   block: { verbs: ['block', 'blocks', 'blocked', 'stop', 'stops', 'stopped', 'scuttle', 'scuttles', 'scuttled', 'kill', 'kills', 'killed', 'nix', 'nixes', 'nixed', 'sink', 'sinks', 'sank', 'ban', 'bans', 'banned', 'veto', 'vetoes', 'vetoed', 'prohibit', 'prohibits', 'prohibited', 'bar', 'bars', 'barred', 'reject', 'rejects', 'rejected', 'refuse', 'refuses', 'refused', 'deny', 'denies', 'denied'], nouns: ['ban', 'veto', 'rejection'], setback: true },
   suspend: { verbs: ['suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted', 'pause', 'pauses', 'paused', 'freeze', 'freezes', 'froze', 'frozen', 'delay', 'delays', 'delayed', 'postpone', 'postpones', 'postponed', 'stall', 'stalls', 'stalled'], nouns: ['delay', 'suspension', 'postponement', 'setback', 'hitch', 'snag', 'dispute', 'standoff', 'row'], setback: true },
   terminate: { verbs: ['terminate', 'terminates', 'terminated', 'cancel', 'cancels', 'cancelled', 'canceled', 'scrap', 'scraps', 'scrapped', 'withdraw', 'withdraws', 'withdrew', 'abandon', 'abandons', 'abandoned', 'collapse', 'collapses', 'collapsed', 'quit', 'quits', 'exit', 'exits', 'exited', 'expire', 'expires', 'expired'], nouns: ['collapse', 'termination', 'cancellation', 'withdrawal'], setback: true },
 };
 
+/**
+ * Families of actions a rewrite may use for one another ("reach a deal" / "clinch a deal" /
+ * "finalise the deal"; "block" / "reject"): two reports whose actions share a family may
+ * tell one event; actions of two families are two events. Actions not listed are their own family.
+ */
+export const FAMILIES: Record<string, string> = {
+  agree: 'deal', sign: 'deal', complete: 'deal',
+  approve: 'approve', ratify: 'approve', vote: 'approve', enter_force: 'approve',
+  block: 'refuse', oppose: 'refuse',
+  suspend: 'stop', terminate: 'stop',
+  launch: 'start',
+  sue: 'legal', rule: 'legal',
+  propose: 'propose',
+  meet: 'meet',
+};
+
+/** The family of an action (see FAMILIES); open-class actions ("~furlough") are their own. */
+export function familyOf(action: string): string {
+  return FAMILIES[action] ?? action;
+}
+
+/**
+ * Verbs whose class depends on what they act on: "file a lawsuit" is suing, "file a plan"
+ * proposing; "strike a deal" is agreeing, workers who strike walk out.
+ */
+export const BY_OBJECT: Record<string, { objects: RegExp; action: string; otherwise?: string }> = {
+  file: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
+  files: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
+  filed: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
+  strike: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
+  strikes: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
+  struck: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
+};
+
 /** Words shortly before a verb that make it planned, hoped for or hypothetical. */
 export const PLANNED_MARKERS = new Set([
-  'could', 'would', 'will', 'may', 'might', 'should', 'shall', 'can', 'to', 'expected', 'set', 'plans', 'planned',
+  'could', 'would', 'will', 'may', 'might', 'should', 'shall', 'can', 'to', 'expected', 'expects', 'expect', 'set', 'plans', 'planned',
   'plan', 'planning', 'hopes', 'hoped', 'hope', 'ready', 'aims', 'aim', 'aiming', 'poised', 'due', 'preparing',
   'prepares', 'prepare', 'intends', 'intend', 'wants', 'want', 'seeks', 'seek', 'seeking', 'likely', 'soon',
   'going', 'about', 'scheduled', 'nearing', 'nears', 'near', 'close', 'closer', 'edge', 'edges', 'moving',
   'move', 'moves', 'push', 'pushes', 'pushing', 'calls', 'urge', 'urges', 'if', 'whether', 'once', 'until',
   'before', 'awaiting', 'pending', 'proposed', 'potential', 'possible', 'prospective', 'upcoming', 'planned',
-  "won't", "'ll", 'shall', 'needs', 'need', 'must', 'ahead',
+  "won't", "'ll", 'shall', 'needs', 'need', 'must', 'ahead', 'recommend', 'recommends', 'recommended',
 ]);
 
 /** Words shortly before a verb that deny it happened. */
@@ -92,6 +126,23 @@ export const REPORTING_VERBS = new Set([
   'say', 'says', 'said', 'tell', 'tells', 'told', 'report', 'reports', 'reported', 'announce', 'announces',
   'announced', 'state', 'states', 'stated', 'write', 'writes', 'wrote', 'claim', 'claims', 'claimed', 'add',
   'adds', 'added', 'note', 'notes', 'noted', 'cite', 'cites', 'cited', 'citing',
+]);
+
+/** Verbs too general to name an event on their own ("takes", "shows", "has"). */
+export const LIGHT_VERBS = new Set([
+  'be', 'have', 'do', 'get', 'make', 'take', 'give', 'go', 'come', 'see', 'look', 'show', 'keep', 'put', 'let', 'become',
+  'seem', 'remain', 'need', 'try', 'help', 'use', 'know', 'think', 'mean', 'face', 'include', 'involve', 'follow', 'lead',
+  'leave', 'bring', 'hold', 'turn', 'find', 'begin', 'continue', 'expect', 'call', 'ask', 'move', 'set', 'plan', 'aim',
+  'hope', 'seek', 'want', 'say', 'tell', 'speak', 'talk', 'await', 'base', 'accord', 'cite', 'mark', 'concern', 'relate',
+]);
+
+/**
+ * Verbs of reaction: "Sony welcomes the regulator's move", "Trump touts the agreement".
+ * A report led by one discusses an event; it is not one.
+ */
+export const REACTION_VERBS = new Set([
+  'welcome', 'hail', 'praise', 'tout', 'applaud', 'celebrate', 'cheer', 'laud', 'slam', 'blast', 'decry', 'lament',
+  'react', 'respond', 'reply', 'mourn', 'lash', 'rap', 'pan', 'salute', 'commend', 'congratulate', 'thank',
 ]);
 
 /** Verbs that restate what is known: "Svyrydenko repeated that ..." is not a new event. */

@@ -79,7 +79,7 @@ describe('engine start-up from a snapshot', () => {
     const engine = createEngine(story, corpus);
     const r = await startEngine({ engine, store, log });
     expect(r).toMatchObject({ from: 'rebuilt', read: 300 });
-    expect(lines.join('\n')).toMatch(/engine snapshot of 2026-01-01T00:00:00Z was written by another engine version or story \(v1-old\/abc; this is v2-state-\d+\/.*\): rebuilding the engine from the 300 retained article\(s\)/);
+    expect(lines.join('\n')).toMatch(/engine snapshot of 2026-01-01T00:00:00Z was written by another engine version or story \(v1-old\/abc; this is v\d+-state-\d+\/.*\): rebuilding the engine from the 300 retained article\(s\)/);
     expect(lines.join('\n')).toMatch(/engine rebuilt from 300 retained article\(s\)/);
     expect((await store.loadSnapshot!(`engine:${story.id}`))?.version).toBe(snapshotVersion(engine));
     expect(engine.knownDevelopments).toBe(live.knownDevelopments);
