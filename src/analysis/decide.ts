@@ -43,6 +43,7 @@ export interface DecideModel {
 export const DECIDE_FEATURES = [
   'similarity', 'headline-similarity', 'same-action', 'same-verb', 'same-family', 'other-action', 'other-verb', 'progressed',
   'log-days', 'over-a-week', 'shared-numbers', 'shared-names', 'new-numbers', 'new-names',
+  'short', 'short-similarity', 'short-same-action', 'short-same-family', 'short-log-days',
 ] as const;
 
 type Feature = (typeof DECIDE_FEATURES)[number];
@@ -73,7 +74,8 @@ function inFamily(mains: Map<string, number>, action: string, status: string): b
 
 /** How the article's main action stands to the main actions of the development's reports. */
 export function relate(p: Profile, dev: Development, keys = mainKeys(p)): Relation {
-  if (!p.main || !keys || dev.mains.size === 0) return 'no-action';
+  // Only analysis has told this development so far: its verbs discuss the event, they are not it.
+  if (!p.main || !keys || dev.mains.size === 0 || dev.awaitsNews) return 'no-action';
   if (dev.mains.has(keys.same)) return 'same-action';
   // Planned, then done: a new event. A denial or a noun ("needs no ratification") is not progress.
   // A report older than the development's latest cannot move it on: it came in late.
@@ -165,6 +167,13 @@ export function pairFeatures(index: DevelopmentIndex, p: Profile, dev: Developme
   x[F['shared-names']] = Math.min(3, sharedNames.length) / 3;
   x[F['new-numbers']] = Math.min(2, newNumbers);
   x[F['new-names']] = Math.min(3, newNames) / 3;
+  // A headline alone says less and in fewer words: its evidence weighs differently.
+  const short = p.headlineOnly ? 1 : 0;
+  x[F.short] = short;
+  x[F['short-similarity']] = short * similarity;
+  x[F['short-same-action']] = short * x[F['same-action']]!;
+  x[F['short-same-family']] = short * x[F['same-family']]!;
+  x[F['short-log-days']] = short * x[F['log-days']]!;
   return { x, similarity, member, relation, days, sharedNames, sharedNumbers };
 }
 
@@ -201,22 +210,46 @@ export const COPY_SIMILARITY = 0.9;
  * and aggregators re-date them. Otherwise the most probable development when it is more
  * likely than not; else a new one.
  */
-export function decide(matches: Match[], copyOf?: Development): Verdict {
+export function decide(matches: Match[], copyOf?: Development, short = false): Verdict {
   const copy = matches.find((m) => m.dev === copyOf) ?? (matches.length && matches.reduce((a, b) => (b.similarity > a.similarity ? b : a)));
   if (copy && (copy.dev === copyOf || copy.similarity >= COPY_SIMILARITY)) return { kind: 'join', match: copy, why: 'copy' };
   // Closeness in time never joins two reports that share no event and little text; a plan and
   // its outcome ("to sign", "signed") are two events, however alike their words.
   const best = matches.find((m) => shares(m) && m.relation !== 'progressed');
   if (best && best.score >= 0.5) return { kind: 'join', match: best, why: 'same event' };
+  // A report within a day or so of a development, telling nothing that makes it another
+  // event (no other action, no plan turned outcome), is another outlet's account of it.
+  // A headline alone shares few words with another outlet's: there the model's word stands.
+  const near = matches.find((m) => m.days < NEAR_DAYS && compatible(m, short) && (shares(m) || (short && m.score >= 0.5)));
+  if (near) return { kind: 'join', match: near, why: 'same event' };
   return { kind: 'open', best, why: best?.relation === 'progressed' ? 'progressed' : 'no match' };
 }
+
+/** How close in time a report with nothing against it joins a development (see decide). */
+const NEAR_DAYS = 1.5;
+
+/**
+ * Nothing in the pair says two events: the same or a like action, or none to compare. A
+ * headline alone, whose verb the lexicon may not know ("engages", "mulls"), may differ in
+ * verb too when its words are close enough.
+ */
+function compatible(m: Match, short: boolean): boolean {
+  if (m.relation === 'same-action' || m.relation === 'same-verb' || m.relation === 'same-family' || m.relation === 'no-action') return true;
+  return short && m.relation === 'other-verb' && m.score >= 0.3;
+}
+
+/** With two different actions, reports this alike in words may still tell one event. */
+const OTHER_ACTION_TEXT = 0.25;
 
 /** Below this much text in common, only a shared name or number ties two reports. */
 const MIN_SHARED_TEXT = 0.08;
 
 /** Shares an event (a like action) or something of its text: the least two reports of one event have in common. */
 function shares(m: Match): boolean {
-  return m.relation === 'same-action' || m.relation === 'same-family' || m.similarity >= MIN_SHARED_TEXT || m.sharedNames.length > 0 || m.sharedNumbers > 0;
+  if (m.relation === 'same-action' || m.relation === 'same-family') return true;
+  // Two actions of two families are two events, unless the words or specifics say otherwise.
+  if (m.relation === 'other-action') return m.similarity >= OTHER_ACTION_TEXT || m.sharedNumbers > 0;
+  return m.similarity >= MIN_SHARED_TEXT || m.sharedNames.length > 0 || m.sharedNumbers > 0;
 }
 
 /**

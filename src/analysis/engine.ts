@@ -248,7 +248,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   const matches = scoreMatches(state.index, p, state.model);
   const relevance = scoreRelevance(state.story, groups, matches[0]?.similarity ?? 0, anchors, short);
   if (!relevance.relevant) return nearMiss(state, names, offTopic(p.id, relevance.score, relevance.reason));
-  let verdict = decide(matches, state.index.copyOf(p));
+  let verdict = decide(matches, state.index.copyOf(p), p.headlineOnly);
   const copy = verdict.kind === 'join' && verdict.why === 'copy';
   const background = isBackground(state, p);
   const follower = p.genre !== 'news' || background || p.restated;

@@ -4,6 +4,7 @@
  * calendar of the publication date) and the surface text it came from. Events are the
  * frame's business (frame.ts), names the profile's. Pure, deterministic.
  */
+import * as chrono from 'chrono-node';
 import { normalizeText, stem } from './text.js';
 import { MONTHS, NUMBER_WORDS, SCALE, WEEKDAYS } from './lexicon.js';
 
@@ -144,65 +145,34 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
   }
 }
 
-const MONTH_RE = `(${MONTHS.join('|')})`;
-const MONTH_DAY = new RegExp(`\\b${MONTH_RE}\\s+(\\d{1,2})(?:\\s*-\\s*\\d{1,2})?(?:,?\\s+(\\d{4}))?\\b|\\b(\\d{1,2})\\s+${MONTH_RE}(?:\\s+(\\d{4}))?\\b`, 'gi');
-const MONTH_ONLY = new RegExp(`\\b(?:in|since|by|until|early|late|mid|from|of|during)\\s+${MONTH_RE}(?:\\s+(\\d{4}))?\\b`, 'gi');
-const WEEKDAY = new RegExp(`\\b(${WEEKDAYS.join('|')})\\b`, 'gi');
-const ANY_DATE_WORD = new RegExp(`${MONTH_RE}|${WEEKDAYS.join('|')}|(?:19|20)\\d\\d`, 'i');
+const ANY_DATE_WORD = new RegExp(`${MONTHS.map((m) => m.slice(0, 3)).join('|')}|${WEEKDAYS.join('|')}|(?:19|20)\\d\\d`, 'i');
 
-const MONTH_WORD = new RegExp(MONTH_RE, 'i');
-const WEEKDAY_WORD = new RegExp(WEEKDAYS.join('|'), 'i');
+const CALENDAR_WORD = new RegExp(`\\b(${MONTHS.map((m) => m.slice(0, 3)).join('|')}|${WEEKDAYS.map((d) => d.slice(0, 3)).join('|')})[a-z]*\\.?\\b|\\d{4}-\\d{2}-\\d{2}`, 'i');
 
+/**
+ * Dates, read by chrono-node against the publication date: a day ("on April 30", "30 April
+ * 2025"), a month ("in March 2025") or a weekday pinned to the calendar ("on Friday").
+ * Relative spans ("last week", "in three years") name no day of an event and are left out.
+ */
 function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
   if (!ANY_DATE_WORD.test(s)) return;
-  // Each scan runs only where its word is present.
-  const month = MONTH_WORD.test(s);
-  const taken: Array<[number, number]> = [];
-  if (month) for (const m of s.matchAll(MONTH_DAY)) {
-    const mon = MONTHS.indexOf((m[1] ?? m[5])!.toLowerCase());
-    const day = Number(m[2] ?? m[4]);
-    const year = m[3] ?? m[6];
-    if (day < 1 || day > 31) continue;
-    const y = year ? Number(year) : inferYear(mon, day, publishedAt);
-    add(facts, 'date', y ? isoDate(y, mon, day) : `${mon + 1}-${day}`, m[0]);
-    taken.push([m.index!, m.index! + m[0].length]);
+  const instant = publishedAt && !Number.isNaN(publishedAt.getTime()) ? publishedAt : undefined;
+  for (const r of chrono.en.parse(s, instant ? { instant, timezone: 'UTC' } : undefined, { forwardDate: false })) {
+    const c = r.start;
+    const y = c.get('year');
+    const mon = c.get('month');
+    const day = c.get('day');
+    // A calendar date names a month or a weekday; "last week", "today" and "in three years" do not.
+    if (y === null || mon === null || !CALENDAR_WORD.test(r.text)) continue;
+    if (c.isCertain('day') && c.isCertain('month')) add(facts, 'date', isoDate(y, mon - 1, day ?? 1), r.text);
+    else if (c.isCertain('weekday') && !c.isCertain('month') && instant) add(facts, 'date', isoDate(y, mon - 1, day ?? 1), `${r.text} (${isoDate(y, mon - 1, day ?? 1)})`);
+    else if (c.isCertain('month') && !c.isCertain('day')) add(facts, 'date', `${y}-${String(mon).padStart(2, '0')}`, r.text);
   }
-  if (month) for (const m of s.matchAll(MONTH_ONLY)) {
-    if (overlaps(taken, m.index! + m[0].indexOf(m[1]!))) continue;
-    const mon = MONTHS.indexOf(m[1]!.toLowerCase());
-    const y = m[2] ? Number(m[2]) : inferYear(mon, 1, publishedAt);
-    add(facts, 'date', y ? `${y}-${String(mon + 1).padStart(2, '0')}` : `${mon + 1}`, m[0]);
-  }
-  if (/(?:19|20)\d\d/.test(s)) for (const m of s.matchAll(/\b(?:in|since|by|until|of)\s+((?:19|20)\d\d)\b/gi)) {
-    add(facts, 'date', m[1]!, m[0]);
-  }
-  if (WEEKDAY_WORD.test(s)) for (const m of s.matchAll(WEEKDAY)) {
-    const wd = WEEKDAYS.indexOf(m[1]!.toLowerCase());
-    const day = publishedAt ? lastWeekday(publishedAt, wd) : undefined;
-    add(facts, 'date', day ?? m[1]!.toLowerCase(), day ? `${m[0]} (${day})` : m[0]);
+  if (/(?:19|20)\d\d/.test(s)) for (const m of s.matchAll(/\b(?:in|since|by|until|of)\s+((?:19|20)\d\d)\b(?!\s*[-/])/gi)) {
+    if (!facts.some((f) => f.kind === 'date' && f.key.startsWith(`date:${m[1]}`))) add(facts, 'date', m[1]!, m[0]);
   }
 }
 
 function isoDate(y: number, mon: number, day: number): string {
   return `${y}-${String(mon + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
-
-/** News dates without a year refer to the recent past or near future of publication. */
-function inferYear(mon: number, day: number, publishedAt: Date | undefined): number | undefined {
-  if (!publishedAt || Number.isNaN(publishedAt.getTime())) return undefined;
-  const y = publishedAt.getUTCFullYear();
-  const candidate = Date.UTC(y, mon, day);
-  return candidate - publishedAt.getTime() > 183 * 86_400_000 ? y - 1 : y;
-}
-
-function lastWeekday(publishedAt: Date, weekday: number): string {
-  if (Number.isNaN(publishedAt.getTime())) return WEEKDAYS[weekday]!;
-  const back = (publishedAt.getUTCDay() - weekday + 7) % 7;
-  const d = new Date(publishedAt.getTime() - back * 86_400_000);
-  return isoDate(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-}
-
-
-
-
-

@@ -157,6 +157,9 @@ function subjectBefore(words: string[], capitalised: boolean[], i: number): bool
   return ['they', 'we', 'both', 'sides', 'countries', 'governments', 'leaders', 'officials', 'lawmakers', 'parties'].includes(prev);
 }
 
+/** Light verbs that, before a noun naming an event, say it took place. */
+const DONE_LIGHT = new Set(['held', 'holds', 'hold', 'gave', 'gives', 'give', 'made', 'makes', 'took', 'takes', 'won', 'wins', 'got', 'gets', 'secured', 'secures', 'reached', 'reaches']);
+
 function statusOf(words: string[], i: number, verb: boolean, action: string): Status {
   const before = words.slice(Math.max(0, i - 3), i);
   if (before.some((w) => NEGATION_MARKERS.has(w))) return 'failed';
@@ -164,8 +167,9 @@ function statusOf(words: string[], i: number, verb: boolean, action: string): St
   if (before.some((w) => PLANNED_MARKERS.has(w))) return 'planned';
   if (ACTIONS[action]?.setback) return 'failed';
   const w = words[i]!;
-  // "signing ceremony", "ratification vote": a named event not yet reported as done.
-  if (!verb) return 'planned';
+  // "signing ceremony", "ratification vote": a named event not yet reported as done, unless
+  // a verb says it took place ("held a meeting", "gave final approval").
+  if (!verb) return before.some((b) => DONE_LIGHT.has(b)) ? 'happened' : 'planned';
   if (/ing$/.test(w)) return 'planned';
   return 'happened';
 }

@@ -179,10 +179,14 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = 
   const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
   const headlineActions = headline ? extractActions(headline, true, opts.concepts, headlineTags(t)) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
-  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts, tag(lede[0]!)) : [];
+  // The tagger reads the first sentence only when the headline gave no verb to lead the frame.
+  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts, headlineActions.some((a) => a.verb) ? undefined : tag(lede[0]!)) : [];
   // Counts ("three officials") are mostly colour: the decision compares amounts, votes and dates.
   const main = mainAction(headlineActions, ledeActions);
-  const facts = [headline, ...lede].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }, false));
+  const leadFacts = [headline, lede[0] ?? ''].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }, false));
+  // The event's own date is in the headline or the first sentence; later ones recall the background.
+  const eventFacts = leadFacts.length;
+  const facts = [...leadFacts, ...lede.slice(1).flatMap((s) => extractNumberFacts(s, { publishedAt }, false))];
   const headlineTerms = contentTerms(headline);
   const terms = [...headlineTerms, ...lede.flatMap((s) => contentTerms(s)), ...numberKeys(facts)];
   // Listed field by field (no spread): one object shape for every profile, built fast.
@@ -195,7 +199,7 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = 
     main,
     facts,
     genre: genreOf(headline, body),
-    eventTime: eventTime(facts, time),
+    eventTime: eventTime(facts.slice(0, eventFacts), time),
     headlineOnly: body.length === 0,
     copyKeys: copyKeys(headline, lede[0]),
     restated: reacts(main) || [headline, lede[0] ?? ''].some((s) => s !== '' && MAY_RESTATE.test(s) && restates(s)),
@@ -237,7 +241,10 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
   const titleCase = isTitleCase(headline);
   const out: string[] = [];
   // "Sources: ...", "FT: ...": a headline's label names who says it, not who acts.
-  const texts = titleCase ? lede : [headline.replace(/^[^:]{2,30}:\s+/, ''), ...lede];
+  // A Title Case headline says nothing by its capitals, except its first word when the tagger,
+  // reading it in sentence case, takes that for a name ("Textron Machinists Vote To Strike").
+  const lead = titleCase && tags?.pos[0] === 'PROPN' ? [tags.words[0]!] : [];
+  const texts = titleCase ? [...lead.map((w) => `The ${w}`), ...lede] : [headline.replace(/^[^:]{2,30}:\s+/, ''), ...lede];
   texts.forEach((t, k) => {
     const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]+/g) ?? [];
     let run: string[] = [];
@@ -290,15 +297,18 @@ function numberKeys(facts: Fact[]): string[] {
   return facts.filter((f) => NUMBER_KINDS.has(f.kind)).map((f) => `#${f.key}`);
 }
 
-/** The earliest full calendar date in headline + lede, when it lies before publication. */
+/**
+ * The day the headline or first sentence gives for the event, when it lies before
+ * publication: the latest such day (a fresh report's own event is the most recent it names).
+ */
 function eventTime(facts: Fact[], published: number): number | undefined {
   let best: number | undefined;
   for (const f of facts) {
     const m = /^date:(\d{4}-\d{2}-\d{2})$/.exec(f.key);
-    if (!m || /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)/i.test(f.text)) continue;
+    if (!m || /^(on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(f.text)) continue;
     const t = Date.parse(`${m[1]}T12:00:00Z`);
     if (!Number.isNaN(published) && t > published + 86_400_000) continue;
-    if (best === undefined || t < best) best = t;
+    if (best === undefined || t > best) best = t;
   }
   return best;
 }

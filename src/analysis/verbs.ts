@@ -133,7 +133,7 @@ export const LIGHT_VERBS = new Set([
   'be', 'have', 'do', 'get', 'make', 'take', 'give', 'go', 'come', 'see', 'look', 'show', 'keep', 'put', 'let', 'become',
   'seem', 'remain', 'need', 'try', 'help', 'use', 'know', 'think', 'mean', 'face', 'include', 'involve', 'follow', 'lead',
   'leave', 'bring', 'hold', 'turn', 'find', 'begin', 'continue', 'expect', 'call', 'ask', 'move', 'set', 'plan', 'aim',
-  'hope', 'seek', 'want', 'say', 'tell', 'speak', 'talk', 'await', 'base', 'accord', 'cite', 'mark', 'concern', 'relate',
+  'hope', 'seek', 'want', 'say', 'tell', 'speak', 'talk', 'await', 'base', 'accord', 'cite', 'mark', 'concern', 'relate', 'act',
 ]);
 
 /**

@@ -6,7 +6,7 @@
 import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
-  features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names"],
-  weights: [4.118, 1.64, 0.987, 0.246, 0.038, -1.125, -0.506, -1.964, -1.269, -0.439, -0.177, 0.932, 0.15, -0.106],
-  bias: 0.621,
+  features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
+  weights: [4.287, 1.698, 1.005, 0.246, 0.051, -1.108, -0.472, -1.944, -1.163, -0.41, -0.147, 0.898, 0.15, -0.034, 0.475, -0.229, 0.012, 0.068, -0.322],
+  bias: 0.378,
 };
