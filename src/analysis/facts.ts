@@ -26,6 +26,9 @@ const GENERIC_COUNTED = new Set([
 
 const NUM = `(?:\\d+(?:[.,]\\d+)*|${Object.keys(NUMBER_WORDS).join('|')})`;
 
+/** Longer than any sentence a fact is read from. */
+const MAX_SENTENCE = 2_000;
+
 export interface FactContext {
   /** Publication time, used to pin weekdays and year-less dates to a calendar day. */
   publishedAt?: Date | undefined;
@@ -38,7 +41,8 @@ const MAY_HOLD_NUMBER = new RegExp(`\\d|[$€£]|\\b(?:${[...Object.keys(NUMBER_
  * what the decision compares and the summary lists.
  */
 export function extractNumberFacts(sentence: string, ctx: FactContext = {}, counts = true): Fact[] {
-  const s = normalizeText(sentence);
+  // A sentence, not a page: runs like "1,1,1,…" cost the patterns time by the square of their length.
+  const s = normalizeText(sentence.length > MAX_SENTENCE ? sentence.slice(0, MAX_SENTENCE) : sentence);
   // Most sentences state no number and no date: one test spares the five scans.
   if (!MAY_HOLD_NUMBER.test(s)) return [];
   const facts: Fact[] = [];
