@@ -229,13 +229,15 @@ export function decide(matches: Match[], copyOf?: Development, short = false): V
 const NEAR_DAYS = 1.5;
 
 /**
- * Nothing in the pair says two events: the same or a like action, or none to compare. A
- * headline alone, whose verb the lexicon may not know ("engages", "mulls"), may differ in
- * verb too when its words are close enough.
+ * Nothing in the pair says two events: the same or a like action, or none to compare. A verb
+ * the lexicon does not know ("engages", "mulls", "serves") tells little of the event, so it
+ * may differ too when the reports share some words (a headline alone: when the model finds
+ * them alike).
  */
 function compatible(m: Match, short: boolean): boolean {
   if (m.relation === 'same-action' || m.relation === 'same-verb' || m.relation === 'same-family' || m.relation === 'no-action') return true;
-  return short && m.relation === 'other-verb' && m.score >= 0.3;
+  if (m.relation !== 'other-verb') return false;
+  return short ? m.score >= 0.3 : m.similarity >= MIN_SHARED_TEXT;
 }
 
 /** With two different actions, reports this alike in words may still tell one event. */

@@ -27,6 +27,8 @@ interface Form {
   action: string;
   verb: boolean;
   length: number;
+  /** The whole phrase ("takes effect"): a phrase matches only as itself. */
+  phrase: string;
 }
 
 const FORMS = new Map<string, Form[]>();
@@ -35,14 +37,13 @@ for (const [action, entry] of Object.entries(ACTIONS)) {
     for (const phrase of list) {
       const first = phrase.split(' ')[0]!;
       const forms = FORMS.get(first) ?? [];
-      forms.push({ action, verb, length: phrase.split(' ').length });
+      forms.push({ action, verb, length: phrase.split(' ').length, phrase });
       FORMS.set(first, forms);
     }
   }
 }
 // Longest phrase first ("entered into force" before "entered"), sorted once.
 for (const forms of FORMS.values()) forms.sort((a, b) => b.length - a.length);
-const PHRASES = new Set(Object.values(ACTIONS).flatMap((e) => [...e.verbs, ...(e.nouns ?? [])]));
 
 /** Words after which a verb form is a noun or adjective ("the fund", "a joint launch"). */
 const NOUN_CONTEXT = new Set([
@@ -85,7 +86,7 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
     // Any inflection the lexicon does not list ("ratifying") is found by its lemma.
     const form = matchForm(words, i) ?? (lemmas && pos?.[i] === 'VERB' ? matchForm(lemmas, i) : undefined);
     if (!form) {
-      const open = pos && lemmas ? openAction(words, pos, lemmas, i, ignore) : undefined;
+      const open = pos && lemmas ? openAction(words, raw, pos, lemmas, i, ignore) : undefined;
       if (open) out.push(open);
       continue;
     }
@@ -105,6 +106,8 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
       i += form.length - 1;
       continue;
     }
+    // "gives final approval", "held talks": a light verb and the event's noun report it done.
+    if (!verb && words.slice(Math.max(0, i - 3), i).some((b) => DONE_LIGHT.has(b))) verb = true;
     out.push({
       action: byObject(words, i, form.action),
       status: statusOf(words, i, verb, form.action),
@@ -121,8 +124,9 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
  * A verb the lexicon does not list, as the tagger read it: an event of its own kind, named
  * by its lemma. Auxiliaries, light verbs ("take", "show") and reporting verbs say nothing of the event.
  */
-function openAction(words: string[], pos: string[], lemmas: string[], i: number, ignore?: ReadonlySet<string>): Action | undefined {
-  if (pos[i] !== 'VERB') return undefined;
+function openAction(words: string[], raw: string[], pos: string[], lemmas: string[], i: number, ignore?: ReadonlySet<string>): Action | undefined {
+  // An acronym ("DOT launches") is a name the tagger misread.
+  if (pos[i] !== 'VERB' || /^[A-Z]{2,}$/.test(raw[i] ?? '')) return undefined;
   const lemma = lemmas[i]!;
   if (lemma.length < 3 || LIGHT_VERBS.has(lemma) || REPORTING_VERBS.has(lemma) || REPORTING_VERBS.has(words[i]!) || ignore?.has(words[i]!) || ignore?.has(lemma)) return undefined;
   // "expected to", "recommend ratifying": the verb after it is the event; this one only marks it planned.
@@ -142,7 +146,7 @@ function matchForm(words: string[], i: number): Form | undefined {
   const candidates = FORMS.get(words[i]!);
   if (!candidates) return undefined;
   for (const f of candidates) {
-    if (f.length === 1 || PHRASES.has(words.slice(i, i + f.length).join(' '))) return f;
+    if (f.length === 1 || words.slice(i, i + f.length).join(' ') === f.phrase) return f;
   }
   return undefined;
 }

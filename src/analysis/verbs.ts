@@ -63,7 +63,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
     verbs: ['meet', 'meets', 'met', 'convene', 'convenes', 'convened', 'discuss', 'discusses', 'discussed', 'hold talks', 'held talks', 'holds talks'],
     nouns: ['meeting', 'summit', 'session', 'talks'],
   },
-  extend: { verbs: ['extend', 'extends', 'extended', 'prolong', 'prolongs', 'prolonged', 'renew', 'renews', 'renewed'], nouns: ['extension'] },
+  extend: { verbs: ['extend', 'extends', 'extended', 'prolong', 'prolongs', 'prolonged', 'renew', 'renews', 'renewed', 'push back', 'pushes back', 'pushed back'], nouns: ['extension'] },
   enter_force: { verbs: ['enter into force', 'enters into force', 'entered into force', 'take effect', 'takes effect', 'took effect', 'came into force', 'comes into force'], nouns: ['entry into force'] },
   publish: { verbs: ['publish', 'publishes', 'published', 'release', 'releases', 'released', 'disclose', 'discloses', 'disclosed', 'reveal', 'reveals', 'revealed'] },
   rule: { verbs: ['rule', 'rules', 'ruled', 'lose', 'loses', 'lost', 'find', 'finds', 'order', 'orders', 'ordered', 'sentence', 'sentences', 'sentenced', 'convict', 'convicts', 'convicted', 'acquit', 'acquits', 'acquitted', 'dismiss', 'dismisses', 'dismissed'], nouns: ['ruling', 'verdict', 'judgment', 'judgement', 'order'] },

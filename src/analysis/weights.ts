@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.287, 1.698, 1.005, 0.246, 0.051, -1.108, -0.472, -1.944, -1.163, -0.41, -0.147, 0.898, 0.15, -0.034, 0.475, -0.229, 0.012, 0.068, -0.322],
-  bias: 0.378,
+  weights: [4.296, 1.691, 1.008, 0.215, 0.038, -1.109, -0.519, -1.768, -1.15, -0.418, -0.145, 0.894, 0.143, -0.012, 0.461, -0.245, 0.036, 0.074, -0.314],
+  bias: 0.377,
 };
