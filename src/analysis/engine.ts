@@ -239,7 +239,9 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   const names = prepared?.profile?.names ?? articleNames(text, state);
   const anchors = state.anchors.find(names);
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
-  const short = text.body.length <= 1 ? { strangers: state.anchors.strangers(names) } : undefined;
+  // A headline's first word has its capital whatever it is: as a stranger it proves little.
+  const first = (text.headline.match(/[A-Za-z][A-Za-z'-]*/)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
+  const short = text.body.length <= 1 ? { strangers: state.anchors.strangers(names).filter((n) => n !== first) } : undefined;
   if (absentGroups(groups) - (anchors.length >= (short ? 1 : 2) ? 1 : 0) >= 2) {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, names, offTopic(text.id, quick.score, quick.reason));
