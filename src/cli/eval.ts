@@ -6,8 +6,11 @@
  * both with the shipped model and with one fitted without its story (leave one story
  * out: the figure that says how the engine does on a story nobody tuned it on).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { PROJECT_ROOT } from '../config/paths.js';
 import { evaluateStream, leaveOneStoryOut, summarise, TARGETS, type EvalReport, type Summary } from '../eval/loso.js';
 import { round3, type Scores } from '../eval/score.js';
 import { devStreams, streamInfo } from '../eval/streams.js';
@@ -86,6 +89,41 @@ export interface EvalOptions {
   json: boolean;
   views?: View[];
   progress?: boolean;
+  /** Write docs/evaluation.md (a run over every dev stream does, unless told not to). */
+  docs?: boolean;
+}
+
+export const EVALUATION_DOC = path.join(PROJECT_ROOT, 'docs/evaluation.md');
+
+/** docs/evaluation.md: the leave-one-story-out table as this run measured it, with when and how. */
+export function evaluationDoc(reports: EvalReport[], sums: Summary[], now = new Date()): string {
+  const real = reports.filter((r) => !r.synthetic);
+  const views = sums.map((s) => s.view);
+  const cell = (v: EvalReport['views'][number] | undefined) => {
+    if (!v) return '–';
+    const held = v.heldOut ?? v.storywatch;
+    return `**${f(held.f1)}** (${f(v.keyword.f1)} / ${f(v.fsd.f1)}; ${held.offTopicAlerts} off-topic, ${held.duplicateAlerts} dup)`;
+  };
+  const lines = [
+    '# Evaluation',
+    '',
+    `Written by \`npm run eval\` on ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC (Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores). Do not edit: run it again.`,
+    '',
+    'New-development F1 of each labelled story under `eval/`, scored with a join-or-open model fitted on the *other* stories only (leave one story out), in three feed shapes: full text, snippet (first two sentences) and headline only. In brackets, in the same run: keyword alerting and first-story detection (the baselines of `../shared/tools/score.py`), and the off-topic and duplicate alerts of the held-out run.',
+    '',
+    `| story | ${views.join(' | ')} |`,
+    `|---|${views.map(() => '---').join('|')}|`,
+    ...real.map((r) => `| ${path.basename(r.dir)} | ${views.map((view) => cell(r.views.find((v) => v.view === view))).join(' | ')} |`),
+    `| **mean** | ${sums.map((s) => `**${f(s.meanHeldOut)}** (${f(s.meanKeyword)} / ${f(s.meanFsd)})`).join(' | ')} |`,
+    '',
+    'Goals: mean held-out F1 of at least 0.85 (full), 0.8 (snippet) and 0.75 (headline); no story below 0.7; every story 0.15 above first-story detection; at most one off-topic and two duplicate alerts per story and shape.',
+    '',
+    ...sums.map((s) => `- ${s.view}: mean ${f(s.meanHeldOut)}, ${s.meanHeldOut >= TARGETS.meanF1[s.view] && !s.misses.length ? 'goals met' : `goals not met${s.misses.length ? `: ${s.misses.join('; ')}` : ''}`}.`),
+    '',
+    `The shipped model (\`src/analysis/weights.ts\`, fitted on every story) scores ${sums.map((s) => `${f(s.meanShipped)} (${s.view})`).join(', ')} on these same stories: in-sample figures, for debugging only.`,
+    '',
+  ];
+  return lines.join('\n');
 }
 
 export function runEval(opts: EvalOptions, stdout: Writable, stderr?: Writable): number {
@@ -105,5 +143,10 @@ export function runEval(opts: EvalOptions, stdout: Writable, stderr?: Writable):
   const sums = summarise(reports);
   if (opts.json) stdout.write(`${JSON.stringify({ reports, summary: sums }, null, 2)}\n`);
   else stdout.write(`${reports.map(formatReport).join('\n\n')}\n${formatSummary(reports, sums)}\n`);
+  if (opts.docs !== false && !opts.views) {
+    mkdirSync(path.dirname(EVALUATION_DOC), { recursive: true });
+    writeFileSync(EVALUATION_DOC, evaluationDoc(reports, sums));
+    stderr?.write(`storywatch eval: wrote ${path.relative(process.cwd(), EVALUATION_DOC)}\n`);
+  }
   return 0;
 }

@@ -102,6 +102,8 @@ Options:
   --view V     one shape only (default: all three)
   --json       print the figures as JSON
   --progress   say on stderr what is being fitted and scored
+  --no-docs    do not rewrite docs/evaluation.md (a run over every stream in all
+               three shapes writes it)
 `,
   fit: `Usage: storywatch fit [--write]
 
@@ -137,13 +139,13 @@ const COMMANDS: Record<string, Handler> = {
   eval: (args) => {
     const { values, positionals } = parseArgs({
       args, allowPositionals: true,
-      options: { story: { type: 'string' }, view: { type: 'string' }, json: { type: 'boolean', default: false }, progress: { type: 'boolean', default: false } },
+      options: { story: { type: 'string' }, view: { type: 'string' }, json: { type: 'boolean', default: false }, progress: { type: 'boolean', default: false }, 'no-docs': { type: 'boolean', default: false } },
     });
     const view = values.view;
     if (view !== undefined && !(VIEWS as readonly string[]).includes(view)) {
       throw new AppError(`--view must be one of ${VIEWS.join(', ')}, got "${view}"`, 'USAGE');
     }
-    return runEval({ dirs: positionals, story: values.story, json: values.json!, progress: values.progress!, ...(view ? { views: [view as View] } : {}) }, process.stdout, process.stderr);
+    return runEval({ dirs: positionals, story: values.story, json: values.json!, progress: values.progress!, docs: !values['no-docs'], ...(view ? { views: [view as View] } : {}) }, process.stdout, process.stderr);
   },
   fit: (args) => {
     const { values } = parseArgs({ args, options: { write: { type: 'boolean', default: false } } });
