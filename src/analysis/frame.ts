@@ -79,20 +79,21 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
   const words = raw.map((w) => w.toLowerCase());
   const capitalised = raw.map((w, i) => i > 0 && w.charCodeAt(0) >= 65 && w.charCodeAt(0) <= 90);
   const out: Action[] = [];
+  const decided = decisions(words);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // The story's own subject ("acquisition" in a merger story) names the story, not an event.
-    if (REPORTING_VERBS.has(w) || ignore?.has(w)) continue;
+    if (REPORTING_VERBS.has(w) || ignore?.has(w) || decided.has(i)) continue;
     // Any inflection the lexicon does not list ("ratifying") is found by its lemma.
     const form = matchForm(words, i) ?? (lemmas && pos?.[i] === 'VERB' ? matchForm(lemmas, i) : undefined);
     if (!form) {
       const open = pos && lemmas ? openAction(words, raw, pos, lemmas, i, ignore) : undefined;
-      if (open) out.push(open);
+      if (open) out.push(decidedAt(open, decided, i));
       continue;
     }
     // The tagger reads a sentence better than the position rules, except in headlines, where it takes verbs for nouns.
     if (pos && form.verb && pos[i] === 'VERB' && form.length === 1) {
-      out.push({ action: byObject(words, i, form.action), status: statusOf(words, i, true, form.action), word: w, verb: true, object: objectAfter(words, i + 1) });
+      out.push(decidedAt({ action: byObject(words, i, form.action), status: statusOf(words, i, true, form.action), word: w, verb: true, object: objectAfter(words, i + 1) }, decided, i));
       continue;
     }
     if (pos && form.length === 1 && !(headline && MISTAGGED_VERB.has(pos[i]!)) && pos[i] !== 'VERB' && form.verb && !(ACTIONS[form.action]!.nouns ?? []).includes(w)) continue;
@@ -108,16 +109,31 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
     }
     // "gives final approval", "held talks": a light verb and the event's noun report it done.
     if (!verb && words.slice(Math.max(0, i - 3), i).some((b) => DONE_LIGHT.has(b))) verb = true;
-    out.push({
+    out.push(decidedAt({
       action: byObject(words, i, form.action),
       status: statusOf(words, i, verb, form.action),
       word: words.slice(i, i + form.length).join(' '),
       verb,
       object: objectAfter(words, i + form.length),
-    });
+    }, decided, i));
     i += form.length - 1;
   }
   return out;
+}
+
+/** Verbs whose "to" clause is what was decided: "agree to extend talks" extends them. */
+const DECIDED_TO = new Set(['agree', 'agrees', 'agreed', 'vote', 'votes', 'voted', 'decide', 'decides', 'decided', 'opt', 'opts', 'opted', 'resolve', 'resolves', 'resolved']);
+
+/** Positions of such verbs: the event is the verb after their "to", not they. */
+function decisions(words: string[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < words.length - 2; i++) if (DECIDED_TO.has(words[i]!) && words[i + 1] === 'to') out.add(i);
+  return out;
+}
+
+/** The action a decision verb governs (two words before: "voted to strike") was decided, not merely planned. */
+function decidedAt(a: Action, decided: Set<number>, i: number): Action {
+  return decided.has(i - 2) && a.status === 'planned' ? { ...a, status: 'happened' } : a;
 }
 
 /**
