@@ -4,7 +4,7 @@
  * calendar of the publication date) and the surface text it came from. Events are the
  * frame's business (frame.ts), names the profile's. Pure, deterministic.
  */
-import * as chrono from 'chrono-node';
+import * as chronoEn from 'chrono-node/en';
 import { normalizeText, stem } from './text.js';
 import { MONTHS, NUMBER_WORDS, SCALE, WEEKDAYS } from './lexicon.js';
 
@@ -161,7 +161,7 @@ const CALENDAR_WORD = new RegExp(`\\b(${MONTHS.map((m) => m.slice(0, 3)).join('|
 function dates(s: string, facts: Fact[], publishedAt: Date | undefined): void {
   if (!ANY_DATE_WORD.test(s)) return;
   const instant = publishedAt && !Number.isNaN(publishedAt.getTime()) ? publishedAt : undefined;
-  for (const r of chrono.en.parse(s, instant ? { instant, timezone: 'UTC' } : undefined, { forwardDate: false })) {
+  for (const r of chronoEn.parse(s, instant ? { instant, timezone: 'UTC' } : undefined, { forwardDate: false })) {
     const c = r.start;
     const y = c.get('year');
     const mon = c.get('month');

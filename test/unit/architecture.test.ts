@@ -34,4 +34,11 @@ describe('architecture', () => {
     const offenders = files(path.join(ROOT, 'src/analysis')).filter((f) => io.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
   });
+
+  it('loads chrono-node\'s English locale only (its root module opens every locale\'s files at once: EMFILE under a low open-files limit)', () => {
+    const all = files(path.join(ROOT, 'src'));
+    const root = all.filter((f) => /from ['"]chrono-node['"]/.test(readFileSync(f, 'utf8')));
+    expect(all.some((f) => /from ['"]chrono-node\/en['"]/.test(readFileSync(f, 'utf8')))).toBe(true);
+    expect(root).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
  * names, or the developments of a period), the period it names, its action ("ratify",
  * "sign") and the words to search for. Pure: `now` anchors relative dates.
  */
-import * as chrono from 'chrono-node';
+import * as chronoEn from 'chrono-node/en';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import { contentTerms } from '../../analysis/text.js';
 
@@ -133,7 +133,7 @@ function found(from: number, to: number, label: string, source: string): Found {
 function parseOne(text: string, now: Date): (Period & { source: string }) | undefined {
   const year = new RegExp(`\\b(?:in|during|of|for|throughout)? ?((?:19|20)\\d\\d)\\b(?!\\s*[-/])`, 'i');
   const month = new RegExp(`\\b(${MONTH_RE})(?:,? ((?:19|20)\\d\\d))?\\b`, 'i');
-  const parsed = chrono.en.parse(text, { instant: now }, { forwardDate: false })[0];
+  const parsed = chronoEn.parse(text, { instant: now }, { forwardDate: false })[0];
   if (parsed?.start.isCertain('weekday') && !parsed.start.isCertain('month')) {
     // "Monday": the latest one at or before now.
     const d = startOfDay(now.getTime()) - ((now.getUTCDay() - parsed.start.get('weekday')! + 7) % 7) * DAY;
