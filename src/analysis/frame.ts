@@ -77,6 +77,7 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
   const pos = tagged ? tagged.pos.filter((p) => p !== 'PUNCT' && p !== 'SPACE') : undefined;
   const lemmas = tagged ? tagged.lemmas.filter((_, i) => tagged.pos[i] !== 'PUNCT' && tagged.pos[i] !== 'SPACE').map((l) => l.toLowerCase()) : undefined;
   const words = raw.map((w) => w.toLowerCase());
+  const owned = tagged ? afterPossessive(tagged) : undefined;
   const capitalised = raw.map((w, i) => i > 0 && w.charCodeAt(0) >= 65 && w.charCodeAt(0) <= 90);
   const out: Action[] = [];
   const decided = decisions(words);
@@ -84,6 +85,8 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
     const w = words[i]!;
     // The story's own subject ("acquisition" in a merger story) names the story, not an event.
     if (REPORTING_VERBS.has(w) || ignore?.has(w) || decided.has(i)) continue;
+    // "workers' resolve holds": what someone's is a thing, whatever the tagger says.
+    if (owned?.has(i)) continue;
     // Any inflection the lexicon does not list ("ratifying") is found by its lemma.
     const form = matchForm(words, i) ?? (lemmas && pos?.[i] === 'VERB' ? matchForm(lemmas, i) : undefined);
     if (!form) {
@@ -117,6 +120,26 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
       object: objectAfter(words, i + form.length),
     }, decided, i));
     i += form.length - 1;
+  }
+  return out;
+}
+
+/** Positions (among words, punctuation left out) right after a possessive: "Boeing's", "workers'". */
+function afterPossessive(tagged: Tagged): Set<number> {
+  const out = new Set<number>();
+  let n = 0;
+  let prev = '';
+  for (let k = 0; k < tagged.words.length; k++) {
+    const w = tagged.words[k]!;
+    const p = tagged.pos[k];
+    const possessive = /^['’]s$/i.test(prev) || (/^['’]$/.test(prev) && /s$/i.test(tagged.words[k - 2] ?? ''));
+    if (p === 'PUNCT' || p === 'SPACE') {
+      prev = w;
+      continue;
+    }
+    if (possessive) out.add(n);
+    n++;
+    prev = w;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractActions, mainAction, restates } from '../../../src/analysis/frame.js';
+import { tag } from '../../../src/analysis/nlp.js';
 
 const main = (headline: string, lede = '') => {
   const a = mainAction(extractActions(headline, true), lede ? extractActions(lede) : []);
@@ -45,5 +46,12 @@ describe('event frames', () => {
   it('knows a restatement', () => {
     expect(restates('Yulia Svyrydenko repeated that the agreement creates no debt')).toBe(true);
     expect(restates('The cabinet approved the agreement and reiterated its support')).toBe(false);
+  });
+
+  it('reads the word after a possessive as a thing, not an event', () => {
+    const h = 'Nearly 3 weeks into strike, Boeing workers’ resolve holds';
+    expect(extractActions(h, true, undefined, tag(h)).map((a) => a.word)).not.toContain('resolve');
+    const g = "Boeing's resolve holds firm";
+    expect(extractActions(g, true, undefined, tag(g)).map((a) => a.word)).not.toContain('resolve');
   });
 });
