@@ -70,9 +70,20 @@ export function buildFollowUp(original: Alert, article: Article, d: DecisionSumm
     sources: [{ name: article.source, url: article.url }],
     link: article.url,
     confidence: d.novelty,
-    reason: d.duplicateOf ? `copy of ${d.duplicateOf}` : 'follow-up of this development',
+    // Which report it copies is not said: it may be another channel's private one.
+    reason: d.duplicateOf ? 'copy of an earlier report' : 'follow-up of this development',
     publishedAt: article.publishedAt,
   };
+}
+
+/**
+ * Follow-ups posted where their development is not known yet: the first report there
+ * opens it, as a new-development alert naming every source of the batch.
+ */
+export function asNewDevelopment(items: Alert[]): Alert {
+  const first = items[0]!;
+  const merged = items.length === 1 ? first : mergeFollowUps(items);
+  return { ...merged, headline: first.headline, kind: 'development', reason: 'first report of this development here' };
 }
 
 /** Several follow-ups of one development merged into one post listing every source. */

@@ -8,7 +8,7 @@ import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, ty
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
-import { mergeFollowUps } from '../domain/alert.js';
+import { asNewDevelopment, mergeFollowUps } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Gate } from './channel-policy.js';
 import { burstHeader } from './burst.js';
@@ -108,9 +108,10 @@ export async function postBatch(
   target: string,
   records: AlertRecord[],
 ): Promise<PostOutcome> {
-  const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
+  const merged = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
-  const gate = deps.gate ? await deps.gate(target, alert) : {};
+  const gate = deps.gate ? await deps.gate(target, merged) : {};
+  const alert = gate.asDevelopment ? asNewDevelopment(records.map((r) => r.alert)) : merged;
   if (gate.skip) {
     // Done for this channel: not posted, not threaded, never retried.
     for (const r of records) await deps.store.markDelivered(r.alert.id, target);
@@ -137,6 +138,8 @@ export async function postBatch(
     }
     return { ok: false, permanent, error: err as Error };
   }
+  // Known there before the delivery mark: a crash in between re-posts as a follow-up, in its thread.
+  await gate.posted?.();
   for (const r of records) await deps.store.markDelivered(r.alert.id, target);
   deps.metrics?.delivered('ok', platformOf(target));
   return { ok: true };

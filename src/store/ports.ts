@@ -168,6 +168,13 @@ export interface ChannelStore {
   getThread(channel: string, developmentId: string): Promise<string | undefined>;
   putThread(channel: string, developmentId: string, ref: string): Promise<void>;
   /**
+   * Whether a development has been posted to a channel (knowledge is per audience: until
+   * then, its first report there is a new-development alert, whatever other channels saw).
+   */
+  wasSent(channel: string, developmentId: string): Promise<boolean>;
+  /** Recorded after a post of the development (never for one held back by pause or mute). */
+  markSent(channel: string, developmentId: string): Promise<void>;
+  /**
    * Claims one digest period of a channel: true for exactly one caller ever (across
    * processes and restarts), false for everyone after. Claimed before posting, so a
    * digest is never posted twice.
