@@ -59,7 +59,7 @@ async function origin(configured: FeedConfig[], list: ChannelSettings[], feedId:
 
 /**
  * Who gets an alert raised by an article of feed `feedId`. A configured feed: the
- * configured targets and the subscribed channels. A channel's feed: only the channels
+ * configured targets (through their watch terms, if they have any) and the subscribed channels. A channel's feed: only the channels
  * that added that URL (each through its own watch terms, if it has any).
  */
 export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore, defaultStory?: string): (alert: Alert, feedId: string) => Promise<string[]> {
@@ -69,7 +69,12 @@ export function alertAudience(configured: FeedConfig[], targets: string[], chann
     const { isConfigured, owners } = await origin(configured, list, feedId);
     const text = prepareWatchText(alertText(alert));
     const ownersWanting = owners.filter((c) => !c.watch.length || wantsAlert(c, text)).map((c) => c.channel);
-    const all = isConfigured ? [...targets, ...(await subscribed(alert)), ...ownersWanting] : ownersWanting;
+    // A configured target with watch terms gets what matches them, as any channel does.
+    const watching = (t: string) => {
+      const c = list.find((x) => x.channel === t);
+      return !c?.watch.length || wantsAlert(c, text);
+    };
+    const all = isConfigured ? [...targets.filter(watching), ...(await subscribed(alert)), ...ownersWanting] : ownersWanting;
     if (defaultStory === undefined) return [...new Set(all)];
     // A chat channel hears only the stories it follows; console and files hear them all.
     const follows = (t: string) => !isChannelTarget(t) || followedStories(list.find((c) => c.channel === t), defaultStory).includes(alert.storyId);

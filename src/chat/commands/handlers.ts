@@ -10,6 +10,7 @@ import type { CorpusDocument, StoryDefinition } from '../../domain/story.js';
 import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
 import { othersPrivateFeeds, unnameHidden } from './visibility.js';
+import { channelDevelopments } from '../../pipeline/channel-view.js';
 import { followedStories } from '../../pipeline/stories.js';
 import type { AlertRecord, ChannelStore, ProcessedArticle, StateStore } from '../../store/ports.js';
 import { answerQuestion, NOTHING } from './ask.js';
@@ -134,12 +135,6 @@ function isConfigChange(cmd: Command): boolean {
   return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
 }
 
-/** Whether this channel may see an alert: it went there, or to a configured target (a public feed). */
-function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): boolean {
-  if (!deps.configuredTargets) return true;
-  return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
-}
-
 /** A development id of any tracked story. */
 function knownDevelopment(deps: CommandDeps, id: string): boolean {
   if (deps.engine.developments().some((d) => d.id === id)) return true;
@@ -168,14 +163,15 @@ async function perStory(deps: CommandDeps, ctx: CommandContext, answer: (s: Stor
 }
 
 /**
- * The development alerts (not follow-ups) this channel may see among each followed story's
- * last `limit`, newest first; `named` when it follows several stories (lines then name theirs).
+ * The developments this channel may see among each followed story's last `limit` alerts,
+ * newest first, each as the first report of it shown here; `named` when it follows several
+ * stories (lines then name theirs).
  */
 async function followedAlerts(deps: CommandDeps, ctx: CommandContext, limit: number): Promise<{ alerts: AlertRecord[]; named: boolean }> {
   const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
-  const alerts = (await Promise.all(stores.map((s) => s.recentAlerts(limit)))).flat()
-    .filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const records = (await Promise.all(stores.map((s) => s.recentAlerts(limit)))).flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const settings = await deps.channels.getChannel(ctx.channel);
+  const alerts = channelDevelopments({ settings, configuredTargets: deps.configuredTargets, defaultStory: deps.stories?.[0]?.id ?? deps.engine.story.id }, records);
   return { alerts, named: stores.length > 1 };
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Knowledge is per audience (issue 22): a development is new to a channel until that
+ * channel has been sent it, whatever other channels saw; watch terms filter a configured
+ * target too; what a channel is told never names another channel's private article.
+ * The real app (embedded runner, SQLite store) posting through the real Bolt client to
+ * a local fake Slack Web API, against a local fixture feed server.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createApp } from '../../src/main.js';
+import { createLogger } from '../../src/log.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { startFixtureServer } from '../../src/demo/fixture-server.js';
+import { loadStream } from '../../src/cli/eval.js';
+import { handleCommand, type CommandDeps } from '../../src/chat/commands/handlers.js';
+import type { ChannelSettings } from '../../src/store/ports.js';
+import { fakeSlack } from '../helpers/fake-slack.js';
+import { EVAL_SYNTHETIC } from '../helpers/paths.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/**
+ * slack:C1 is the configured target of the public feed globalpost; slack:C2 added eastdesk
+ * as its own (private) feed. h01..h07 are the backlog; h08 (eastdesk) opens a development
+ * that h09 (globalpost) reports again.
+ */
+export async function world(channels: ChannelSettings[], extra: Partial<AppConfig> = {}) {
+  const slack = await fakeSlack();
+  cleanups.push(() => slack.close());
+  const server = await startFixtureServer(loadStream(EVAL_SYNTHETIC).articles, { initiallyVisible: 7 });
+  cleanups.push(() => server.close());
+  const dir = mkdtempSync(path.join(tmpdir(), 'sw-audience-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'channels.json'), JSON.stringify(channels.map((c) => ({ ...c, feeds: c.feeds.map((f) => ({ ...f, url: server.feedUrls[f.url] ?? f.url })) }))));
+  const config: AppConfig = {
+    configFile: '(test)', story: 'minerals-deal', dataDir: dir, pollIntervalSeconds: 0.001, targets: ['slack:C1'],
+    feeds: [{ id: 'globalpost', url: server.feedUrls.globalpost! }],
+    fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 3000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 4, allowPrivate: ['127.0.0.1'] },
+    logLevel: 'info', commands: false, followUpMergeSeconds: 0,
+    slack: { botToken: 'xoxb-audience-test', signingSecret: 'audience-secret', port: 0, adminUserIds: [], apiUrl: slack.apiUrl },
+    ...extra,
+  };
+  const app = await createApp({ config, log: createLogger({ out: new PassThrough() }), alertsOut: new PassThrough() });
+  cleanups.push(() => app.close());
+  const deps: CommandDeps = {
+    store: app.store, channels: app.channels, engine: app.engine, corpus: [], configuredFeeds: config.feeds, configuredTargets: config.targets,
+    checkFeedUrl: async () => {}, now: () => new Date(),
+  };
+  const asC = (channel: string, text: string) => handleCommand(deps, { channel, user: 'U', isAdmin: true }, text);
+  const posts = (channel: string) => slack.posts().filter((p) => p.body.channel === channel).map((p) => ({ text: String(p.body.text), thread: p.body.thread_ts as string | undefined }));
+  return { app, server, slack, asC, posts, config };
+}
+
+const C2_PRIVATE: ChannelSettings = { channel: 'slack:C2', watch: [], feeds: [{ id: 'x', url: 'eastdesk' }] };
+
+describe('a development is new to each channel until that channel is sent it', () => {
+  it('item 1: a public report of an event first seen in another channel\'s private feed opens the development in the configured channel', async () => {
+    const { app, server, asC, posts } = await world([C2_PRIVATE]);
+    await app.runner!.tick();
+    server.reveal(1); // h08 on eastdesk: C2's private feed
+    await app.runner!.tick();
+    expect(posts('C2')).toHaveLength(1);
+    expect(posts('C1')).toEqual([]);
+    server.reveal(1); // h09 on globalpost, the same event: C1's first report of it
+    await app.runner!.tick();
+    const c1 = posts('C1');
+    expect(c1).toHaveLength(1);
+    // A new-development post (not "Also reported", not in a thread), with the public article only.
+    expect(c1[0]!.thread).toBeUndefined();
+    expect(c1[0]!.text).not.toMatch(/^Also reported/);
+    expect(c1[0]!.text).toMatch(/DFC puts \$75m/);
+    expect(c1[0]!.text).not.toMatch(/US development agency commits/);
+    // C2 knew it already: a follow-up in its thread.
+    expect(posts('C2')[1]).toMatchObject({ thread: expect.any(String), text: expect.stringMatching(/^Also reported/) });
+    // C1's `latest` now lists it, from the report C1 may see.
+    expect((await asC('slack:C1', 'latest')).text).toMatch(/DFC puts \$75m/);
+    expect((await asC('slack:C1', 'latest')).text).not.toMatch(/US development agency commits/);
+  }, 20_000);
+
+  it('item 1: a channel paused when the development opened gets its next report as the development once it resumes', async () => {
+    const { app, server, asC, posts, config } = await world([]);
+    config.feeds.push({ id: 'eastdesk', url: server.feedUrls.eastdesk! });
+    await app.runner!.tick();
+    expect((await asC('slack:C1', 'pause')).text).toMatch(/paus/i);
+    server.reveal(1); // h08 on eastdesk opens the development while C1 is paused
+    await app.runner!.tick();
+    expect(posts('C1')).toEqual([]);
+    expect((await asC('slack:C1', 'resume')).text).toMatch(/resum/i);
+    server.reveal(1); // h09: C1's first report of it
+    await app.runner!.tick();
+    expect(posts('C1')).toHaveLength(1);
+    expect(posts('C1')[0]!.thread).toBeUndefined();
+    expect(posts('C1')[0]!.text).not.toMatch(/^Also reported/);
+  }, 20_000);
+});
