@@ -58,6 +58,12 @@ export function buildAlert(story: { id: string; name: string }, article: Article
   };
 }
 
+/** The article's first sentence, at most 300 characters. */
+function lede(content: string): string {
+  const first = content.slice(0, 2000).trim().split(/(?<=[.!?])\s+/, 1)[0] ?? '';
+  return first.length > 300 ? `${first.slice(0, 299)}…` : first;
+}
+
 /** More coverage of an alerted development: goes into that development's thread. */
 export function buildFollowUp(original: Alert, article: Article, d: DecisionSummary): Alert {
   return {
@@ -65,7 +71,8 @@ export function buildFollowUp(original: Alert, article: Article, d: DecisionSumm
     id: `${original.developmentId}:${article.id}`,
     kind: 'follow-up',
     headline: article.title || original.headline,
-    whatIsNew: d.summary,
+    // Where it opens the development (a channel not sent it yet), this is what it says.
+    whatIsNew: d.summary || lede(article.content),
     newFacts: d.facts,
     sources: [{ name: article.source, url: article.url }],
     link: article.url,

@@ -61,7 +61,9 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
     const built = whyUnnamed(buildAlert(deps.engine.story, article, decision), closest);
     const targets = deps.audience ? await deps.audience(built, feedId)
       : [...new Set([...deps.targets, ...(deps.channelTargets ? await deps.channelTargets(built) : [])])];
-    if (targets.length) alert = { alert: built, targets, createdAt: at };
+    // Recorded even when no channel wants it yet: it is the development's record, so a later
+    // report reaches a channel that follows, resumes or changes its terms (as the development there).
+    alert = { alert: built, targets, createdAt: at };
   } else if (decision.relevant && !opts.silent && decision.developmentId) {
     // More coverage of a development already alerted: to everyone this article's feed may
     // reach (a channel's private feed stays there). Where the development went, into its

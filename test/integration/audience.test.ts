@@ -98,4 +98,46 @@ describe('a development is new to each channel until that channel is sent it', (
     expect(posts('C1')[0]!.thread).toBeUndefined();
     expect(posts('C1')[0]!.text).not.toMatch(/^Also reported/);
   }, 20_000);
+
+  it('item 4: watch terms filter what a configured target channel gets; new terms open a development there', async () => {
+    const { app, server, asC, posts, config } = await world([{ channel: 'slack:C1', watch: ['lithium'], feeds: [] }]);
+    config.feeds.push({ id: 'eastdesk', url: server.feedUrls.eastdesk! });
+    await app.runner!.tick();
+    server.reveal(1); // h08 on eastdesk: $75m for the minerals fund, no lithium
+    await app.runner!.tick();
+    expect(posts('C1')).toEqual([]);
+    expect((await asC('slack:C1', 'watch add DFC')).text).toMatch(/Now watching DFC/);
+    server.reveal(1); // h09: "DFC puts $75m into US-Ukraine reconstruction fund", C1's first report of it
+    await app.runner!.tick();
+    expect(posts('C1')).toHaveLength(1);
+    expect(posts('C1')[0]!.thread).toBeUndefined();
+    expect(posts('C1')[0]!.text).toMatch(/^New development: DFC puts/);
+  }, 20_000);
+});
+
+describe('what one channel learns about another (item 6)', () => {
+  it('explain, alert why lines and mute in C1 never name or confirm C2\'s private article', async () => {
+    const { app, server, slack, asC, posts } = await world([C2_PRIVATE]);
+    await app.runner!.tick();
+    server.reveal(1); // h08 on C2's private eastdesk
+    await app.runner!.tick();
+    const devId = /development `(dev-[0-9a-f]+)`/.exec(JSON.stringify(slack.posts()[0]!.body.blocks))![1]!;
+    // An id known only from C2's private feed: the same answer in C1 as an id nobody knows.
+    const unknown = (await asC('slack:C1', 'mute dev-00000000')).text;
+    expect((await asC('slack:C1', `mute ${devId}`)).text).toBe(unknown.replace('dev-00000000', devId));
+    expect((await asC('slack:C2', `mute ${devId}`)).text).not.toMatch(/No development/);
+    server.reveal(1); // h09 on public globalpost, the same event
+    await app.runner!.tick();
+    const h09 = 'https://feeds.example.org/globalpost/h09';
+    const c1 = (await asC('slack:C1', `explain ${h09}`)).text;
+    expect(c1).toMatch(/DFC puts \$75m/);
+    expect(c1).not.toMatch(/US development agency commits|eastdesk|\bh08\b/);
+    // C2 may be told: the article is its own.
+    expect((await asC('slack:C2', `explain ${h09}`)).text).toMatch(/US development agency commits/);
+    // What was posted to C1 names nothing of C2's feed either.
+    const c1Posts = slack.posts().filter((p) => p.body.channel === 'C1').map((p) => JSON.stringify(p.body));
+    expect(c1Posts).toHaveLength(1);
+    expect(c1Posts[0]).not.toMatch(/US development agency commits|eastdesk/);
+    expect(posts('C1')[0]!.text).toMatch(/DFC/);
+  }, 20_000);
 });
