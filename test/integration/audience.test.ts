@@ -74,8 +74,8 @@ describe('a development is new to each channel until that channel is sent it', (
 });
 
 describe('what one channel learns about another (item 6)', () => {
-  it('explain, alert why lines and mute in C1 never name or confirm C2\'s private article', async () => {
-    const { app, server, slack, asC, posts } = await world([C2_PRIVATE]);
+  it('mute <id> in C1 answers for an id known only from C2\'s private feed as for an unknown id', async () => {
+    const { app, server, slack, asC } = await world([C2_PRIVATE]);
     await app.runner!.tick();
     server.reveal(1); // h08 on C2's private eastdesk
     await app.runner!.tick();
@@ -84,6 +84,13 @@ describe('what one channel learns about another (item 6)', () => {
     const unknown = (await asC('slack:C1', 'mute dev-00000000')).text;
     expect((await asC('slack:C1', `mute ${devId}`)).text).toBe(unknown.replace('dev-00000000', devId));
     expect((await asC('slack:C2', `mute ${devId}`)).text).not.toMatch(/No development/);
+  }, 20_000);
+
+  it('explain of a public article in C1, and what C1 is posted, never quote C2\'s private headline or outlet', async () => {
+    const { app, server, slack, asC, posts } = await world([C2_PRIVATE]);
+    await app.runner!.tick();
+    server.reveal(1); // h08 on C2's private eastdesk
+    await app.runner!.tick();
     server.reveal(1); // h09 on public globalpost, the same event
     await app.runner!.tick();
     const h09 = 'https://feeds.example.org/globalpost/h09';
