@@ -111,6 +111,10 @@ export async function postBatch(
   const merged = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
   const gate = deps.gate ? await deps.gate(target, merged) : {};
+  if (gate.asDevelopment && (await openerPending(deps.store, merged.developmentId, target))) {
+    // Its development's own alert is still on its way there (another worker, a retry): after it, this goes into its thread.
+    return { ok: false, permanent: false, error: new Error(`the development ${merged.developmentId} is not posted to ${target} yet; its follow-up waits for it`) };
+  }
   const alert = gate.asDevelopment ? asNewDevelopment(records.map((r) => r.alert)) : merged;
   if (gate.skip) {
     // Done for this channel: not posted, not threaded, never retried.
@@ -143,6 +147,11 @@ export async function postBatch(
   for (const r of records) await deps.store.markDelivered(r.alert.id, target);
   deps.metrics?.delivered('ok', platformOf(target));
   return { ok: true };
+}
+
+async function openerPending(store: StateStore, developmentId: string, target: string): Promise<boolean> {
+  const opener = await store.findDevelopmentAlert(developmentId);
+  return !!opener && opener.alert.kind !== 'follow-up' && (await store.isPending(opener.alert.id, target));
 }
 
 /**
