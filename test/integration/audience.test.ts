@@ -57,6 +57,21 @@ describe('a development is new to each channel until that channel is sent it', (
     expect(posts('C1')[0]!.text).not.toMatch(/^Also reported/);
   }, 20_000);
 
+  it('item 1: a channel that starts following the story gets its next report of a development as the development', async () => {
+    const { app, server, asC, posts, config } = await audienceWorld(cleanups, [{ channel: 'slack:C1', watch: [], feeds: [], stories: ['nippon-us-steel'] }], { stories: ['minerals-deal', 'nippon-us-steel'] });
+    config.feeds.push({ id: 'eastdesk', url: server.feedUrls.eastdesk! });
+    await app.runner!.tick();
+    server.reveal(1); // h08 on eastdesk opens a minerals development; C1 follows only the steel story
+    await app.runner!.tick();
+    expect(posts('C1')).toEqual([]);
+    expect((await asC('slack:C1', 'follow minerals-deal')).text).toMatch(/follow/i);
+    server.reveal(1); // h09: C1's first report of it
+    await app.runner!.tick();
+    expect(posts('C1')).toHaveLength(1);
+    expect(posts('C1')[0]!.thread).toBeUndefined();
+    expect(posts('C1')[0]!.text).toMatch(/^New development: DFC puts/);
+  }, 20_000);
+
   it('item 4: watch terms filter what a configured target channel gets; new terms open a development there', async () => {
     const { app, server, asC, posts, config } = await world([{ channel: 'slack:C1', watch: ['lithium'], feeds: [] }]);
     config.feeds.push({ id: 'eastdesk', url: server.feedUrls.eastdesk! });
