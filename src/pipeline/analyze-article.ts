@@ -63,7 +63,7 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
       : [...new Set([...deps.targets, ...(deps.channelTargets ? await deps.channelTargets(built) : [])])];
     // Recorded even when no channel wants it yet: it is the development's record, so a later
     // report reaches a channel that follows, resumes or changes its terms (as the development there).
-    alert = { alert: built, targets, createdAt: at };
+    alert = { alert: built, targets, createdAt: at, feedId };
   } else if (decision.relevant && !opts.silent && decision.developmentId) {
     // More coverage of a development already alerted: to everyone this article's feed may
     // reach (a channel's private feed stays there). Where the development went, into its
@@ -72,7 +72,7 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
     if (original) {
       const followUp = buildFollowUp(original.alert, article, decision);
       const targets = deps.audience ? await deps.audience(followUp, feedId) : original.targets;
-      if (targets.length) alert = { alert: followUp, targets, createdAt: at };
+      if (targets.length) alert = { alert: followUp, targets, createdAt: at, feedId };
     }
   }
   const recorded = await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);

@@ -91,6 +91,26 @@ export function feedAudience(targets: string[], channels: ChannelStore, configur
   };
 }
 
+/**
+ * Feed ids private to channels other than `channel` (their own feeds, unless the URL is
+ * configured or also this channel's): what came from them is not shown to `channel`.
+ */
+export function othersFeeds(channel: string, list: ChannelSettings[], configured: FeedConfig[]): Set<string> {
+  const configuredIds = new Set(configured.map((f) => f.id));
+  const mine = list.find((c) => c.channel === channel)?.feeds ?? [];
+  const sharedUrls = new Set([...configured.map((f) => f.url), ...mine.map((f) => f.url)]);
+  const out = new Set<string>();
+  for (const c of list) {
+    if (c.channel === channel) continue;
+    for (const f of c.feeds) {
+      if (sharedUrls.has(f.url)) continue;
+      // Both the derived id and whatever an older version stored.
+      for (const id of [channelFeedId(c.channel, f.url), f.id]) if (!configuredIds.has(id)) out.add(id);
+    }
+  }
+  return out;
+}
+
 /** Configured feeds plus every channel's own (each channel polls its own, with its own state). */
 export function allFeeds(configured: FeedConfig[], channels: ChannelStore, defaultStory?: string): () => Promise<FeedConfig[]> {
   return async () => {

@@ -10,6 +10,8 @@ import { describeSchedule, lastSlot, localStamp } from '../domain/schedule.js';
 import type { Logger } from '../log.js';
 import type { AlertRecord, ChannelStore, StateStore } from '../store/ports.js';
 import { channelDevelopments, mayShow, type ChannelView } from './channel-view.js';
+import { othersFeeds } from './channels.js';
+import type { FeedConfig } from '../config/app-config.js';
 
 export interface DigestDeps {
   channels: ChannelStore;
@@ -21,6 +23,8 @@ export interface DigestDeps {
   now: () => Date;
   /** Configured alert targets: alerts that went to one of them are public, others stay in their channels. */
   configuredTargets: string[];
+  /** Configured feeds: with them, what came from other channels' private feeds is told apart by its feed. */
+  configuredFeeds?: FeedConfig[] | undefined;
   /** The default story (what a channel follows unless it chose): digests list only followed stories. */
   defaultStory?: string | undefined;
 }
@@ -32,7 +36,8 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
   const now = deps.now();
   let posted = 0;
   let records: AlertRecord[] | undefined;
-  for (const c of await deps.channels.listChannels()) {
+  const list = await deps.channels.listChannels();
+  for (const c of list) {
     if (!c.digest) continue;
     const slot = lastSlot(c.digest, now);
     // A period that ended before the schedule was set is not this schedule's.
@@ -40,7 +45,8 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
     const adapter = deps.adapters.find((a) => a.handles(c.channel));
     if (!adapter) continue;
     records ??= await recentOfAll(deps.stores ?? [deps.store]);
-    const view = { settings: c, configuredTargets: deps.configuredTargets, defaultStory: deps.defaultStory };
+    const hidden = deps.configuredFeeds ? othersFeeds(c.channel, list, deps.configuredFeeds) : undefined;
+    const view = { settings: c, hidden, configuredTargets: deps.configuredTargets, defaultStory: deps.defaultStory };
     const lines = await periodLines(records, view, slot.from, slot.at, adapter);
     // Claimed first: a crash between claim and post loses one digest, never posts two.
     if (!(await deps.channels.claimDigest(c.channel, slot.key))) continue;

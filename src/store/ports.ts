@@ -51,6 +51,8 @@ export interface AlertRecord {
   /** Channels the alert goes to, e.g. "console", "discord:123", "slack:C01". */
   targets: string[];
   createdAt: string;
+  /** The feed of the article that raised it: who else may be told about it (absent on older records). */
+  feedId?: string | undefined;
 }
 
 export interface StateStore {

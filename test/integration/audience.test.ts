@@ -79,6 +79,9 @@ describe('a development is new to each channel until that channel is sent it', (
     server.reveal(1); // h08 on eastdesk: $75m for the minerals fund, no lithium
     await app.runner!.tick();
     expect(posts('C1')).toEqual([]);
+    // Still public: a channel with no terms sees it in `latest`; C1's terms keep it out of C1's.
+    expect((await asC('slack:C3', 'latest')).text).toMatch(/US development agency commits/);
+    expect((await asC('slack:C1', 'latest')).text).not.toMatch(/US development agency commits/);
     expect((await asC('slack:C1', 'watch add DFC')).text).toMatch(/Now watching DFC/);
     server.reveal(1); // h09: "DFC puts $75m into US-Ukraine reconstruction fund", C1's first report of it
     await app.runner!.tick();

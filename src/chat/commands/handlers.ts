@@ -171,7 +171,8 @@ async function followedAlerts(deps: CommandDeps, ctx: CommandContext, limit: num
   const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
   const records = (await Promise.all(stores.map((s) => s.recentAlerts(limit)))).flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const settings = await deps.channels.getChannel(ctx.channel);
-  const alerts = channelDevelopments({ settings, configuredTargets: deps.configuredTargets, defaultStory: deps.stories?.[0]?.id ?? deps.engine.story.id }, records);
+  const hidden = await othersPrivateFeeds(deps, ctx);
+  const alerts = channelDevelopments({ settings, hidden, configuredTargets: deps.configuredTargets, defaultStory: deps.stories?.[0]?.id ?? deps.engine.story.id }, records);
   return { alerts, named: stores.length > 1 };
 }
 
