@@ -59,8 +59,9 @@ async function origin(configured: FeedConfig[], list: ChannelSettings[], feedId:
 
 /**
  * Who gets an alert raised by an article of feed `feedId`. A configured feed: the
- * configured targets (through their watch terms, if they have any) and the subscribed channels. A channel's feed: only the channels
- * that added that URL (each through its own watch terms, if it has any).
+ * configured targets (through their watch terms, if they have any) and the subscribed
+ * channels. A channel's feed: only the channels that added that URL (each through its own
+ * watch terms, if it has any).
  */
 export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore, defaultStory?: string): (alert: Alert, feedId: string) => Promise<string[]> {
   const subscribed = channelTargets(channels);
