@@ -211,7 +211,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
   const gate = channelGate(channels, loaded[0]!.story.id, now);
   const zoneOf = async (target: string) => (await channels.getChannel(target)).digest?.zone ?? 'UTC';
-  const digests = () => runDigests({ channels, store, stores: loaded.map((l) => l.store), adapters, log, now, configuredTargets: config.targets });
+  const digests = () => runDigests({ channels, store, stores: loaded.map((l) => l.store), adapters, log, now, configuredTargets: config.targets, configuredFeeds: config.feeds, defaultStory: config.story });
   let ops: OpsServer | undefined;
   const listen = async (recording?: ReadinessCheck) => {
     if (config.commands) for (const p of platforms) await p.start();

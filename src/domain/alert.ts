@@ -58,6 +58,12 @@ export function buildAlert(story: { id: string; name: string }, article: Article
   };
 }
 
+/** The article's first sentence, at most 300 characters. */
+function lede(content: string): string {
+  const first = content.slice(0, 2000).trim().split(/(?<=[.!?])\s+/, 1)[0] ?? '';
+  return first.length > 300 ? `${first.slice(0, 299)}…` : first;
+}
+
 /** More coverage of an alerted development: goes into that development's thread. */
 export function buildFollowUp(original: Alert, article: Article, d: DecisionSummary): Alert {
   return {
@@ -65,14 +71,26 @@ export function buildFollowUp(original: Alert, article: Article, d: DecisionSumm
     id: `${original.developmentId}:${article.id}`,
     kind: 'follow-up',
     headline: article.title || original.headline,
-    whatIsNew: d.summary,
+    // Where it opens the development (a channel not sent it yet), this is what it says.
+    whatIsNew: d.summary || lede(article.content),
     newFacts: d.facts,
     sources: [{ name: article.source, url: article.url }],
     link: article.url,
     confidence: d.novelty,
-    reason: d.duplicateOf ? `copy of ${d.duplicateOf}` : 'follow-up of this development',
+    // Which report it copies is not said: it may be another channel's private one.
+    reason: d.duplicateOf ? 'copy of an earlier report' : 'follow-up of this development',
     publishedAt: article.publishedAt,
   };
+}
+
+/**
+ * Follow-ups posted where their development is not known yet: the first report there
+ * opens it, as a new-development alert naming every source of the batch.
+ */
+export function asNewDevelopment(items: Alert[]): Alert {
+  const first = items[0]!;
+  const merged = items.length === 1 ? first : mergeFollowUps(items);
+  return { ...merged, headline: first.headline, kind: 'development', reason: 'first report of this development here' };
 }
 
 /** Several follow-ups of one development merged into one post listing every source. */

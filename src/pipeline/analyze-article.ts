@@ -10,6 +10,16 @@ import type { Article } from '../domain/article.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Metrics } from '../observability/metrics.js';
 import { retireFor } from './catch-up.js';
+import { unnameArticles } from '../domain/redact.js';
+
+/**
+ * An alert's "why" line names no article of the stream: the closest one may come from a
+ * channel's private feed, and one record goes to every channel. The seed corpus is public.
+ */
+function whyUnnamed(alert: Alert, closest: { id: string; title: string } | null | undefined): Alert {
+  if (!closest || alert.reason.includes(`"${closest.title}" (seed corpus,`)) return alert;
+  return { ...alert, reason: unnameArticles(alert.reason, [closest]) };
+}
 
 export interface AnalyzeDeps {
   engine: Engine;
@@ -43,24 +53,26 @@ export async function analyzeArticle(deps: AnalyzeDeps, article: Article, feedId
   if (!opts.unseen && (await deps.store.hasSeen(article.id))) return { skipped: true };
   const started = performance.now();
   const { prepared } = opts;
-  const { closest: _closest, id: _id, ...decision } = prepared ? deps.engine.analyzePrepared(prepared) : deps.engine.analyze(article);
+  const { closest, id: _id, ...decision } = prepared ? deps.engine.analyzePrepared(prepared) : deps.engine.analyze(article);
   const seconds = (performance.now() - started) / 1000;
   const at = deps.now().toISOString();
   let alert: AlertRecord | undefined;
   if (decision.novel && !opts.silent && decision.developmentId) {
-    const built = buildAlert(deps.engine.story, article, decision);
+    const built = whyUnnamed(buildAlert(deps.engine.story, article, decision), closest);
     const targets = deps.audience ? await deps.audience(built, feedId)
       : [...new Set([...deps.targets, ...(deps.channelTargets ? await deps.channelTargets(built) : [])])];
-    if (targets.length) alert = { alert: built, targets, createdAt: at };
+    // Recorded even when no channel wants it yet: it is the development's record, so a later
+    // report reaches a channel that follows, resumes or changes its terms (as the development there).
+    alert = { alert: built, targets, createdAt: at, feedId };
   } else if (decision.relevant && !opts.silent && decision.developmentId) {
-    // More coverage of a development already alerted: into its thread, where it went,
-    // but only where this article's feed may be shown (a channel's private feed stays there).
+    // More coverage of a development already alerted: to everyone this article's feed may
+    // reach (a channel's private feed stays there). Where the development went, into its
+    // thread; where it has not been sent yet, delivery posts it as the development.
     const original = await deps.store.findDevelopmentAlert(decision.developmentId);
     if (original) {
       const followUp = buildFollowUp(original.alert, article, decision);
-      const allowed = deps.audience ? new Set(await deps.audience(followUp, feedId)) : undefined;
-      const targets = allowed ? original.targets.filter((t) => allowed.has(t)) : original.targets;
-      if (targets.length) alert = { alert: followUp, targets, createdAt: at };
+      const targets = deps.audience ? await deps.audience(followUp, feedId) : original.targets;
+      if (targets.length) alert = { alert: followUp, targets, createdAt: at, feedId };
     }
   }
   const recorded = await deps.store.recordArticle({ article, feedId, decision, processedAt: at }, alert);

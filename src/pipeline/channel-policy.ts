@@ -3,6 +3,10 @@
  * muted development (or story) gets nothing, follow-ups included (no thread either);
  * a channel with `notify` gets its one mention on new-development alerts at or above
  * its confidence. Decided per post, so a mute also holds back what was already pending.
+ *
+ * Knowledge is per audience: a follow-up of a development this channel has not been sent
+ * (it came from another channel's feed, or the channel followed, resumed or changed its
+ * watch terms since) is posted there as a new-development alert, opening the thread.
  */
 import { activeMutes, isPaused } from '../chat/commands/mute.js';
 import type { PostExtras } from '../chat/ports.js';
@@ -13,6 +17,10 @@ export interface GateDecision {
   /** Why it is not posted (and marked done): "paused", "muted". */
   skip?: string | undefined;
   extras?: PostExtras | undefined;
+  /** Post this follow-up as a new development: the channel has not been sent its development. */
+  asDevelopment?: boolean | undefined;
+  /** Called once the post went through (records what the channel now knows). */
+  posted?: (() => Promise<void>) | undefined;
 }
 
 export type Gate = (target: string, alert: Alert) => Promise<GateDecision>;
@@ -27,7 +35,10 @@ export function channelGate(channels: ChannelStore, storyId: string, now: () => 
     const story = alert.storyId || storyId;
     const muted = activeMutes(c, at).find((m) => m.target === alert.developmentId || m.target === story);
     if (muted) return { skip: `${muted.target} is muted in ${target}` };
-    if (c.notify && alert.kind !== 'follow-up' && alert.confidence >= c.notify.minConfidence) return { extras: { mention: c.notify.mention } };
-    return {};
+    const asDevelopment = alert.kind === 'follow-up' && !(await channels.wasSent(target, alert.developmentId));
+    const posted = () => channels.markSent(target, alert.developmentId);
+    const opens = alert.kind !== 'follow-up' || asDevelopment;
+    if (c.notify && opens && alert.confidence >= c.notify.minConfidence) return { extras: { mention: c.notify.mention }, asDevelopment, posted };
+    return { asDevelopment, posted };
   };
 }

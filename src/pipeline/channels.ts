@@ -59,8 +59,9 @@ async function origin(configured: FeedConfig[], list: ChannelSettings[], feedId:
 
 /**
  * Who gets an alert raised by an article of feed `feedId`. A configured feed: the
- * configured targets and the subscribed channels. A channel's feed: only the channels
- * that added that URL (each through its own watch terms, if it has any).
+ * configured targets (through their watch terms, if they have any) and the subscribed
+ * channels. A channel's feed: only the channels that added that URL (each through its own
+ * watch terms, if it has any).
  */
 export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore, defaultStory?: string): (alert: Alert, feedId: string) => Promise<string[]> {
   const subscribed = channelTargets(channels);
@@ -69,7 +70,12 @@ export function alertAudience(configured: FeedConfig[], targets: string[], chann
     const { isConfigured, owners } = await origin(configured, list, feedId);
     const text = prepareWatchText(alertText(alert));
     const ownersWanting = owners.filter((c) => !c.watch.length || wantsAlert(c, text)).map((c) => c.channel);
-    const all = isConfigured ? [...targets, ...(await subscribed(alert)), ...ownersWanting] : ownersWanting;
+    // A configured target with watch terms gets what matches them, as any channel does.
+    const watching = (t: string) => {
+      const c = list.find((x) => x.channel === t);
+      return !c?.watch.length || wantsAlert(c, text);
+    };
+    const all = isConfigured ? [...targets.filter(watching), ...(await subscribed(alert)), ...ownersWanting] : ownersWanting;
     if (defaultStory === undefined) return [...new Set(all)];
     // A chat channel hears only the stories it follows; console and files hear them all.
     const follows = (t: string) => !isChannelTarget(t) || followedStories(list.find((c) => c.channel === t), defaultStory).includes(alert.storyId);
@@ -84,6 +90,26 @@ export function feedAudience(targets: string[], channels: ChannelStore, configur
     const configuredById = configured.some((f) => f.id === feedId);
     return [...new Set([...(isConfigured || configuredById ? targets : []), ...owners.map((c) => c.channel)])];
   };
+}
+
+/**
+ * Feed ids private to channels other than `channel` (their own feeds, unless the URL is
+ * configured or also this channel's): what came from them is not shown to `channel`.
+ */
+export function othersFeeds(channel: string, list: ChannelSettings[], configured: FeedConfig[]): Set<string> {
+  const configuredIds = new Set(configured.map((f) => f.id));
+  const mine = list.find((c) => c.channel === channel)?.feeds ?? [];
+  const sharedUrls = new Set([...configured.map((f) => f.url), ...mine.map((f) => f.url)]);
+  const out = new Set<string>();
+  for (const c of list) {
+    if (c.channel === channel) continue;
+    for (const f of c.feeds) {
+      if (sharedUrls.has(f.url)) continue;
+      // Both the derived id and whatever an older version stored.
+      for (const id of [channelFeedId(c.channel, f.url), f.id]) if (!configuredIds.has(id)) out.add(id);
+    }
+  }
+  return out;
 }
 
 /** Configured feeds plus every channel's own (each channel polls its own, with its own state). */

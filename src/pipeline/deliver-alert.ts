@@ -8,7 +8,7 @@ import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, ty
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
-import { mergeFollowUps } from '../domain/alert.js';
+import { asNewDevelopment, mergeFollowUps } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Gate } from './channel-policy.js';
 import { burstHeader } from './burst.js';
@@ -108,9 +108,14 @@ export async function postBatch(
   target: string,
   records: AlertRecord[],
 ): Promise<PostOutcome> {
-  const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
+  const merged = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
-  const gate = deps.gate ? await deps.gate(target, alert) : {};
+  const gate = deps.gate ? await deps.gate(target, merged) : {};
+  if (gate.asDevelopment && (await openerPending(deps.store, merged.developmentId, target))) {
+    // Its development's own alert is still on its way there (another worker, a retry): after it, this goes into its thread.
+    return { ok: false, permanent: false, error: new Error(`the development ${merged.developmentId} is not posted to ${target} yet; its follow-up waits for it`) };
+  }
+  const alert = gate.asDevelopment ? asNewDevelopment(records.map((r) => r.alert)) : merged;
   if (gate.skip) {
     // Done for this channel: not posted, not threaded, never retried.
     for (const r of records) await deps.store.markDelivered(r.alert.id, target);
@@ -137,9 +142,16 @@ export async function postBatch(
     }
     return { ok: false, permanent, error: err as Error };
   }
+  // Known there before the delivery mark: a crash in between re-posts as a follow-up, in its thread.
+  await gate.posted?.();
   for (const r of records) await deps.store.markDelivered(r.alert.id, target);
   deps.metrics?.delivered('ok', platformOf(target));
   return { ok: true };
+}
+
+async function openerPending(store: StateStore, developmentId: string, target: string): Promise<boolean> {
+  const opener = await store.findDevelopmentAlert(developmentId);
+  return !!opener && opener.alert.kind !== 'follow-up' && (await store.isPending(opener.alert.id, target));
 }
 
 /**

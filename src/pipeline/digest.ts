@@ -9,6 +9,9 @@ import type { ChatAdapter } from '../chat/ports.js';
 import { describeSchedule, lastSlot, localStamp } from '../domain/schedule.js';
 import type { Logger } from '../log.js';
 import type { AlertRecord, ChannelStore, StateStore } from '../store/ports.js';
+import { channelDevelopments, mayShow, type ChannelView } from './channel-view.js';
+import { othersFeeds } from './channels.js';
+import type { FeedConfig } from '../config/app-config.js';
 
 export interface DigestDeps {
   channels: ChannelStore;
@@ -20,6 +23,10 @@ export interface DigestDeps {
   now: () => Date;
   /** Configured alert targets: alerts that went to one of them are public, others stay in their channels. */
   configuredTargets: string[];
+  /** Configured feeds: with them, what came from other channels' private feeds is told apart by its feed. */
+  configuredFeeds?: FeedConfig[] | undefined;
+  /** The default story (what a channel follows unless it chose): digests list only followed stories. */
+  defaultStory?: string | undefined;
 }
 
 /** How many recent alert records a digest looks through (a week of a busy story is far fewer). */
@@ -29,7 +36,8 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
   const now = deps.now();
   let posted = 0;
   let records: AlertRecord[] | undefined;
-  for (const c of await deps.channels.listChannels()) {
+  const list = await deps.channels.listChannels();
+  for (const c of list) {
     if (!c.digest) continue;
     const slot = lastSlot(c.digest, now);
     // A period that ended before the schedule was set is not this schedule's.
@@ -37,7 +45,9 @@ export async function runDigests(deps: DigestDeps): Promise<number> {
     const adapter = deps.adapters.find((a) => a.handles(c.channel));
     if (!adapter) continue;
     records ??= await recentOfAll(deps.stores ?? [deps.store]);
-    const lines = await periodLines(records, c.channel, deps.configuredTargets, slot.from, slot.at, adapter);
+    const hidden = deps.configuredFeeds ? othersFeeds(c.channel, list, deps.configuredFeeds) : undefined;
+    const view = { settings: c, hidden, configuredTargets: deps.configuredTargets, defaultStory: deps.defaultStory };
+    const lines = await periodLines(records, view, slot.from, slot.at, adapter);
     // Claimed first: a crash between claim and post loses one digest, never posts two.
     if (!(await deps.channels.claimDigest(c.channel, slot.key))) continue;
     if (!lines.length) continue;
@@ -58,13 +68,13 @@ async function recentOfAll(stores: StateStore[]): Promise<AlertRecord[]> {
   return stores.length > 1 ? all.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : all;
 }
 
-async function periodLines(records: AlertRecord[], channel: string, configured: string[], from: Date, to: Date, adapter: ChatAdapter): Promise<DigestLine[]> {
-  const visible = (r: AlertRecord) => r.targets.includes(channel) || r.targets.some((t) => configured.includes(t));
-  const inPeriod = records.filter((r) => r.alert.kind !== 'follow-up' && visible(r)
-    && Date.parse(r.createdAt) >= from.getTime() && Date.parse(r.createdAt) < to.getTime());
+/** The period's developments as this channel knows them (followed stories, watch terms, its feeds). */
+async function periodLines(records: AlertRecord[], view: ChannelView, from: Date, to: Date, adapter: ChatAdapter): Promise<DigestLine[]> {
+  const channel = view.settings.channel;
+  const inPeriod = channelDevelopments(view, records).filter((r) => Date.parse(r.createdAt) >= from.getTime() && Date.parse(r.createdAt) < to.getTime());
   const lines: DigestLine[] = [];
   for (const record of inPeriod) {
-    const sources = new Set(records.filter((r) => r.alert.developmentId === record.alert.developmentId && visible(r)).flatMap((r) => r.alert.sources.map((s) => s.name)));
+    const sources = new Set(records.filter((r) => r.alert.developmentId === record.alert.developmentId && mayShow(view, r)).flatMap((r) => r.alert.sources.map((s) => s.name)));
     const thread = await adapter.threadLink?.(channel, record.alert.developmentId).catch(() => undefined);
     lines.push({ record, sources: Math.max(1, sources.size), thread });
   }

@@ -51,6 +51,8 @@ export interface AlertRecord {
   /** Channels the alert goes to, e.g. "console", "discord:123", "slack:C01". */
   targets: string[];
   createdAt: string;
+  /** The feed of the article that raised it: who else may be told about it (absent on older records). */
+  feedId?: string | undefined;
 }
 
 export interface StateStore {
@@ -167,6 +169,13 @@ export interface ChannelStore {
   /** Where a development's alert went in a channel (Slack ts, Discord message/thread), across restarts. */
   getThread(channel: string, developmentId: string): Promise<string | undefined>;
   putThread(channel: string, developmentId: string, ref: string): Promise<void>;
+  /**
+   * Whether a development has been posted to a channel (knowledge is per audience: until
+   * then, its first report there is a new-development alert, whatever other channels saw).
+   */
+  wasSent(channel: string, developmentId: string): Promise<boolean>;
+  /** Recorded after a post of the development (never for one held back by pause or mute). */
+  markSent(channel: string, developmentId: string): Promise<void>;
   /**
    * Claims one digest period of a channel: true for exactly one caller ever (across
    * processes and restarts), false for everyone after. Claimed before posting, so a

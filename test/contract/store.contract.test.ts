@@ -207,6 +207,18 @@ for (const [name, make] of Object.entries(backings)) {
       expect(await backing.channels().getThread('slack:C1', 'dev-1')).toBe('1700000000.000200');
     });
 
+    it('knows per channel which developments it was sent, across restarts; a channel with a thread knows its development', async () => {
+      backing = await make();
+      const c = backing.channels();
+      expect(await c.wasSent('slack:C1', 'dev-1')).toBe(false);
+      await c.markSent('slack:C1', 'dev-1');
+      await c.markSent('slack:C1', 'dev-1');
+      const again = backing.channels();
+      expect(await again.wasSent('slack:C1', 'dev-1')).toBe(true);
+      expect(await again.wasSent('slack:C2', 'dev-1')).toBe(false);
+      expect(await again.wasSent('slack:C1', 'dev-2')).toBe(false);
+    });
+
     it('grants each digest period of a channel exactly once, also after a restart and when asked at once', async () => {
       backing = await make();
       const c = backing.channels();

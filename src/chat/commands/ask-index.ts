@@ -175,6 +175,16 @@ export class AskIndex {
     return out;
   }
 
+  /** Reports from these feeds (the articles a channel may not be told about). */
+  fromFeeds(feeds: Set<string>): Report[] {
+    return feeds.size ? this.reports.filter((r) => feeds.has(r.feedId)) : [];
+  }
+
+  /** Whether some report of this development comes from a feed not hidden (the seed corpus counts). */
+  shows(developmentId: string, hidden: Set<string>): boolean {
+    return this.reports.some((r) => r.developmentId === developmentId && !hidden.has(r.feedId));
+  }
+
   /** The years the reports' event times span. */
   years(): number[] {
     if (!this.byTime.length) return [];

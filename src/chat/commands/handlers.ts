@@ -9,6 +9,8 @@ import type { FeedConfig } from '../../config/app-config.js';
 import type { CorpusDocument, StoryDefinition } from '../../domain/story.js';
 import { redactUrl, redactUrlsIn } from '../../domain/redact.js';
 import { channelFeedId, feedsOf } from '../../pipeline/channels.js';
+import { othersPrivateFeeds, unnameHidden } from './visibility.js';
+import { channelDevelopments } from '../../pipeline/channel-view.js';
 import { followedStories } from '../../pipeline/stories.js';
 import type { AlertRecord, ChannelStore, ProcessedArticle, StateStore } from '../../store/ports.js';
 import { answerQuestion, NOTHING } from './ask.js';
@@ -116,7 +118,11 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
     case 'unmute':
     case 'pause':
     case 'resume':
-      return muteCommand({ ...deps, storyId: deps.engine.story.id, storyIds: deps.stories?.map((st) => st.id), knownDevelopment: (id) => knownDevelopment(deps, id) }, ctx.channel, cmd);
+    {
+      // A development known only from another channel's private feed is answered as unknown.
+      const shown = cmd.name === 'mute' && knownDevelopment(deps, cmd.target) && (await visibleDevelopment(deps, ctx, cmd.target));
+      return muteCommand({ ...deps, storyId: deps.engine.story.id, storyIds: deps.stories?.map((st) => st.id), knownDevelopment: (id) => shown && id === cmd.target }, ctx.channel, cmd);
+    }
     case 'notify':
       return notifyCommand(deps.channels, ctx.channel, cmd);
     case 'digest-schedule':
@@ -129,35 +135,17 @@ function isConfigChange(cmd: Command): boolean {
   return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
 }
 
-/**
- * Feed ids private to other channels (their own feeds, unless the URL is configured or
- * also the caller's): what came from them is not quoted or explained to this caller.
- */
-async function othersPrivateFeeds(deps: CommandDeps, ctx: CommandContext): Promise<Set<string>> {
-  const configured = new Set(deps.configuredFeeds.map((f) => f.id));
-  const sharedUrls = new Set([...deps.configuredFeeds.map((f) => f.url), ...(await deps.channels.getChannel(ctx.channel)).feeds.map((f) => f.url)]);
-  const out = new Set<string>();
-  for (const c of await deps.channels.listChannels()) {
-    if (c.channel === ctx.channel) continue;
-    for (const f of c.feeds) {
-      if (sharedUrls.has(f.url)) continue;
-      // Both the derived id and whatever an older version stored.
-      for (const id of [channelFeedId(c.channel, f.url), f.id]) if (!configured.has(id)) out.add(id);
-    }
-  }
-  return out;
-}
-
-/** Whether this channel may see an alert: it went there, or to a configured target (a public feed). */
-function visibleTo(deps: CommandDeps, ctx: CommandContext, targets: string[]): boolean {
-  if (!deps.configuredTargets) return true;
-  return targets.includes(ctx.channel) || targets.some((t) => deps.configuredTargets!.includes(t));
-}
-
 /** A development id of any tracked story. */
 function knownDevelopment(deps: CommandDeps, id: string): boolean {
   if (deps.engine.developments().some((d) => d.id === id)) return true;
   return (deps.stories ?? []).some((st) => deps.laneOf?.(st.id)?.hasDevelopment?.(id) === true);
+}
+
+/** Whether some report of this development, in a followed story, may be shown to this channel. */
+async function visibleDevelopment(deps: CommandDeps, ctx: CommandContext, id: string): Promise<boolean> {
+  const hidden = await othersPrivateFeeds(deps, ctx);
+  for (const lane of await followedLanes(deps, ctx)) if ((await askIndex(lane.store, lane.corpus)).shows(id, hidden)) return true;
+  return false;
 }
 
 /** The stories this channel follows (default: the default story), with what answers for each. */
@@ -175,14 +163,16 @@ async function perStory(deps: CommandDeps, ctx: CommandContext, answer: (s: Stor
 }
 
 /**
- * The development alerts (not follow-ups) this channel may see among each followed story's
- * last `limit`, newest first; `named` when it follows several stories (lines then name theirs).
+ * The developments this channel may see among each followed story's last `limit` alerts,
+ * newest first, each as the first report of it shown here; `named` when it follows several
+ * stories (lines then name theirs).
  */
 async function followedAlerts(deps: CommandDeps, ctx: CommandContext, limit: number): Promise<{ alerts: AlertRecord[]; named: boolean }> {
   const stores = (await followedLanes(deps, ctx)).map((l) => l.store);
-  const alerts = (await Promise.all(stores.map((s) => s.recentAlerts(limit)))).flat()
-    .filter((a) => a.alert.kind !== 'follow-up' && visibleTo(deps, ctx, a.targets))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const records = (await Promise.all(stores.map((s) => s.recentAlerts(limit)))).flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const settings = await deps.channels.getChannel(ctx.channel);
+  const hidden = await othersPrivateFeeds(deps, ctx);
+  const alerts = channelDevelopments({ settings, hidden, configuredTargets: deps.configuredTargets, defaultStory: deps.stories?.[0]?.id ?? deps.engine.story.id }, records);
   return { alerts, named: stores.length > 1 };
 }
 
@@ -283,13 +273,19 @@ async function explain(deps: CommandDeps, ctx: CommandContext, url: string): Pro
     if (hit) found.push({ lane, hit });
   }
   if (!found.length) return reply(`storywatch has not seen ${url}: it is not in any polled feed yet, or it was published before the feed was added.`, true);
-  return reply(found.map(({ lane, hit }) => judged(hit, lanes.length > 1 ? lane.story.name : undefined)).join('\n\n'));
+  const texts = await Promise.all(found.map(async ({ lane, hit }) => {
+    const index = await askIndex(lane.store, lane.corpus);
+    const secret = new Set(index.fromFeeds(hidden).map((r) => r.articleId));
+    return unnameHidden(index, hidden, [judged(hit, lanes.length > 1 ? lane.story.name : undefined, secret)])[0]!;
+  }));
+  return reply(texts.join('\n\n'));
 }
 
 /** How one story's engine judged an article, with its reasons; named by story when the channel follows several. */
-function judged(hit: ProcessedArticle, storyName: string | undefined): string {
+function judged(hit: ProcessedArticle, storyName: string | undefined, secret: Set<string>): string {
   const d = hit.decision;
-  const verdict = !d.relevant ? 'not about the story' : d.novel ? 'a new development (alerted)' : d.duplicateOf ? `a copy of ${d.duplicateOf}` : 'about the story, but not new';
+  const copied = d.duplicateOf && secret.has(d.duplicateOf) ? 'an earlier report' : d.duplicateOf;
+  const verdict = !d.relevant ? 'not about the story' : d.novel ? 'a new development (alerted)' : copied ? `a copy of ${copied}` : 'about the story, but not new';
   return [
     `${storyName ? `[${storyName}] ` : ''}*${hit.article.title}* was judged ${verdict}.`,
     `relevance ${d.relevance}, novelty ${d.novelty}${d.developmentId ? `, development ${d.developmentId}` : ''}`,

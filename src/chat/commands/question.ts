@@ -102,8 +102,11 @@ export function parsePeriod(text: string, now: Date): Found | undefined {
     if (rel[5]?.toLowerCase() === 'yesterday') return found(startOfDay(t) - DAY, startOfDay(t) - 1, 'yesterday', rel[0]);
     return found(t - n * span, t, rel[0].trim(), rel[0]);
   }
-  const range = new RegExp(`\\b(?:between|from) (.{1,40}?) (?:and|to|until) (.{1,40}?)(?=[?.!,;]|$)`, 'i').exec(text);
+  // A comma before a year belongs to the date ("May 2, 2025").
+  const range = new RegExp(`\\b(?:between|from) (.{1,40}?) (?:and|to|until) (.{1,40}?)(?=[?.!;]|,(?!\\s*(?:19|20)\\d\\d)|$)`, 'i').exec(text);
   if (range) {
+    const both = dayRange(range[1]!, range[2]!, now);
+    if (both) return found(both.from, both.to, `${dayLabel(both.from)} to ${dayLabel(both.to)}`, range[0]);
     const end = parseOne(range[2]!, now);
     if (end) {
       // "between 1 and 10 May 2025": the first end borrows the month and year of the second.
@@ -123,6 +126,24 @@ export function parsePeriod(text: string, now: Date): Found | undefined {
   }
   const one = parseOne(text, now);
   return one ? { period: one, source: one.source } : undefined;
+}
+
+/**
+ * "29 April" and "2 May 2025" as one range, read by chrono as "29 April to 2 May 2025":
+ * an end without a year takes the other's (a range that would end before it starts
+ * began the year before), so the question's days are its range, not this year's.
+ */
+function dayRange(first: string, second: string, now: Date): { from: number; to: number } | undefined {
+  const parsed = chrono.en.parse(`${first.trim()} to ${second.trim()}`, { instant: now }, { forwardDate: false })[0];
+  const { start, end } = parsed ?? {};
+  if (!start || !end || !start.isCertain('day') || !end.isCertain('day') || !start.isCertain('month') || !end.isCertain('month')) return undefined;
+  // Neither end names its year: left to the yearless reading (the coverage's latest such days).
+  if (!start.isCertain('year') && !end.isCertain('year')) return undefined;
+  const day = (c: typeof start) => Date.UTC(c.get('year')!, c.get('month')! - 1, c.get('day')!);
+  let from = day(start);
+  const to = day(end) + DAY - 1;
+  if (from > to && !start.isCertain('year')) from = Date.UTC(end.get('year')! - 1, start.get('month')! - 1, start.get('day')!);
+  return from <= to ? { from, to } : undefined;
 }
 
 function found(from: number, to: number, label: string, source: string): Found {

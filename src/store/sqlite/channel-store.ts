@@ -14,6 +14,8 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
   const all = db.prepare('SELECT settings FROM channels ORDER BY channel').pluck();
   const thread = db.prepare('SELECT ref FROM threads WHERE channel = ? AND development_id = ?').pluck();
   const putThread = db.prepare('INSERT INTO threads (channel, development_id, ref) VALUES (?, ?, ?) ON CONFLICT (channel, development_id) DO UPDATE SET ref = excluded.ref');
+  const sent = db.prepare('SELECT 1 FROM audience WHERE channel = ? AND development_id = ?').pluck();
+  const markSent = db.prepare('INSERT INTO audience (channel, development_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
   // The primary key makes the claim atomic across processes sharing the file: one insert wins.
   const claim = db.prepare('INSERT INTO digest_claims (channel, period, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   return {
@@ -32,6 +34,12 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
     },
     async putThread(channel, developmentId, ref) {
       putThread.run(channel, developmentId, ref);
+    },
+    async wasSent(channel, developmentId) {
+      return sent.get(channel, developmentId) !== undefined;
+    },
+    async markSent(channel, developmentId) {
+      markSent.run(channel, developmentId);
     },
     async claimDigest(channel, periodKey) {
       return claim.run(channel, periodKey, new Date().toISOString()).changes === 1;

@@ -59,6 +59,15 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (channel, period)) WITHOUT ROWID;`,
   // No query looks articles up by URL: the index was a page written with every article's commit.
   'DROP INDEX IF EXISTS articles_url;',
+  // Which developments each channel has been sent (knowledge is per audience). A thread
+  // exists only where a development was posted, so those channels know theirs already.
+  `CREATE TABLE audience (channel TEXT NOT NULL, development_id TEXT NOT NULL,
+     PRIMARY KEY (channel, development_id)) WITHOUT ROWID;
+   INSERT OR IGNORE INTO audience (channel, development_id) SELECT channel, development_id FROM threads;
+   INSERT OR IGNORE INTO audience (channel, development_id)
+     SELECT d.target, a.development_id FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+     WHERE d.delivered_at IS NOT NULL AND a.development_id IS NOT NULL
+       AND d.target NOT LIKE 'slack:%' AND d.target NOT LIKE 'discord:%';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
