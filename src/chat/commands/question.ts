@@ -134,7 +134,7 @@ export function parsePeriod(text: string, now: Date): Found | undefined {
  * began the year before), so the question's days are its range, not this year's.
  */
 function dayRange(first: string, second: string, now: Date): { from: number; to: number } | undefined {
-  const parsed = chrono.en.parse(`${first.trim()} to ${second.trim()}`, { instant: now }, { forwardDate: false })[0];
+  const parsed = chronoEn.parse(`${first.trim()} to ${second.trim()}`, { instant: now }, { forwardDate: false })[0];
   const { start, end } = parsed ?? {};
   if (!start || !end || !start.isCertain('day') || !end.isCertain('day') || !start.isCertain('month') || !end.isCertain('month')) return undefined;
   // Neither end names its year: left to the yearless reading (the coverage's latest such days).
