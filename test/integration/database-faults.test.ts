@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -24,11 +26,16 @@ function dataDir(): string {
   return dir;
 }
 
-async function runOnce(dir: string, as?: { uid: number; gid: number }) {
-  // No feeds: whatever the outcome, it comes from the database alone.
-  const proc = spawn(process.execPath, [BIN, 'run', '--once'], {
+async function runOnce(dir: string, as?: { uid: number; gid: number }, opts: { feeds?: string; fileSizeLimit?: number } = {}) {
+  // No feeds unless given: whatever the outcome, it comes from the database alone.
+  const node = [process.execPath, BIN, 'run', '--once'];
+  const [cmd, ...args] = opts.fileSizeLimit ? ['prlimit', `--fsize=${opts.fileSizeLimit}`, ...node] : node;
+  const proc = spawn(cmd!, args, {
     cwd: ROOT, ...(as ?? {}),
-    env: { PATH: process.env.PATH ?? '', HOME: dir, STORYWATCH_ENV_FILE: 'off', STORYWATCH_DATA_DIR: dir, STORYWATCH_FEEDS: '', STORYWATCH_CONFIG: path.join(dir, 'none.yaml') },
+    env: {
+      PATH: process.env.PATH ?? '', HOME: dir, STORYWATCH_ENV_FILE: 'off', STORYWATCH_DATA_DIR: dir, STORYWATCH_CONFIG: path.join(dir, 'none.yaml'),
+      ...(opts.feeds ? { STORYWATCH_FEEDS: opts.feeds, STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1' } : { STORYWATCH_FEEDS: '' }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -100,5 +107,20 @@ describe('database faults at start', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/storywatch\.db cannot be written \(.*\): storywatch would keep nothing it learns/);
     expect(r.out).toMatch(/make the file, its -wal and -shm files and .* writable by this user/);
+  });
+
+  it('run --once exits 1 when what it polled cannot be kept (the disk refuses to grow the files)', async () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, 'none.yaml'), 'feeds: []\n');
+    expect((await runOnce(dir)).code).toBe(0);
+    // A feed of 60 long items: their records outgrow a 128 KiB file size limit.
+    const items = Array.from({ length: 60 }, (_, i) => `<item><title>Rada ratifies US minerals deal, part ${i}</title><link>https://news.example.com/${i}</link><guid>g${i}</guid>` +
+      `<pubDate>Thu, 08 May 2025 10:${String(i).padStart(2, '0')}:00 GMT</pubDate><description>${`Ukraine ratified the minerals agreement with the United States, clause ${i}. `.repeat(40)}</description></item>`).join('');
+    const server = createServer((_q, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example.com/</link>${items}</channel></rss>`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const r = await runOnce(dir, undefined, { feeds: `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`, fileSizeLimit: 128 * 1024 });
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/disk I\/O error \(committing an analysis batch to .*storywatch\.db; its writes are rolled back\)/);
   });
 });
