@@ -70,6 +70,25 @@ describe('a chat platform that cannot be reached', () => {
     expect(await app.exited).toBe(0);
   });
 
+  it('both unreachable (Slack in Socket Mode, Discord): polling goes on, every line about them names the platform and the address', async () => {
+    const slackPort = await freePort();
+    const discordPort = await freePort();
+    const app = await run({
+      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
+      DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_API_URL: `http://127.0.0.1:${discordPort}/api`,
+    });
+    await waitFor(`the first poll\n${app.output()}`, () => /first poll: all \d+ feed\(s\) answered/.test(app.output()), 15_000);
+    await waitFor(`a failed Slack request\n${app.output()}`, () => /slack: .*fetch failed/.test(app.output()), 15_000);
+    expect((await app.readyz())?.body.checks).toMatchObject({ slack: 'failing', discord: 'failing', 'poll-cycle': 'ok' });
+    const failures = app.output().split('\n').filter((l) => /fetch failed|ECONNREFUSED|cannot connect/.test(l));
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    for (const l of failures) {
+      expect(l).toMatch(new RegExp(`(slack: .*http://127\\.0\\.0\\.1:${slackPort}/api/|discord: .*http://127\\.0\\.0\\.1:${discordPort}/api)`));
+    }
+    app.proc.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+  });
+
   it('Slack refusing the app token is said once with what to do, not retried; polling goes on', async () => {
     const slack = await fakeSlack();
     cleanups.push(() => slack.close());
