@@ -1,12 +1,25 @@
 import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { redisPlan, redisTestFiles, reportSkipped } from './test/setup/redis-plan.js';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+// No Redis and no way to start one: the files that need it are left out, named, and
+// reported (.ci/run fails on them); everything else still runs.
+const plan = await redisPlan();
+const noRedis = plan.kind === 'absent' ? redisTestFiles(root, 'test').filter((f) => !f.startsWith('test/reliability/')) : [];
+reportSkipped(root, noRedis, plan.kind === 'absent' ? plan.why : undefined, 'skipped-files.json');
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The reliability suite has its own config and script (npm run test:reliability).
-    exclude: ['test/reliability/**', '**/node_modules/**'],
+    exclude: ['test/reliability/**', '**/node_modules/**', ...noRedis],
+    // Starts a redis-server of the suite's own when none answers (see test/setup/).
+    globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Processes the tests start must not read a developer's own ./.env (tests that want one set it).
+    env: { STORYWATCH_ENV_FILE: 'off' },
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
   },

@@ -160,7 +160,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const policy = { allow: config.fetch.allowPrivate };
   // Aborted on close: fetches in flight end at once instead of running to their deadline.
   const shutdown = new AbortController();
-  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy, signal: shutdown.signal };
+  const fetchOptions = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, userAgent: config.fetch.userAgent ?? DEFAULT_FETCH_OPTIONS.userAgent, policy, signal: shutdown.signal };
   const limiter = createHostLimiter({ minIntervalMs: config.fetch.perHostIntervalMs, maxConcurrent: config.fetch.perHostConcurrency, maxWaitMs: HOST_MAX_WAIT_MS, perHost: config.fetch.perHost });
   const feedsOf = (feed: FeedConfig) => lanes.of(feed);
   const poll: PollDeps = {

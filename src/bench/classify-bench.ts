@@ -109,6 +109,12 @@ async function main(): Promise<void> {
   }
   const sizes = process.argv.includes('--quick') ? [1000, 10_000] : [1000, 10_000, 100_000];
   const self = fileURLToPath(import.meta.url);
+  if (!process.argv.includes('--classify-only')) {
+    // Said before it starts: the whole bench is long, and the start-up rows keep their histories.
+    process.stderr.write('npm run bench runs every row (classify, ask, polling, embedded cycle, end to end on Redis, enrichment, start-up, Redis retention):\n' +
+      '  it takes a long while, most of it the first time (the start-up histories are made then, and kept for the next run).\n' +
+      '  One row alone: --classify-only, --ingest-only, --enrich-only, --state-only (see docs/benchmark-method.md).\n');
+  }
   console.log('classify benchmark (generated stream: 55% off-topic, 25% developments, 20% copies/rewrites)');
   console.log('   size  classify/s  tokenize/s  classify/tokenize  peak RSS MB  relevant  alerts');
   for (const size of sizes) {

@@ -223,8 +223,23 @@ export async function startupBench(opts: { sizes?: number[]; regen?: boolean } =
       `${fmt(r.retained)} kept, ${fmt(r.developments)} developments, ${r.from} + ${fmt(r.read)} read; bare read of the ${fmt(r.bare.rows)} kept rows ${(r.bare.ms / 1000).toFixed(2)} s, ${r.bare.peakRssMb.toFixed(0)} MB; ` +
       `rebuilt from them instead: ${(r.rebuild.readyMs / 1000).toFixed(1)} s (${(r.rebuild.cpuMs / 1000).toFixed(1)} s CPU), ${r.rebuild.peakRssMb.toFixed(0)} MB`);
   }
-  console.log('\nREADME table:\n');
+  console.log('\nstart-up table:\n');
   console.log(startupTable(rows));
+  // Kept on purpose (making them again takes minutes), but never silently.
+  console.log(`\nthe histories stay in ${cacheRoot()} (${cacheMb().toFixed(0)} MB) for the next run; remove them with: rm -rf ${cacheRoot()}`);
+}
+
+function cacheMb(): number {
+  let bytes = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else bytes += statSync(p).size;
+    }
+  };
+  if (existsSync(cacheRoot())) walk(cacheRoot());
+  return bytes / 1e6;
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,8 @@ import { VIEWS, type View } from '../eval/views.js';
 import { runRun } from './run.js';
 import { runDemo } from './demo.js';
 import { runRegister } from './register.js';
+import { loadEnvFile, type EnvFileReport } from '../config/env-file.js';
+import { VERSION } from '../config/version.js';
 
 const HELP = `storywatch: watch news feeds for new developments of a tracked story
 
@@ -24,6 +26,9 @@ Commands:
   fit        fit the join-or-open model on the labelled streams (--write to save it)
   register-commands  install the Discord slash commands (guild or global)
   help       show this help (also: storywatch <command> --help)
+  --version  print the version
+
+Settings come from the environment and from ./.env (the environment wins); see .env.example.
 
 Run 'storywatch <command> --help' for a command's options.
 `;
@@ -54,17 +59,24 @@ on the console. A feed's first poll learns its backlog without alerting.
 Options:
   --once   poll every feed once, deliver, and exit (for cron or a quick check)
 
-Settings (environment overrides config/default.yaml):
+Settings (environment, then ./.env, then config/default.yaml; full list in .env.example):
   STORYWATCH_CONFIG              config file (default config/default.yaml)
-  STORYWATCH_STORY               story id (default minerals-deal)
+  STORYWATCH_STORY               default story: owns feeds that name no story (default minerals-deal)
+  STORYWATCH_STORIES             stories tracked: all, or comma-separated ids
   STORYWATCH_DATA_DIR            state directory (default ./data)
   STORYWATCH_POLL_INTERVAL       seconds between polls (default 300)
   STORYWATCH_FEEDS               comma-separated feed URLs, replacing the config's
   STORYWATCH_ALLOW_PRIVATE_HOSTS IPs/CIDRs exempt from the SSRF guard (tests, local demo)
   STORYWATCH_LOG_LEVEL           debug | info | warn | error
-  STORYWATCH_TARGETS             alert targets: console, jsonl:/path (comma-separated)
+  STORYWATCH_TARGETS             alert targets, comma-separated: console, jsonl:/path,
+                                 slack:C0123ABC, discord:123456789012345678
+  STORYWATCH_USER_AGENT          user agent for feeds and pages; add a contact
+  STORYWATCH_HTTP_PORT           serve /healthz, /readyz, /metrics on this port
   REDIS_URL                      run the BullMQ scale-out runner on this Redis
-  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, DISCORD_TOKEN   enable the chat platforms (see README)
+  SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),
+  DISCORD_TOKEN                  enable the chat platforms (see README)
+
+Exit status of --once: 0 when the poll ran, 1 when every feed failed or state could not be kept.
 `,
   demo: `Usage: storywatch demo [--interval-ms N] [--data-dir DIR]
 
@@ -76,12 +88,14 @@ Options:
   --interval-ms N  pause between articles (default 1000)
   --data-dir DIR   keep state in DIR instead of a temporary directory
 `,
-  'register-commands': `Usage: storywatch register-commands [--guild ID | --global]
+  'register-commands': `Usage: storywatch register-commands --guild [ID] | --global
 
 Installs /storywatch and /storywatch-config (Manage Server only) for the Discord
-application. A guild registration shows at once (use it while developing); a global
-one can take up to an hour. Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID, and
-DISCORD_GUILD_ID (default guild) and DISCORD_API_URL if set.
+application. Say where:
+  --guild ID   one server: shows at once (use it while developing). Without ID:
+               DISCORD_GUILD_ID.
+  --global     every server the bot is in: Discord can take up to an hour to show it.
+Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID, and DISCORD_API_URL if set.
 `,
   eval: `Usage: storywatch eval [DIR...] [--story ID] [--view full|snippet|headline] [--json] [--progress]
 
@@ -117,12 +131,15 @@ type Handler = (args: string[]) => Promise<number> | number;
 
 const COMMANDS: Record<string, Handler> = {
   'register-commands': (args) => {
-    const { values } = parseArgs({ args, options: { guild: { type: 'string' }, global: { type: 'boolean', default: false } } });
-    return runRegister({ guild: values.guild, global: values.global! }, (l) => process.stdout.write(`${l}\n`));
+    // `--guild` alone means DISCORD_GUILD_ID: parseArgs cannot take an optional value.
+    const bare = args.filter((a) => a !== '--guild');
+    const { values } = parseArgs({ args: bare, options: { guild: { type: 'string' }, global: { type: 'boolean', default: false } } });
+    const guild = values.guild ?? (bare.length < args.length ? '' : undefined);
+    return runRegister({ guild, global: values.global! }, (l) => process.stdout.write(`${l}\n`));
   },
   run: (args) => {
     const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false } } });
-    return runRun({ once: values.once! });
+    return runRun({ once: values.once!, envFile });
   },
   demo: (args) => {
     const { values } = parseArgs({ args, options: { 'interval-ms': { type: 'string', default: '1000' }, 'data-dir': { type: 'string' } } });
@@ -153,8 +170,15 @@ const COMMANDS: Record<string, Handler> = {
   },
 };
 
+/** What ./.env gave this process (for run's start-up log). */
+let envFile: EnvFileReport | undefined;
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`storywatch ${VERSION}\n`);
+    return 0;
+  }
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(command === 'help' && rest[0] && COMMAND_HELP[rest[0]] ? COMMAND_HELP[rest[0]]! : HELP);
     return 0;
@@ -169,6 +193,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    envFile = loadEnvFile();
     return await handler(rest);
   } catch (err) {
     const usage = err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS');

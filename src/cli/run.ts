@@ -7,13 +7,16 @@ import { loadConfig } from '../config/app-config.js';
 import { createLogger } from '../log.js';
 import { createApp } from '../main.js';
 import { AppError } from '../domain/errors.js';
+import { describeEnvFile, type EnvFileReport } from '../config/env-file.js';
 
 /** SIGTERM to exit: at most this long, whatever the process was waiting for. */
 const SHUTDOWN_LIMIT_MS = 4_000;
 
-export async function runRun(opts: { once: boolean }): Promise<number> {
+export async function runRun(opts: { once: boolean; envFile?: EnvFileReport | undefined }): Promise<number> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  const fromFile = describeEnvFile(opts.envFile);
+  if (fromFile) log.info(fromFile);
   for (const w of config.warnings ?? []) log.warn(w);
   if (opts.once && config.redisUrl) {
     throw new AppError('--once polls in-process; with REDIS_URL set the job schedulers poll', 'USAGE', 'unset REDIS_URL for a one-off poll');
@@ -24,8 +27,12 @@ export async function runRun(opts: { once: boolean }): Promise<number> {
   if (opts.once && app.runner) {
     const report = await app.runner.tick();
     log.info('single poll finished', { ...report });
+    // For cron: a poll that reached no feed, or could not keep what it learned, is a failure.
+    const recording = app.runner.recording();
+    const allFailed = report.polled > 0 && app.runner.failures().length >= report.polled;
+    if (!recording.ok) log.error(`state could not be kept: ${recording.error ?? 'the store refused writes'}`, { todo: `check that ${config.dataDir} is writable and its disk is not full; nothing learned in this poll is saved` });
     await app.close();
-    return 0;
+    return !recording.ok || allFailed ? 1 : 0;
   }
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {

@@ -11,8 +11,12 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
 import { redactUrl } from '../domain/redact.js';
 import { CONFIG_DIR } from './paths.js';
+import { VERSION } from './version.js';
 import { listStories } from './story.js';
 import { unknownKeys } from './unknown-keys.js';
+
+/** Names the software and its version; STORYWATCH_USER_AGENT adds the operator's contact. */
+export const DEFAULT_USER_AGENT = `storywatch/${VERSION} (self-hosted news monitor; set STORYWATCH_USER_AGENT to add a contact)`;
 
 const FeedSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'letters, digits, dot, dash, underscore (max 80)'),
@@ -43,6 +47,8 @@ const FileSchema = z.object({
       totalTimeoutMs: z.number().int().min(100).default(20_000),
       maxBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
       maxRedirects: z.number().int().min(0).max(10).default(5),
+      /** Sent with every request; publishers ask for a way to reach the operator. */
+      userAgent: z.string().regex(/^[\x20-\x7e]{1,200}$/, 'printable ASCII on one line').optional(),
       perHostIntervalMs: z.number().int().min(0).max(600_000).default(1000),
       perHostConcurrency: z.number().int().min(1).max(64).default(2),
       /** Per-host overrides of the two settings above, by host name. */
@@ -71,6 +77,10 @@ const FileSchema = z.object({
 
 const EnvSchema = z.object({
   STORYWATCH_CONFIG: z.string().optional(),
+  /** Read by env-file.ts before this schema sees anything; listed so it is documented. */
+  STORYWATCH_ENV_FILE: z.string().optional(),
+  // Printable ASCII on one line: it goes into a request header as it is.
+  STORYWATCH_USER_AGENT: z.string().regex(/^[\x20-\x7e]{1,200}$/, 'printable ASCII on one line, at most 200 characters').optional(),
   STORYWATCH_STORY: z.string().optional(),
   STORYWATCH_STORIES: z.string().optional(),
   STORYWATCH_STORIES_DIR: z.string().optional(),
@@ -111,6 +121,9 @@ const EnvSchema = z.object({
   }
 });
 
+/** Every variable the configuration reads (what .env.example must list). */
+export const ENV_NAMES: readonly string[] = Object.keys(EnvSchema.innerType().shape);
+
 /** Channels' feeds carry no setting: `fullText` defaults to auto. */
 export type FeedConfig = Omit<z.infer<typeof FeedSchema>, 'fullText' | 'stories'> & { fullText?: z.infer<typeof FeedSchema>['fullText']; stories?: string[] | undefined };
 export type HostRule = z.infer<typeof HostRuleSchema>;
@@ -128,7 +141,7 @@ export interface AppConfig {
   pollIntervalSeconds: number;
   targets: string[];
   feeds: FeedConfig[];
-  fetch: Omit<z.infer<typeof FileSchema>['fetch'], 'perHost'> & { perHost?: Record<string, HostRule> | undefined; allowPrivate: string[] };
+  fetch: Omit<z.infer<typeof FileSchema>['fetch'], 'perHost' | 'userAgent'> & { userAgent?: string | undefined; perHost?: Record<string, HostRule> | undefined; allowPrivate: string[] };
   /** Defaults apply when unset (configs built in code). */
   enrich?: EnrichConfig | undefined;
   /** Days analysed articles and quiet developments are kept; seen ids (never below `days`). Default 180 / 400. */
@@ -230,6 +243,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
     fetch: {
       ...cfg.fetch,
       perHostIntervalMs: e.STORYWATCH_PER_HOST_INTERVAL_MS ?? cfg.fetch.perHostIntervalMs,
+      userAgent: e.STORYWATCH_USER_AGENT ?? cfg.fetch.userAgent ?? DEFAULT_USER_AGENT,
       allowPrivate: splitList(e.STORYWATCH_ALLOW_PRIVATE_HOSTS),
     },
     enrich: cfg.enrich,

@@ -27,7 +27,8 @@ export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
   totalTimeoutMs: 20_000,
   maxBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
-  userAgent: 'storywatch/0.1 (+https://github.com/storywatch)',
+  // The configuration sets the real one (with the version and the operator's contact).
+  userAgent: 'storywatch (self-hosted news monitor)',
 };
 
 export interface Validators {

@@ -20,7 +20,8 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'storywatch_process_' });
+  // prom-client's names already say process_ / nodejs_: storywatch_process_cpu_seconds_total, not storywatch_process_process_….
+  client.collectDefaultMetrics({ register: registry, prefix: 'storywatch_' });
   const fetches = new client.Counter({ name: 'storywatch_feed_polls_total', help: 'Feed polls by outcome', labelNames: ['outcome'], registers: [registry] });
   let fetched = 0;
   let notModified = 0;

@@ -122,7 +122,8 @@ async function fail(deps: PollDeps, feed: FeedConfig, base: FeedState, err: unkn
     url: feed.url,
     failures,
     retryInSeconds: Math.round(backoff / 1000),
-    todo: permanent ? 'check the feed URL in the config; other feeds keep running' : 'will retry with backoff; other feeds keep running',
+    // What the operator can do; the retry itself is in retryInSeconds.
+    todo: permanent ? 'check the feed URL in the config (or STORYWATCH_FEEDS)' : `nothing if it passes; if it keeps failing, open ${redactUrl(feed.url)} from this machine to see why`,
   });
   const notice = paused && !base.paused
     ? `feed ${feed.id} (${redactUrl(feed.url)}) is paused: ${permanent ? 'a permanent error' : `${failures} failed polls in a row`}, last "${redactUrlsIn(message)}". ` +

@@ -14,6 +14,7 @@ import { inBatches } from '../pipeline/batches.js';
 import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
 import type { Lanes } from '../pipeline/stories.js';
+import { pollSummary, type FeedFailure } from './poll-summary.js';
 
 export interface RunnerDeps {
   /** Read every tick: channels may add and remove feeds while running. */
@@ -62,6 +63,8 @@ export interface Runner {
    * a cycle that fails on every write is not a working monitor, however alive it is.
    */
   recording(): { ok: boolean; error?: string | undefined };
+  /** The feeds whose last poll failed, with why (for `run --once`'s closing line). */
+  failures(): FeedFailure[];
 }
 
 const EMPTY: TickReport = { polled: 0, failed: 0, articles: 0, relevant: 0, alerts: 0, followUps: 0, delivered: 0 };
@@ -82,6 +85,20 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   const lanesOf = (feedId: string) => (deps.lanes ? deps.lanes.of(feedsById.get(feedId)) : [single]);
   const stores = () => (deps.lanes ? deps.lanes.all.map((l) => l.store) : [deps.deliver.store]);
   let arrived: PollOutcome[] = [];
+  /** Each feed's latest poll: its error, or undefined when it answered. */
+  const lastPoll = new Map<string, string | undefined>();
+  let summarised = false;
+  /** Once every feed has answered or failed once: one line saying how the first poll went. */
+  const noteOutcomes = (outcomes: PollOutcome[]) => {
+    for (const o of outcomes) {
+      if (o.status !== 'not-due' && o.status !== 'deferred') lastPoll.set(o.feedId, o.status === 'failed' ? o.error ?? 'failed' : undefined);
+    }
+    if (summarised || !feedsById.size || [...feedsById.keys()].some((id) => !lastPoll.has(id))) return;
+    summarised = true;
+    const s = pollSummary(feedsById.size, failures());
+    deps.log[s.level](s.line);
+  };
+  const failures = (): FeedFailure[] => [...lastPoll].flatMap(([feedId, error]) => (error !== undefined && feedsById.has(feedId) ? [{ feedId, error }] : []));
   const slots = semaphore(deps.concurrency ?? 16);
   // The engine learns article by article: one analysis at a time, whoever called the tick.
   const oneAtATime = semaphore(1);
@@ -112,6 +129,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   };
 
   const analyse = async (outcomes: PollOutcome[], report: TickReport, direct: boolean) => {
+    noteOutcomes(outcomes);
     const batch = outcomes.flatMap((o) => o.articles.map((article) => ({ article, outcome: o })));
     // The engine judges in time order: an earlier report must be known before its copies.
     batch.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
@@ -250,6 +268,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   return {
     tick,
     recording: () => lastCycle,
+    failures,
     start() {
       loop();
       deliverLoop();

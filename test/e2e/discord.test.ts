@@ -150,7 +150,7 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     const { BIN } = await import('../helpers/paths.js');
     const n = calls.length;
     // Async: the fake Discord API lives in this process and must keep answering.
-    const child = spawn(process.execPath, [BIN, 'register-commands'], {
+    const child = spawn(process.execPath, [BIN, 'register-commands', '--guild'], {
       env: { ...process.env, DISCORD_TOKEN: 'test-bot-token-0123456789', DISCORD_APPLICATION_ID: '2000', DISCORD_GUILD_ID: '4000', DISCORD_API_URL: `${fake.url}/api` },
     });
     let stdout = '';

@@ -90,7 +90,7 @@ describe('embedded runner against a local fixture feed server', () => {
     await app.close();
     expect(n).toBe(4);
     expect(alerts.text().match(/NEW DEVELOPMENT/g)).toHaveLength(4);
-    expect(logs.text()).toMatch(/feed gone failed: HTTP 404 from .*\/gone .*todo="check the feed URL in the config; other feeds keep running"/);
+    expect(logs.text()).toMatch(/feed gone failed: HTTP 404 from .*\/gone .*todo="check the feed URL in the config \(or STORYWATCH_FEEDS\)"/);
     expect(logs.text()).toMatch(/feed garbage failed: not an RSS\/Atom document/);
     // Never silently: the channels hear that the 404 feed is paused.
     expect(alerts.text()).toMatch(/storywatch notice ── feed gone \(.*\/gone\) is paused: a permanent error, last "HTTP 404/);

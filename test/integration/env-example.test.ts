@@ -42,7 +42,7 @@ function readEnvFile(file: string): Record<string, string> {
 
 function start(env: Record<string, string>, args: string[]) {
   // Nothing from the test runner's own environment: only what compose would pass.
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), STORYWATCH_ENV_FILE: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c) => (out += c));
   proc.stderr!.on('data', (c) => (out += c));

@@ -61,7 +61,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   };
   const socketMode = !!opts.appToken;
   // Bolt's and the Socket Mode client's own messages go to our log (redacted), not stdout.
-  const say = (level: 'debug' | 'warn') => (...msgs: unknown[]) => opts.log[level](`slack: ${msgs.map(String).join(' ')}`);
+  // A failed request names the API it was calling: "fetch failed" alone says nothing.
+  const api = opts.apiUrl ?? 'https://slack.com/api/';
+  const say = (level: 'debug' | 'warn') => (...msgs: unknown[]) => {
+    const text = msgs.map(String).join(' ');
+    opts.log[level](`slack: ${text}${/request failed|ECONN|ENOTFOUND|ETIMEDOUT/i.test(text) ? ` (calling ${api}; retried in the background, polling goes on)` : ''}`);
+  };
   const logger = { debug: say('debug'), info: say('debug'), warn: say('warn'), error: say('warn'), setLevel: () => {}, getLevel: () => LogLevel.WARN, setName: () => {} };
   const app = socketMode
     ? new App({

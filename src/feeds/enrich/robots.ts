@@ -67,6 +67,9 @@ export function createRobotsCache(deps: RobotsDeps): RobotsCache {
     return rules;
   };
 
+  // robots.txt groups name a product token ("storywatch"), not a full user-agent header
+  // with its version and contact.
+  const token = deps.userAgent.split(/[/\s(]/)[0] || deps.userAgent;
   return {
     async allowed(url) {
       let origin: string;
@@ -78,7 +81,7 @@ export function createRobotsCache(deps: RobotsDeps): RobotsCache {
       const rules = await rulesFor(origin);
       if (rules === 'allow-all') return { ok: true };
       if ('unreachable' in rules) return { ok: false, why: rules.unreachable };
-      return rules.isAllowed(url, deps.userAgent) === false ? { ok: false, why: `disallowed by ${origin}/robots.txt for ${deps.userAgent}` } : { ok: true };
+      return rules.isAllowed(url, token) === false ? { ok: false, why: `disallowed by ${origin}/robots.txt for ${token}` } : { ok: true };
     },
   };
 }

@@ -8,7 +8,7 @@
  * forget which feeds were primed and what was seen, and alert the whole backlog again.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../domain/errors.js';
 
@@ -89,6 +89,13 @@ export function openDatabase(dir: string): { db: Db; file: string; created: bool
   }
   const file = path.join(dir, DB_NAME);
   const created = !existsSync(file);
+  // SQLite takes a zero-length file for an empty database and would start afresh on it:
+  // every feed's backlog learned again, dedup and threads gone. A file storywatch made is
+  // never empty after its first start, so an empty one was truncated (a bad copy, a full disk).
+  if (!created && statSync(file).size === 0) {
+    throw new AppError(`${file} is empty (0 bytes): its history, dedup records and threads are gone`, 'CONFIG_INVALID',
+      'restore it from a backup; if this data directory is new and nothing was ever recorded in it, delete the empty file and start again');
+  }
   let db: Db;
   try {
     db = new Database(file);
@@ -108,15 +115,43 @@ export function openDatabase(dir: string): { db: Db; file: string; created: bool
     // Reads the header and the schema: a file that is not a database fails here. (A full
     // integrity check reads every page: seconds on a large file, so not at every start.)
     db.prepare('SELECT count(*) FROM sqlite_master').get();
+    // Every page's structure (not the indexes' agreement, which integrity_check adds): a file
+    // damaged mid-way is refused now, with advice, instead of failing at some later read.
+    if (!created) quickCheck(db);
     migrate(db, file);
+    writable(db, file);
   } catch (err) {
     db.close();
     if (err instanceof AppError) throw err;
     const code = (err as { code?: string }).code ?? '';
     if (/SQLITE_(NOTADB|CORRUPT)/.test(code)) throw unreadable(file, err as Error);
+    if (/SQLITE_(READONLY|CANTOPEN)/.test(code)) throw readOnly(file, err as Error);
     throw new AppError(`cannot use ${file}: ${(err as Error).message}`, 'CONFIG_INVALID', 'check the disk and the data directory\'s permissions', { cause: err });
   }
   return { db, file, created };
+}
+
+function quickCheck(db: Db): void {
+  const result = db.pragma('quick_check(1)', { simple: true }) as string;
+  if (result !== 'ok') throw Object.assign(new Error(`damaged: ${result}`), { code: 'SQLITE_CORRUPT' });
+}
+
+/**
+ * SQLite opens a file it may not write read-only without a word, and every write would
+ * then fail while the process runs on: a monitor that cannot keep its state is refused.
+ */
+function writable(db: Db, file: string): void {
+  try {
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(new Date().toISOString());
+  } catch (err) {
+    throw readOnly(file, err as Error);
+  }
+}
+
+function readOnly(file: string, err: Error): AppError {
+  return new AppError(`${file} cannot be written (${err.message}): storywatch would keep nothing it learns`, 'CONFIG_INVALID',
+    `make the file, its -wal and -shm files and ${path.dirname(file)} writable by this user (uid ${process.getuid?.() ?? '?'}), or point STORYWATCH_DATA_DIR at a writable directory`,
+    { cause: err });
 }
 
 function migrate(db: Db, file: string): void {

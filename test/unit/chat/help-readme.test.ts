@@ -32,4 +32,11 @@ describe('README and /storywatch help', () => {
     expect(m.oauth_config.scopes.bot).toEqual(['chat:write', 'commands', 'users:read', 'usergroups:read']);
     expect(m.features.slash_commands).toEqual([expect.objectContaining({ command: '/storywatch' })]);
   });
+
+  it('the Slack manifest\'s command description names every command help lists', () => {
+    const m = parseYaml(readFileSync(path.join(ROOT, 'slack-manifest.yaml'), 'utf8')) as { features: { slash_commands: Array<{ description: string }> } };
+    const described = m.features.slash_commands[0]!.description.split(' | ');
+    const fromHelp = new Set([...USAGE, ...STORIES_USAGE].flatMap((u) => heads(u.split(' — ')[0]!)).map((h) => h.split(' ')[0]!));
+    expect([...described].sort()).toEqual([...fromHelp, 'help'].sort());
+  });
 });
