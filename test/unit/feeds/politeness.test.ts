@@ -13,7 +13,8 @@ describe('per-host politeness', () => {
     expect(starts.a).toHaveLength(3);
     expect(starts.a[1]! - starts.a[0]!).toBeGreaterThanOrEqual(35);
     expect(starts.a[2]! - starts.a[1]!).toBeGreaterThanOrEqual(35);
-    expect(starts.b[0]!).toBeLessThan(30);
+    // Host b waits for nothing: it starts before host a's second turn, however busy the machine.
+    expect(starts.b[0]!).toBeLessThan(starts.a[1]!);
   });
 
   it('never runs more than maxConcurrent requests to a host at once', async () => {
