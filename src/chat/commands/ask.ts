@@ -9,6 +9,7 @@ import { extractEntities, type NamedEntity } from '../../analysis/entities.js';
 import { extractNumberFacts, type Fact } from '../../analysis/facts.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
+import { developmentDate, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
 import { askIndex, score, type AskIndex, type Report, type SentenceHit } from './ask-index.js';
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
@@ -29,7 +30,8 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   if (q.kind === 'happened' || (q.period && !q.terms.length)) return whatHappened(ix, q, hidden);
   if (!q.terms.length) return 'That question has no words to search for; ask about people, steps, amounts or dates.';
   const hits = ix.search(q.terms, hidden);
-  const ranked = rank(hits, q);
+  const devs = matchDevelopments(ix, q, hits, hidden);
+  const ranked = rank(hits, q, devs);
   const top = ranked[0];
   if (!top || coverage(ix, q, top.hit) < MIN_COVERAGE) return NOTHING;
   const concepts = new Set(searchKeys((deps.story?.groups ?? []).flatMap((g) => g.terms).join(' ')));
@@ -40,7 +42,7 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
     .map((r) => ({ ...r, evidence: evidenceOf(q, r.hit, concepts) }))
     .filter((r) => r.evidence && r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE)
     .sort((a, b) => b.total * b.evidence!.quality - a.total * a.evidence!.quality)[0];
-  const lead = answer ?? { ...top, evidence: undefined };
+  const lead = q.kind === 'when' ? whenOf(q, devs, answer ?? top) : answer ?? { ...top, evidence: undefined };
   // A headline is already in the answer line: quote what its article says instead.
   const quotes = [lead.hit, ...ranked.filter((r) => r.total >= top.total * 0.6).map((r) => r.hit)]
     .map((h) => (h.pos === 0 ? bodyOf(h, q) : h))
@@ -66,11 +68,20 @@ interface Ranked {
   total: number;
 }
 
-/** Search score, raised when the sentence or its headline reports the question's action, or dates it in the question's period. */
-function rank(hits: SentenceHit[], q: Question): Ranked[] {
+/**
+ * Search score, raised when the sentence or its headline reports the question's action, or
+ * dates it in the question's period, and lowered as far as its development matches the
+ * question less well than the best one (a sentence about another event shares words too).
+ */
+function rank(hits: SentenceHit[], q: Question, devs: DevelopmentMatch[]): Ranked[] {
   const wanted = new Set(q.actions.map((a) => a.action));
+  const best = devs[0]?.score ?? 0;
+  // A question about an event is answered from that event's development; one about a party
+  // or a term ("who is the union's president") from any report that states it.
+  const aboutEvent = q.kind === 'when' || q.actions.some((a) => a.status === 'happened');
+  const match = new Map(devs.map((d) => [d.id, best && aboutEvent ? d.score / best : 1]));
   return hits.map((hit) => {
-    let total = score(hit);
+    let total = score(hit) * (match.get(hit.report.developmentId) ?? 1);
     if (wanted.size) {
       const acts = [...actionsOf(hit.text, hit.pos === 0), ...actionsOf(hit.report.headline, true)].filter((a) => wanted.has(a.action));
       if (acts.some((a) => a.status === 'happened')) total *= 1.4;
@@ -137,6 +148,19 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
     default:
       return undefined;
   }
+}
+
+/**
+ * "When did X happen": the date of the development the question is about, from the report of
+ * it that states the date, unless the question names a period (then the sentence's own date).
+ */
+function whenOf(q: Question, devs: DevelopmentMatch[], fallback: Ranked & { evidence?: Evidence | undefined }): Ranked & { evidence?: Evidence | undefined } {
+  const dev = devs[0];
+  const date = dev && !q.period ? developmentDate(dev.reports) : undefined;
+  if (!dev || !date) return fallback;
+  const report = dev.reports.find((r) => Math.floor(r.eventTime / 86_400_000) === Math.floor(date.time / 86_400_000)) ?? dev.reports[0]!;
+  const hit: SentenceHit = { report, pos: 0, text: report.headline, own: 0, headline: 0, before: 0, matched: new Set() };
+  return { hit, total: fallback.total, evidence: { text: dayLabel(date.time), quality: date.exact ? 1 : 0.8 } };
 }
 
 /** How many question words stand in a fact or within four words of it. */
