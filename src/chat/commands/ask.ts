@@ -7,6 +7,7 @@
  */
 import { extractEntities, type NamedEntity } from '../../analysis/entities.js';
 import { extractNumberFacts, type Fact } from '../../analysis/facts.js';
+import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
 import { developmentDate, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
@@ -37,7 +38,7 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   const concepts = new Set(searchKeys((deps.story?.groups ?? []).flatMap((g) => g.terms).join(' ')));
   // The best-ranked hit that states what the question asks for, if it ranks close to the best.
   // Names are often listed in the sentence after the one that matches the question's words.
-  const near = q.kind === 'who' || q.kind === 'name' ? 0.3 : 0.5;
+  const near = q.kind === 'who' || q.kind === 'name' || q.kind === 'where' ? 0.3 : 0.5;
   const answer = ranked.slice(0, 30)
     .map((r) => ({ ...r, evidence: evidenceOf(q, r.hit, concepts) }))
     .filter((r) => r.evidence && r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE)
@@ -145,6 +146,16 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
       if (!names.length) return undefined;
       return { text: [...new Set(names.map((e) => e.text))].slice(0, 4).join(', '), quality: rank(names[0]!) };
     }
+    case 'where': {
+      // "Which court" wants a court; "which city" or "where" a place that is not one.
+      const court = /\bcourt\b/i.test(q.text);
+      const asked = new Set(q.terms);
+      const places = extractPlaces(hit.text)
+        .filter((p) => !searchKeys(p.text).every((t) => asked.has(t) || concepts.has(t)))
+        .sort((a, b) => Number(b.court === court) - Number(a.court === court));
+      if (!places.length) return undefined;
+      return { text: places.slice(0, 2).map((p) => p.text).join(', '), quality: places[0]!.court === court ? 1 : 0.6 };
+    }
     default:
       return undefined;
   }
@@ -206,7 +217,7 @@ function answerLine(q: Question, hit: SentenceHit, evidence: Evidence | undefine
   const facts = r.facts.filter((f) => /^(money|vote|percent|count):/.test(f)).map((f) => f.replace(/^\w+: /, '')).slice(0, 2);
   const tail = `${r.headline}${q.kind === 'when' && evidence ? '' : when}${facts.length ? `; ${facts.join(', ')}` : ''}`;
   if (evidence) return `*${evidence.text}* — ${tail}`;
-  const missing = { when: 'no date', amount: 'no amount', count: 'no number', who: 'no names', name: 'no name' } as Record<string, string>;
+  const missing = { when: 'no date', amount: 'no amount', count: 'no number', who: 'no names', where: 'no place', name: 'no name' } as Record<string, string>;
   return missing[q.kind] ? `The coverage states ${missing[q.kind]} for that; closest: *${r.headline}*${when}` : `*${tail}*`;
 }
 

@@ -7,7 +7,7 @@ import * as chrono from 'chrono-node';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import { contentTerms } from '../../analysis/text.js';
 
-export type QuestionKind = 'when' | 'amount' | 'count' | 'who' | 'name' | 'happened' | 'other';
+export type QuestionKind = 'when' | 'amount' | 'count' | 'who' | 'where' | 'name' | 'happened' | 'other';
 
 export interface Period {
   /** Inclusive bounds in ms. */
@@ -41,6 +41,7 @@ const KINDS: Array<[RegExp, QuestionKind]> = [
   [/\b(how much|what (amount|sum|price|value)|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
   [/\b(how many|what (number|percentage|share|stake|proportion)|how long)\b/i, 'count'],
   [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich (compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
+  [/(^|[.?!]\s*)where\b|\b(in |at )?which (city|court|country|state|town|venue|place|capital)\b|\bwhat (city|court|country|state|town|venue|place)\b/i, 'where'],
   [/\b(called|named|the name of|what name)\b/i, 'name'],
   [/\bwhat (has |have |had )?(happened|changed)\b|\b(latest|recent|newest|last) (development|news|update|event|step)s?\b|\bwhat('s| is| was) new\b|\bwhat developments\b|\bany (news|developments)\b/i, 'happened'],
 ];
@@ -75,7 +76,7 @@ export function parseQuestion(text: string, now: Date): Question {
   const dateWords = new Set(searchKeys(period?.source ?? ''));
   const kind = questionKind(text);
   // "What is it called": the naming word asks for a name; it is not what the name is about.
-  const naming = kind === 'name' ? new Set(['call', 'name']) : new Set<string>();
+  const naming = kind === 'name' ? new Set(['call', 'name']) : kind === 'where' ? new Set(['citi', 'city', 'town', 'venue', 'place', 'countr', 'state']) : new Set<string>();
   const terms = [...new Set(searchKeys(text))].filter((t) => !dateWords.has(t) && !FRAME_WORDS.has(t) && !isDateWord(t) && !naming.has(t));
   return { text, kind, terms, actions: extractActions(text), period: period?.period };
 }
