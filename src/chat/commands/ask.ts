@@ -133,19 +133,16 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
       const best = near.filter((x) => x.n === near[0]!.n && x.n > 0).map((x) => x.f);
       return { text: (best.length ? best : facts).slice(0, 3).map((f) => f.text).join(', '), quality: best.length ? 1 : 0.8 };
     }
-    case 'who':
     case 'name': {
       const asked = new Set(q.terms);
       // A name for the thing asked about holds its noun ("the joint fund" -> "... Investment Fund").
-      const rank = (e: NamedEntity) => (q.kind === 'name' ? (searchKeys(e.text).some((t) => asked.has(t)) ? 1 : 0.5) : e.kind === 'person' || e.kind === 'org' ? 1 : 0.7);
-      // "Who": people and bodies other than the story's own parties; "what is it called": any name.
-      const names = extractEntities(hit.text)
-        .filter((e) => !CALENDAR.test(e.text) && !searchKeys(e.text).every((t) => asked.has(t)))
-        .filter((e) => q.kind === 'name' || !searchKeys(e.text).some((t) => concepts.has(t)))
-        .sort((a, b) => rank(b) - rank(a));
+      const rank = (e: NamedEntity) => (searchKeys(e.text).some((t) => asked.has(t)) ? 1 : 0.5);
+      const names = extractEntities(hit.text).filter((e) => !CALENDAR.test(e.text) && !searchKeys(e.text).every((t) => asked.has(t))).sort((a, b) => rank(b) - rank(a));
       if (!names.length) return undefined;
       return { text: [...new Set(names.map((e) => e.text))].slice(0, 4).join(', '), quality: rank(names[0]!) };
     }
+    case 'who':
+      return whoIn(q, hit.text, concepts);
     case 'where': {
       // "Which court" wants a court; "which city" or "where" a place that is not one.
       const court = /\bcourt\b/i.test(q.text);
@@ -172,6 +169,42 @@ function whenOf(q: Question, devs: DevelopmentMatch[], fallback: Ranked & { evid
   const report = dev.reports.find((r) => Math.floor(r.eventTime / 86_400_000) === Math.floor(date.time / 86_400_000)) ?? dev.reports[0]!;
   const hit: SentenceHit = { report, pos: 0, text: report.headline, own: 0, headline: 0, before: 0, matched: new Set() };
   return { hit, total: fallback.total, evidence: { text: dayLabel(date.time), quality: date.exact ? 1 : 0.8 } };
+}
+
+/** "Which company / country / bank" asks for a body; "who" for a person first. */
+const BODY_ASKED = /\bwhich (\w+ )?(compan|firm|countr|bank|investor|group|consortium|part|court|bod|agenc|organi|union)/i;
+/** Outlets are who reported, not who acted. */
+const OUTLET = /\b(times|post|journal|news|reuters|bloomberg|axios|forbes|register|press|wire|telegram)$/i;
+/** A role or a reporting verb next to a name says it is a person acting ("DOJ lawyer Kenneth Dintzer said"). */
+const ROLE_BEFORE = /\b(lawyer|attorney|counsel|chief|ceo|president|secretary|judge|minister|spokes\w+|official|director|chair\w*|officer|negotiator|executive|head|leader|commissioner|senator|representative|founder|economist|analyst)\s+$/i;
+const CUE_AFTER = /^('s)?\s*(,\s*(the|a|an|its|his|her|who|[a-z]+'s)\b|said\b|says\b|told\b|testified\b|wrote\b|added\b|argued\b)/;
+
+/**
+ * "Who": people and bodies the sentence names other than the story's own parties, places
+ * and outlets; a person named with a role or a reporting verb first (or a body, when the
+ * question asks for one).
+ */
+function whoIn(q: Question, sentence: string, concepts: Set<string>): Evidence | undefined {
+  const asked = new Set(q.terms);
+  const body = BODY_ASKED.test(q.text);
+  const places = new Set(extractPlaces(sentence).map((p) => p.text));
+  const rank = (e: NamedEntity): number => {
+    const at = sentence.indexOf(e.text);
+    const after = sentence.slice(at + e.text.length);
+    // The subject of the asked verb ("Slovakia called for a vote") is who did it.
+    const doer = searchKeys(after.split(/\s+/).slice(0, 4).join(' ')).some((t) => asked.has(t));
+    const cued = at >= 0 && (ROLE_BEFORE.test(sentence.slice(Math.max(0, at - 40), at)) || CUE_AFTER.test(after) || doer);
+    if (body) return e.kind === 'org' || cued ? 1 : e.kind === 'name' ? 0.7 : 0.5;
+    if (e.kind === 'org') return 0.6;
+    if (e.kind === 'person') return cued ? 1 : 0.5;
+    return cued ? 0.8 : 0.35;
+  };
+  const names = extractEntities(sentence)
+    .filter((e) => !CALENDAR.test(e.text) && !places.has(e.text) && !OUTLET.test(e.text))
+    .filter((e) => !searchKeys(e.text).every((t) => asked.has(t)) && !searchKeys(e.text).some((t) => concepts.has(t)))
+    .sort((a, b) => rank(b) - rank(a));
+  if (!names.length) return undefined;
+  return { text: [...new Set(names.map((e) => e.text))].slice(0, 4).join(', '), quality: rank(names[0]!) };
 }
 
 /** How many question words stand in a fact or within four words of it. */

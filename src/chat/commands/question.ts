@@ -40,7 +40,7 @@ const KINDS: Array<[RegExp, QuestionKind]> = [
   [/\b(when|what (date|day)|on what (date|day)|how soon)\b/i, 'when'],
   [/\b(how much|what (amount|sum|price|value)|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
   [/\b(how many|what (number|percentage|share|stake|proportion)|how long)\b/i, 'count'],
-  [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich (compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
+  [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich ([a-z]+ )?(compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
   [/(^|[.?!]\s*)where\b|\b(in |at )?which (city|court|country|state|town|venue|place|capital)\b|\bwhat (city|court|country|state|town|venue|place)\b/i, 'where'],
   [/\b(called|named|the name of|what name)\b/i, 'name'],
   [/\bwhat (has |have |had )?(happened|changed)\b|\b(latest|recent|newest|last) (development|news|update|event|step)s?\b|\bwhat('s| is| was) new\b|\bwhat developments\b|\bany (news|developments)\b/i, 'happened'],
