@@ -10,6 +10,7 @@ import { extractNumberFacts, type Fact } from '../../analysis/facts.js';
 import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
+import { askedCount } from './ask-numbers.js';
 import { developmentDate, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
 import { askIndex, score, type AskIndex, type Report, type SentenceHit } from './ask-index.js';
 import type { CommandDeps } from './handlers.js';
@@ -126,6 +127,9 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
     case 'amount':
     case 'count': {
       const kinds = q.kind === 'amount' ? ['money', 'percent'] : ['count', 'vote', 'percent', 'duration', 'money'];
+      // "How many": the number that does the asked verb or counts the asked noun, by the tagger.
+      const counted = q.kind === 'count' && /\bhow many\b/i.test(q.text) ? askedCount(hit.text, q.text) : undefined;
+      if (counted) return { text: counted.text, quality: 1 };
       const facts = extractNumberFacts(hit.text, { publishedAt }, true).filter((f) => kinds.includes(f.kind));
       if (!facts.length) return undefined;
       // The amount or count of what the question names: in the fact ("338 MPs") or next to it ("$55 a share").

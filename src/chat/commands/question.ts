@@ -38,7 +38,7 @@ const MONTH_RE = `(?:${MONTHS.join('|')}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|n
  */
 const KINDS: Array<[RegExp, QuestionKind]> = [
   [/\b(when|what (date|day)|on what (date|day)|how soon)\b/i, 'when'],
-  [/\b(how much|what (amount|sum|price|value)|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
+  [/\b(how much|what (amount|sum|price|value)|what ([\w-]+ )?(revenue|fee|fine|price|cost|budget|wage|bonus|sales|profit|loss|valuation)s?\b|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
   [/\b(how many|what (number|percentage|share|stake|proportion)|how long)\b/i, 'count'],
   [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich ([a-z]+ )?(compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
   [/(^|[.?!]\s*)where\b|\b(in |at )?which (city|court|country|state|town|venue|place|capital)\b|\bwhat (city|court|country|state|town|venue|place)\b/i, 'where'],
