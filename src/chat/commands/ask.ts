@@ -35,8 +35,8 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   const devs = matchDevelopments(ix, q, hits, hidden);
   const ranked = rank(hits, q, devs);
   const top = ranked[0];
-  if (!top || coverage(ix, q, top.hit) < MIN_COVERAGE) return NOTHING;
   const concepts = new Set(searchKeys((deps.story?.groups ?? []).flatMap((g) => g.terms).join(' ')));
+  if (!top || coverage(ix, q, top.hit) < MIN_COVERAGE) return fromLedes(q, devs, concepts) ?? NOTHING;
   // The best-ranked hit that states what the question asks for, if it ranks close to the best.
   // Names are often listed in the sentence after the one that matches the question's words.
   const near = q.kind === 'who' || q.kind === 'name' || q.kind === 'where' ? 0.3 : 0.5;
@@ -50,6 +50,31 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
     .map((h) => (h.pos === 0 ? bodyOf(h, q) : h))
     .filter((h, i, all) => all.findIndex((x) => x.text === h.text) === i).slice(0, 3);
   return [answerLine(q, lead.hit, lead.evidence), ...quotes.map(quote)].join('\n');
+}
+
+/** Share of the question's words a development's headlines and ledes must hold to answer from them alone. */
+const MIN_DEVELOPMENT_MATCH = 0.35;
+
+/**
+ * No single sentence holds enough of the question's words, but a development's headlines
+ * and ledes may ("what did the machinists decide in their vote on 4 November"): answer from
+ * the best such development (dated in the question's period, if it names one) before saying
+ * nothing answers.
+ */
+function fromLedes(q: Question, devs: DevelopmentMatch[], concepts: Set<string>): string | undefined {
+  const fits = devs.filter((d) => d.score >= MIN_DEVELOPMENT_MATCH && (!q.period || d.reports.some((r) => inPeriod(q.period!, r.eventTime)))).slice(0, 3);
+  if (!fits.length) return undefined;
+  const ledes = (d: DevelopmentMatch): SentenceHit[] => d.reports.flatMap((report) => report.sentences.slice(0, 3)
+    .map((text, pos) => ({ report, pos, text, own: 0, headline: 0, before: 0, matched: new Set<string>() })));
+  for (const d of fits) {
+    for (const hit of ledes(d)) {
+      const evidence = evidenceOf(q, hit, concepts);
+      if (evidence && evidence.quality >= 0.8) return [answerLine(q, hit, evidence), quote(hit.pos === 0 ? bodyOf(hit, q) : hit)].join('\n');
+    }
+  }
+  const opener = fits[0]!.reports.find((r) => r.novel) ?? fits[0]!.reports[0]!;
+  const hit = { report: opener, pos: 0, text: opener.headline, own: 0, headline: 0, before: 0, matched: new Set<string>() };
+  return [answerLine(q, hit, undefined), quote(bodyOf(hit, q))].join('\n');
 }
 
 /** The body sentence of a headline hit's article that shares most of the question's words (else its lede). */
