@@ -30,9 +30,10 @@ export function extractPlaces(sentence: string): Place[] {
   for (let i = 0; i < t.words.length; i++) {
     if (t.pos[i] !== 'ADP' || !PLACE_PREPOSITIONS.has(t.lemmas[i]!)) continue;
     let j = i + 1;
-    while (j < t.words.length && BETWEEN.has(t.pos[j]!) && j - i <= 3) j++;
+    while (j < t.words.length && BETWEEN.has(t.pos[j]!) && /^[a-z]/.test(t.words[j]!) && j - i <= 3) j++;
+    // A capitalised word inside a name is part of it, whatever the tagger takes it for ("Cook County").
     const run: string[] = [];
-    while (j < t.words.length && t.pos[j] === 'PROPN' && /^[A-Z]/.test(t.words[j]!)) run.push(t.words[j++]!);
+    while (j < t.words.length && /^[A-Z]/.test(t.words[j]!) && (t.pos[j] === 'PROPN' || t.pos[j + 1] === 'PROPN')) run.push(t.words[j++]!);
     // A month or weekday ("in March", "on Friday") is a date, not a place.
     const name = run.filter((w) => !CALENDAR.has(w.toLowerCase().replace(/\.$/, '')));
     if (!name.length || name.length < run.length) continue;

@@ -33,7 +33,7 @@ export function askedCount(sentence: string, question: string): { text: string; 
     // The counted noun: the next noun, across a hyphen or adjectives ("277-page").
     let j = i + 1;
     while (j < t.words.length && (t.words[j] === '-' || t.pos[j] === 'ADJ')) j++;
-    const noun = t.pos[j] === 'NOUN' ? t.words[j]! : '';
+    const noun = t.pos[j] === 'NOUN' || t.pos[j] === 'PROPN' ? t.words[j]! : '';
     let score = noun && nouns.has(searchKey(t.lemmas[j]!.toLowerCase())) ? 1 : 0;
     // Its verb: the first one after it, past an aside ("11, including Poland, abstained").
     for (let k = i + 1; k < Math.min(t.words.length, i + REACH); k++) {

@@ -44,6 +44,11 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
     .map((r) => ({ ...r, evidence: evidenceOf(q, r.hit, concepts) }))
     .filter((r) => r.evidence && r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE)
     .sort((a, b) => b.total * b.evidence!.quality - a.total * a.evidence!.quality)[0];
+  if (!answer && q.kind !== 'when' && q.kind !== 'other') {
+    // What the best sentences do not state, a matching development's headline or lede may.
+    const fromDev = fromLedes(q, devs, concepts, true);
+    if (fromDev) return fromDev;
+  }
   const lead = q.kind === 'when' ? whenOf(q, devs, answer ?? top) : answer ?? { ...top, evidence: undefined };
   // A headline is already in the answer line: quote what its article says instead.
   const quotes = [lead.hit, ...ranked.filter((r) => r.total >= top.total * 0.6).map((r) => r.hit)]
@@ -61,7 +66,7 @@ const MIN_DEVELOPMENT_MATCH = 0.35;
  * the best such development (dated in the question's period, if it names one) before saying
  * nothing answers.
  */
-function fromLedes(q: Question, devs: DevelopmentMatch[], concepts: Set<string>): string | undefined {
+function fromLedes(q: Question, devs: DevelopmentMatch[], concepts: Set<string>, evidenceOnly = false): string | undefined {
   const fits = devs.filter((d) => d.score >= MIN_DEVELOPMENT_MATCH && (!q.period || d.reports.some((r) => inPeriod(q.period!, r.eventTime)))).slice(0, 3);
   if (!fits.length) return undefined;
   const ledes = (d: DevelopmentMatch): SentenceHit[] => d.reports.flatMap((report) => report.sentences.slice(0, 3)
@@ -72,6 +77,7 @@ function fromLedes(q: Question, devs: DevelopmentMatch[], concepts: Set<string>)
       if (evidence && evidence.quality >= 0.8) return [answerLine(q, hit, evidence), quote(hit.pos === 0 ? bodyOf(hit, q) : hit)].join('\n');
     }
   }
+  if (evidenceOnly) return undefined;
   const opener = fits[0]!.reports.find((r) => r.novel) ?? fits[0]!.reports[0]!;
   const hit = { report: opener, pos: 0, text: opener.headline, own: 0, headline: 0, before: 0, matched: new Set<string>() };
   return [answerLine(q, hit, undefined), quote(bodyOf(hit, q))].join('\n');
@@ -205,8 +211,8 @@ const BODY_ASKED = /\bwhich (\w+ )?(compan|firm|countr|bank|investor|group|conso
 /** Outlets are who reported, not who acted. */
 const OUTLET = /\b(times|post|journal|news|reuters|bloomberg|axios|forbes|register|press|wire|telegram)$/i;
 /** A role or a reporting verb next to a name says it is a person acting ("DOJ lawyer Kenneth Dintzer said"). */
-const ROLE_BEFORE = /\b(lawyer|attorney|counsel|chief|ceo|president|secretary|judge|minister|spokes\w+|official|director|chair\w*|officer|negotiator|executive|head|leader|commissioner|senator|representative|founder|economist|analyst)\s+$/i;
-const CUE_AFTER = /^('s)?\s*(,\s*(the|a|an|its|his|her|who|[a-z]+'s)\b|said\b|says\b|told\b|testified\b|wrote\b|added\b|argued\b)/;
+const ROLE_BEFORE = /\b(lawyer|attorney|counsel|chief|ceo|president|secretary|judge|minister|spokes\w+|official|director|chair\w*|officer|negotiator|executive|head|leader|commissioner|senator|representative|founder|economist|analyst),?\s+$/i;
+const CUE_AFTER = /^('s)?\s*(,\s*(the|a|an|its|his|her|who|[a-z]+'s|said|says|told)\b|said\b|says\b|told\b|testified\b|wrote\b|added\b|argued\b)/;
 
 /**
  * "Who": people and bodies the sentence names other than the story's own parties, places
@@ -216,7 +222,7 @@ const CUE_AFTER = /^('s)?\s*(,\s*(the|a|an|its|his|her|who|[a-z]+'s)\b|said\b|sa
 function whoIn(q: Question, sentence: string, concepts: Set<string>): Evidence | undefined {
   const asked = new Set(q.terms);
   const body = BODY_ASKED.test(q.text);
-  const places = new Set(extractPlaces(sentence).map((p) => p.text));
+  const places = extractPlaces(sentence).map((p) => p.text);
   const rank = (e: NamedEntity): number => {
     const at = sentence.indexOf(e.text);
     const after = sentence.slice(at + e.text.length);
@@ -229,7 +235,7 @@ function whoIn(q: Question, sentence: string, concepts: Set<string>): Evidence |
     return cued ? 0.8 : 0.35;
   };
   const names = extractEntities(sentence)
-    .filter((e) => !CALENDAR.test(e.text) && !places.has(e.text) && !OUTLET.test(e.text))
+    .filter((e) => !CALENDAR.test(e.text) && !places.some((p) => p.includes(e.text) || e.text.includes(p)) && !OUTLET.test(e.text))
     .filter((e) => !searchKeys(e.text).every((t) => asked.has(t)) && !searchKeys(e.text).some((t) => concepts.has(t)))
     .sort((a, b) => rank(b) - rank(a));
   if (!names.length) return undefined;
