@@ -28,9 +28,11 @@ const STORY: Item[] = [
   { id: 'a2', dev: 'dev-deal', novel: false, at: '2026-06-02T15:00:00Z', source: 'Ledger', title: 'Acme strikes plant deal with Borex',
     content: 'Acme said on Monday it would take over the Borex plants.\nAnalysts called the price steep.' },
   { id: 'a3', dev: 'dev-analysis', novel: true, at: '2026-08-20T09:00:00Z', source: 'Ledger', title: 'Analysis: what the Acme plant deal means for prices',
-    content: 'Acme agreed to buy the Borex plants in June; since they changed hands on July 1, 2026, prices have barely moved.\nEconomists expect little change before 2027.' },
+    content: 'Acme agreed to buy the Borex plants, and on July 1, 2026 they changed hands; prices have barely moved.\nEconomists expect little change before 2027.' },
   { id: 'a4', dev: 'dev-block', novel: true, at: '2026-07-10T09:00:00Z', source: 'Wire One', title: 'Regulator sues to block Acme plant deal',
     content: 'The Federal Energy Commission sued on Thursday in the District Court for Delaware to block the takeover.\nCommission chair Maria Lopez said the deal would raise bills.' },
+  { id: 'a4b', dev: 'dev-trial', novel: true, at: '2026-09-08T09:00:00Z', source: 'Wire One', title: 'Trial over Acme plant deal opens',
+    content: 'Opening statements in the commission\'s case were delivered on Monday in a packed Wilmington courtroom, as Silicon Valley investors watched.\nCommission lawyer Ruth Kim told the court the deal would raise power bills.' },
   { id: 'a5', dev: 'dev-suit', novel: true, at: '2026-08-12T09:00:00Z', source: 'Ledger', title: 'Borex shareholders sue Acme over plant deal',
     content: 'Borex shareholders filed suit on Tuesday in Cook County Circuit Court in Chicago, saying the price was too low.\nTheir lawyer, Dan Ortiz, said the board ignored better offers.' },
   { id: 'a6', dev: 'dev-ruling', novel: true, at: '2026-10-02T09:00:00Z', source: 'Wire One', title: 'Judge clears Acme plant deal',
@@ -58,6 +60,8 @@ describe('ask answers on its first line', () => {
     expect(line).toMatch(/^\*[^*]*Ellen Park[^*]*\*/);
     expect(line).not.toContain('Lopez');
     expect(await ask('Who is the lawyer for the Borex shareholders?')).toMatch(/^\*[^*]*Dan Ortiz/);
+    // A person named with a role, not the place or the crowd of the sentence that shares the question's words.
+    expect(await ask('Who delivered the commission\'s opening statement at the trial?')).toMatch(/^\*Ruth Kim\*/);
   });
 
   it('how much / how many: the amount a headline states, the deal\'s own count (not an option on more), a count apart from its noun', async () => {
