@@ -40,10 +40,7 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   // The best-ranked hit that states what the question asks for, if it ranks close to the best.
   // Names are often listed in the sentence after the one that matches the question's words.
   const near = q.kind === 'who' || q.kind === 'name' || q.kind === 'where' ? 0.3 : 0.5;
-  const answer = ranked.slice(0, 30)
-    .map((r) => ({ ...r, evidence: evidenceOf(q, r.hit, concepts) }))
-    .filter((r) => r.evidence && r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE)
-    .sort((a, b) => b.total * b.evidence!.quality - a.total * a.evidence!.quality)[0];
+  const answer = bestEvidence(ranked.slice(0, 30).filter((r) => r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE), q, concepts);
   if (!answer && q.kind !== 'when' && q.kind !== 'other') {
     // What the best sentences do not state, a matching development's headline or lede may.
     const fromDev = fromLedes(q, devs, concepts, true);
@@ -55,6 +52,21 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
     .map((h) => (h.pos === 0 ? bodyOf(h, q) : h))
     .filter((h, i, all) => all.findIndex((x) => x.text === h.text) === i).slice(0, 3);
   return [answerLine(q, lead.hit, lead.evidence), ...quotes.map(quote)].join('\n');
+}
+
+/**
+ * The hit whose score times the quality of its evidence is highest. Hits come best first and
+ * quality is at most 1, so reading stops once a hit's score cannot beat the best found: the
+ * evidence (which tags the sentence) is read for few hits.
+ */
+function bestEvidence(ranked: Ranked[], q: Question, concepts: Set<string>): (Ranked & { evidence: Evidence }) | undefined {
+  let best: (Ranked & { evidence: Evidence }) | undefined;
+  for (const r of ranked) {
+    if (best && r.total <= best.total * best.evidence.quality) break;
+    const evidence = evidenceOf(q, r.hit, concepts);
+    if (evidence && (!best || r.total * evidence.quality > best.total * best.evidence.quality)) best = { ...r, evidence };
+  }
+  return best;
 }
 
 /** Share of the question's words a development's headlines and ledes must hold to answer from them alone. */
