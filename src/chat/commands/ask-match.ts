@@ -86,12 +86,17 @@ export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[]
 /**
  * The day a development happened: the day most of its reports' headlines or ledes give (a
  * lede may also name an earlier step: one report's date is not enough), the earliest on a
- * tie; else its first report's publication.
+ * tie. A date well before the report's own publication is background ("on strike since
+ * September 13"), not the day of the news; without a recent one, its first report's publication.
  */
 export function developmentDate(reports: Report[]): { time: number; exact: boolean } | undefined {
   const dated = reports.filter((r) => !Number.isNaN(r.eventTime));
-  const stated = dated.filter((r) => r.eventText);
-  if (!stated.length) return dated.length ? { time: Math.min(...dated.map((r) => r.eventTime)), exact: false } : undefined;
+  const stated = dated.filter((r) => r.eventText && (Number.isNaN(r.published) || (r.eventTime <= r.published + DAY && r.eventTime >= r.published - RECENT_DAYS * DAY)));
+  if (!stated.length) {
+    const published = reports.map((r) => r.published).filter((t) => !Number.isNaN(t));
+    if (published.length) return { time: Math.min(...published), exact: false };
+    return dated.length ? { time: Math.min(...dated.map((r) => r.eventTime)), exact: false } : undefined;
+  }
   const days = new Map<number, { n: number; exact: boolean }>();
   for (const r of stated) {
     const day = Math.floor(r.eventTime / DAY);
@@ -102,4 +107,6 @@ export function developmentDate(reports: Report[]): { time: number; exact: boole
   return { time: day * DAY + DAY / 2, exact: d.exact };
 }
 
+/** News is reported within days: a date further back is background. */
+const RECENT_DAYS = 7;
 const DAY = 86_400_000;

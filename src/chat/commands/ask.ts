@@ -211,7 +211,9 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
  */
 function whenOf(q: Question, devs: DevelopmentMatch[], fallback: Ranked & { evidence?: Evidence | undefined }): Ranked & { evidence?: Evidence | undefined } {
   const dev = devs[0];
-  const date = dev && !q.period ? developmentDate(dev.reports) : undefined;
+  // "By what date …", "the deadline": a date the coverage states, not the day of the news.
+  const stated = /\bby (what|which) (date|day)\b|\bby when\b|\bdeadline\b|\buntil when\b|\bdue\b/i.test(q.text);
+  const date = dev && !q.period && !stated ? developmentDate(dev.reports) : undefined;
   if (!dev || !date) return fallback;
   const report = dev.reports.find((r) => Math.floor(r.eventTime / 86_400_000) === Math.floor(date.time / 86_400_000)) ?? dev.reports[0]!;
   const hit: SentenceHit = { report, pos: 0, text: report.headline, own: 0, headline: 0, before: 0, matched: new Set() };
