@@ -182,8 +182,14 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
     }
     case 'name': {
       const asked = new Set(q.terms);
-      // A name for the thing asked about holds its noun ("the joint fund" -> "... Investment Fund").
-      const rank = (e: NamedEntity) => (searchKeys(e.text).some((t) => asked.has(t)) ? 1 : 0.5);
+      // A name for the thing asked about holds its noun ("the joint fund" -> "... Investment Fund")
+      // or stands before it ("the Dobra lithium site").
+      const rank = (e: NamedEntity) => {
+        if (searchKeys(e.text).some((t) => asked.has(t))) return 1;
+        const at = hit.text.indexOf(e.text);
+        const next = at < 0 ? [] : searchKeys(hit.text.slice(at + e.text.length).split(/\s+/).slice(0, 3).join(' '));
+        return next.some((t) => asked.has(t)) ? 0.9 : 0.5;
+      };
       const names = extractEntities(hit.text).filter((e) => !CALENDAR.test(e.text) && !searchKeys(e.text).every((t) => asked.has(t))).sort((a, b) => rank(b) - rank(a));
       if (!names.length) return undefined;
       return { text: [...new Set(names.map((e) => e.text))].slice(0, 4).join(', '), quality: rank(names[0]!) };

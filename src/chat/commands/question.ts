@@ -42,7 +42,8 @@ const KINDS: Array<[RegExp, QuestionKind]> = [
   [/\b(how many|what (number|percentage|share|stake|proportion)|how long)\b/i, 'count'],
   [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich ([a-z]+ )?(compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
   [/(^|[.?!]\s*)where\b|\b(in |at )?which (city|court|country|state|town|venue|place|capital)\b|\bwhat (city|court|country|state|town|venue|place)\b/i, 'where'],
-  [/\b(called|named|the name of|what name)\b/i, 'name'],
+  // "Which deposit …": the name of one of a kind (people, bodies and places are asked above).
+  [/\b(called|named|the name of|what name)\b|(^|[.?!]\s*)which\b/i, 'name'],
   [/\bwhat (has |have |had )?(happened|changed)\b|\b(latest|recent|newest|last) (development|news|update|event|step)s?\b|\bwhat('s| is| was) new\b|\bwhat developments\b|\bany (news|developments)\b/i, 'happened'],
 ];
 
