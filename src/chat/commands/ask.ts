@@ -7,6 +7,7 @@
  */
 import { extractEntities, type NamedEntity } from '../../analysis/entities.js';
 import { extractNumberFacts, type Fact } from '../../analysis/facts.js';
+import { tag } from '../../analysis/nlp.js';
 import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
@@ -206,9 +207,32 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
       if (!places.length) return undefined;
       return { text: places.slice(0, 2).map((p) => p.text).join(', '), quality: places[0]!.court === court ? 1 : 0.6 };
     }
+    case 'other':
+      return /^\W*what (did|does|do|has|have|will)\b/i.test(q.text) ? objectOf(q, hit) : undefined;
     default:
       return undefined;
   }
+}
+
+/** Tags a noun phrase may hold ("a memorandum", "the Dobra lithium site"). */
+const PHRASE = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM']);
+
+/**
+ * "What did Kyiv and Washington sign?": what the sentence reports the asked action done to,
+ * the noun phrase after the verb that reports it ("had signed a memorandum as a first step").
+ */
+function objectOf(q: Question, hit: SentenceHit): Evidence | undefined {
+  const asked = q.actions.filter((a) => a.verb && a.status === 'happened').map((a) => a.action);
+  if (!asked.length) return undefined;
+  const act = actionsOf(hit.text, hit.pos === 0).find((a) => a.verb && a.status === 'happened' && asked.includes(a.action));
+  if (!act) return undefined;
+  const t = tag(hit.text);
+  const at = t.words.findIndex((w) => w.toLowerCase() === act.word.split(' ').pop());
+  if (at < 0) return undefined;
+  const words: string[] = [];
+  for (let i = at + 1; i < t.words.length && words.length < 6 && PHRASE.has(t.pos[i]!); i++) words.push(t.words[i]!);
+  if (!words.some((_, i) => /^(NOUN|PROPN)$/.test(t.pos[at + 1 + i]!))) return undefined;
+  return { text: words.join(' '), quality: 1 };
 }
 
 /**
