@@ -222,7 +222,11 @@ const PHRASE = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM']);
  * the noun phrase after the verb that reports it ("had signed a memorandum as a first step").
  */
 function objectOf(q: Question, hit: SentenceHit): Evidence | undefined {
-  const asked = q.actions.filter((a) => a.verb && a.status === 'happened').map((a) => a.action);
+  // "What did <subject> <verb>": the verb stands bare after its subject ("the union sign"), where
+  // the frame's position rules do not take it for one; read each word after the auxiliary as a verb.
+  const after = q.text.replace(/^\W*what (did|does|do|has|have|will)\s+/i, '').split(/\s+/);
+  const asked = [...q.actions, ...after.flatMap((w) => extractActions(`to ${w.replace(/\W+$/, '')}`))]
+    .filter((a) => a.verb && a.status !== 'failed').map((a) => a.action);
   if (!asked.length) return undefined;
   const act = actionsOf(hit.text, hit.pos === 0).find((a) => a.verb && a.status === 'happened' && asked.includes(a.action));
   if (!act) return undefined;

@@ -39,8 +39,12 @@ const STORY: Item[] = [
     content: 'US District Judge Ellen Park ruled on Wednesday that the takeover may proceed, rejecting the commission\'s case.\nThe commission said it would study the ruling.' },
   { id: 'a7', dev: 'dev-vote', novel: true, at: '2026-11-05T09:00:00Z', source: 'Wire One', title: 'Acme plant workers vote to accept contract, ending strike',
     content: 'Workers at the Acme plants approved the contract on Tuesday, ending a six-week walkout.\n31 of the 120 plants had been idle.' },
+  { id: 'a7b', dev: 'dev-vote', novel: false, at: '2026-11-05T12:00:00Z', source: 'Ledger', title: 'Acme strike ends as workers back deal',
+    content: 'The strike that began on September 22, 2026 is over after plant workers backed the contract.\nPickets came down at all plants.' },
   { id: 'a8', dev: 'dev-boards', novel: true, at: '2026-11-20T09:00:00Z', source: 'Ledger', title: 'Acme board votes on plant closures',
     content: 'At the board meeting, 9 directors backed the closures while 2, including the chair, abstained.\nThe plan covers 11 plants in 4 states.' },
+  { id: 'a9', dev: 'dev-safety', novel: true, at: '2026-11-25T09:00:00Z', source: 'Ledger', title: 'Acme and union reach accord on plant safety',
+    content: 'Acme and the workers\' union signed a memorandum on plant safety on Tuesday.\nThe money for the work comes from the Harbor Renewal Fund.' },
 ];
 
 async function ask(question: string): Promise<string> {
@@ -75,6 +79,8 @@ describe('ask answers on its first line', () => {
   it('when: the date of the development asked about, not of an analysis that names another day', async () => {
     const line = await ask('When did Acme agree to buy the Borex plants?');
     expect(line).toMatch(/^\*1 June 2026\* — Acme to buy 120 plants/);
+    // A lede's date weeks before its report is background (the strike's start), not the vote.
+    expect(await ask('When did the Acme plant workers vote to accept the contract?')).toMatch(/^\*3 November 2026\* — /);
     expect(await ask('When did the judge clear the Acme deal?')).toMatch(/^\*30 September 2026\* — Judge clears Acme plant deal/);
   });
 
@@ -88,6 +94,11 @@ describe('ask answers on its first line', () => {
     const line = await ask('What did the plant workers decide on 3 November 2026?');
     expect(line).not.toBe(NOTHING.split('\n')[0]);
     expect(line).toContain('vote to accept contract');
+  });
+
+  it('what did X sign / which thing: the noun phrase the asked verb acts on, the name before the asked noun', async () => {
+    expect(await ask('What did Acme and the union sign?')).toMatch(/^\*a memorandum\* — Acme and union reach accord on plant safety/);
+    expect(await ask('Which fund pays for the safety work at the plants?')).toMatch(/^\*Harbor Renewal Fund/);
   });
 
   it('still says nothing answers when no headline or lede does', async () => {
