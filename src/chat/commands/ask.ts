@@ -216,6 +216,7 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
 
 /** Tags a noun phrase may hold ("a memorandum", "the Dobra lithium site"). */
 const PHRASE = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM']);
+const TIME_WORDS = /^(today|tonight|tomorrow|yesterday|now|week|month|year|morning|afternoon|evening|night|weekend)$/i;
 
 /**
  * "What did Kyiv and Washington sign?": what the sentence reports the asked action done to,
@@ -235,7 +236,8 @@ function objectOf(q: Question, hit: SentenceHit): Evidence | undefined {
   if (at < 0) return undefined;
   const words: string[] = [];
   for (let i = at + 1; i < t.words.length && words.length < 6 && PHRASE.has(t.pos[i]!); i++) words.push(t.words[i]!);
-  if (!words.some((_, i) => /^(NOUN|PROPN)$/.test(t.pos[at + 1 + i]!))) return undefined;
+  // "vote today": a time is not what was acted on.
+  if (!words.some((w, i) => /^(NOUN|PROPN)$/.test(t.pos[at + 1 + i]!) && !TIME_WORDS.test(w) && !CALENDAR.test(w))) return undefined;
   return { text: words.join(' '), quality: 1 };
 }
 
@@ -271,6 +273,8 @@ function whoIn(q: Question, sentence: string, concepts: Set<string>): Evidence |
   const asked = new Set(q.terms);
   const body = BODY_ASKED.test(q.text);
   const places = extractPlaces(sentence).map((p) => p.text);
+  const tagged = tag(sentence);
+  const properNoun = (w: string) => tagged.words.some((x, i) => x === w && tagged.pos[i] === 'PROPN');
   const rank = (e: NamedEntity): number => {
     const at = sentence.indexOf(e.text);
     const after = sentence.slice(at + e.text.length);
@@ -279,6 +283,8 @@ function whoIn(q: Question, sentence: string, concepts: Set<string>): Evidence |
     const cued = at >= 0 && (ROLE_BEFORE.test(sentence.slice(Math.max(0, at - 40), at)) || CUE_AFTER.test(after) || doer);
     if (body) return e.kind === 'org' || cued ? 1 : e.kind === 'name' ? 0.7 : 0.5;
     if (e.kind === 'org') return 0.6;
+    // A person's name starts with a proper noun; "Revised Proposed Final Judgment" does not.
+    if (e.kind === 'person' && !properNoun(e.text.split(' ')[0]!)) return 0.3;
     if (e.kind === 'person') return cued ? 1 : 0.5;
     return cued ? 0.8 : 0.35;
   };
