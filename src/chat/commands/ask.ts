@@ -52,7 +52,10 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   const quotes = [lead.hit, ...ranked.filter((r) => r.total >= top.total * 0.6).map((r) => r.hit)]
     .map((h) => (h.pos === 0 ? bodyOf(h, q) : h))
     .filter((h, i, all) => all.findIndex((x) => x.text === h.text) === i).slice(0, 3);
-  return [answerLine(q, lead.hit, lead.evidence), ...quotes.map(quote)].join('\n');
+  // "What did the judge decide": the development's own headline too, from the report that opened it.
+  const opener = !lead.evidence && q.kind === 'other' ? (ix.developments.get(lead.hit.report.developmentId) ?? []).find((r) => r.novel && !hidden.has(r.feedId)) : undefined;
+  const line = `${answerLine(q, lead.hit, lead.evidence)}${opener && opener !== lead.hit.report && opener.headline !== lead.hit.report.headline ? ` (development: ${opener.headline})` : ''}`;
+  return [line, ...quotes.map(quote)].join('\n');
 }
 
 /**

@@ -37,6 +37,8 @@ const STORY: Item[] = [
     content: 'Borex shareholders filed suit on Tuesday in Cook County Circuit Court in Chicago, saying the price was too low.\nTheir lawyer, Dan Ortiz, said the board ignored better offers.' },
   { id: 'a6', dev: 'dev-ruling', novel: true, at: '2026-10-02T09:00:00Z', source: 'Wire One', title: 'Judge clears Acme plant deal',
     content: 'US District Judge Ellen Park ruled on Wednesday that the takeover may proceed, rejecting the commission\'s case.\nThe commission said it would study the ruling.' },
+  { id: 'a6b', dev: 'dev-ruling', novel: false, at: '2026-10-05T09:00:00Z', source: 'Ledger', title: 'Commission studies judge\'s decision on Acme takeover',
+    content: 'The commission is studying what the judge decided on the Acme takeover before choosing whether to appeal.' },
   { id: 'a7', dev: 'dev-vote', novel: true, at: '2026-11-05T09:00:00Z', source: 'Wire One', title: 'Acme plant workers vote to accept contract, ending strike',
     content: 'Workers at the Acme plants approved the contract on Tuesday, ending a six-week walkout.\n31 of the 120 plants had been idle.' },
   { id: 'a7b', dev: 'dev-vote', novel: false, at: '2026-11-05T12:00:00Z', source: 'Ledger', title: 'Acme strike ends as workers back deal',
@@ -99,6 +101,11 @@ describe('ask answers on its first line', () => {
   it('what did X sign / which thing: the noun phrase the asked verb acts on, the name before the asked noun', async () => {
     expect(await ask('What did Acme and the union sign?')).toMatch(/^\*a memorandum\* — Acme and union reach accord on plant safety/);
     expect(await ask('Which fund pays for the safety work at the plants?')).toMatch(/^\*Harbor Renewal Fund/);
+  });
+
+  it('what did X decide: the line names the development the answer came from, by its opening headline', async () => {
+    const line = await ask('What did the judge decide on the Acme takeover?');
+    expect(line).toContain('Judge clears Acme plant deal');
   });
 
   it('still says nothing answers when no headline or lede does', async () => {
