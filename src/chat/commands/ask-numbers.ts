@@ -4,9 +4,11 @@
  * "how many X did Y", the count that does the question's verb (it is the verb's subject,
  * so the verb follows it) counts most, then the one of the noun asked about.
  */
-import { NUMBER_WORDS } from '../../analysis/lexicon.js';
+import { MONTHS, NUMBER_WORDS } from '../../analysis/lexicon.js';
 import { tag } from '../../analysis/nlp.js';
 import { searchKey } from './question.js';
+
+const MONTH = new RegExp(`^(${MONTHS.join('|')}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\\.?$`, 'i');
 
 /** Tokens after a number that may still hold its verb. */
 const REACH = 16;
@@ -26,6 +28,8 @@ export function askedCount(sentence: string, question: string): { text: string; 
     const w = t.words[i]!;
     if (t.pos[i] !== 'NUM' || !(/^\d[\d,]*$/.test(w) || w.toLowerCase() in NUMBER_WORDS)) continue;
     // A year, an amount or a percentage is not a count.
+    // A day of a month ("June 18", "18 June") is a date, not a count.
+    if (MONTH.test(t.words[i - 1] ?? '') || MONTH.test(t.words[i + 1] ?? '')) continue;
     if (/^(1[89]|20)\d\d$/.test(w) || /^[$€£]$/.test(t.words[i - 1] ?? '') || /^(%|percent|per|billion|million|bn|m)$/i.test(t.words[i + 1] ?? '')) continue;
     // "Forty-six" is one number; so is "COVID-19" none.
     const compound = t.words[i - 1] === '-' && t.pos[i - 2] === 'NUM' ? `${t.words[i - 2]}-` : '';
@@ -42,8 +46,8 @@ export function askedCount(sentence: string, question: string): { text: string; 
       break;
     }
     if (score > (best?.score ?? 0)) {
-      // In figures, as the answer line gives dates and amounts ("Forty-six" is 46).
-      const n = compound ? value(t.words[i - 2]!) + value(w) : value(w);
+      // In figures, as the answer line gives dates and amounts ("Forty-six" is 46); figures as written.
+      const n = compound ? value(t.words[i - 2]!) + value(w) : /^\d/.test(w) ? w : value(w);
       best = { text: noun ? `${n}${t.words[i + 1] === '-' ? '-' : ' '}${noun}` : String(n), score };
     }
   }
