@@ -7,8 +7,12 @@
  */
 import { extractEntities, type NamedEntity } from '../../analysis/entities.js';
 import { extractNumberFacts, type Fact } from '../../analysis/facts.js';
+import { tag } from '../../analysis/nlp.js';
+import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
+import { askedCount } from './ask-numbers.js';
+import { developmentDate, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
 import { askIndex, score, type AskIndex, type Report, type SentenceHit } from './ask-index.js';
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
@@ -29,23 +33,70 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
   if (q.kind === 'happened' || (q.period && !q.terms.length)) return whatHappened(ix, q, hidden);
   if (!q.terms.length) return 'That question has no words to search for; ask about people, steps, amounts or dates.';
   const hits = ix.search(q.terms, hidden);
-  const ranked = rank(hits, q);
+  const devs = matchDevelopments(ix, q, hits, hidden);
+  const ranked = rank(hits, q, devs);
   const top = ranked[0];
-  if (!top || coverage(ix, q, top.hit) < MIN_COVERAGE) return NOTHING;
   const concepts = new Set(searchKeys((deps.story?.groups ?? []).flatMap((g) => g.terms).join(' ')));
+  if (!top || coverage(ix, q, top.hit) < MIN_COVERAGE) return fromLedes(q, devs, concepts) ?? NOTHING;
   // The best-ranked hit that states what the question asks for, if it ranks close to the best.
   // Names are often listed in the sentence after the one that matches the question's words.
-  const near = q.kind === 'who' || q.kind === 'name' ? 0.3 : 0.5;
-  const answer = ranked.slice(0, 30)
-    .map((r) => ({ ...r, evidence: evidenceOf(q, r.hit, concepts) }))
-    .filter((r) => r.evidence && r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE)
-    .sort((a, b) => b.total * b.evidence!.quality - a.total * a.evidence!.quality)[0];
-  const lead = answer ?? { ...top, evidence: undefined };
+  const near = q.kind === 'who' || q.kind === 'name' || q.kind === 'where' ? 0.3 : 0.5;
+  const answer = bestEvidence(ranked.slice(0, 30).filter((r) => r.total >= top.total * near && coverage(ix, q, r.hit) >= MIN_COVERAGE), q, concepts);
+  if (!answer && q.kind !== 'when' && q.kind !== 'other') {
+    // What the best sentences do not state, a matching development's headline or lede may.
+    const fromDev = fromLedes(q, devs, concepts, true);
+    if (fromDev) return fromDev;
+  }
+  const lead = q.kind === 'when' ? whenOf(q, devs, answer ?? top) : answer ?? { ...top, evidence: undefined };
   // A headline is already in the answer line: quote what its article says instead.
   const quotes = [lead.hit, ...ranked.filter((r) => r.total >= top.total * 0.6).map((r) => r.hit)]
     .map((h) => (h.pos === 0 ? bodyOf(h, q) : h))
     .filter((h, i, all) => all.findIndex((x) => x.text === h.text) === i).slice(0, 3);
-  return [answerLine(q, lead.hit, lead.evidence), ...quotes.map(quote)].join('\n');
+  // "What did the judge decide": the development's own headline too, from the report that opened it.
+  const opener = !lead.evidence && q.kind === 'other' ? (ix.developments.get(lead.hit.report.developmentId) ?? []).find((r) => r.novel && !hidden.has(r.feedId)) : undefined;
+  const line = `${answerLine(q, lead.hit, lead.evidence)}${opener && opener !== lead.hit.report && opener.headline !== lead.hit.report.headline ? ` (development: ${opener.headline})` : ''}`;
+  return [line, ...quotes.map(quote)].join('\n');
+}
+
+/**
+ * The hit whose score times the quality of its evidence is highest. Hits come best first and
+ * quality is at most 1, so reading stops once a hit's score cannot beat the best found: the
+ * evidence (which tags the sentence) is read for few hits.
+ */
+function bestEvidence(ranked: Ranked[], q: Question, concepts: Set<string>): (Ranked & { evidence: Evidence }) | undefined {
+  let best: (Ranked & { evidence: Evidence }) | undefined;
+  for (const r of ranked) {
+    if (best && r.total <= best.total * best.evidence.quality) break;
+    const evidence = evidenceOf(q, r.hit, concepts);
+    if (evidence && (!best || r.total * evidence.quality > best.total * best.evidence.quality)) best = { ...r, evidence };
+  }
+  return best;
+}
+
+/** Share of the question's words a development's headlines and ledes must hold to answer from them alone. */
+const MIN_DEVELOPMENT_MATCH = 0.35;
+
+/**
+ * No single sentence holds enough of the question's words, but a development's headlines
+ * and ledes may ("what did the machinists decide in their vote on 4 November"): answer from
+ * the best such development (dated in the question's period, if it names one) before saying
+ * nothing answers.
+ */
+function fromLedes(q: Question, devs: DevelopmentMatch[], concepts: Set<string>, evidenceOnly = false): string | undefined {
+  const fits = devs.filter((d) => d.score >= MIN_DEVELOPMENT_MATCH && (!q.period || d.reports.some((r) => inPeriod(q.period!, r.eventTime)))).slice(0, 3);
+  if (!fits.length) return undefined;
+  const ledes = (d: DevelopmentMatch): SentenceHit[] => d.reports.flatMap((report) => report.sentences.slice(0, 3)
+    .map((text, pos) => ({ report, pos, text, own: 0, headline: 0, before: 0, matched: new Set<string>() })));
+  for (const d of fits) {
+    for (const hit of ledes(d)) {
+      const evidence = evidenceOf(q, hit, concepts);
+      if (evidence && evidence.quality >= 0.8) return [answerLine(q, hit, evidence), quote(hit.pos === 0 ? bodyOf(hit, q) : hit)].join('\n');
+    }
+  }
+  if (evidenceOnly) return undefined;
+  const opener = fits[0]!.reports.find((r) => r.novel) ?? fits[0]!.reports[0]!;
+  const hit = { report: opener, pos: 0, text: opener.headline, own: 0, headline: 0, before: 0, matched: new Set<string>() };
+  return [answerLine(q, hit, undefined), quote(bodyOf(hit, q))].join('\n');
 }
 
 /** The body sentence of a headline hit's article that shares most of the question's words (else its lede). */
@@ -66,11 +117,20 @@ interface Ranked {
   total: number;
 }
 
-/** Search score, raised when the sentence or its headline reports the question's action, or dates it in the question's period. */
-function rank(hits: SentenceHit[], q: Question): Ranked[] {
+/**
+ * Search score, raised when the sentence or its headline reports the question's action, or
+ * dates it in the question's period, and lowered as far as its development matches the
+ * question less well than the best one (a sentence about another event shares words too).
+ */
+function rank(hits: SentenceHit[], q: Question, devs: DevelopmentMatch[]): Ranked[] {
   const wanted = new Set(q.actions.map((a) => a.action));
+  const best = devs[0]?.score ?? 0;
+  // A question about an event is answered from that event's development; one about a party
+  // or a term ("who is the union's president") from any report that states it.
+  const aboutEvent = q.kind === 'when' || q.actions.some((a) => a.status === 'happened');
+  const match = new Map(devs.map((d) => [d.id, best && aboutEvent ? d.score / best : 1]));
   return hits.map((hit) => {
-    let total = score(hit);
+    let total = score(hit) * (match.get(hit.report.developmentId) ?? 1);
     if (wanted.size) {
       const acts = [...actionsOf(hit.text, hit.pos === 0), ...actionsOf(hit.report.headline, true)].filter((a) => wanted.has(a.action));
       if (acts.some((a) => a.status === 'happened')) total *= 1.4;
@@ -114,6 +174,9 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
     case 'amount':
     case 'count': {
       const kinds = q.kind === 'amount' ? ['money', 'percent'] : ['count', 'vote', 'percent', 'duration', 'money'];
+      // "How many": the number that does the asked verb or counts the asked noun, by the tagger.
+      const counted = q.kind === 'count' && /\bhow many\b/i.test(q.text) ? askedCount(hit.text, q.text) : undefined;
+      if (counted) return { text: counted.text, quality: 1 };
       const facts = extractNumberFacts(hit.text, { publishedAt }, true).filter((f) => kinds.includes(f.kind));
       if (!facts.length) return undefined;
       // The amount or count of what the question names: in the fact ("338 MPs") or next to it ("$55 a share").
@@ -121,22 +184,119 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
       const best = near.filter((x) => x.n === near[0]!.n && x.n > 0).map((x) => x.f);
       return { text: (best.length ? best : facts).slice(0, 3).map((f) => f.text).join(', '), quality: best.length ? 1 : 0.8 };
     }
-    case 'who':
     case 'name': {
       const asked = new Set(q.terms);
-      // A name for the thing asked about holds its noun ("the joint fund" -> "... Investment Fund").
-      const rank = (e: NamedEntity) => (q.kind === 'name' ? (searchKeys(e.text).some((t) => asked.has(t)) ? 1 : 0.5) : e.kind === 'person' || e.kind === 'org' ? 1 : 0.7);
-      // "Who": people and bodies other than the story's own parties; "what is it called": any name.
-      const names = extractEntities(hit.text)
-        .filter((e) => !CALENDAR.test(e.text) && !searchKeys(e.text).every((t) => asked.has(t)))
-        .filter((e) => q.kind === 'name' || !searchKeys(e.text).some((t) => concepts.has(t)))
-        .sort((a, b) => rank(b) - rank(a));
+      // A name for the thing asked about holds its noun ("the joint fund" -> "... Investment Fund")
+      // or stands before it ("the Dobra lithium site").
+      const rank = (e: NamedEntity) => {
+        if (searchKeys(e.text).some((t) => asked.has(t))) return 1;
+        const at = hit.text.indexOf(e.text);
+        const next = at < 0 ? [] : searchKeys(hit.text.slice(at + e.text.length).split(/\s+/).slice(0, 3).join(' '));
+        return next.some((t) => asked.has(t)) ? 0.9 : 0.5;
+      };
+      const names = extractEntities(hit.text).filter((e) => !CALENDAR.test(e.text) && !searchKeys(e.text).every((t) => asked.has(t))).sort((a, b) => rank(b) - rank(a));
       if (!names.length) return undefined;
       return { text: [...new Set(names.map((e) => e.text))].slice(0, 4).join(', '), quality: rank(names[0]!) };
     }
+    case 'who':
+      return whoIn(q, hit.text, concepts);
+    case 'where': {
+      // "Which court" wants a court; "which city" or "where" a place that is not one.
+      const court = /\bcourt\b/i.test(q.text);
+      const asked = new Set(q.terms);
+      const places = extractPlaces(hit.text)
+        .filter((p) => !searchKeys(p.text).every((t) => asked.has(t) || concepts.has(t)))
+        .sort((a, b) => Number(b.court === court) - Number(a.court === court));
+      if (!places.length) return undefined;
+      return { text: places.slice(0, 2).map((p) => p.text).join(', '), quality: places[0]!.court === court ? 1 : 0.6 };
+    }
+    case 'other':
+      return /^\W*what (did|does|do|has|have|will)\b/i.test(q.text) ? objectOf(q, hit) : undefined;
     default:
       return undefined;
   }
+}
+
+/** Tags a noun phrase may hold ("a memorandum", "the Dobra lithium site"). */
+const PHRASE = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM']);
+const TIME_WORDS = /^(today|tonight|tomorrow|yesterday|now|week|month|year|morning|afternoon|evening|night|weekend)$/i;
+
+/**
+ * "What did Kyiv and Washington sign?": what the sentence reports the asked action done to,
+ * the noun phrase after the verb that reports it ("had signed a memorandum as a first step").
+ */
+function objectOf(q: Question, hit: SentenceHit): Evidence | undefined {
+  // "What did <subject> <verb>": the verb stands bare after its subject ("the union sign"), where
+  // the frame's position rules do not take it for one; read each word after the auxiliary as a verb.
+  const after = q.text.replace(/^\W*what (did|does|do|has|have|will)\s+/i, '').split(/\s+/);
+  const asked = [...q.actions, ...after.flatMap((w) => extractActions(`to ${w.replace(/\W+$/, '')}`))]
+    .filter((a) => a.verb && a.status !== 'failed').map((a) => a.action);
+  if (!asked.length) return undefined;
+  const act = actionsOf(hit.text, hit.pos === 0).find((a) => a.verb && a.status === 'happened' && asked.includes(a.action));
+  if (!act) return undefined;
+  const t = tag(hit.text);
+  const at = t.words.findIndex((w) => w.toLowerCase() === act.word.split(' ').pop());
+  if (at < 0) return undefined;
+  const words: string[] = [];
+  for (let i = at + 1; i < t.words.length && words.length < 6 && PHRASE.has(t.pos[i]!); i++) words.push(t.words[i]!);
+  // "vote today": a time is not what was acted on.
+  if (!words.some((w, i) => /^(NOUN|PROPN)$/.test(t.pos[at + 1 + i]!) && !TIME_WORDS.test(w) && !CALENDAR.test(w))) return undefined;
+  return { text: words.join(' '), quality: 1 };
+}
+
+/**
+ * "When did X happen": the date of the development the question is about, from the report of
+ * it that states the date, unless the question names a period (then the sentence's own date).
+ */
+function whenOf(q: Question, devs: DevelopmentMatch[], fallback: Ranked & { evidence?: Evidence | undefined }): Ranked & { evidence?: Evidence | undefined } {
+  const dev = devs[0];
+  // "By what date …", "the deadline": a date the coverage states, not the day of the news.
+  const stated = /\bby (what|which) (date|day)\b|\bby when\b|\bdeadline\b|\buntil when\b|\bdue\b/i.test(q.text);
+  const date = dev && !q.period && !stated ? developmentDate(dev.reports) : undefined;
+  if (!dev || !date) return fallback;
+  const report = dev.reports.find((r) => Math.floor(r.eventTime / 86_400_000) === Math.floor(date.time / 86_400_000)) ?? dev.reports[0]!;
+  const hit: SentenceHit = { report, pos: 0, text: report.headline, own: 0, headline: 0, before: 0, matched: new Set() };
+  return { hit, total: fallback.total, evidence: { text: dayLabel(date.time), quality: date.exact ? 1 : 0.8 } };
+}
+
+/** "Which company / country / bank" asks for a body; "who" for a person first. */
+const BODY_ASKED = /\bwhich (\w+ )?(compan|firm|countr|bank|investor|group|consortium|part|court|bod|agenc|organi|union)/i;
+/** Outlets are who reported, not who acted. */
+const OUTLET = /\b(times|post|journal|news|reuters|bloomberg|axios|forbes|register|press|wire|telegram)$/i;
+/** A role or a reporting verb next to a name says it is a person acting ("DOJ lawyer Kenneth Dintzer said"). */
+const ROLE_BEFORE = /\b(lawyer|attorney|counsel|chief|ceo|president|secretary|judge|minister|spokes\w+|official|director|chair\w*|officer|negotiator|executive|head|leader|commissioner|senator|representative|founder|economist|analyst),?\s+$/i;
+const CUE_AFTER = /^('s)?\s*(,\s*(the|a|an|its|his|her|who|[a-z]+'s|said|says|told)\b|said\b|says\b|told\b|testified\b|wrote\b|added\b|argued\b)/;
+
+/**
+ * "Who": people and bodies the sentence names other than the story's own parties, places
+ * and outlets; a person named with a role or a reporting verb first (or a body, when the
+ * question asks for one).
+ */
+function whoIn(q: Question, sentence: string, concepts: Set<string>): Evidence | undefined {
+  const asked = new Set(q.terms);
+  const body = BODY_ASKED.test(q.text);
+  const places = extractPlaces(sentence).map((p) => p.text);
+  const tagged = tag(sentence);
+  const properNoun = (w: string) => tagged.words.some((x, i) => x === w && tagged.pos[i] === 'PROPN');
+  const rank = (e: NamedEntity): number => {
+    const at = sentence.indexOf(e.text);
+    const after = sentence.slice(at + e.text.length);
+    // The subject of the asked verb ("Slovakia called for a vote") is who did it.
+    const doer = searchKeys(after.split(/\s+/).slice(0, 4).join(' ')).some((t) => asked.has(t));
+    const cued = at >= 0 && (ROLE_BEFORE.test(sentence.slice(Math.max(0, at - 40), at)) || CUE_AFTER.test(after) || doer);
+    if (body) return e.kind === 'org' || cued ? 1 : e.kind === 'name' ? 0.7 : 0.5;
+    if (e.kind === 'org') return 0.6;
+    // A person's name starts with a proper noun; "Revised Proposed Final Judgment" does not.
+    if (e.kind === 'person' && !properNoun(e.text.split(' ')[0]!)) return 0.3;
+    if (e.kind === 'person') return cued ? 1 : 0.5;
+    return cued ? 0.8 : 0.35;
+  };
+  const names = extractEntities(sentence)
+    .filter((e) => !CALENDAR.test(e.text) && !places.some((p) => p.includes(e.text) || e.text.includes(p)) && !OUTLET.test(e.text))
+    .filter((e) => !searchKeys(e.text).every((t) => asked.has(t)) && !searchKeys(e.text).some((t) => concepts.has(t)))
+    .sort((a, b) => rank(b) - rank(a));
+  if (!names.length) return undefined;
+  return { text: [...new Set(names.map((e) => e.text))].slice(0, 4).join(', '), quality: rank(names[0]!) };
 }
 
 /** How many question words stand in a fact or within four words of it. */
@@ -182,7 +342,7 @@ function answerLine(q: Question, hit: SentenceHit, evidence: Evidence | undefine
   const facts = r.facts.filter((f) => /^(money|vote|percent|count):/.test(f)).map((f) => f.replace(/^\w+: /, '')).slice(0, 2);
   const tail = `${r.headline}${q.kind === 'when' && evidence ? '' : when}${facts.length ? `; ${facts.join(', ')}` : ''}`;
   if (evidence) return `*${evidence.text}* — ${tail}`;
-  const missing = { when: 'no date', amount: 'no amount', count: 'no number', who: 'no names', name: 'no name' } as Record<string, string>;
+  const missing = { when: 'no date', amount: 'no amount', count: 'no number', who: 'no names', where: 'no place', name: 'no name' } as Record<string, string>;
   return missing[q.kind] ? `The coverage states ${missing[q.kind]} for that; closest: *${r.headline}*${when}` : `*${tail}*`;
 }
 

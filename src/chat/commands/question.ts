@@ -7,7 +7,7 @@ import * as chronoEn from 'chrono-node/en';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import { contentTerms } from '../../analysis/text.js';
 
-export type QuestionKind = 'when' | 'amount' | 'count' | 'who' | 'name' | 'happened' | 'other';
+export type QuestionKind = 'when' | 'amount' | 'count' | 'who' | 'where' | 'name' | 'happened' | 'other';
 
 export interface Period {
   /** Inclusive bounds in ms. */
@@ -38,10 +38,12 @@ const MONTH_RE = `(?:${MONTHS.join('|')}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|n
  */
 const KINDS: Array<[RegExp, QuestionKind]> = [
   [/\b(when|what (date|day)|on what (date|day)|how soon)\b/i, 'when'],
-  [/\b(how much|what (amount|sum|price|value)|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
+  [/\b(how much|what (amount|sum|price|value)|what ([\w-]+ )?(revenue|fee|fine|price|cost|budget|wage|bonus|sales|profit|loss|valuation)s?\b|how (big|large) (is|was|a)|(to )?what (level|extent|degree))\b/i, 'amount'],
   [/\b(how many|what (number|percentage|share|stake|proportion)|how long)\b/i, 'count'],
-  [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich (compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
-  [/\b(called|named|the name of|what name)\b/i, 'name'],
+  [/(^|[.?!]\s*)(who|whom|whose)\b|\bwhich ([a-z]+ )?(compan(y|ies)|firms?|person|people|countr(y|ies)|officials?|ministers?|consortium|banks?|investors?|groups?|members?|lawmakers|parties)\b/i, 'who'],
+  [/(^|[.?!]\s*)where\b|\b(in |at )?which (city|court|country|state|town|venue|place|capital)\b|\bwhat (city|court|country|state|town|venue|place)\b/i, 'where'],
+  // "Which deposit …": the name of one of a kind (people, bodies and places are asked above).
+  [/\b(called|named|the name of|what name)\b|(^|[.?!]\s*)which\b/i, 'name'],
   [/\bwhat (has |have |had )?(happened|changed)\b|\b(latest|recent|newest|last) (development|news|update|event|step)s?\b|\bwhat('s| is| was) new\b|\bwhat developments\b|\bany (news|developments)\b/i, 'happened'],
 ];
 
@@ -75,7 +77,7 @@ export function parseQuestion(text: string, now: Date): Question {
   const dateWords = new Set(searchKeys(period?.source ?? ''));
   const kind = questionKind(text);
   // "What is it called": the naming word asks for a name; it is not what the name is about.
-  const naming = kind === 'name' ? new Set(['call', 'name']) : new Set<string>();
+  const naming = kind === 'name' ? new Set(['call', 'name']) : kind === 'where' ? new Set(['citi', 'city', 'town', 'venue', 'place', 'countr', 'state']) : new Set<string>();
   const terms = [...new Set(searchKeys(text))].filter((t) => !dateWords.has(t) && !FRAME_WORDS.has(t) && !isDateWord(t) && !naming.has(t));
   return { text, kind, terms, actions: extractActions(text), period: period?.period };
 }
