@@ -51,7 +51,7 @@ function slug(s: string): string {
 /** A party's terms: its spellings, and the spelt-out form of its acronyms. */
 function partyTerms(c: NameCluster, text: string): string[] {
   // A long name seen once is a title-case line read as a name ("Ukraine New Rare Earth Metals Deal").
-  const terms = c.variants.filter((v, i) => i === 0 || !v.includes(' ') || (c.counts.get(v) ?? 0) >= 2);
+  const terms = c.variants.filter((v, i) => i === 0 || v.split(' ').length <= 3 || (c.counts.get(v) ?? 0) >= 2);
   for (const v of c.variants) if (isAcronym(v) && c.variants.length === 1) terms.push(...spelledOut(v, text));
   const seen = new Set<string>();
   return terms.filter((t) => {
@@ -65,7 +65,8 @@ interface Party { cluster: NameCluster; terms: string[]; df: number; hdf: number
 function chooseParties(seeds: SeedText[], why: string[]): Party[] {
   const n = seeds.length;
   const text = seeds.map((s) => `${s.title}\n${s.content}`).join('\n');
-  const clusters = clusterNames(nameMentions(seeds.map((s) => s.content))).slice(0, 25);
+  const ties: Array<[string, string]> = [];
+  const clusters = clusterNames(nameMentions(seeds.map((s) => s.content), ties), ties).slice(0, 25);
   const scored = clusters.map((c) => {
     const terms = partyTerms(c, text);
     return { cluster: c, terms, ...coverage(terms, seeds) };
@@ -105,11 +106,16 @@ function nouns(seeds: SeedText[], exclude: Set<string>): Lemma[] {
       });
     }
   });
-  for (const e of lemmas.values()) e.forms = new Set([e.lemma, ...[...(forms.get(e.lemma) ?? [])].filter((f) => f !== e.lemma && !f.startsWith(`${e.lemma}s`))]);
+  // The lemma as a term only when the seeds write it ("rule" for "rules"; not "datum" for "data").
+  for (const e of lemmas.values()) {
+    const seen = [...(forms.get(e.lemma) ?? [])];
+    const base = seen.some((f) => f.startsWith(e.lemma)) ? [e.lemma] : [];
+    e.forms = new Set([...base, ...seen.filter((f) => !base.some((b) => f === b || f === `${b}s` || f === `${b}es`))]);
+  }
   return [...lemmas.values()];
 }
 
-function chooseSubject(seeds: SeedText[], parties: Party[], why: string[]): string[] {
+function chooseSubject(seeds: SeedText[], parties: Party[], why: string[]): Lemma[] {
   const n = seeds.length;
   const exclude = new Set(parties.flatMap((p) => p.terms.flatMap((t) => t.toLowerCase().split(/\s+/))));
   const ranked = nouns(seeds, exclude)
@@ -118,9 +124,8 @@ function chooseSubject(seeds: SeedText[], parties: Party[], why: string[]): stri
     .sort((a, b) => b.score - a.score || b.e.count - a.e.count)
     .map((x) => x.e)
     .slice(0, MAX_SUBJECT_TERMS);
-  const terms = [...new Set(ranked.flatMap((e) => [...e.forms]))];
   if (ranked.length) why.push(`subject: the nouns most seeds use (seeds/headlines): ${ranked.map((e) => `${e.lemma} ${e.seeds.size}/${e.headlines.size}`).join(', ')}`);
-  return terms;
+  return ranked;
 }
 
 /**
@@ -143,7 +148,7 @@ export function draftStory(seeds: SeedText[]): Draft {
   const parties = chooseParties(seeds, why);
   const groups: ConceptGroup[] = parties.map((p) => ({ name: slug(p.terms[0]!), required: true, terms: p.terms }));
   const subject = chooseSubject(seeds, parties, why);
-  if (subject.length) groups.push({ name: 'subject', required: true, terms: subject });
+  if (subject.length) groups.push({ name: 'subject', required: true, terms: [...new Set(subject.flatMap((e) => [...e.forms]))] });
   if (!groups.length) why.push('no party or subject recurs across the seeds: give more seeds, or write the groups by hand');
   // Two groups named alike would be one group in explanations.
   groups.forEach((g, i) => {

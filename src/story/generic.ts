@@ -13,7 +13,7 @@ export const GENERIC_NOUNS = new Set([
   'president', 'minister', 'secretary', 'chief', 'head', 'executive', 'director', 'administration',
   // reporting
   'news', 'report', 'statement', 'comment', 'interview', 'press', 'conference', 'article', 'story', 'word', 'question',
-  'answer', 'message', 'video', 'post', 'reporter', 'journalist', 'media', 'information', 'detail', 'update', 'announcement',
+  'answer', 'message', 'video', 'post', 'reporter', 'journalist', 'media', 'information', 'detail', 'announcement',
   // quantities and generalities
   'percent', 'percentage', 'number', 'amount', 'lot', 'part', 'way', 'thing', 'kind', 'type', 'point', 'case',
   'issue', 'matter', 'fact', 'level', 'term', 'place', 'life', 'world', 'lot', 'majority', 'half', 'total', 'rest',

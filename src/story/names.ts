@@ -29,18 +29,27 @@ export function foldName(s: string): string {
   return s.toLowerCase().replace(/[.'’]/g, '').replace(/\s+/g, ' ').replace(/(.)\1+/g, '$1').trim();
 }
 
-/** Capitalised runs of one tagged sentence; a title splits a run and is left out. */
-function runs(t: Tagged): Array<{ words: string[]; initial: boolean }> {
-  const out: Array<{ words: string[]; initial: boolean }> = [];
+interface Run { words: string[]; initial: boolean; /** The name a title ties it to ("CrowdStrike CEO George Kurtz"). */ of?: string }
+
+/**
+ * Capitalised runs of one tagged sentence; a title splits a run and is left out, but ties
+ * the name after it to the one before ("WHO chief Tedros", "US Treasury Secretary Scott
+ * Bessent"): a person introduced by a party's title speaks for that party.
+ */
+function runs(t: Tagged): Run[] {
+  const out: Run[] = [];
   let run: string[] = [];
   let start = 0;
+  let titled: string | undefined;
+  let titles = 0;
   const close = () => {
     while (run.length && CONNECTORS.has(run[run.length - 1]!)) run.pop();
-    if (run.length) out.push({ words: run, initial: start === 0 });
+    if (run.length) out.push({ words: run, initial: start === 0, ...(titled && titles ? { of: titled } : {}) });
     run = [];
   };
   t.words.forEach((w, i) => {
     const lower = w.toLowerCase();
+    const isTitle = TITLES.has(lower) || (lower === '-' && titles > 0) || (lower === "'s" && run.length > 0);
     const name = isCapitalised(w) && NAME_POS.has(t.pos[i]!) && !TITLES.has(lower) && !CALENDAR.has(lower);
     const number = run.length > 0 && t.pos[i] === 'NUM' && /^\d{1,4}$/.test(w);
     const connector = run.length > 0 && CONNECTORS.has(w) && isCapitalised(t.words[i + 1] ?? '');
@@ -49,14 +58,26 @@ function runs(t: Tagged): Array<{ words: string[]; initial: boolean }> {
       if (!(run.length === 0 && NOT_ENTITIES.has(lower) && !isAcronym(w))) run.push(w);
       return;
     }
+    if (isTitle) {
+      if (run.length) {
+        const before = run.join(' ');
+        close();
+        titled = before;
+        titles = 0;
+      }
+      titles++;
+      return;
+    }
     close();
+    titled = undefined;
+    titles = 0;
   });
   close();
   return out;
 }
 
 /** Names in each seed's body (headlines are title case: every word would look like a name). */
-export function nameMentions(bodies: string[]): Map<string, number> {
+export function nameMentions(bodies: string[], ties?: Array<[string, string]>): Map<string, number> {
   const counts = new Map<string, number>();
   const lowerText = bodies.join('\n');
   for (const body of bodies) {
@@ -67,6 +88,7 @@ export function nameMentions(bodies: string[]): Map<string, number> {
         if (r.initial && r.words.length === 1 && !isAcronym(text) && new RegExp(`\\b${text.toLowerCase()}\\b`).test(lowerText)) continue;
         if (!/[A-Za-z]{2}/.test(text)) continue;
         counts.set(text, (counts.get(text) ?? 0) + 1);
+        if (r.of) ties?.push([r.of, text]);
       }
     }
   }
@@ -84,6 +106,8 @@ function variantOf(a: string, b: string, lastWordOwners: Map<string, number>): b
   if (fa === fb) return true;
   const wa = a.split(' ');
   const wb = b.split(' ');
+  // "World Health Assembly" and "World Health Organization": one body's organs.
+  if (wa.length > 2 && wb.length > 2) return foldName(`${wa[0]} ${wa[1]}`) === foldName(`${wb[0]} ${wb[1]}`);
   if (wa.length > 1 && wb.length > 1) return false;
   if (wa.length === 1 && wb.length === 1) return demonym(fa, fb);
   const [single, multi] = wa.length === 1 ? [a, wb] : [b, wa];
@@ -108,7 +132,7 @@ function demonym(a: string, b: string): boolean {
 }
 
 /** Names joined into parties, most mentioned first. */
-export function clusterNames(counts: Map<string, number>): NameCluster[] {
+export function clusterNames(counts: Map<string, number>, ties: Array<[string, string]> = []): NameCluster[] {
   const names = [...counts.keys()];
   const parent = names.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
@@ -122,11 +146,19 @@ export function clusterNames(counts: Map<string, number>): NameCluster[] {
       if (variantOf(names[i]!, names[j]!, lastWordOwners)) parent[find(i)] = find(j);
     }
   }
+  const index = new Map(names.map((n, i) => [n, i]));
+  const persons = new Set(ties.map(([, b]) => b));
+  for (const [a, b] of ties) {
+    const ia = index.get(a);
+    const ib = index.get(b);
+    if (ia !== undefined && ib !== undefined) parent[find(ib)] = find(ia);
+  }
   const groups = new Map<number, string[]>();
   names.forEach((n, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), n]));
   return [...groups.values()]
     .map((vs) => ({
-      variants: vs.sort((x, y) => counts.get(y)! - counts.get(x)!),
+      // The party's own names before the people who speak for it: the group is named after the first.
+      variants: vs.sort((x, y) => Number(persons.has(x)) - Number(persons.has(y)) || counts.get(y)! - counts.get(x)!),
       mentions: vs.reduce((a, v) => a + counts.get(v)!, 0),
       counts: new Map(vs.map((v) => [v, counts.get(v)!])),
     }))
