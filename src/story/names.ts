@@ -114,7 +114,8 @@ function variantOf(a: string, b: string, lastWordOwners: Map<string, number>): b
   if (isAcronym(single)) {
     // Acronyms join by their letters only: "US" is not "U.S. Steel".
     const letters = foldName(single);
-    return letters === initials(multi, false) || letters === initials(multi, true);
+    // "U.S. Department of Justice" is the DOJ too: a leading place qualifies the name.
+    return [multi, multi.slice(1)].some((m) => m.length > 1 && (letters === initials(m, false) || letters === initials(m, true)));
   }
   const fs = foldName(single);
   if (foldName(multi[0]!) === fs) return true;
