@@ -65,7 +65,8 @@ export async function storyNew(o: StoryNewOptions, out: Writable): Promise<strin
   return dir;
 }
 
-function guardedFetch(config: AppConfig): FetchPage {
+/** Pages through the SSRF guard and the configured fetch limits (loopback only if STORYWATCH_ALLOW_PRIVATE_HOSTS says so). */
+export function guardedFetch(config: Pick<AppConfig, "fetch">): FetchPage {
   const opts = { ...DEFAULT_FETCH_OPTIONS, ...config.fetch, policy: { allow: config.fetch.allowPrivate } };
   return (url, req) => fetchPage(url, opts, req);
 }
