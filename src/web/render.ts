@@ -21,7 +21,7 @@ ul{padding-left:1.2rem}li{margin:.2rem 0}.rel{font-size:.8rem;color:#57606a}svg{
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:">
-<title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+<link rel="icon" href="data:,"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
 export function renderIndex(stories: Array<{ id: string; name: string; developments: number }>): string {
@@ -29,8 +29,8 @@ export function renderIndex(stories: Array<{ id: string; name: string; developme
   return page('Tracked stories', `<h1>Tracked stories</h1><ul>${items || '<li>none</li>'}</ul>`);
 }
 
-const W = 800;
-const H = 150;
+const W = 600;
+const H = 140;
 const PAD = 30;
 
 /** Developments over time: one mark each, its area by its reports, its colour by its kind. */
@@ -42,14 +42,14 @@ export function timelineSvg(t: StoryTimeline): string {
   const x = (at: number) => PAD + ((at - t0) / (t1 - t0)) * (W - 2 * PAD);
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const marks = devs.map((d, i) => {
-    const r = Math.min(22, 5 + 3 * Math.sqrt(1 + d.later.length));
+    const r = Math.min(24, 7 + 3 * Math.sqrt(1 + d.later.length));
     // Alternate heights so marks of one day do not hide each other.
     const y = H / 2 + (i % 2 ? -18 : 18) * (devs.length > 1 ? 1 : 0);
     return `<a href="#${esc(anchor(d.id))}"><circle cx="${x(d.at).toFixed(1)}" cy="${y}" r="${r.toFixed(1)}" fill="${COLOURS[d.kind]}" fill-opacity="0.75" stroke="#fff"><title>${esc(`${day(d.at)} ${d.kind}: ${d.summary} (${1 + d.later.length} report(s))`)}</title></circle></a>`;
   }).join('');
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`${devs.length} developments of ${t.name} over time`)}">
 <line x1="${PAD}" y1="${H / 2}" x2="${W - PAD}" y2="${H / 2}" stroke="#8c959f"/>${marks}
-<text x="${PAD}" y="${H - 6}" font-size="12">${day(t0)}</text><text x="${W - PAD}" y="${H - 6}" font-size="12" text-anchor="end">${day(t1)}</text></svg>`;
+<text x="${PAD}" y="${H - 6}" font-size="13">${day(t0)}</text><text x="${W - PAD}" y="${H - 6}" font-size="13" text-anchor="end">${day(t1)}</text></svg>`;
 }
 
 /** The page anchor of a development (alerts link to it). */
