@@ -108,6 +108,8 @@ function variantOf(a: string, b: string, lastWordOwners: Map<string, number>): b
   const wb = b.split(' ');
   // "World Health Assembly" and "World Health Organization": one body's organs.
   if (wa.length > 2 && wb.length > 2) return foldName(`${wa[0]} ${wa[1]}`) === foldName(`${wb[0]} ${wb[1]}`);
+  // "European Union" and "European Commission": one polity's bodies, named by its adjective.
+  if (wa.length === 2 && wb.length === 2 && wa[0] === wb[0] && /^[A-Z][a-z]+(?:ean|ian|an|ese|ish)$/.test(wa[0]!)) return true;
   if (wa.length > 1 && wb.length > 1) return false;
   if (wa.length === 1 && wb.length === 1) return demonym(fa, fb);
   const [single, multi] = wa.length === 1 ? [a, wb] : [b, wa];
