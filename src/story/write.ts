@@ -35,7 +35,8 @@ export function storyYaml(id: string, name: string, draft: Draft, files: Array<{
     '# An article is about the story when it names every required group; ALL-CAPS terms match',
     '# case-sensitively, others ignore case and allow plurals. Why these groups:',
     why,
-    '# Seeds: ' + files.map(({ file, seed }) => `${file} <- ${seed.url ?? seed.source} (date from ${seed.dateFrom})`).join('; ').replace(/\n/g, ' '),
+    '# Seeds:',
+    ...files.map(({ file, seed }) => `#   ${file} <- ${seed.url ?? seed.source} (date from ${seed.dateFrom})`.replace(/\n/g, ' ')),
     body,
   ].join('\n');
 }
