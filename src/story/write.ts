@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { AppError } from '../domain/errors.js';
+import { redactUrl } from '../domain/redact.js';
 import type { Draft } from './draft.js';
 import type { Seed } from './seeds.js';
 
@@ -36,7 +37,7 @@ export function storyYaml(id: string, name: string, draft: Draft, files: Array<{
     '# case-sensitively, others ignore case and allow plurals. Why these groups:',
     why,
     '# Seeds:',
-    ...files.map(({ file, seed }) => `#   ${file} <- ${seed.url ?? seed.source} (date from ${seed.dateFrom})`.replace(/\n/g, ' ')),
+    ...files.map(({ file, seed }) => `#   ${file} <- ${seed.url ? redactUrl(seed.url) : seed.source} (date from ${seed.dateFrom})`.replace(/\n/g, ' ')),
     body,
   ].join('\n');
 }
