@@ -10,6 +10,7 @@ import type { ConceptGroup, StoryDefinition } from '../domain/story.js';
 import { clusterNames, foldName, isAcronym, nameMentions, spelledOut, type NameCluster } from './names.js';
 import { GENERIC_NOUNS } from './generic.js';
 import { rarity } from './rarity.js';
+import { familyOf } from './synonyms.js';
 
 export interface SeedText {
   title: string;
@@ -159,7 +160,12 @@ export function draftStory(seeds: SeedText[]): Draft {
     why.push(`"${lead.lemma}" is in every seed and every headline: a group of its own`);
   }
   const rest = subject.filter((e) => e !== lead || groups.length === parties.length);
-  if (rest.length) groups.push({ name: 'subject', required: true, terms: [...new Set(rest.flatMap((e) => [...e.forms]))] });
+  if (rest.length) {
+    const terms = [...new Set(rest.flatMap((e) => [...e.forms]))];
+    const more = familyOf(terms);
+    if (more.length) why.push(`subject widened with words reports use for the same kind of event: ${more.join(', ')}`);
+    groups.push({ name: 'subject', required: true, terms: [...terms, ...more] });
+  }
   if (!groups.length) why.push('no party or subject recurs across the seeds: give more seeds, or write the groups by hand');
   // Two groups named alike would be one group in explanations.
   groups.forEach((g, i) => {

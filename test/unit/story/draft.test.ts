@@ -77,3 +77,14 @@ describe('seed specs and page dates', () => {
     expect(pageDate('<p>no date</p>', 'https://x.test/outage')).toBeUndefined();
   });
 });
+
+describe('event families', () => {
+  it('widens a subject with the words reports use for the same kind of event, and says so', async () => {
+    const { familyOf } = await import('../../../src/story/synonyms.js');
+    expect(familyOf(['acquisition', 'metaverse'])).toEqual(expect.arrayContaining(['takeover', 'buyout']));
+    expect(familyOf(['metaverse'])).toEqual([]);
+    const d = draftStory(seedsIn(path.join(ROOT, 'eval/microsoft-activision/story/corpus')));
+    expect(group(d, 'acquisition')?.terms).toContain('buyout');
+    expect(d.why.join('\n')).toMatch(/subject widened with words reports use for the same kind of event: .*buyout/);
+  });
+});
