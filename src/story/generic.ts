@@ -20,4 +20,5 @@ export const GENERIC_NOUNS = new Set([
   'dollar', 'million', 'billion', 'trillion', 'thousand', 'hundred', 'dozen', 'figure', 'step', 'move', 'effort',
   'plan', 'work', 'job', 'use', 'need', 'result', 'change', 'example', 'reason', 'idea', 'view', 'sense', 'hand',
   'today', 'focus', 'role', 'position', 'situation', 'process', 'system', 'course', 'chance', 'sign', 'line',
+  'meeting', 'outcome', 'response', 'decision', 'problem', 'company', 'business', 'right',
 ]);
