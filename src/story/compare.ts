@@ -33,7 +33,8 @@ export function seedsOf(s: DevStream): Seed[] {
 
 export function compareDrafted(views: readonly View[] = VIEWS, progress?: (m: string) => void): CompareRow[] {
   const all = devStreams();
-  const withStory = all.filter((s) => !s.synthetic && existsSync(path.join(s.dir, 'story', 'story.yaml')));
+  // Every real stream with a hand-written story: its own story/ folder, or the tracked story it names.
+  const withStory = all.filter((s) => !s.synthetic && existsSync(path.join(s.storyDir, 'story.yaml')));
   const models = heldOutModels(all, progress);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'storywatch-drafted-'));
   const rows: CompareRow[] = [];

@@ -61,6 +61,17 @@ function partyTerms(c: NameCluster, text: string): string[] {
   }).slice(0, MAX_VARIANTS);
 }
 
+/** The party's name most headlines use ("US", not "Trump" who is named more often in bodies). */
+function headlineName(terms: string[], seeds: SeedText[]): string {
+  let best = terms[0]!;
+  let most = -1;
+  for (const t of terms.slice(0, 6)) {
+    const hdf = coverage([t], seeds).hdf;
+    if (hdf > most) [best, most] = [t, hdf];
+  }
+  return best;
+}
+
 interface Party { cluster: NameCluster; terms: string[]; df: number; hdf: number }
 
 function chooseParties(seeds: SeedText[], why: string[]): Party[] {
@@ -147,7 +158,7 @@ function chooseMinRelevance(def: StoryDefinition, seeds: SeedText[], why: string
 export function draftStory(seeds: SeedText[]): Draft {
   const why: string[] = [];
   const parties = chooseParties(seeds, why);
-  const groups: ConceptGroup[] = parties.map((p) => ({ name: slug(p.terms[0]!), required: true, terms: p.terms }));
+  const groups: ConceptGroup[] = parties.map((p) => ({ name: slug(headlineName(p.terms, seeds)), required: true, terms: p.terms }));
   const subject = chooseSubject(seeds, parties, why);
   // One party leaves a headline room for the subject only. A noun every seed and every
   // headline uses is a concept of its own ("pandemic" beside "treaty"): a headline naming

@@ -7,6 +7,7 @@
  */
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from '../analysis/lexicon.js';
 import { sentences, tag, type Tagged } from '../analysis/nlp.js';
+import { countries as COUNTRIES } from 'countries-list';
 
 export interface NameCluster {
   /** Every spelling seen, most frequent first. */
@@ -156,6 +157,12 @@ export function clusterNames(counts: Map<string, number>, ties: Array<[string, s
     const ib = index.get(b);
     if (ia !== undefined && ib !== undefined) parent[find(ib)] = find(ia);
   }
+  // A country is also its other names and its capital ("Kyiv says…", "Washington offers…").
+  const byFold = new Map(names.map((n, i) => [foldName(n), i]));
+  for (const country of countryNames()) {
+    const present = country.map((n) => byFold.get(foldName(n))).filter((i): i is number => i !== undefined);
+    for (const i of present.slice(1)) parent[find(i)] = find(present[0]!);
+  }
   const groups = new Map<number, string[]>();
   names.forEach((n, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), n]));
   return [...groups.values()]
@@ -166,6 +173,14 @@ export function clusterNames(counts: Map<string, number>, ties: Array<[string, s
       counts: new Map(vs.map((v) => [v, counts.get(v)!])),
     }))
     .sort((x, y) => y.mentions - x.mentions);
+}
+
+let countries: string[][] | undefined;
+
+/** Each country's name, aliases (US, USA, America) and capital's name ("Washington" of "Washington D.C."). */
+function countryNames(): string[][] {
+  countries ??= Object.values(COUNTRIES).map((c) => [c.name, ...((c as { alias?: string[] }).alias ?? []), c.capital.replace(/\s+D\.C\.$/, '')].filter(Boolean));
+  return countries;
 }
 
 /**
