@@ -5,7 +5,7 @@
  * A drafted subject that holds one word of a family gets the family's other words.
  */
 export const EVENT_FAMILIES: string[][] = [
-  ['acquisition', 'acquire', 'takeover', 'buyout', 'merger', 'purchase', 'buy'],
+  ['acquisition', 'acquire', 'takeover', 'buyout', 'merger', 'purchase', 'buy', 'bid', 'sale'],
   ['treaty', 'accord', 'pact', 'convention'],
   ['law', 'act', 'regulation', 'legislation', 'bill', 'rule'],
   ['strike', 'walkout', 'stoppage', 'picket'],
