@@ -44,6 +44,7 @@ import { createRedisChannelStore } from './store/redis/channel-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
 import { createMetrics } from './observability/metrics.js';
 import { startOpsServer, type OpsServer, type ReadinessCheck } from './observability/http.js';
+import { storyPages } from './web/routes.js';
 
 export interface App {
   mode: 'embedded' | 'bullmq';
@@ -222,8 +223,11 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
     // records nothing, and that is not ready.
     const probe = `${config.queuePrefix ?? 'storywatch'}:${config.story}:ready-probe`;
     if (redis) checks.unshift({ name: 'redis', check: async () => (await redis.set(probe, String(Date.now()), 'PX', 60_000)) === 'OK' });
-    ops = await startOpsServer({ ...config.http, metrics, checks });
-    log.info(`health and metrics on http://${config.http.host}:${ops.port} (/healthz, /readyz, /metrics)`);
+    // The story pages read each story's log; the kinds of its developments come from the
+    // engine where it runs in this process (on BullMQ the workers hold it).
+    const routes = storyPages(() => lanes.all.map((l) => ({ id: l.id, name: l.engine.story.name, store: l.store, developments: redis ? undefined : () => l.engine.developments() })));
+    ops = await startOpsServer({ ...config.http, metrics, checks, routes });
+    log.info(`health and metrics on http://${config.http.host}:${ops.port} (/healthz, /readyz, /metrics, /stories)`);
   };
   const closeAdapters = async () => {
     await ops?.close();

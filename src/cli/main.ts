@@ -13,6 +13,7 @@ import { runDemo } from './demo.js';
 import { runRegister } from './register.js';
 import { loadEnvFile, type EnvFileReport } from '../config/env-file.js';
 import { VERSION } from '../config/version.js';
+import { runStory, STORY_HELP } from './story.js';
 
 const HELP = `storywatch: watch news feeds for new developments of a tracked story
 
@@ -23,6 +24,7 @@ Commands:
   demo       start a local fixture feed server and run against it: alerts within seconds
   classify   read JSONL articles, write one decision line per article
   eval       score classify on labelled streams (3 feed shapes, leave-one-story-out) beside keyword and first-story baselines
+  story      new: draft a story from seed links or files; check: what its groups match
   fit        fit the join-or-open model on the labelled streams (--write to save it)
   register-commands  install the Discord slash commands (guild or global)
   help       show this help (also: storywatch <command> --help)
@@ -34,6 +36,7 @@ Run 'storywatch <command> --help' for a command's options.
 `;
 
 const COMMAND_HELP: Record<string, string> = {
+  story: STORY_HELP,
   classify: `Usage: storywatch classify [--story ID] [--input FILE]
 
 Reads articles as JSON lines {id,title,url,source,publishedAt,content} (stdin by
@@ -164,6 +167,7 @@ const COMMANDS: Record<string, Handler> = {
     }
     return runEval({ dirs: positionals, story: values.story, json: values.json!, progress: values.progress!, docs: !values['no-docs'], ...(view ? { views: [view as View] } : {}) }, process.stdout, process.stderr);
   },
+  story: (args) => runStory(args, process.stdout),
   fit: (args) => {
     const { values } = parseArgs({ args, options: { write: { type: 'boolean', default: false } } });
     return runFit({ write: values.write! }, process.stdout, process.stderr);

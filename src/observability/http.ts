@@ -23,7 +23,10 @@ export interface OpsServer {
  */
 export const OPS_LIMITS = { maxConnections: 32, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, idleTimeoutMs: 5_000, keepAliveTimeoutMs: 2_000 };
 
-export async function startOpsServer(opts: { port: number; host?: string; metrics: Metrics; checks: ReadinessCheck[]; limits?: Partial<typeof OPS_LIMITS> }): Promise<OpsServer> {
+/** More read-only pages on the same port (the story pages): true when it answered. */
+export type ExtraRoutes = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+export async function startOpsServer(opts: { port: number; host?: string; metrics: Metrics; checks: ReadinessCheck[]; limits?: Partial<typeof OPS_LIMITS>; routes?: ExtraRoutes | undefined }): Promise<OpsServer> {
   const L = { ...OPS_LIMITS, ...opts.limits };
   const server = http.createServer({
     headersTimeout: L.headersTimeoutMs, requestTimeout: L.requestTimeoutMs, keepAliveTimeout: L.keepAliveTimeoutMs,
@@ -47,7 +50,8 @@ export async function startOpsServer(opts: { port: number; host?: string; metric
       );
       return;
     }
-    json(404, { error: 'not found: try /healthz, /readyz or /metrics' });
+    if (opts.routes?.(req, res)) return;
+    json(404, { error: 'not found: try /healthz, /readyz, /metrics or /stories' });
   });
   server.maxConnections = L.maxConnections;
   // A socket that sends nothing at all is closed too, not only a slow request.
