@@ -4,6 +4,7 @@
  */
 import Parser from 'rss-parser';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Article } from '../domain/article.js';
 import { stripControl } from '../domain/control.js';
 import { htmlToText } from './html.js';
@@ -15,6 +16,15 @@ type Item = Parser.Item & {
   /** Google News: <source url="https://outlet.example">Outlet</source>. */
   source?: unknown; 'dc:publisher'?: unknown; 'News:Source'?: unknown;
 };
+
+/**
+ * rss-parser makes a `contentSnippet` of every item with two lazy regexes over the whole
+ * content, quadratic on unterminated tags: one description of 120,000 '<' held the loop
+ * for half a minute. It offers no switch, so its helper (the module every parse calls)
+ * gets our linear, capped HTML-to-text instead; the snippet is only a fallback here.
+ */
+const rssUtils = createRequire(import.meta.url)('rss-parser/lib/utils.js') as { getSnippet: (s: string) => string };
+rssUtils.getSnippet = (s: string) => htmlToText(s, 4000);
 
 const parser: Parser<Record<string, unknown>, Item> = new Parser({ customFields: { item: ['id', 'summary', 'source', 'dc:publisher', 'News:Source'] } });
 
