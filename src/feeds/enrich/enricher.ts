@@ -8,7 +8,7 @@
  */
 import type { Article } from '../../domain/article.js';
 import type { PageRequest, PageResult } from '../fetcher.js';
-import { extractArticle } from './extract.js';
+import { createExtractPool, ExtractError, type Extractor } from './extract-pool.js';
 import { decodeGoogleNewsLink, GOOGLE_NEWS_BASE_URL } from './google-news.js';
 import { isGoogleNewsLink } from './links.js';
 import type { RobotsCache } from './robots.js';
@@ -38,6 +38,8 @@ export interface EnricherDeps {
   fetch: (url: string, req: PageRequest, limits: { timeoutMs: number; maxBytes: number }) => Promise<PageResult>;
   robots: RobotsCache;
   settings: EnrichSettings;
+  /** Where pages are parsed (default: one shared pool of worker threads). */
+  extractor?: Extractor;
   now?: () => number;
 }
 
@@ -46,6 +48,8 @@ export interface Enriched {
   /** 'full-text' when the page's text is analysed; otherwise why the feed's text is. */
   outcome: string;
   fullText: boolean;
+  /** The page was refused or stopped as hostile (too large or deep, past its time, killed its worker): worth a warning. */
+  refused?: boolean;
 }
 
 export interface Enricher {
@@ -66,7 +70,14 @@ export function isReservedHost(url: string): boolean {
   return /(^|\.)example\.(com|net|org)$/.test(host) || /(^|\.)(example|test|invalid|localhost)$/.test(host);
 }
 
-type PageOutcome = { text: string; finalUrl: string } | { failed: string };
+type PageOutcome = { text: string; finalUrl: string } | { failed: string; refused?: boolean };
+
+let sharedExtractor: Extractor | undefined;
+/** One pool for the process: workers are the scarce thing, not enrichers. */
+export const defaultExtractor = (): Extractor => (sharedExtractor ??= createExtractPool());
+
+/** A real article page extracts in well under a second; one still parsing after this is hostile. */
+const MAX_EXTRACT_MS = 5_000;
 
 /** A failure is remembered for a while only: the page may be up again on the next poll. */
 const FAILURE_TTL_MS = 10 * 60_000;
@@ -74,6 +85,7 @@ const FAILURE_TTL_MS = 10 * 60_000;
 export function createEnricher(deps: EnricherDeps): Enricher {
   const now = deps.now ?? Date.now;
   const s = deps.settings;
+  const extractor = deps.extractor ?? defaultExtractor();
   const pages = lru<Promise<PageOutcome>>(s.cacheSize);
   const links = lru<Promise<string>>(s.cacheSize);
 
@@ -89,8 +101,14 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     const robots = await deps.robots.allowed(url);
     if (!robots.ok) return { failed: robots.why ?? 'disallowed by robots.txt' };
     const page = await deps.fetch(url, { htmlOnly: true }, limits(deadline));
-    const got = extractArticle(page.body, s.maxTextChars);
-    return got ? { text: got.text, finalUrl: page.finalUrl } : { failed: `no article text found on ${page.finalUrl}` };
+    try {
+      // Ends a little before the item's budget, so the reason it ends is the one reported.
+      const got = await extractor.extract(page.body, s.maxTextChars, Math.min(deadline - now() - 100, MAX_EXTRACT_MS));
+      return got ? { text: got.text, finalUrl: page.finalUrl } : { failed: `no article text found on ${page.finalUrl}` };
+    } catch (err) {
+      if (!(err instanceof ExtractError)) throw err;
+      return { failed: err.message, refused: err.kind !== 'busy' || undefined };
+    }
   };
 
   const page = (url: string, deadline: number) => pages.get(url, () => loadPage(url, deadline).catch((err: Error) => ({ failed: err.message })), {
@@ -109,7 +127,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     if (mode === 'auto' && article.content.length >= s.shortTextChars) return { article: current, outcome: 'feed text long enough', fullText: false };
     if (isReservedHost(current.url)) return { article: current, outcome: 'a reserved documentation domain (RFC 2606), not a publisher', fullText: false };
     const got = await page(current.url, deadline);
-    if ('failed' in got) return { article: current, outcome: got.failed, fullText: false };
+    if ('failed' in got) return { article: current, outcome: got.failed, fullText: false, ...(got.refused ? { refused: true } : {}) };
     if (got.text.length <= article.content.length) return { article: current, outcome: 'page text no longer than the feed text', fullText: false };
     return { article: { ...current, url: got.finalUrl, content: got.text }, outcome: 'full-text', fullText: true };
   };
