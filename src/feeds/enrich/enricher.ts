@@ -8,8 +8,9 @@
  */
 import type { Article } from '../../domain/article.js';
 import type { PageRequest, PageResult } from '../fetcher.js';
-import { createExtractPool, ExtractError, type Extractor } from './extract-pool.js';
+import { ExtractError, sharedExtractor, type Extractor } from './extract-pool.js';
 import { decodeGoogleNewsLink, GOOGLE_NEWS_BASE_URL } from './google-news.js';
+import { createHostileHosts } from './hostile-hosts.js';
 import { isGoogleNewsLink } from './links.js';
 import type { RobotsCache } from './robots.js';
 
@@ -72,9 +73,6 @@ export function isReservedHost(url: string): boolean {
 
 type PageOutcome = { text: string; finalUrl: string } | { failed: string; refused?: boolean };
 
-let sharedExtractor: Extractor | undefined;
-/** One pool for the process: workers are the scarce thing, not enrichers. */
-export const defaultExtractor = (): Extractor => (sharedExtractor ??= createExtractPool());
 
 /** A real article page extracts in well under a second; one still parsing after this is hostile. */
 const MAX_EXTRACT_MS = 5_000;
@@ -85,9 +83,10 @@ const FAILURE_TTL_MS = 10 * 60_000;
 export function createEnricher(deps: EnricherDeps): Enricher {
   const now = deps.now ?? Date.now;
   const s = deps.settings;
-  const extractor = deps.extractor ?? defaultExtractor();
+  const extractor = deps.extractor ?? sharedExtractor();
   const pages = lru<Promise<PageOutcome>>(s.cacheSize);
   const links = lru<Promise<string>>(s.cacheSize);
+  const hostile = createHostileHosts({ strikes: 2, forMs: FAILURE_TTL_MS, now });
 
   const decode = (link: string, deadline: number) => links.get(link, () => decodeGoogleNewsLink({
     baseUrl: s.googleNewsBaseUrl,
@@ -101,13 +100,19 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     const robots = await deps.robots.allowed(url);
     if (!robots.ok) return { failed: robots.why ?? 'disallowed by robots.txt' };
     const page = await deps.fetch(url, { htmlOnly: true }, limits(deadline));
+    // Asked after the fetch too: the site may have earned it while this page downloaded.
+    const refused = hostile.refusal(url) ?? hostile.refusal(page.finalUrl);
+    if (refused) return { failed: refused };
     try {
       // Ends a little before the item's budget, so the reason it ends is the one reported.
-      const got = await extractor.extract(page.body, s.maxTextChars, Math.min(deadline - now() - 100, MAX_EXTRACT_MS));
+      const got = await extractor.extract(page.body, s.maxTextChars, Math.min(deadline - now() - 100, MAX_EXTRACT_MS), () => !hostile.refusal(page.finalUrl));
       return got ? { text: got.text, finalUrl: page.finalUrl } : { failed: `no article text found on ${page.finalUrl}` };
     } catch (err) {
       if (!(err instanceof ExtractError)) throw err;
-      return { failed: err.message, refused: err.kind !== 'busy' || undefined };
+      if (err.kind === 'busy') return { failed: err.message };
+      if (err.kind === 'dropped') return { failed: hostile.refusal(page.finalUrl) ?? err.message };
+      hostile.strike(page.finalUrl);
+      return { failed: err.message, refused: true };
     }
   };
 
@@ -126,6 +131,8 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     }
     if (mode === 'auto' && article.content.length >= s.shortTextChars) return { article: current, outcome: 'feed text long enough', fullText: false };
     if (isReservedHost(current.url)) return { article: current, outcome: 'a reserved documentation domain (RFC 2606), not a publisher', fullText: false };
+    const shunned = hostile.refusal(current.url);
+    if (shunned) return { article: current, outcome: shunned, fullText: false };
     const got = await page(current.url, deadline);
     if ('failed' in got) return { article: current, outcome: got.failed, fullText: false, ...(got.refused ? { refused: true } : {}) };
     if (got.text.length <= article.content.length) return { article: current, outcome: 'page text no longer than the feed text', fullText: false };
