@@ -73,7 +73,7 @@ export async function parseFeed(xml: string, feedUrl: string, limits: ParseLimit
     got = await sharedPool('feeds').run<ParsedFeed | { failed: string }>({ kind: 'parse', xml, url: feedUrl, limits, identity }, FEED_PARSE_BUDGET_MS);
   } catch (err) {
     if (!(err instanceof JobError)) throw err;
-    if (err.kind === 'busy') throw new Error(`feed of ${xml.length} characters not parsed: no worker thread free for ${FEED_PARSE_BUDGET_MS / 1000} s; will retry`);
+    if (err.kind === 'busy' || err.kind === 'dropped') throw new Error(`feed of ${xml.length} characters not parsed: ${err.message}; will retry`);
     throw new FeedParseError(`feed of ${xml.length} characters could not be parsed: ${err.message}; check the feed URL serves an ordinary RSS/Atom feed`);
   }
   if ('failed' in got) throw new FeedParseError(got.failed);

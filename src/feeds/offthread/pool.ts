@@ -79,7 +79,7 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
       slot.task = undefined;
       if (task) {
         clearTimeout(task.timer);
-        task.reject(new JobError(`${why}; its worker was replaced`, 'crashed'));
+        task.reject(closed ? new JobError('the worker pool is shut down', 'dropped') : new JobError(`${why}; its worker was replaced`, 'crashed'));
       }
       setImmediate(pump);
     };
@@ -141,7 +141,7 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
 
   return {
     run<T>(job: Job, budgetMs: number, wanted?: () => boolean): Promise<T> {
-      if (closed) return Promise.reject(new JobError('the worker pool is shut down', 'crashed'));
+      if (closed) return Promise.reject(new JobError('the worker pool is shut down', 'dropped'));
       return new Promise<T>((resolve, reject) => {
         const task: Task = { id: nextId++, job, budgetMs: Math.max(1, budgetMs), wanted, resolve: resolve as (v: unknown) => void, reject };
         task.timer = setTimeout(() => waitedTooLong(task), task.budgetMs);
@@ -153,7 +153,7 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
       closed = true;
       for (const t of queue.splice(0)) {
         clearTimeout(t.timer);
-        t.reject(new JobError('the worker pool is shut down', 'crashed'));
+        t.reject(new JobError('the worker pool is shut down', 'dropped'));
       }
       await Promise.all([...slots].map((s) => {
         clearTimeout(s.idleTimer);
@@ -174,4 +174,11 @@ export function sharedPool(kind: 'pages' | 'feeds'): WorkerPool {
   let pool = shared.get(kind);
   if (!pool) shared.set(kind, (pool = createWorkerPool({ size: kind === 'pages' ? 2 : 1 })));
   return pool;
+}
+
+/** Ends the process's pools (at shutdown, once nothing more is polled). */
+export async function closeSharedPools(): Promise<void> {
+  const pools = [...shared.values()];
+  shared.clear();
+  await Promise.all(pools.map((p) => p.close()));
 }
