@@ -6,7 +6,7 @@ import { createRobotsCache } from '../../../../src/feeds/enrich/robots.js';
 import { maxNestingDepth, prescanHtml } from '../../../../src/feeds/enrich/prescan.js';
 import type { Article } from '../../../../src/domain/article.js';
 import { worstLoopLag } from '../../../helpers/loop-lag.js';
-import { fixturePages, startPublisher, type Site } from '../../../helpers/news-sites.js';
+import { fixturePages, listen, startPublisher, type Site } from '../../../helpers/news-sites.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../../helpers/paths.js';
@@ -22,7 +22,7 @@ const pool = (...args: Parameters<typeof createExtractPool>): Extractor => {
   return p;
 };
 
-const opts = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.2'] } };
+const opts = { ...DEFAULT_FETCH_OPTIONS, policy: { allow: ['127.0.0.2', '127.0.0.3'] } };
 const fetch = (url: string, req: PageRequest, lim: { timeoutMs: number; maxBytes: number }) => fetchPage(url, { ...opts, totalTimeoutMs: lim.timeoutMs, maxBytes: lim.maxBytes }, req);
 const robotsText = async (url: string) => (await fetch(url, {}, { timeoutMs: 2000, maxBytes: 65536 })).body;
 const enricher = (extractor?: Extractor) => createEnricher({
@@ -31,7 +31,7 @@ const enricher = (extractor?: Extractor) => createEnricher({
 const article = (id: string, url: string): Article => ({ id, url, title: 'Council passes budget', source: 'Wire', publishedAt: '2025-05-12T09:00:00Z', content: '' });
 
 /** The issue's page: 1,500 nested <div>s, 17 KB; Readability took ~28 s on it on the main thread. */
-export const nestedDivs = (depth: number) => `<html><body>${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}</body></html>`;
+const nestedDivs = (depth: number) => `<html><body>${'<div>'.repeat(depth)}x${'</div>'.repeat(depth)}</body></html>`;
 const h04Text = fixturePages().find((p) => p.id === 'h04')!.paragraphs.join('\n');
 const html = (body: string) => (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end(body);
 
@@ -57,6 +57,32 @@ describe('hostile pages never hold the event loop (issue 22 item 7)', () => {
       return { slow: await slow, next: await next };
     });
     expect(String(result.slow)).toMatch(/page extraction stopped: still running after its 300 ms budget; its worker was terminated and replaced/);
+    expect(result.next?.text).toBe(h04Text);
+    expect(worstLagMs).toBeLessThan(500);
+  });
+
+  it('a site whose pages are refused twice is set aside, its next page not even fetched; other sites are read', async () => {
+    const deep = html(nestedDivs(1500));
+    const pub = track(await startPublisher({ '/d1.html': deep, '/d2.html': deep, '/d3.html': deep }));
+    const other = track(await listen((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(path.join(ROOT, 'test/fixtures/pages/h04.html'))), '127.0.0.3'));
+    const e = enricher();
+    for (const n of [1, 2]) expect(await e.enrich(article(`d${n}`, `${pub.url}/d${n}.html`), 'auto')).toMatchObject({ refused: true });
+    const third = await e.enrich(article('d3', `${pub.url}/d3.html`), 'auto');
+    expect(third.outcome).toMatch(/^pages from 127\.0\.0\.2:\d+ are not read until \d\d:\d\d UTC: 2 of them in a row were too large, too deep or too slow to parse$/);
+    expect(pub.requests).not.toContain('GET /d3.html');
+    expect(await e.enrich(article('o', `${other.url}/news.html`), 'auto')).toMatchObject({ fullText: true, article: { content: h04Text } });
+  });
+
+  it('a page that kills its worker (out of heap) fails alone; the next page gets a fresh worker', async () => {
+    const p = pool({ size: 1, maxHeapMb: 16 });
+    const page = readFileSync(path.join(ROOT, 'test/fixtures/pages/h04.html'), 'utf8');
+    const huge = `<html><body>${'<div><p>word and more words here.</p></div>'.repeat(45_000)}</body></html>`;
+    const { result, worstLagMs } = await worstLoopLag(async () => {
+      const killed = p.extract(huge, 200_000, 15_000).then(() => 'survived', (err: Error) => err.message);
+      const next = p.extract(page, 200_000, 15_000);
+      return { killed: await killed, next: await next };
+    });
+    expect(result.killed).toMatch(/page extraction failed: .*(memory|heap).*; its worker was replaced/i);
     expect(result.next?.text).toBe(h04Text);
     expect(worstLagMs).toBeLessThan(500);
   });
