@@ -19,6 +19,8 @@ export interface AskNode {
 
 /** A block larger than this is article, not a box beside it. */
 const MAX_ASK_CHARS = 450;
+/** Calls to action looked at per page; an article page has a handful. */
+const MAX_ASKS = 50;
 /** Containers an ask box never climbs into. */
 const CONTAINERS = new Set(['BODY', 'HTML', 'MAIN', 'ARTICLE']);
 
@@ -66,8 +68,11 @@ function boxAround(el: AskNode): AskNode {
 
 /** Removes every ask box; `keep` vetoes removing a block (one holding most of the page). */
 export function removeAsks(elements: Iterable<AskNode>, keep: (box: AskNode) => boolean): void {
+  let asks = 0;
   for (const el of [...elements]) {
     if (!el.parentElement || !isCallToAction(el)) continue;
+    // Each climb reads text around it: a page of thousands of "subscribe" links gets no more.
+    if (++asks > MAX_ASKS) break;
     const box = boxAround(el);
     if (box !== el && PITCH.test(box.textContent ?? '') && !keep(box)) box.remove();
   }

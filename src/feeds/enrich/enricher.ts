@@ -73,7 +73,6 @@ export function isReservedHost(url: string): boolean {
 
 type PageOutcome = { text: string; finalUrl: string } | { failed: string; refused?: boolean };
 
-
 /** A real article page extracts in well under a second; one still parsing after this is hostile. */
 const MAX_EXTRACT_MS = 5_000;
 
