@@ -73,6 +73,14 @@ export function isReservedHost(url: string): boolean {
 
 type PageOutcome = { text: string; finalUrl: string } | { failed: string; refused?: boolean };
 
+const siteOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
 /** A real article page extracts in well under a second; one still parsing after this is hostile. */
 const MAX_EXTRACT_MS = 5_000;
 
@@ -104,12 +112,14 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     if (refused) return { failed: refused };
     try {
       // Ends a little before the item's budget, so the reason it ends is the one reported.
-      const got = await extractor.extract(page.body, s.maxTextChars, Math.min(deadline - now() - 100, MAX_EXTRACT_MS), () => !hostile.refusal(page.finalUrl));
+      const got = await extractor.extract(page.body, s.maxTextChars, Math.min(deadline - now() - 100, MAX_EXTRACT_MS), {
+        wanted: () => !hostile.refusal(page.finalUrl), group: siteOf(page.finalUrl),
+      });
       return got ? { text: got.text, finalUrl: page.finalUrl } : { failed: `no article text found on ${page.finalUrl}` };
     } catch (err) {
       if (!(err instanceof ExtractError)) throw err;
-      if (err.kind === 'busy') return { failed: err.message };
       if (err.kind === 'dropped') return { failed: hostile.refusal(page.finalUrl) ?? err.message };
+      if (!err.hostile) return { failed: err.message };
       hostile.strike(page.finalUrl);
       return { failed: err.message, refused: true };
     }

@@ -19,27 +19,40 @@ export interface PoolOptions {
   idleMs?: number;
 }
 
+/** A job left less than this share of its budget by its wait is not started (it would only be stopped). */
+const MIN_RUN_SHARE = 0.25;
+
 export type JobFailure = 'budget' | 'crashed' | 'busy' | 'dropped';
 
 /** Why a job gave no answer: it ran past its budget, its worker failed, no worker was free in time, or it was no longer wanted when one was. */
 export class JobError extends Error {
+  /** For 'budget': it had its whole budget to run, so the input itself is what is slow. */
+  fullRun = false;
+
   constructor(message: string, readonly kind: JobFailure) {
     super(message);
     this.name = 'JobError';
   }
 }
 
+export interface RunOptions {
+  /** Asked when a worker is free: drops a job whose answer has lost its point while it waited. */
+  wanted?: () => boolean;
+  /** Jobs of one group (a site) run one at a time. */
+  group?: string;
+}
+
 export interface WorkerPool {
   /**
-   * The job waits at most `budgetMs` for a worker, then runs at most `budgetMs`. `wanted`,
-   * asked when a worker is free, drops a job whose answer has lost its point while it waited.
+   * The job is answered within `budgetMs`, waiting for a worker included; one left too
+   * little of it to run is not started.
    */
-  run<T>(job: Job, budgetMs: number, wanted?: () => boolean): Promise<T>;
+  run<T>(job: Job, budgetMs: number, opts?: RunOptions): Promise<T>;
   close(): Promise<void>;
 }
 
 interface Task {
-  id: number; job: Job; budgetMs: number; wanted?: () => boolean;
+  id: number; job: Job; budgetMs: number; deadline: number; runMs?: number; wanted?: () => boolean; group?: string;
   resolve(v: unknown): void; reject(e: Error): void;
   timer?: NodeJS.Timeout;
 }
@@ -104,7 +117,8 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
     clearTimeout(task.timer);
     slot.task = task;
     slot.worker.ref();
-    task.timer = setTimeout(() => overran(slot, task), task.budgetMs);
+    task.runMs = Math.max(1, task.deadline - Date.now());
+    task.timer = setTimeout(() => overran(slot, task), task.runMs);
     slot.worker.postMessage({ id: task.id, job: task.job });
   };
 
@@ -113,7 +127,10 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
     slot.task = undefined;
     slots.delete(slot);
     void slot.worker.terminate();
-    task.reject(new JobError(`still running after its ${task.budgetMs} ms budget; its worker was terminated and replaced`, 'budget'));
+    const waited = task.budgetMs - task.runMs!;
+    const err = new JobError(`still running after ${task.runMs} ms${waited >= 50 ? ` (and ${waited} ms waiting for a worker)` : ''} of its ${task.budgetMs} ms budget; its worker was terminated and replaced`, 'budget');
+    err.fullRun = waited < MIN_RUN_SHARE * task.budgetMs;
+    task.reject(err);
     // After the caller has heard (its site may now be set aside, and the queued pages with it).
     setImmediate(pump);
   };
@@ -122,28 +139,40 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
     const at = queue.indexOf(task);
     if (at < 0) return;
     queue.splice(at, 1);
-    task.reject(new JobError(`no worker was free within ${task.budgetMs} ms`, 'busy'));
+    task.reject(new JobError(`no worker was free within its ${task.budgetMs} ms budget`, 'busy'));
   };
 
   function pump(): void {
-    while (queue.length && !closed) {
-      const free = [...slots].find((s) => !s.task) ?? (slots.size < size ? spawn() : undefined);
-      if (!free) return;
-      const task = queue.shift()!;
-      if (task.wanted && !task.wanted()) {
-        clearTimeout(task.timer);
-        task.reject(new JobError('no longer wanted when a worker was free', 'dropped'));
+    while (!closed) {
+      // One job per group at a time: one site's pages never hold every worker.
+      const busy = new Set([...slots].map((s) => s.task?.group).filter((g) => g !== undefined));
+      const at = queue.findIndex((t) => t.group === undefined || !busy.has(t.group));
+      if (at < 0) return;
+      const task = queue[at]!;
+      const drop = task.wanted && !task.wanted()
+        ? new JobError('no longer wanted when a worker was free', 'dropped')
+        : task.deadline - Date.now() < MIN_RUN_SHARE * task.budgetMs
+          ? new JobError(`no worker was free soon enough within its ${task.budgetMs} ms budget`, 'busy')
+          : undefined;
+      if (!drop) {
+        const free = [...slots].find((s) => !s.task) ?? (slots.size < size ? spawn() : undefined);
+        if (!free) return;
+        queue.splice(at, 1);
+        start(free, task);
         continue;
       }
-      start(free, task);
+      queue.splice(at, 1);
+      clearTimeout(task.timer);
+      task.reject(drop);
     }
   }
 
   return {
-    run<T>(job: Job, budgetMs: number, wanted?: () => boolean): Promise<T> {
+    run<T>(job: Job, budgetMs: number, opts: RunOptions = {}): Promise<T> {
       if (closed) return Promise.reject(new JobError('the worker pool is shut down', 'dropped'));
       return new Promise<T>((resolve, reject) => {
-        const task: Task = { id: nextId++, job, budgetMs: Math.max(1, budgetMs), wanted, resolve: resolve as (v: unknown) => void, reject };
+        const ms = Math.max(1, budgetMs);
+        const task: Task = { id: nextId++, job, budgetMs: ms, deadline: Date.now() + ms, wanted: opts.wanted, group: opts.group, resolve: resolve as (v: unknown) => void, reject };
         task.timer = setTimeout(() => waitedTooLong(task), task.budgetMs);
         queue.push(task);
         pump();
@@ -172,6 +201,7 @@ const shared = new Map<string, WorkerPool>();
  */
 export function sharedPool(kind: 'pages' | 'feeds'): WorkerPool {
   let pool = shared.get(kind);
+  // Two page workers even on a small machine: a site with slow pages holds one at most.
   if (!pool) shared.set(kind, (pool = createWorkerPool({ size: kind === 'pages' ? 2 : 1 })));
   return pool;
 }

@@ -56,7 +56,7 @@ describe('hostile pages never hold the event loop (issue 22 item 7)', () => {
       const next = p.extract(page, 200_000, 10_000);
       return { slow: await slow, next: await next };
     });
-    expect(String(result.slow)).toMatch(/page extraction stopped: still running after its 300 ms budget; its worker was terminated and replaced/);
+    expect(String(result.slow)).toMatch(/page extraction stopped: still running after \d+ ms (.*)?of its 300 ms budget; its worker was terminated and replaced/);
     expect(result.next?.text).toBe(h04Text);
     expect(worstLagMs).toBeLessThan(500);
   });
