@@ -73,6 +73,18 @@ describe('hostile pages never hold the event loop (issue 22 item 7)', () => {
     expect(await e.enrich(article('o', `${other.url}/news.html`), 'auto')).toMatchObject({ fullText: true, article: { content: h04Text } });
   });
 
+  it("one site's slow pages hold one worker at a time; another site's page is read meanwhile", async () => {
+    const p = pool({ size: 2, prescan: { maxChars: 3_000_000, maxDepth: 100_000 } });
+    const page = readFileSync(path.join(ROOT, 'test/fixtures/pages/h04.html'), 'utf8');
+    const slow = [1, 2].map(() => p.extract(nestedDivs(1500), 200_000, 1500, { group: 'slow.test' }).catch((err: Error) => err.message));
+    const other = await p.extract(page, 200_000, 10_000, { group: 'other.test' });
+    expect(other?.text).toBe(h04Text);
+    const [first, second] = await Promise.all(slow);
+    expect(first).toMatch(/still running after/);
+    // The second waited for the first's whole budget: too little was left to start it.
+    expect(second).toMatch(/no worker was free/);
+  });
+
   it('a page that kills its worker (out of heap) fails alone; the next page gets a fresh worker', async () => {
     const p = pool({ size: 1, maxHeapMb: 16 });
     const page = readFileSync(path.join(ROOT, 'test/fixtures/pages/h04.html'), 'utf8');
