@@ -155,7 +155,17 @@ export function createWorkerPool(opts: PoolOptions = {}): WorkerPool {
           ? new JobError(`no worker was free soon enough within its ${task.budgetMs} ms budget`, 'busy')
           : undefined;
       if (!drop) {
-        const free = [...slots].find((s) => !s.task) ?? (slots.size < size ? spawn() : undefined);
+        let free: Slot | undefined;
+        try {
+          free = [...slots].find((s) => !s.task) ?? (slots.size < size ? spawn() : undefined);
+        } catch (err) {
+          // No worker can start at all (a missing build, no threads left): each job says so,
+          // as the pool's fault, not its input's.
+          queue.splice(at, 1);
+          clearTimeout(task.timer);
+          task.reject(new JobError(`no worker thread could start: ${(err as Error).message}`, 'busy'));
+          continue;
+        }
         if (!free) return;
         queue.splice(at, 1);
         start(free, task);
