@@ -19,6 +19,7 @@ import { DEFAULT_FETCH_OPTIONS, FetchError, fetchFeed, fetchPage, type FetchOpti
 import { createEnricher, DEFAULT_ENRICH_SETTINGS } from './feeds/enrich/enricher.js';
 import { createRobotsCache } from './feeds/enrich/robots.js';
 import { enrichArticles } from './pipeline/enrich-articles.js';
+import { closeSharedPools } from './feeds/offthread/pool.js';
 import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { shareFetches } from './feeds/shared-fetch.js';
@@ -269,6 +270,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
         shutdown.abort();
         clearInterval(snapshots);
         await runner.stop();
+        await closeSharedPools();
         await saveEngine();
         await closeAdapters();
         await closeStores();
@@ -303,6 +305,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
     async close() {
       shutdown.abort();
       await bullmq.stop();
+      await closeSharedPools();
       await closeAdapters();
       await redis.quit().catch(() => redis.disconnect());
     },

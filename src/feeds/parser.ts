@@ -4,17 +4,28 @@
  */
 import Parser from 'rss-parser';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Article } from '../domain/article.js';
 import { stripControl } from '../domain/control.js';
 import { htmlToText } from './html.js';
 import { isAggregatorUrl, unwrapLink } from './enrich/links.js';
 import { guessOutletSuffix, stripOutletSuffix } from './outlet.js';
+import { JobError, sharedPool } from './offthread/pool.js';
 
 type Item = Parser.Item & {
   id?: string; 'content:encoded'?: string; summary?: string;
   /** Google News: <source url="https://outlet.example">Outlet</source>. */
   source?: unknown; 'dc:publisher'?: unknown; 'News:Source'?: unknown;
 };
+
+/**
+ * rss-parser makes a `contentSnippet` of every item with two lazy regexes over the whole
+ * content, quadratic on unterminated tags: one description of 120,000 '<' held the loop
+ * for half a minute. It offers no switch, so its helper (the module every parse calls)
+ * gets our linear, capped HTML-to-text instead; the snippet is only a fallback here.
+ */
+const rssUtils = createRequire(import.meta.url)('rss-parser/lib/utils.js') as { getSnippet: (s: string) => string };
+rssUtils.getSnippet = (s: string) => htmlToText(s, 4000);
 
 const parser: Parser<Record<string, unknown>, Item> = new Parser({ customFields: { item: ['id', 'summary', 'source', 'dc:publisher', 'News:Source'] } });
 
@@ -46,7 +57,31 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxItems: 200, maxTextChars: 
  * `identity` (default: `feedUrl`) is what article ids are keyed on with the item's guid:
  * the feed's configured URL, so ids survive the feed moving to another address.
  */
+/**
+ * Parsing is linear but not free (up to 0.2 s per MB of XML, 5 MB allowed), and several
+ * feeds answering at once parse back to back: a body larger than this is parsed on a
+ * worker thread, so feeds never hold the event loop for long, alone or together.
+ */
+export const OFF_THREAD_FEED_CHARS = 64_000;
+/** A feed still parsing after this is refused (a 5 MB feed parses in a few seconds). */
+export const FEED_PARSE_BUDGET_MS = 20_000;
+
 export async function parseFeed(xml: string, feedUrl: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, identity = feedUrl): Promise<ParsedFeed> {
+  if (xml.length <= OFF_THREAD_FEED_CHARS) return parseFeedHere(xml, feedUrl, limits, identity);
+  let got: ParsedFeed | { failed: string };
+  try {
+    got = await sharedPool('feeds').run<ParsedFeed | { failed: string }>({ kind: 'parse', xml, url: feedUrl, limits, identity }, FEED_PARSE_BUDGET_MS);
+  } catch (err) {
+    if (!(err instanceof JobError)) throw err;
+    if (err.kind === 'busy' || err.kind === 'dropped') throw new Error(`feed of ${xml.length} characters not parsed: ${err.message}; will retry`);
+    throw new FeedParseError(`feed of ${xml.length} characters could not be parsed: ${err.message}; check the feed URL serves an ordinary RSS/Atom feed`);
+  }
+  if ('failed' in got) throw new FeedParseError(got.failed);
+  return got;
+}
+
+/** parseFeed on the calling thread, whatever the size (the worker thread's entry). */
+export async function parseFeedHere(xml: string, feedUrl: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, identity = feedUrl): Promise<ParsedFeed> {
   if (!/^\s*(<\?xml|<rss|<feed|<rdf:RDF|<!--|<!DOCTYPE)/i.test(xml.replace(/^\uFEFF/, ''))) {
     throw new FeedParseError(`not an RSS/Atom document (starts with ${JSON.stringify(xml.slice(0, 40))})`);
   }

@@ -41,7 +41,9 @@ export async function enrichArticles(deps: EnrichStepDeps, feed: FeedConfig, art
       const r = await deps.enricher.enrich(a, mode);
       out[i] = r.article;
       deps.count?.(r.fullText);
-      if (!r.fullText && r.outcome !== 'feed text long enough') {
+      if (r.refused) {
+        deps.log.warn(`feed ${feed.id}: page ${redactUrl(r.article.url)} not read: ${r.outcome}. The item is analysed on its feed text; nothing else is held up. If this site's pages are always like this, set fullText: never on the feed.`);
+      } else if (!r.fullText && r.outcome !== 'feed text long enough') {
         deps.log.debug(`feed ${feed.id}: ${redactUrl(r.article.url)} analysed on the feed text: ${r.outcome}`);
       }
     }

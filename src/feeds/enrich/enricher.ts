@@ -8,8 +8,9 @@
  */
 import type { Article } from '../../domain/article.js';
 import type { PageRequest, PageResult } from '../fetcher.js';
-import { extractArticle } from './extract.js';
+import { ExtractError, sharedExtractor, type Extractor } from './extract-pool.js';
 import { decodeGoogleNewsLink, GOOGLE_NEWS_BASE_URL } from './google-news.js';
+import { createHostileHosts } from './hostile-hosts.js';
 import { isGoogleNewsLink } from './links.js';
 import type { RobotsCache } from './robots.js';
 
@@ -38,6 +39,8 @@ export interface EnricherDeps {
   fetch: (url: string, req: PageRequest, limits: { timeoutMs: number; maxBytes: number }) => Promise<PageResult>;
   robots: RobotsCache;
   settings: EnrichSettings;
+  /** Where pages are parsed (default: one shared pool of worker threads). */
+  extractor?: Extractor;
   now?: () => number;
 }
 
@@ -46,6 +49,8 @@ export interface Enriched {
   /** 'full-text' when the page's text is analysed; otherwise why the feed's text is. */
   outcome: string;
   fullText: boolean;
+  /** The page was refused or stopped as hostile (too large or deep, past its time, killed its worker): worth a warning. */
+  refused?: boolean;
 }
 
 export interface Enricher {
@@ -66,7 +71,18 @@ export function isReservedHost(url: string): boolean {
   return /(^|\.)example\.(com|net|org)$/.test(host) || /(^|\.)(example|test|invalid|localhost)$/.test(host);
 }
 
-type PageOutcome = { text: string; finalUrl: string } | { failed: string };
+type PageOutcome = { text: string; finalUrl: string } | { failed: string; refused?: boolean };
+
+const siteOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
+/** A real article page extracts in well under a second; one still parsing after this is hostile. */
+const MAX_EXTRACT_MS = 5_000;
 
 /** A failure is remembered for a while only: the page may be up again on the next poll. */
 const FAILURE_TTL_MS = 10 * 60_000;
@@ -74,8 +90,10 @@ const FAILURE_TTL_MS = 10 * 60_000;
 export function createEnricher(deps: EnricherDeps): Enricher {
   const now = deps.now ?? Date.now;
   const s = deps.settings;
+  const extractor = deps.extractor ?? sharedExtractor();
   const pages = lru<Promise<PageOutcome>>(s.cacheSize);
   const links = lru<Promise<string>>(s.cacheSize);
+  const hostile = createHostileHosts({ strikes: 2, forMs: FAILURE_TTL_MS, now });
 
   const decode = (link: string, deadline: number) => links.get(link, () => decodeGoogleNewsLink({
     baseUrl: s.googleNewsBaseUrl,
@@ -89,8 +107,22 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     const robots = await deps.robots.allowed(url);
     if (!robots.ok) return { failed: robots.why ?? 'disallowed by robots.txt' };
     const page = await deps.fetch(url, { htmlOnly: true }, limits(deadline));
-    const got = extractArticle(page.body, s.maxTextChars);
-    return got ? { text: got.text, finalUrl: page.finalUrl } : { failed: `no article text found on ${page.finalUrl}` };
+    // Asked after the fetch too: the site may have earned it while this page downloaded.
+    const refused = hostile.refusal(url) ?? hostile.refusal(page.finalUrl);
+    if (refused) return { failed: refused };
+    try {
+      // Ends a little before the item's budget, so the reason it ends is the one reported.
+      const got = await extractor.extract(page.body, s.maxTextChars, Math.min(deadline - now() - 100, MAX_EXTRACT_MS), {
+        wanted: () => !hostile.refusal(page.finalUrl), group: siteOf(page.finalUrl),
+      });
+      return got ? { text: got.text, finalUrl: page.finalUrl } : { failed: `no article text found on ${page.finalUrl}` };
+    } catch (err) {
+      if (!(err instanceof ExtractError)) throw err;
+      if (err.kind === 'dropped') return { failed: hostile.refusal(page.finalUrl) ?? err.message };
+      if (!err.hostile) return { failed: err.message };
+      hostile.strike(page.finalUrl);
+      return { failed: err.message, refused: true };
+    }
   };
 
   const page = (url: string, deadline: number) => pages.get(url, () => loadPage(url, deadline).catch((err: Error) => ({ failed: err.message })), {
@@ -108,8 +140,10 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     }
     if (mode === 'auto' && article.content.length >= s.shortTextChars) return { article: current, outcome: 'feed text long enough', fullText: false };
     if (isReservedHost(current.url)) return { article: current, outcome: 'a reserved documentation domain (RFC 2606), not a publisher', fullText: false };
+    const shunned = hostile.refusal(current.url);
+    if (shunned) return { article: current, outcome: shunned, fullText: false };
     const got = await page(current.url, deadline);
-    if ('failed' in got) return { article: current, outcome: got.failed, fullText: false };
+    if ('failed' in got) return { article: current, outcome: got.failed, fullText: false, ...(got.refused ? { refused: true } : {}) };
     if (got.text.length <= article.content.length) return { article: current, outcome: 'page text no longer than the feed text', fullText: false };
     return { article: { ...current, url: got.finalUrl, content: got.text }, outcome: 'full-text', fullText: true };
   };

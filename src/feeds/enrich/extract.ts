@@ -12,6 +12,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { stripControl } from '../../domain/control.js';
 import { htmlToText } from '../html.js';
+import { removeAsks, type AskNode } from './asks.js';
 
 export interface Extracted {
   title: string;
@@ -23,7 +24,7 @@ const MAX_HTML_CHARS = 3_000_000;
 
 const BOILERPLATE_TAGS = 'nav, aside, footer, form, button, iframe, noscript, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], [role=dialog], [role=alert], [aria-hidden=true]';
 /** Matched against each dash/underscore-separated word of a class, id or data-component. */
-const BOILERPLATE_WORD = /^(ads?|advert|advertisement|advertising|banner|promo|sponsored|subscribe|subscription|newsletter|cta|callout|share|sharing|sharedaddy|social|related|cookie|cookies|consent|gdpr|support|donate|donation|popular|most|comments?|respond|breadcrumbs?|tags|toolbar|links|paywall|signup|outbrain|taboola)$/i;
+const BOILERPLATE_WORD = /^(ads?|advert|advertisement|advertising|banner|promo|sponsored|subscribe|subscription|newsletter|cta|callout|share|sharing|sharedaddy|social|related|cookie|cookies|consent|gdpr|support|donate|donation|contribute|contributions?|membership|fundraising|appeal|upsell|popular|most|comments?|respond|breadcrumbs?|tags|toolbar|links|paywall|signup|outbrain|taboola)$/i;
 
 /** Names that only mean boilerplate as a whole ("sign-off" is not "sign" plus "off"). */
 const BOILERPLATE_NAME = /sign[-_]?off|read[-_]?more|most[-_]?read|more[-_]?on[-_]?this|post[-_]?navigation/i;
@@ -40,10 +41,15 @@ function looksLikeBoilerplate(el: El): boolean {
 
 function removeBoilerplate(document: { body: El | null; querySelectorAll(s: string): Iterable<El> }): void {
   const total = (document.body?.textContent ?? '').length;
+  const mostOfPage = (el: El) => (el.textContent ?? '').length >= total * 0.5;
   const remove = (el: El) => {
     // A site that names its article wrapper "story-support" must not lose the article.
-    if ((el.textContent ?? '').length < total * 0.5) el.remove();
+    if (!mostOfPage(el)) el.remove();
   };
+  // A template is never shown as it is: scripts clone it, if anything.
+  for (const el of [...document.querySelectorAll('template')]) el.remove();
+  // Before forms go below: a sign-up form is what shows the box around it is an ask.
+  removeAsks(document.querySelectorAll('a[href], button, form, input') as unknown as Iterable<AskNode>, (box) => mostOfPage(box as unknown as El));
   for (const el of [...document.querySelectorAll(BOILERPLATE_TAGS)]) remove(el);
   for (const el of [...document.querySelectorAll('[class], [id], [data-component]')]) if (el.parentNode && looksLikeBoilerplate(el)) remove(el);
 }
