@@ -88,6 +88,35 @@ export async function pollShard(feeds: FeedConfig[], pollOne: (feed: FeedConfig,
   return `${feeds.length} feeds: ${JSON.stringify(counts)}`;
 }
 
+const LOCK_TTL_MS = 15_000;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
+interface LockRedis {
+  set(k: string, v: string, px: 'PX', ttl: number, nx: 'NX'): Promise<string | null>;
+  eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
+}
+
+/**
+ * One run of a shard at a time, across processes: a round that outlasts the interval
+ * (slow feeds, a busy machine) would otherwise meet the next, poll its feeds before
+ * their state is saved and queue their new items twice. Held for a short time and
+ * renewed while the round runs, so a worker killed mid-round frees its shard within seconds.
+ */
+export function shardLock(redis: LockRedis, prefix: string) {
+  return async (shard: string): Promise<(() => Promise<void>) | undefined> => {
+    const key = `${prefix}:storywatch:poll-lock:${shard}`;
+    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    if ((await redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') return undefined;
+    const timer = setInterval(() => void redis.eval(RENEW, 1, key, token, String(LOCK_TTL_MS)).catch(() => undefined), LOCK_TTL_MS / 3);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    };
+  };
+}
+
 const POLL_OPTS = { attempts: 3, backoff: { type: 'exponential' as const, delay: 1000 }, removeOnComplete: true, removeOnFail: 100 };
 
 /**

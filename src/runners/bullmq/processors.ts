@@ -44,6 +44,8 @@ export interface ProcessorDeps {
   metrics?: Metrics;
   /** The channel's own settings (paused, muted, notify), asked before each post. */
   gate?: Gate;
+  /** Claims a poll shard for one round (see shardLock); undefined when another round holds it. */
+  lockShard?: (shard: string) => Promise<(() => Promise<void>) | undefined>;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
@@ -51,7 +53,13 @@ export function pollProcessor(deps: ProcessorDeps) {
   return async (job: Job<PollJob>): Promise<string> => {
     const { shard, shards, feedId } = job.data;
     if (typeof shard === 'number' && typeof shards === 'number') {
-      return pollShard(await feeds.shard(shard, shards), (feed, startedAt) => pollOne(deps, feed, startedAt));
+      const release = deps.lockShard ? await deps.lockShard(`${shard}-of-${shards}`) : async () => {};
+      if (!release) return 'skipped: the last round of this shard is still running';
+      try {
+        return await pollShard(await feeds.shard(shard, shards), (feed, startedAt) => pollOne(deps, feed, startedAt));
+      } finally {
+        await release();
+      }
     }
     // A per-feed job queued by an older version before the upgrade.
     const feed = feedId === undefined ? undefined : await feeds.feed(feedId);

@@ -10,7 +10,7 @@ import { JOB_OPTIONS, QUEUE, type AnalyzeJob, type DeliverJob, type PollJob } fr
 import { deliverProcessor, enqueueDeliveries, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
 import { jobState, orderedAnalyzeProcessor } from './analyze-ordered.js';
 import { createTurns } from './turns.js';
-import { upsertShardSchedulers } from './poll-shards.js';
+import { shardLock, upsertShardSchedulers } from './poll-shards.js';
 import { FOLLOW_UP_MERGE_MS } from '../../pipeline/deliver-alert.js';
 
 export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues'> {
@@ -48,7 +48,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
   };
   for (const q of Object.values(queues)) q.on('error', (e) => deps.log.warn(`queue ${q.name}: ${e.message}`));
   const turns = createTurns({ redis: deps.redis, prefix: deps.prefix, jobState: jobState(queues.analyze) });
-  const pdeps: ProcessorDeps = { ...deps, queues, turns };
+  const pdeps: ProcessorDeps = { ...deps, queues, turns, lockShard: shardLock(deps.redis, deps.prefix) };
   const analyze = orderedAnalyzeProcessor({
     lanes: deps.lanes, turns, redis: deps.redis, prefix: deps.prefix, log: deps.log, queues,
     onAlert: (lane, alertId, targets, followUp) => enqueueDeliveries({ store: lane.store, queues }, alertId, targets, followUp ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0, lane.id === deps.lanes.primary.id ? undefined : lane.id),
