@@ -92,6 +92,7 @@ export async function pollCosts(r: PrivateRedis, opts: { n?: number; intervalS?:
   const feedStateBytes = await keyBytes(r.redis, `${prefix}:${story}:*`);
   progress(`polls: ${n} feeds every ${intervalS} s, one worker process; waiting for a full round`);
   const workers = startWorkers(1, {
+    quiet: true,
     redisUrl: r.url, prefix, dir, intervalSeconds: intervalS,
     config: { story, stories: 'all', targets: [`jsonl:${path.join(dir, 'alerts.jsonl')}`], feeds: Array.from({ length: n }, (_, i) => ({ id: `f${i}`, url: server.url(i) })) },
   });
@@ -131,6 +132,14 @@ export interface ArticleRun {
   /** Cores busy over the analysis window: workers, Redis, the bench (fixture server), everything else on the machine. */
   busy: { workers: number; redis: number; bench: number; others: number };
   polls: number;
+  /** Redis commands by CPU spent per article over the analysis window (INFO commandstats). */
+  topCommands: Array<{ cmd: string; calls: number; usPerArticle: number }>;
+}
+
+async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+  const out = new Map<string, { calls: number; usec: number }>();
+  for (const m of (await redis.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)) out.set(m[1]!, { calls: Number(m[2]), usec: Number(m[3]) });
+  return out;
 }
 
 /** The generated stream made visible at once to `w` worker processes (one story, 200 feeds polled every second). */
@@ -144,6 +153,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
   const [story] = storyCopies(1, path.join(dir, 'stories'));
   const idle = await idleRedisCpuPerS(r, 2);
   const workers = startWorkers(w, {
+    quiet: true,
     redisUrl: r.url, prefix, dir, intervalSeconds: 1,
     config: { story, stories: 'all', targets: [`jsonl:${path.join(dir, 'alerts.jsonl')}`], feeds: Object.values(server.feedUrls).map((url, i) => ({ id: `bench-${i}`, url })) },
   });
@@ -154,11 +164,14 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
     await waitUntil('the feeds primed', async () => (await seen()) >= feeds, 120_000);
     await sleep(2000);
     const snap = async () => ({ w: workers.cpu(), r: await r.cpu(), m: machineBusy(), b: selfCpu(), t: performance.now(), p: polls() });
+    await r.redis.config('RESETSTAT');
     const a = await snap();
     server.reveal(total);
     progress(`articles: ${total - feeds} new articles visible; analysing`);
     await waitUntil('every article decided', async () => (await seen()) >= total, 900_000);
     const b = await snap();
+    const stats = await commandStats(r.redis);
+    const topCommands = [...stats].map(([cmd, v]) => ({ cmd, calls: v.calls, usPerArticle: v.usec / (total - feeds) })).sort((x, y) => y.usPerArticle - x.usPerArticle).slice(0, 12);
     await waitUntil('every alert delivered', async () => (await r.redis.scard(`${prefix}:${story}:pending`)) === 0, 600_000);
     const c = await snap();
     const alerts = await r.redis.hlen(`${prefix}:${story}:alerts`);
@@ -172,7 +185,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
     const wallBC = (c.t - b.t) / 1000;
     const perAlert = alerts ? { worker: Math.max(0, (c.w - b.w) * 1000 - pollsBC * c304.worker) / alerts, redis: Math.max(0, (c.r - b.r - idle * wallBC) * 1000 - pollsBC * c304.redis) / alerts } : { worker: 0, redis: 0 };
     const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
-    return { workers: w, rate: n / wall, articles: n, alerts, perArticle, perAlert, busy, polls: pollsAB };
+    return { workers: w, rate: n / wall, articles: n, alerts, perArticle, perAlert, busy, polls: pollsAB, topCommands };
   } finally {
     await workers.stop();
     await server.close();

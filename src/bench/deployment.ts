@@ -116,7 +116,7 @@ export interface Workers {
 }
 
 /** `n` processes of `storywatch run` with the BullMQ runner, writing alerts to a JSONL file. */
-export function startWorkers(n: number, opts: { redisUrl: string; prefix: string; dir: string; config: object; intervalSeconds: number }): Workers {
+export function startWorkers(n: number, opts: { redisUrl: string; prefix: string; dir: string; config: object; intervalSeconds: number; quiet?: boolean }): Workers {
   const config = path.join(opts.dir, `config-${opts.prefix}.json`);
   writeFileSync(config, JSON.stringify(opts.config));
   const env = {
@@ -125,7 +125,7 @@ export function startWorkers(n: number, opts: { redisUrl: string; prefix: string
     STORYWATCH_PER_HOST_INTERVAL_MS: '0', STORYWATCH_FOLLOWUP_MERGE_SECONDS: '0', STORYWATCH_LOG_LEVEL: 'warn', STORYWATCH_DATA_DIR: opts.dir,
   };
   const nodeArgs = (process.env.STORYWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const procs = Array.from({ length: n }, () => spawn(process.execPath, [...nodeArgs, path.join(here, '../../bin/storywatch.js'), 'run'], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  const procs = Array.from({ length: n }, () => spawn(process.execPath, [...nodeArgs, path.join(here, '../../bin/storywatch.js'), 'run'], { env, stdio: ['ignore', 'ignore', opts.quiet ? 'ignore' : 'inherit'] }));
   return {
     procs,
     cpu: () => procs.reduce((s, p) => s + procCpu(p.pid), 0),
