@@ -28,7 +28,7 @@ export function redisOptions(url: string): RedisSettings {
 
 /** Connects and pings, failing fast with where and what to do rather than retrying forever. */
 export async function connectRedis(url: string, purpose: string): Promise<Redis> {
-  const redis = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 3, retryStrategy: () => null, enableAutoPipelining: true });
+  const redis = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 3, retryStrategy: () => null });
   // ioredis reports the socket's own error (ECONNREFUSED, ENOTFOUND) here, not in connect().
   let cause: Error | undefined;
   redis.on('error', (e: Error) => (cause ??= e));
