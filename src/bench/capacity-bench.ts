@@ -4,7 +4,7 @@
  * model built from it, printed beside the measured 1- and 2-worker rates on this machine.
  */
 import { cpus } from 'node:os';
-import { articleRun, bytesPerQueuedJob, pollCosts, type ArticleRun, type Cost, type PollCosts } from './capacity-costs.js';
+import { articleRun, bytesPerQueuedJob, deliverCosts, pollCosts, type ArticleRun, type Cost, type PollCosts } from './capacity-costs.js';
 import { startPrivateRedis } from './deployment.js';
 import { retentionSamples } from './redis-retention-bench.js';
 
@@ -14,6 +14,7 @@ export const PLAN = { intervalS: 600, changedShare: 0.05, articlesPerChange: 1, 
 export interface Costs {
   polls: PollCosts;
   runs: ArticleRun[];
+  deliver: Cost & { alerts: number; seconds: number };
   bytesPerJob: number;
   bytesPerKeptArticle: number;
 }
@@ -24,7 +25,7 @@ const ms = (c: number) => c.toFixed(3);
 export function perPollMix(c: Costs, k: keyof Cost): number {
   const a = c.runs[0]!;
   const p = PLAN.changedShare;
-  return (1 - p) * c.polls.c304[k] + p * (c.polls.c200[k] + PLAN.articlesPerChange * (a.perArticle[k] + PLAN.alertsPerArticle * a.perAlert[k]));
+  return (1 - p) * c.polls.c304[k] + p * (c.polls.c200[k] + PLAN.articlesPerChange * (a.perArticle[k] + PLAN.alertsPerArticle * c.deliver[k]));
 }
 
 export function costTable(c: Costs): string[] {
@@ -35,7 +36,7 @@ export function costTable(c: Costs): string[] {
     `| feed poll, 304 | ${ms(c.polls.c304.worker)} | ${ms(c.polls.c304.redis)} | ${c.polls.polls304.toLocaleString('en-US')} polls (${c.polls.n.toLocaleString('en-US')} feeds every ${c.polls.intervalS} s, ${c.polls.shards} poll shards) |`,
     `| feed poll, 200 (re-parsed, nothing new) | ${ms(c.polls.c200.worker)} | ${ms(c.polls.c200.redis)} | ${c.polls.polls200.toLocaleString('en-US')} polls |`,
     `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles, one worker, unchanged feeds' polls taken out |`,
-    `| alert delivered (JSONL target) | ${ms(a.perAlert.worker)} | ${ms(a.perAlert.redis)} | ${a.alerts.toLocaleString('en-US')} alerts |`,
+    `| alert delivered (JSONL target; its deliver job queued, claimed, posted, marked) | ${ms(c.deliver.worker)} | ${ms(c.deliver.redis)} | ${c.deliver.alerts.toLocaleString('en-US')} alerts to 50 targets in ${c.deliver.seconds.toFixed(1)} s |`,
     '',
     '| Redis memory | bytes |',
     '|---|---|',
@@ -101,11 +102,12 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
   try {
     const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
     const runs = [await articleRun(r, 1, polls.c304), await articleRun(r, 2, polls.c304)];
+    const deliver = await deliverCosts(r, polls.c304);
     process.stderr.write('  [capacity] memory per queued job and per kept article\n');
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, runs, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }
@@ -118,8 +120,3 @@ export async function capacityBench(): Promise<void> {
   console.log('\ncapacity model');
   for (const l of modelLines(c)) console.log(l);
 }
-
-if (process.argv[1]?.endsWith('capacity-bench.js')) capacityBench().catch((err: Error) => {
-  console.error(`capacity bench failed: ${err.stack}`);
-  process.exitCode = 1;
-});

@@ -15,7 +15,9 @@ import type { Redis } from 'ioredis';
 import { startFixtureServer } from '../demo/fixture-server.js';
 import { createRedisStore } from '../store/redis/redis-store.js';
 import { redisOptions } from '../runners/bullmq/connection.js';
-import { JOB_OPTIONS } from '../runners/bullmq/names.js';
+import { JOB_OPTIONS, QUEUE, type DeliverJob } from '../runners/bullmq/names.js';
+import { enqueueDeliveries } from '../runners/bullmq/processors.js';
+import { entryFor } from './redis-retention-bench.js';
 import { etagFor } from './feed-mix.js';
 import { generateStream } from './generate.js';
 import { keyBytes, machineBusy, selfCpu, sleep, startWorkers, storyCopies, waitUntil, type PrivateRedis } from './deployment.js';
@@ -127,8 +129,6 @@ export interface ArticleRun {
   alerts: number;
   /** CPU ms per article analysed (poll of its feed, analyze job, record), polls of unchanged feeds taken out. */
   perArticle: Cost;
-  /** CPU ms per alert delivered (JSONL target), over the drain after the last decision. */
-  perAlert: Cost;
   /** Cores busy over the analysis window: workers, Redis, the bench (fixture server), everything else on the machine. */
   busy: { workers: number; redis: number; bench: number; others: number };
   polls: number;
@@ -173,7 +173,6 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
     const stats = await commandStats(r.redis);
     const topCommands = [...stats].map(([cmd, v]) => ({ cmd, calls: v.calls, usPerArticle: v.usec / (total - feeds) })).sort((x, y) => y.usPerArticle - x.usPerArticle).slice(0, 12);
     await waitUntil('every alert delivered', async () => (await r.redis.scard(`${prefix}:${story}:pending`)) === 0, 600_000);
-    const c = await snap();
     const alerts = await r.redis.hlen(`${prefix}:${story}:alerts`);
     const wall = (b.t - a.t) / 1000;
     const n = total - feeds;
@@ -181,11 +180,8 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
     const pollsAB = b.p - a.p;
     const idleAB = idle * wall;
     const perArticle = { worker: ((b.w - a.w) * 1000 - pollsAB * c304.worker) / n, redis: ((b.r - a.r - idleAB) * 1000 - pollsAB * c304.redis) / n };
-    const pollsBC = c.p - b.p;
-    const wallBC = (c.t - b.t) / 1000;
-    const perAlert = alerts ? { worker: Math.max(0, (c.w - b.w) * 1000 - pollsBC * c304.worker) / alerts, redis: Math.max(0, (c.r - b.r - idle * wallBC) * 1000 - pollsBC * c304.redis) / alerts } : { worker: 0, redis: 0 };
     const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
-    return { workers: w, rate: n / wall, articles: n, alerts, perArticle, perAlert, busy, polls: pollsAB, topCommands };
+    return { workers: w, rate: n / wall, articles: n, alerts, perArticle, busy, polls: pollsAB, topCommands };
   } finally {
     await workers.stop();
     await server.close();
@@ -207,5 +203,61 @@ export async function bytesPerQueuedJob(r: PrivateRedis, n = 5000): Promise<numb
   } finally {
     await queue.close();
     await r.redis.flushdb();
+  }
+}
+
+/**
+ * Alerts delivered: `n` alerts recorded pending for 50 JSONL targets (one each), their
+ * deliver jobs queued as the runner queues them, one idle worker process posting them.
+ * Workers and Redis CPU from the queueing to the last delivery (idle Redis and the
+ * worker's own idle polling of an unchanged feed taken out).
+ */
+export async function deliverCosts(r: PrivateRedis, c304: Cost, n = 2000): Promise<Cost & { alerts: number; seconds: number }> {
+  const server = await startBenchFeedServer(1);
+  const dir = mkdtempSync(path.join(tmpdir(), 'sw-capacity-'));
+  const prefix = `cap-del-${process.pid}`;
+  const [story] = storyCopies(1, path.join(dir, 'stories'));
+  const targets = Array.from({ length: 50 }, (_, i) => `jsonl:${path.join(dir, `t${i}.jsonl`)}`);
+  const store = createRedisStore({ redis: r.redis, prefix: `${prefix}:${story}:` });
+  await primeFeedStates(r.redis, `${prefix}:${story}:`, 1, server.url);
+  const workers = startWorkers(1, {
+    quiet: true, redisUrl: r.url, prefix, dir, intervalSeconds: 5,
+    config: { story, stories: 'all', targets, feeds: [{ id: 'f0', url: server.url(0) }] },
+  });
+  const queue = new Queue<DeliverJob>(QUEUE.deliver, { connection: redisOptions(r.url), prefix });
+  try {
+    progress(`alerts: recording ${n} pending alerts for ${targets.length} JSONL targets`);
+    const ids: Array<[string, string]> = [];
+    let i = 0;
+    const at = new Date().toISOString();
+    for (const article of generateStream(n, 11)) {
+      const made = entryFor(article, i * 10, at);
+      const target = targets[i % targets.length]!;
+      const alert = { ...made.alert!, alert: { ...made.alert!.alert, storyId: story!, publishedAt: at }, targets: [target] };
+      await store.recordArticle(made.entry, alert);
+      ids.push([alert.alert.id, target]);
+      i++;
+    }
+    await waitUntil('the worker ready', async () => ((await server.stats()).requests ?? 0) >= 1, 60_000);
+    await sleep(3000);
+    const idle = await idleRedisCpuPerS(r, 2);
+    const [w0, r0, p0, t0] = [workers.cpu(), await r.cpu(), (await server.stats()).requests ?? 0, performance.now()];
+    for (const [alertId, target] of ids) await enqueueDeliveries({ store, queues: { deliver: queue } as never }, alertId, [target]);
+    progress(`alerts: ${n} deliver jobs queued; delivering`);
+    await waitUntil('every alert delivered', async () => (await r.redis.scard(`${prefix}:${story}:pending`)) === 0, 600_000);
+    const [w1, r1, p1, t1] = [workers.cpu(), await r.cpu(), (await server.stats()).requests ?? 0, performance.now()];
+    const seconds = (t1 - t0) / 1000;
+    const polls = p1 - p0;
+    return {
+      alerts: n, seconds,
+      worker: ((w1 - w0) * 1000 - polls * c304.worker) / n,
+      redis: ((r1 - r0 - idle * seconds) * 1000 - polls * c304.redis) / n,
+    };
+  } finally {
+    await queue.close();
+    await workers.stop();
+    server.stop();
+    await r.redis.flushdb();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
