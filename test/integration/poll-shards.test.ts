@@ -4,8 +4,12 @@
  * others are polled, and one round of a shard at a time across processes (real Redis).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashId, pollShard, shardCount, shardedFeeds, shardLock } from '../../src/runners/bullmq/poll-shards.js';
-import { testRedis } from '../helpers/redis.js';
+import { Queue } from 'bullmq';
+import { hashId, pollShard, shardCount, shardedFeeds, shardLock, upsertShardSchedulers } from '../../src/runners/bullmq/poll-shards.js';
+import { redisOptions } from '../../src/runners/bullmq/connection.js';
+import { createLogger } from '../../src/log.js';
+import { PassThrough } from 'node:stream';
+import { TEST_REDIS_URL, testRedis } from '../helpers/redis.js';
 
 const feeds = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `feed-${i}`, url: `https://x.example/${i}.xml` }));
 const cleanups: Array<() => Promise<void>> = [];
@@ -68,5 +72,26 @@ describe('poll shards', () => {
     const again = await lockB('3-of-8');
     expect(again).toBeTypeOf('function');
     await again!();
+  });
+
+  it('keeps one scheduler per shard, rewrites them only when the plan changes, and makes lost ones again', async () => {
+    const { redis, prefix, cleanup } = await testRedis();
+    cleanups.push(cleanup);
+    const queue = new Queue('poll', { connection: redisOptions(TEST_REDIS_URL), prefix: prefix.slice(0, -1) });
+    cleanups.push(() => queue.close());
+    const opts = { redis, planKey: `${prefix}plan`, intervalMs: 60_000, log: createLogger({ out: new PassThrough() }) };
+    const ids = async () => (await queue.getJobSchedulers(0, -1)).map((s) => s.key ?? s.id).sort();
+    // An older version's scheduler per feed is replaced.
+    await queue.upsertJobScheduler('feed-old', { every: 60_000 }, { name: 'poll', data: { feedId: 'old' } });
+    await upsertShardSchedulers(queue, { ...opts, feeds: 200 });
+    expect(await ids()).toEqual(['poll-0-of-4', 'poll-1-of-4', 'poll-2-of-4', 'poll-3-of-4']);
+    const plan = await redis.get(`${prefix}plan`);
+    await upsertShardSchedulers(queue, { ...opts, feeds: 201 });
+    expect(await redis.get(`${prefix}plan`)).toBe(plan);
+    await queue.removeJobScheduler('poll-2-of-4');
+    await upsertShardSchedulers(queue, { ...opts, feeds: 200 });
+    expect(await ids()).toHaveLength(4);
+    await upsertShardSchedulers(queue, { ...opts, feeds: 20 });
+    expect(await ids()).toEqual(['poll-0-of-1']);
   });
 });

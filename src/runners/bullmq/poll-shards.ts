@@ -124,10 +124,12 @@ const POLL_OPTS = { attempts: 3, backoff: { type: 'exponential' as const, delay:
  * recorded after the last full rewrite; schedulers of another plan, or per-feed ones left
  * by an older version, are removed.
  */
-export async function upsertShardSchedulers(queue: Queue<PollJob>, opts: { redis: { get(k: string): Promise<string | null>; set(k: string, v: string): Promise<unknown> }; planKey: string; feeds: number; intervalMs: number; log: Logger }): Promise<void> {
+export async function upsertShardSchedulers(queue: Queue<PollJob>, opts: { redis: { get(k: string): Promise<string | null>; set(k: string, v: string): Promise<unknown>; zcard(k: string): Promise<number> }; planKey: string; feeds: number; intervalMs: number; log: Logger }): Promise<void> {
   const shards = shardCount(opts.feeds);
   const plan = `${shards}x${opts.intervalMs}`;
-  if ((await opts.redis.get(opts.planKey)) === plan) return;
+  // The plan alone is not enough: schedulers removed behind its back (a queue obliterated) are made again.
+  const [recorded, present] = await Promise.all([opts.redis.get(opts.planKey), opts.redis.zcard(`${queue.opts.prefix ?? 'bull'}:${queue.name}:repeat`)]);
+  if (recorded === plan && present === shards) return;
   const wanted = new Set<string>();
   for (let s = 0; s < shards; s++) {
     const id = shardSchedulerId(s, shards);
