@@ -226,6 +226,10 @@ export async function deliverCosts(r: PrivateRedis, c304: Cost, n = 2000): Promi
   });
   const queue = new Queue<DeliverJob>(QUEUE.deliver, { connection: redisOptions(r.url), prefix });
   try {
+    // Recorded after the leader's first sweep of pending deliveries (the next is 30 s away),
+    // so the deliveries are the ones queued below, inside the measured window.
+    await waitUntil('the leader\'s first round', async () => (await r.redis.get(`${prefix}:storywatch:poll-plan`)) !== null, 60_000);
+    await sleep(2000);
     progress(`alerts: recording ${n} pending alerts for ${targets.length} JSONL targets`);
     const ids: Array<[string, string]> = [];
     let i = 0;
@@ -238,9 +242,7 @@ export async function deliverCosts(r: PrivateRedis, c304: Cost, n = 2000): Promi
       ids.push([alert.alert.id, target]);
       i++;
     }
-    await waitUntil('the worker ready', async () => ((await server.stats()).requests ?? 0) >= 1, 60_000);
-    await sleep(3000);
-    const idle = await idleRedisCpuPerS(r, 2);
+    const idle = await idleRedisCpuPerS(r, 1);
     const [w0, r0, p0, t0] = [workers.cpu(), await r.cpu(), (await server.stats()).requests ?? 0, performance.now()];
     for (const [alertId, target] of ids) await enqueueDeliveries({ store, queues: { deliver: queue } as never }, alertId, [target]);
     progress(`alerts: ${n} deliver jobs queued; delivering`);
