@@ -18,7 +18,7 @@ import { startupBench } from './startup-bench.js';
 import { redisRetentionBench } from './redis-retention-bench.js';
 import { capacityBench } from './capacity-bench.js';
 import { largeBench } from './large-bench.js';
-import { onlyArg, runSection, writeDoc, type Section } from './report.js';
+import { onlyArg, runSection, writeDoc, type Section, type SectionRun } from './report.js';
 
 interface SizeResult {
   size: number;
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const unknown = (only ?? []).filter((n) => !SECTIONS.some((s) => s.name === n));
   if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: choose from ${SECTIONS.map((s) => s.name).join(', ')}`);
   const chosen = SECTIONS.filter((s) => (only ? only.includes(s.name) : !s.optional));
-  const ran = new Map<string, { out: string; seconds: number }>();
+  const ran = new Map<string, SectionRun>();
   const t0 = performance.now();
   for (const [i, s] of chosen.entries()) {
     process.stderr.write(`\n[bench ${i + 1}/${chosen.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s so far]`);

@@ -28,7 +28,17 @@ export function machine(): string {
 }
 
 /** Runs one section with console.log kept as well as printed; its output, and how long it took. */
-export async function runSection(s: Section): Promise<{ out: string; seconds: number }> {
+export interface SectionRun {
+  out: string;
+  seconds: number;
+  /** When it started, and the machine then (load average included). */
+  at: string;
+  machine: string;
+}
+
+export async function runSection(s: Section): Promise<SectionRun> {
+  const at = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
+  const where = machine();
   const lines: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]) => {
@@ -44,7 +54,7 @@ export async function runSection(s: Section): Promise<{ out: string; seconds: nu
   }
   const seconds = (performance.now() - t0) / 1000;
   process.stderr.write(`=== ${s.name} done in ${seconds.toFixed(0)} s ===\n`);
-  return { out: lines.join('\n').replace(/^\n+/, ''), seconds };
+  return { out: lines.join('\n').replace(/^\n+/, ''), seconds, at, machine: where };
 }
 
 const HEAD = `# Benchmarks
@@ -53,19 +63,18 @@ Written by \`npm run bench\` (src/bench/); do not edit by hand. Each section is 
 \`npm run bench -- --only=<section>[,<section>]\` reruns some and replaces only theirs.
 Sections: `;
 
-function block(s: Section, out: string, seconds: number): string {
-  const when = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
-  const body = s.markdown ? out : `\`\`\`text\n${out}\n\`\`\``;
-  return `<!-- section:${s.name} -->\n## ${s.title}\n\nRun ${when} (${seconds.toFixed(0)} s) on ${machine()}.\n\n${body}\n<!-- /section:${s.name} -->`;
+function block(s: Section, r: SectionRun): string {
+  const body = s.markdown ? r.out : `\`\`\`text\n${r.out}\n\`\`\``;
+  return `<!-- section:${s.name} -->\n## ${s.title}\n\nRun ${r.at} (${r.seconds.toFixed(0)} s) on ${r.machine}.\n\n${body}\n<!-- /section:${s.name} -->`;
 }
 
 /** Replaces the sections that ran, keeps the others, in the order of `all`. */
-export function writeDoc(all: Section[], ran: Map<string, { out: string; seconds: number }>, file = DOC): void {
+export function writeDoc(all: Section[], ran: Map<string, SectionRun>, file = DOC): void {
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const kept = (name: string) => new RegExp(`<!-- section:${name} -->[\\s\\S]*?<!-- /section:${name} -->`).exec(old)?.[0];
   const parts = all.map((s) => {
     const r = ran.get(s.name);
-    return r ? block(s, r.out, r.seconds) : kept(s.name);
+    return r ? block(s, r) : kept(s.name);
   }).filter(Boolean);
   writeFileSync(file, `${HEAD}${all.map((s) => `\`${s.name}\``).join(', ')}.\n\n${parts.join('\n\n')}\n`);
   process.stderr.write(`wrote ${path.relative(process.cwd(), file)}\n`);
