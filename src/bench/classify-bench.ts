@@ -16,6 +16,9 @@ import { embeddedCycleBench, pollBench, workerBench } from './ingest-bench.js';
 import { askBench } from './ask-bench.js';
 import { startupBench } from './startup-bench.js';
 import { redisRetentionBench } from './redis-retention-bench.js';
+import { capacityBench } from './capacity-bench.js';
+import { largeBench } from './large-bench.js';
+import { onlyArg, runSection, writeDoc, type Section, type SectionRun } from './report.js';
 
 interface SizeResult {
   size: number;
@@ -89,32 +92,10 @@ function row(r: SizeResult): string {
   ].join(' ');
 }
 
-async function main(): Promise<void> {
-  const arg = process.argv.indexOf('--size');
-  if (process.argv.includes('--enrich-only')) return enrichBench();
-  // Start-up on 100k/250k/1M histories (made once, cached) and Redis memory under retention.
-  if (process.argv.includes('--state-only')) return stateBenches();
-  // One ingestion row in a process of its own (see inFreshProcess).
-  if (process.argv.includes('--poll-only')) return void (await pollBench());
-  if (process.argv.includes('--cycle-only')) return embeddedCycleBench();
-  // The ingestion rows alone (polling, embedded cycle, end to end): `node dist/bench/classify-bench.js --ingest-only`.
-  if (process.argv.includes('--ingest-only')) {
-    inFreshProcess('--poll-only');
-    inFreshProcess('--cycle-only');
-    return workerBench();
-  }
-  if (arg > 0) {
-    process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
-    return;
-  }
+const self = fileURLToPath(import.meta.url);
+
+function classifyRows(): void {
   const sizes = process.argv.includes('--quick') ? [1000, 10_000] : [1000, 10_000, 100_000];
-  const self = fileURLToPath(import.meta.url);
-  if (!process.argv.includes('--classify-only')) {
-    // Said before it starts: the whole bench is long, and the start-up rows keep their histories.
-    process.stderr.write('npm run bench runs every row (classify, ask, polling, embedded cycle, end to end on Redis, enrichment, start-up, Redis retention):\n' +
-      '  it takes a long while, most of it the first time (the start-up histories are made then, and kept for the next run).\n' +
-      '  One row alone: --classify-only, --ingest-only, --enrich-only, --state-only (see docs/benchmark-method.md).\n');
-  }
   console.log('classify benchmark (generated stream: 55% off-topic, 25% developments, 20% copies/rewrites)');
   console.log('   size  classify/s  tokenize/s  classify/tokenize  peak RSS MB  relevant  alerts');
   for (const size of sizes) {
@@ -125,22 +106,64 @@ async function main(): Promise<void> {
   }
   console.log('classify/tokenize: CPU time to classify / CPU time to only split and tokenise the same articles (same run);');
   console.log('rates are articles per CPU-second (this process), so other load on the machine does not skew the ratio.');
-  if (process.argv.includes('--classify-only')) return;
-  await askBench();
-  inFreshProcess('--poll-only');
-  inFreshProcess('--cycle-only');
-  await enrichBench();
-  await workerBench();
-  await stateBenches();
+}
+
+/** The bench's sections, in the order a full run takes them (see report.ts). */
+const SECTIONS: Section[] = [
+  { name: 'classify', title: 'Classify 1k/10k/100k articles (retention applied as the runners do)', run: classifyRows },
+  { name: 'ask', title: 'Ask: question latency on 5k and 50k articles', run: () => askBench() },
+  { name: 'poll', title: 'Polling 10k feeds beside the raw keep-alive loop', run: () => inFreshProcess('--poll-only') },
+  { name: 'cycle', title: 'Embedded poll cycle over 5k feeds beside the raw loop', run: () => inFreshProcess('--cycle-only') },
+  { name: 'enrich', title: 'Enrichment: publisher pages beside a raw fetch loop', run: () => enrichBench() },
+  { name: 'state', title: 'Start-up on large histories, Redis memory under retention', run: () => stateBenches() },
+  { name: 'capacity', title: 'Cost per unit of work and capacity model (BullMQ, own redis-server)', markdown: true, run: () => capacityBench() },
+  { name: 'large', title: 'Simulated large deployment, extrapolated to 1M feeds', markdown: true, run: () => largeBench(largeOptions()) },
+  // Superseded by `capacity` (same runs on a Redis of the bench's own, with the model beside them).
+  { name: 'workers', title: 'End to end, 1 and 2 workers × 1 and 4 stories (REDIS_URL)', optional: true, run: () => workerBench() },
+];
+
+/** `--large-feeds=N --large-interval=S --large-rounds=R`: the large deployment's size. */
+function largeOptions(): { feeds?: number; intervalS?: number; rounds?: number } {
+  const num = (k: string) => {
+    const a = process.argv.find((x) => x.startsWith(`--${k}=`));
+    return a ? Number(a.split('=')[1]) : undefined;
+  };
+  return { feeds: num('large-feeds'), intervalS: num('large-interval'), rounds: num('large-rounds') };
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv.indexOf('--size');
+  if (arg > 0) {
+    process.stdout.write(JSON.stringify(measure(Number(process.argv[arg + 1]))));
+    return;
+  }
+  // One ingestion row in a process of its own (see inFreshProcess).
+  if (process.argv.includes('--poll-only')) return void (await pollBench());
+  if (process.argv.includes('--cycle-only')) return embeddedCycleBench();
+  // Older spellings of --only.
+  const legacy: Record<string, string[]> = { '--enrich-only': ['enrich'], '--state-only': ['state'], '--ingest-only': ['poll', 'cycle', 'workers'], '--classify-only': ['classify'] };
+  const only = onlyArg(process.argv) ?? Object.entries(legacy).find(([flag]) => process.argv.includes(flag))?.[1];
+  const unknown = (only ?? []).filter((n) => !SECTIONS.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: choose from ${SECTIONS.map((s) => s.name).join(', ')}`);
+  const chosen = SECTIONS.filter((s) => (only ? only.includes(s.name) : !s.optional));
+  const ran = new Map<string, SectionRun>();
+  const t0 = performance.now();
+  for (const [i, s] of chosen.entries()) {
+    process.stderr.write(`\n[bench ${i + 1}/${chosen.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s so far]`);
+    ran.set(s.name, await runSection(s));
+  }
+  if (!process.argv.includes('--no-docs')) writeDoc(SECTIONS, ran);
 }
 
 /**
  * Runs one bench row in a new process: the polling and cycle rows compare an
  * allocation-heavy client with a lean loop per CPU-second, and the heap an earlier row
  * left (the ask bench's index) made the garbage collector weigh on the one and not the other.
+ * Its output is printed here (so the section keeps it).
  */
 function inFreshProcess(flag: string): void {
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), flag], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, self, flag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.stdout) console.log(r.stdout.replace(/\n$/, ''));
   if (r.status !== 0) throw new Error(`bench ${flag} failed with exit ${r.status}`);
 }
 

@@ -31,7 +31,7 @@ async function keyBytes(redis: Redis, prefix: string): Promise<number> {
   return total;
 }
 
-function entryFor(article: ProcessedArticle['article'], i: number, at: string): { entry: ProcessedArticle; alert?: AlertRecord } {
+export function entryFor(article: ProcessedArticle['article'], i: number, at: string): { entry: ProcessedArticle; alert?: AlertRecord } {
   const relevant = i % 10 < 4;
   const dev = `dev-${Math.floor(i / 5).toString(16)}`;
   const entry: ProcessedArticle = {

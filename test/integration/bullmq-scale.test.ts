@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { generateStream } from '../../src/bench/generate.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { shardCount } from '../../src/runners/bullmq/poll-shards.js';
 import { freePort } from '../helpers/ports.js';
 import { countLines, startWorker, waitFor, workerSandbox, type WorkerProc } from '../helpers/workers.js';
 
@@ -76,8 +77,9 @@ describe('BullMQ runner: several worker processes on one Redis', () => {
     const busy = workers.filter((w) => analysedBy(w) > 0);
     expect(busy.length).toBeGreaterThan(1);
     expect(busy).toContain(leaving);
+    // Feeds are polled in shards, one Job Scheduler per shard (not per feed).
     const schedulers = await redis.zcard(`${prefix}:poll:repeat`);
-    expect(schedulers).toBe(200);
+    expect(schedulers).toBe(shardCount(200));
 
     // Graceful shutdown: SIGTERM stops intake, finishes jobs, closes queues and Redis, exits 0.
     for (const w of workers) if (w !== leaving) w.proc.kill('SIGTERM');

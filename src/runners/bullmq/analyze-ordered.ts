@@ -49,6 +49,12 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
   const prepKey = (jobId: string) => `${deps.prefix}:prep:${jobId}`;
   const turnsKey = (story: string) => `${deps.prefix}:turns:${story}`;
   const cursors = new Map<string, { cursor: number; learnedHere: Set<string> }>();
+  /**
+   * Jobs this process decided while running ahead (recorded, and popped from the order):
+   * their own jobs here finish without a second pass over Redis (a claim, a catch-up read
+   * and an LREM over the whole order, per article).
+   */
+  const decidedAhead = new Set<string>();
   const cursorOf = (story: string) => {
     let c = cursors.get(story);
     if (!c) cursors.set(story, (c = { cursor: 0, learnedHere: new Set() }));
@@ -83,6 +89,8 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
   const chains = new Map<string, Promise<unknown>>();
   const decideInTurn = (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string | null> => {
     const run = (chains.get(lane.id) ?? Promise.resolve()).then(async () => {
+      // Decided by this process running ahead while this job waited on the chain.
+      if (decidedAhead.delete(jobId)) return 'already analysed';
       const out = await claimed(jobId, () => decideNow(lane, jobId, data, prepared));
       // Holding the story's step: decide the heads after it that are already prepared, here,
       // instead of handing the turn to another process for each (a hop costs more than a decision).
@@ -150,6 +158,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       const out = await claimed(id, () => decideNow(lane, id, p.data, revive(p, p.data.article)));
       if (!out) return;
       // Its own job wakes, finds the article recorded, and completes.
+      decidedAhead.add(id);
       await deps.turns.nudge(id);
       head = out.next;
     }
@@ -180,6 +189,8 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       await deps.turns.done(story, jobId);
       throw new UnrecoverableError(`story "${story}" is not tracked by this worker (check STORYWATCH_STORIES on every worker)`);
     }
+    // Decided here by a process running ahead, and already out of the order.
+    if (decidedAhead.delete(jobId)) return 'already analysed';
     // Recorded by an earlier attempt (or a helper): deliveries, if any, are the sweep's.
     if (await lane.store.hasSeen(article.id)) {
       await deps.turns.done(story, jobId);
@@ -196,6 +207,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
         await help(lane, turn.help);
         continue;
       }
+      if (decidedAhead.delete(jobId)) return 'already analysed';
       // The ordered part: this job heads its story's order (or was decided for it).
       const result = await decideInTurn(lane, jobId, job.data, prepared);
       if (result !== null) return result;

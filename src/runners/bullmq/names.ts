@@ -9,7 +9,6 @@ export function safeId(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-export const schedulerId = (feedId: string) => `feed-${safeId(feedId)}`;
 /** The default story's jobs keep the ids they had when a deployment tracked one story. */
 export const analyzeJobId = (feedId: string, articleId: string, story?: string) => `${story ? `s.${safeId(story)}.` : ''}${safeId(feedId)}-${safeId(articleId)}`;
 // A 32-bit hash of the target let two channels share a job id (one of them silently skipped).
@@ -23,8 +22,11 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
 };
 
+/** A shard of the feeds (see poll-shards.ts); `feedId`: one feed, as older versions queued. */
 export interface PollJob {
-  feedId: string;
+  shard?: number;
+  shards?: number;
+  feedId?: string;
 }
 
 export interface AnalyzeJob {

@@ -19,6 +19,7 @@ import type { Gate } from '../../pipeline/channel-policy.js';
 import { burstHeader } from '../../pipeline/burst.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import type { Turns } from './turns.js';
+import { pollShard, shardedFeeds } from './poll-shards.js';
 
 export interface ProcessorDeps {
   /** Configured feeds plus channels' feeds, read when needed. */
@@ -43,26 +44,44 @@ export interface ProcessorDeps {
   metrics?: Metrics;
   /** The channel's own settings (paused, muted, notify), asked before each post. */
   gate?: Gate;
+  /** Claims a poll shard for one round (see shardLock); undefined when another round holds it. */
+  lockShard?: (shard: string) => Promise<(() => Promise<void>) | undefined>;
 }
 
 export function pollProcessor(deps: ProcessorDeps) {
+  const feeds = shardedFeeds(deps.feeds);
   return async (job: Job<PollJob>): Promise<string> => {
-    const feed = (await deps.feeds()).find((f) => f.id === job.data.feedId);
-    if (!feed) throw new UnrecoverableError(`feed "${job.data.feedId}" is no longer configured (its scheduler is removed on the leader's next round)`);
-    const outcome = await pollFeed(deps.poll, feed);
-    deps.metrics?.polled(outcome.status);
-    const lanes = deps.lanes.of(feed);
-    if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome);
-    // Saved only once the articles are queued: a crash before this re-fetches them. The
-    // queued backlog carries its own flag, so the feed counts as primed from here.
-    if (outcome.status === 'new') {
-      await deps.store.markPrimed(feed.url);
-      for (const lane of lanes) if (lane.store !== deps.store) await lane.store.markPrimed(feed.url);
+    const { shard, shards, feedId } = job.data;
+    if (typeof shard === 'number' && typeof shards === 'number') {
+      const release = deps.lockShard ? await deps.lockShard(`${shard}-of-${shards}`) : async () => {};
+      if (!release) return 'skipped: the last round of this shard is still running';
+      try {
+        return await pollShard(await feeds.shard(shard, shards), (feed, startedAt) => pollOne(deps, feed, startedAt));
+      } finally {
+        await release();
+      }
     }
-    if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
-    if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
-    return `${outcome.status}: ${outcome.articles.length} new`;
+    // A per-feed job queued by an older version before the upgrade.
+    const feed = feedId === undefined ? undefined : await feeds.feed(feedId);
+    if (!feed) throw new UnrecoverableError(`feed "${feedId}" is no longer configured (its scheduler is removed on the leader's next round)`);
+    return pollOne(deps, feed, new Date());
   };
+}
+
+async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): Promise<string> {
+  const outcome = await pollFeed({ ...deps.poll, now: () => startedAt }, feed);
+  deps.metrics?.polled(outcome.status);
+  const lanes = deps.lanes.of(feed);
+  if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome);
+  // Saved only once the articles are queued: a crash before this re-fetches them. The
+  // queued backlog carries its own flag, so the feed counts as primed from here.
+  if (outcome.status === 'new') {
+    await deps.store.markPrimed(feed.url);
+    for (const lane of lanes) if (lane.store !== deps.store) await lane.store.markPrimed(feed.url);
+  }
+  if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
+  if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
+  return `${outcome.status}: ${outcome.articles.length} new`;
 }
 
 /**

@@ -6,10 +6,11 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLeader, type Leader } from './leader.js';
-import { JOB_OPTIONS, QUEUE, schedulerId, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
+import { JOB_OPTIONS, QUEUE, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import { deliverProcessor, enqueueDeliveries, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
 import { jobState, orderedAnalyzeProcessor } from './analyze-ordered.js';
 import { createTurns } from './turns.js';
+import { shardLock, upsertShardSchedulers } from './poll-shards.js';
 import { FOLLOW_UP_MERGE_MS } from '../../pipeline/deliver-alert.js';
 
 export interface BullmqRunnerDeps extends Omit<ProcessorDeps, 'queues'> {
@@ -47,7 +48,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
   };
   for (const q of Object.values(queues)) q.on('error', (e) => deps.log.warn(`queue ${q.name}: ${e.message}`));
   const turns = createTurns({ redis: deps.redis, prefix: deps.prefix, jobState: jobState(queues.analyze) });
-  const pdeps: ProcessorDeps = { ...deps, queues, turns };
+  const pdeps: ProcessorDeps = { ...deps, queues, turns, lockShard: shardLock(deps.redis, deps.prefix) };
   const analyze = orderedAnalyzeProcessor({
     lanes: deps.lanes, turns, redis: deps.redis, prefix: deps.prefix, log: deps.log, queues,
     onAlert: (lane, alertId, targets, followUp) => enqueueDeliveries({ store: lane.store, queues }, alertId, targets, followUp ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0, lane.id === deps.lanes.primary.id ? undefined : lane.id),
@@ -61,8 +62,10 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     everyMs: deps.sweepMs ?? 30_000,
     log: deps.log,
     duty: async () => {
-      // Every round: channels add and remove feeds while running; upserts are idempotent.
-      await upsertSchedulers(queues.poll, deps);
+      // Every round: channels add and remove feeds while running (a shard's job reads its feeds
+      // when it runs; the schedulers change only when the shard count does).
+      const feeds = (await deps.feeds()).length;
+      await upsertShardSchedulers(queues.poll, { redis: deps.redis, planKey: `${deps.prefix}:storywatch:poll-plan`, feeds, intervalMs: deps.intervalMs, log: deps.log });
       const swept = await sweepPending(pdeps);
       if (swept) deps.log.info(`leader re-queued ${swept} pending deliveries`);
       // Claimed per period in Redis: a new leader after a failover never posts one twice.
@@ -120,17 +123,3 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
   };
 }
 
-/** One Job Scheduler per configured feed; schedulers for feeds no longer configured are removed. */
-async function upsertSchedulers(queue: Queue<PollJob>, deps: BullmqRunnerDeps): Promise<void> {
-  const wanted = new Set<string>();
-  for (const feed of await deps.feeds()) {
-    const id = schedulerId(feed.id);
-    wanted.add(id);
-    await queue.upsertJobScheduler(id, { every: deps.intervalMs }, { name: 'poll', data: { feedId: feed.id }, opts: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 100 } });
-  }
-  for (const s of await queue.getJobSchedulers(0, -1)) {
-    const key = s.key ?? s.id;
-    if (key && !wanted.has(key)) await queue.removeJobScheduler(key);
-  }
-  deps.log.debug(`leader upserted ${wanted.size} feed poll schedulers every ${Math.round(deps.intervalMs / 1000)}s`);
-}

@@ -125,7 +125,8 @@ export function createTurns(deps: TurnsDeps): Turns {
       return typeof head === 'string' ? head : null;
     },
     async nudge(jobId) {
-      wake(jobId);
+      // Waiting here: woken here, no message through Redis (most run-ahead decisions).
+      if (waiting.has(jobId)) return wake(jobId);
       await deps.redis.publish(channel, jobId);
     },
     async close() {

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench -- --only=capacity`: the cost table (CPU ms per unit of work, workers and
+ * Redis apart; Redis bytes per feed, per queued job, per kept article) and the capacity
+ * model built from it, printed beside the measured 1- and 2-worker rates on this machine.
+ */
+import { cpus } from 'node:os';
+import { articleRun, bytesPerQueuedJob, deliverCosts, pollCosts, type ArticleRun, type Cost, type PollCosts } from './capacity-costs.js';
+import { selfCpu, startPrivateRedis } from './deployment.js';
+import { createEngine } from '../analysis/engine.js';
+import { loadStory } from '../config/story.js';
+import { generateStream } from './generate.js';
+import { retentionSamples } from './redis-retention-bench.js';
+
+/** The deployment the model is asked about: how often feeds are polled and how often they change. */
+export const PLAN = { intervalS: 600, changedShare: 0.05, articlesPerChange: 1, alertsPerArticle: 0.01 };
+
+export interface Costs {
+  polls: PollCosts;
+  runs: ArticleRun[];
+  deliver: Cost & { alerts: number; seconds: number };
+  bytesPerJob: number;
+  bytesPerKeptArticle: number;
+  /** Worker CPU ms for an engine to learn an article another process decided (catch-up, from its cached prepared form). */
+  learnMs: number;
+}
+
+/**
+ * What each further worker adds per article: every engine learns every decision, so with
+ * w processes an article is learned w - 1 more times (measured here, in this process:
+ * the decisions of a generated stream taught to a fresh engine from their prepared form).
+ */
+export function learnCost(n = 3000): number {
+  const { story, corpus } = loadStory('minerals-deal');
+  const decider = createEngine(story, corpus);
+  const learner = createEngine(story, corpus);
+  const decided = generateStream(n, 13).map((a) => {
+    const prepared = decider.prepare(a);
+    const d = decider.classify(a);
+    // As it travels through Redis: JSON, revived by the learner.
+    const { article: _a, ...cached } = prepared;
+    return { article: a, cached: JSON.stringify(cached), dev: d.relevant ? d.developmentId : null, novel: d.novel };
+  });
+  const t0 = selfCpu();
+  for (const e of decided) learner.rememberPrepared({ article: e.article, ...(JSON.parse(e.cached) as object) } as never, e.dev ?? null, e.novel);
+  return ((selfCpu() - t0) * 1000) / n;
+}
+
+const ms = (c: number) => c.toFixed(3);
+
+/** CPU ms per poll of the plan's mix (unchanged feeds, changed ones with their new articles and alerts). */
+export function perPollMix(c: Costs, k: keyof Cost): number {
+  const a = c.runs[0]!;
+  const p = PLAN.changedShare;
+  return (1 - p) * c.polls.c304[k] + p * (c.polls.c200[k] + PLAN.articlesPerChange * (a.perArticle[k] + PLAN.alertsPerArticle * c.deliver[k]));
+}
+
+export function costTable(c: Costs): string[] {
+  const a = c.runs[0]!;
+  return [
+    '| unit of work | worker CPU ms | Redis CPU ms | measured over |',
+    '|---|---|---|---|',
+    `| feed poll, 304 | ${ms(c.polls.c304.worker)} | ${ms(c.polls.c304.redis)} | ${c.polls.polls304.toLocaleString('en-US')} polls (${c.polls.n.toLocaleString('en-US')} feeds every ${c.polls.intervalS} s, ${c.polls.shards} poll shards) |`,
+    `| feed poll, 200 (re-parsed, nothing new) | ${ms(c.polls.c200.worker)} | ${ms(c.polls.c200.redis)} | ${c.polls.polls200.toLocaleString('en-US')} polls |`,
+    `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles, one worker, unchanged feeds' polls taken out |`,
+    `| alert delivered (JSONL target; its deliver job queued, claimed, posted, marked) | ${ms(c.deliver.worker)} | ${ms(c.deliver.redis)} | ${c.deliver.alerts.toLocaleString('en-US')} alerts to 50 targets in ${c.deliver.seconds.toFixed(1)} s |`,
+    '',
+    '| Redis memory | bytes |',
+    '|---|---|',
+    `| per feed: its state (validators, next poll) | ${c.polls.bytesPerFeed.toFixed(0)} |`,
+    `| per feed: poll schedulers and their jobs | ${c.polls.bytesPerFeedQueue.toFixed(1)} |`,
+    `| per queued analyze job (generated article) | ${c.bytesPerJob.toFixed(0)} |`,
+    `| per kept article (log entry, seen id, alerts; retention bench) | ${c.bytesPerKeptArticle.toFixed(0)} |`,
+  ];
+}
+
+/**
+ * Predicted rate for `w` workers on this machine, from the one-worker run's CPU per article
+ * (workers, Redis, the bench's feed server) plus what each further worker adds (learning the
+ * others' decisions): a worker process is at most one core, Redis one core, and everything
+ * together fits in the cores the rest of the machine left free during the run (/proc/stat).
+ */
+export function predictRate(one: ArticleRun, w: number, others: number, learnMs: number): { rate: number; limit: string } {
+  const perArt = (cores: number) => cores / one.rate;
+  const W = perArt(one.busy.workers) + ((w - 1) * learnMs) / 1000;
+  const R = perArt(one.busy.redis);
+  const B = perArt(one.busy.bench);
+  const free = Math.max(0.1, cpus().length - others);
+  const limits: Array<[number, string]> = [
+    [w / W, `${w} worker process(es), a core each`],
+    [1 / R, 'one Redis core'],
+    [free / (W + R + B), `${free.toFixed(2)} free cores shared by workers, Redis and the feed server`],
+  ];
+  const [rate, limit] = limits.sort((x, y) => x[0] - y[0])[0]!;
+  return { rate, limit };
+}
+
+export function modelLines(c: Costs): string[] {
+  const mixW = perPollMix(c, 'worker');
+  const mixR = perPollMix(c, 'redis');
+  const a = c.runs[0]!;
+  const feedsPerCore = (msPerPoll: number) => (PLAN.intervalS * 1000) / msPerPoll;
+  const oneM = 1_000_000;
+  const pollsPerS = oneM / PLAN.intervalS;
+  const redisCores = (pollsPerS * mixR) / 1000;
+  const workerCores = (pollsPerS * mixW) / 1000;
+  const memMb = (oneM * (c.polls.bytesPerFeed + c.polls.bytesPerFeedQueue)) / 1048576;
+  const lines = [
+    `Plan: every feed polled every ${PLAN.intervalS} s; ${PLAN.changedShare * 100}% of polls find ${PLAN.articlesPerChange} new article; ${PLAN.alertsPerArticle * 100}% of articles alert.`,
+    `- per poll of that mix: workers ${ms(mixW)} ms CPU, Redis ${ms(mixR)} ms CPU`,
+    `- one worker core carries ${Math.round(feedsPerCore(mixW)).toLocaleString('en-US')} feeds (${(1000 / mixW).toFixed(0)} polls/s), or ${(1000 / a.perArticle.worker).toFixed(0)} articles/s`,
+    `- one Redis core carries ${Math.round(feedsPerCore(mixR)).toLocaleString('en-US')} feeds (${(1000 / mixR).toFixed(0)} polls/s), or ${(1000 / a.perArticle.redis).toFixed(0)} articles/s`,
+    `- so adding workers stops helping at about ${(mixW / mixR).toFixed(0)} worker cores for polling, ${(a.perArticle.worker / a.perArticle.redis).toFixed(0)} for analysis (then Redis is the limit)`,
+    `- 1M feeds: ${pollsPerS.toFixed(0)} polls/s = ${workerCores.toFixed(1)} worker cores and ${redisCores.toFixed(2)} Redis core (${redisCores <= 1 ? 'fits one Redis core' : 'does NOT fit one Redis core'}); feed state and schedulers ${memMb.toFixed(0)} MB of Redis`,
+    '',
+    `Each further worker adds ${c.learnMs.toFixed(3)} ms of worker CPU per article (its engine learns what the others decided).`,
+    '',
+    '| worker processes | measured articles/s | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
+    '|---|---|---|---|---|',
+  ];
+  for (const run of c.runs) {
+    const p = predictRate(a, run.workers, run.busy.others, c.learnMs);
+    const off = ((p.rate - run.rate) / run.rate) * 100;
+    lines.push(`| ${run.workers} | ${run.rate.toFixed(0)} | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
+  }
+  return lines;
+}
+
+export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs> {
+  const r = await startPrivateRedis();
+  try {
+    const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
+    const runs = [await articleRun(r, 1, polls.c304), await articleRun(r, 2, polls.c304)];
+    process.stderr.write('  [capacity] what an engine costs to learn another worker\'s decision\n');
+    const learnMs = learnCost();
+    const deliver = await deliverCosts(r, polls.c304);
+    process.stderr.write('  [capacity] memory per queued job and per kept article\n');
+    const bytesPerJob = await bytesPerQueuedJob(r);
+    const samples = await retentionSamples(r.url, 4);
+    const last = samples[samples.length - 1]!;
+    return { polls, runs, deliver, learnMs, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+  } finally {
+    await r.stop();
+  }
+}
+
+export async function capacityBench(): Promise<void> {
+  const c = await measureCosts();
+  console.log(`\ncost per unit of work (CPU time of each component; Redis is the bench's own redis-server, its idle cost taken out; ${cpus().length} cores, shared)`);
+  for (const l of costTable(c)) console.log(l);
+  console.log('\ncapacity model');
+  for (const l of modelLines(c)) console.log(l);
+}
