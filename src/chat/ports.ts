@@ -40,7 +40,8 @@ export interface ChatAdapter {
 
 /** A delivery that retrying cannot fix (revoked token, unknown or forbidden channel). */
 export class PermanentDeliveryError extends Error {
-  constructor(message: string) {
+  /** The platform's own error code, when it gave one (Discord's JSON error codes). */
+  constructor(message: string, readonly code?: number | string) {
     super(message);
     this.name = 'PermanentDeliveryError';
   }

@@ -12,6 +12,8 @@ import { mergeFollowUps } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Gate } from './channel-policy.js';
 import { burstHeader } from './burst.js';
+import type { DeliveryBackoff } from './backoff.js';
+import { HostBusyError } from '../feeds/politeness.js';
 
 export interface DeliverDeps {
   store: StateStore;
@@ -30,6 +32,8 @@ export interface DeliverDeps {
   gate?: Gate;
   /** Zone of burst headers' "since HH:MM" (default UTC). */
   zoneOf?: (target: string) => Promise<string>;
+  /** Transient failures back a target off exponentially (absent: retried next round). */
+  backoff?: DeliveryBackoff;
 }
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
@@ -58,7 +62,7 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
   let failed = 0;
   const byTarget = new Map<string, AlertRecord[][]>();
   for (const { target, records } of batches(await deps.store.pendingDeliveries(), now.getTime() - (deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS))) {
-    if (deps.busy?.has(target)) continue;
+    if (deps.busy?.has(target) || (deps.backoff && !deps.backoff.ready(target, now.getTime()))) continue;
     byTarget.set(target, [...(byTarget.get(target) ?? []), records]);
   }
   const serve = async (target: string, queue: AlertRecord[][]) => {
@@ -76,14 +80,16 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
         const outcome = await postBatch(deps, adapter, target, records);
         if (outcome.ok) {
           delivered += records.length;
+          deps.backoff?.succeeded(target);
           continue;
         }
         failed++;
+        // Refused for good (logged by postBatch): done with that item, the next ones go on.
         if (outcome.permanent) continue;
         // The platform refuses the bot's token: the adapter said so once, loudly; stay quiet.
         if (outcome.error instanceof AuthDeliveryError) return;
         // The rest for this target waits for the next round: in order, and no pile of timeouts.
-        deps.log.warn(`delivery to ${target} failed: ${outcome.error.message}; will retry`, { alertId: records[0]!.alert.id });
+        logRetry(deps, target, records[0]!.alert.id, outcome.error, now.getTime());
         return;
       }
     } finally {
@@ -92,6 +98,20 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
   };
   await Promise.all([...byTarget].map(([target, queue]) => serve(target, queue)));
   return { delivered, failed };
+}
+
+/**
+ * Pacing (the platform's Retry-After, our own one post a second) is the normal course of
+ * a burst: info. Anything else is a failure: a warning, with when it is tried again.
+ */
+function logRetry(deps: DeliverDeps, target: string, alertId: string, error: Error, now: number): void {
+  if (error instanceof RateLimitedDeliveryError || error instanceof HostBusyError) {
+    deps.log.info(`delivery to ${target} paced: ${error.message}`, { alertId });
+    return;
+  }
+  const wait = deps.backoff?.failed(target, now);
+  const when = wait === undefined ? 'will retry' : `retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
+  deps.log.warn(`delivery to ${target} failed: ${error.message}; ${when}`, { alertId });
 }
 
 export type PostOutcome = { ok: true } | { ok: false; permanent: boolean; error: Error };
@@ -133,7 +153,7 @@ export async function postBatch(
     if (permanent) {
       // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
       for (const r of records) await deps.store.markDelivered(r.alert.id, target);
-      deps.log.error(`delivery to ${target} stopped: ${(err as Error).message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+      deps.log.error(`alert ${alert.id} skipped for ${target}: ${(err as Error).message}; retrying cannot help, the channel's later alerts go on`, { alertId: alert.id, todo: 'if the channel is unknown or closed to the bot: invite the bot, fix its permissions, or remove the target' });
     }
     return { ok: false, permanent, error: err as Error };
   }

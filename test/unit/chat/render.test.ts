@@ -43,6 +43,18 @@ describe('Discord embed', () => {
     expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.total);
     expect(e.fields[0]!.value).toMatch(/… and \d+ more$/);
   });
+
+  it('never builds what Discord refuses (issue 26.2): blank title or description, an empty field value, a URL with a space', () => {
+    const e = renderDiscordEmbed({ ...alert, headline: '  \t ', whatIsNew: ' \n ', sources: [], newFacts: ['  '], reason: ' ', link: 'https://kyiv.example/a b' });
+    expect(e.title).toBe('New development');
+    expect(e.description).toBe('(no summary)');
+    expect(e.url).toBeUndefined();
+    expect(e.fields).toEqual([]);
+    for (const f of renderDiscordEmbed({ ...alert, sources: [{ name: ' ', url: 'https://x.example/a b' }, { name: 'Ok', url: 'javascript:alert(1)' }] }).fields) {
+      expect(f.value.trim()).not.toBe('');
+      expect(f.value).not.toMatch(/\]\(/);
+    }
+  });
 });
 
 describe('Slack blocks', () => {
