@@ -8,7 +8,7 @@ import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, ty
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
-import { mergeFollowUps } from '../domain/alert.js';
+import { mergeFollowUps, type Alert } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Gate } from './channel-policy.js';
 import { burstHeader } from './burst.js';
@@ -128,17 +128,26 @@ export async function postBatch(
   target: string,
   records: AlertRecord[],
 ): Promise<PostOutcome> {
-  const alert = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
-  const gate = deps.gate ? await deps.gate(target, alert) : {};
+  const first = merged(records);
+  const gate = deps.gate ? await deps.gate(target, first) : {};
   if (gate.skip) {
     // Done for this channel: not posted, not threaded, never retried.
     for (const r of records) await deps.store.markDelivered(r.alert.id, target);
-    deps.log.info(`not posted: ${gate.skip}`, { alertId: alert.id });
+    deps.log.info(`not posted: ${gate.skip}`, { alertId: first.id });
     return { ok: true };
   }
-  const post = () => withTimeout(adapter.postAlert(target, alert, gate.extras), ms, () => new DeliveryTimeoutError(target, ms));
+  let alert = first;
   try {
+    // A post started before (a crash or a lost answer since): the platform may hold it already.
+    const left = await notYetPosted(deps, adapter, target, records);
+    if (!left.length) return { ok: true };
+    records = left;
+    alert = merged(records);
+    // Recorded (durably) before the platform can accept it: after a crash from here on, the
+    // next attempt asks the platform first.
+    await deps.store.notePosting?.(records.map((r) => ({ alertId: r.alert.id, target })), new Date().toISOString());
+    const post = () => withTimeout(adapter.postAlert(target, alert, gate.extras), ms, () => new DeliveryTimeoutError(target, ms));
     await (deps.pace ? deps.pace.run(target, post) : post());
   } catch (err) {
     if (err instanceof RateLimitedDeliveryError) {
@@ -151,7 +160,7 @@ export async function postBatch(
     const permanent = err instanceof PermanentDeliveryError;
     deps.metrics?.delivered(permanent ? 'permanent' : err instanceof AuthDeliveryError ? 'auth' : 'retry', platformOf(target));
     if (permanent) {
-      // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
+      // Retrying cannot help: that item is done, said loudly. The alert stays in the store for `latest`.
       for (const r of records) await deps.store.markDelivered(r.alert.id, target);
       deps.log.error(`alert ${alert.id} skipped for ${target}: ${(err as Error).message}; retrying cannot help, the channel's later alerts go on`, { alertId: alert.id, todo: 'if the channel is unknown or closed to the bot: invite the bot, fix its permissions, or remove the target' });
     }
@@ -160,6 +169,35 @@ export async function postBatch(
   for (const r of records) await deps.store.markDelivered(r.alert.id, target);
   deps.metrics?.delivered('ok', platformOf(target));
   return { ok: true };
+}
+
+function merged(records: AlertRecord[]): Alert {
+  return records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
+}
+
+/**
+ * The records to post: all of them, unless a post of some was started and never confirmed
+ * and the platform, asked, holds them already (those are marked delivered here, not posted).
+ */
+async function notYetPosted(
+  deps: Pick<DeliverDeps, 'store' | 'log' | 'requestTimeoutMs'>, adapter: ChatAdapter, target: string, records: AlertRecord[],
+): Promise<AlertRecord[]> {
+  if (!deps.store.postingSince || !adapter.findPosted) return records;
+  const starts: string[] = [];
+  for (const r of records) {
+    const at = await deps.store.postingSince(r.alert.id, target);
+    if (at) starts.push(at);
+  }
+  if (!starts.length) return records;
+  const since = starts.sort()[0]!;
+  const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const found = new Set(await withTimeout(adapter.findPosted(target, merged(records), since), ms, () => new DeliveryTimeoutError(target, ms)));
+  const already = records.filter((r) => found.has(r.alert.id));
+  for (const r of already) await deps.store.markDelivered(r.alert.id, target);
+  if (already.length) {
+    deps.log.info(`${target} already holds ${already.map((r) => r.alert.id).join(', ')} (a post interrupted before it was marked); not posted again`, { alertId: already[0]!.alert.id });
+  }
+  return records.filter((r) => !found.has(r.alert.id));
 }
 
 /**

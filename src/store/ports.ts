@@ -107,6 +107,15 @@ export interface StateStore {
   /** Alert/target pairs not yet delivered. */
   pendingDeliveries(): Promise<Array<{ record: AlertRecord; target: string }>>;
   markDelivered(alertId: string, target: string): Promise<void>;
+  /**
+   * Records, durably and before anything is sent, that a post of these alert/target pairs
+   * starts at `at`. A pair whose post was started and never marked delivered may have been
+   * posted (a crash after the platform accepted it): the platform is asked before it is
+   * posted again. Absent: no such record (posts are at least once).
+   */
+  notePosting?(pairs: Array<{ alertId: string; target: string }>, at: string): Promise<void>;
+  /** When a post of this pair was started and not yet marked delivered, if one was. */
+  postingSince?(alertId: string, target: string): Promise<string | undefined>;
   recentAlerts(limit: number): Promise<AlertRecord[]>;
   /**
    * A short exclusive claim (e.g. on delivering one development to one channel), so two

@@ -11,6 +11,7 @@
  *   dev-last   zset  developmentId, scored by its latest report
  *   follow-ups zset  follow-up alert ids by when they were raised
  *   primed     set   configured URLs of feeds whose first poll is done
+ *   posting    hash  "alertId\ntarget" -> when its post started (until it is marked delivered)
  *   snapshot:<key> hash  an engine snapshot (version, cursor, takenAt, data)
  * Recording an article is one Lua script, so seen/log/alert/pending change together.
  * Every per-article key is trimmed by retention, so memory is flat once the window is full.
@@ -21,6 +22,12 @@ import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy, type Rete
 import { MIGRATE, RECORD, SWEEP } from './scripts.js';
 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** A MULTI's commands answer one by one: the first error is the caller's. */
+function failed(results: Array<[Error | null, unknown]> | null): void {
+  const err = results?.find(([e]) => e)?.[0];
+  if (err) throw err;
+}
+
 /** Entries removed per sweep script call: Redis serves others between calls. */
 const SWEEP_BATCH = 1000;
 
@@ -50,6 +57,8 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
   const k = Object.fromEntries(names.map((n, i) => [n, keys[i]!])) as Record<(typeof names)[number], string>;
   const feedsKey = `${prefix}feeds`;
   const primedKey = `${prefix}primed`;
+  /** Posts started and not yet marked delivered ("alert\ntarget" -> ISO start time). */
+  const postingKey = `${prefix}posting`;
   if (!('swRecord2' in redis)) {
     redis.defineCommand('swRecord2', { numberOfKeys: 11, lua: RECORD });
     redis.defineCommand('swSweep', { numberOfKeys: 11, lua: SWEEP });
@@ -152,7 +161,16 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
       return out;
     },
     async markDelivered(alertId, target) {
-      await redis.srem(k.pending, pair(alertId, target));
+      failed(await redis.multi().srem(k.pending, pair(alertId, target)).hdel(postingKey, pair(alertId, target)).exec());
+    },
+    async notePosting(pairs, at) {
+      // HSETNX: the first start counts (the platform is searched from then on).
+      const m = redis.multi();
+      for (const p of pairs) m.hsetnx(postingKey, pair(p.alertId, p.target), at);
+      failed(await m.exec());
+    },
+    async postingSince(alertId, target) {
+      return (await redis.hget(postingKey, pair(alertId, target))) ?? undefined;
     },
     async tryLock(key, ttlMs) {
       const lockKey = `${prefix}lock:${key}`;

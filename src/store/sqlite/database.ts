@@ -59,6 +59,10 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (channel, period)) WITHOUT ROWID;`,
   // No query looks articles up by URL: the index was a page written with every article's commit.
   'DROP INDEX IF EXISTS articles_url;',
+  // Posts started and not yet confirmed (deleted with their delivery mark): after a crash
+  // between the platform accepting a post and its mark, the platform is asked before re-posting.
+  `CREATE TABLE posting (alert_id TEXT NOT NULL, target TEXT NOT NULL, started_at TEXT NOT NULL,
+     PRIMARY KEY (alert_id, target)) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
