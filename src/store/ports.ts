@@ -122,7 +122,7 @@ export interface StateStore {
    * workers never post the same thing at once. Resolves to a release function, or to
    * undefined when someone else holds it. Expires by itself after `ttlMs`.
    */
-  tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+  tryLock(key: string, ttlMs: number): Promise<LockRelease | undefined>;
   /**
    * Whether the store's last writes went through (for /readyz); the error if not. Absent:
    * every write is awaited by its caller, who sees the failure itself.
@@ -130,6 +130,12 @@ export interface StateStore {
   writeHealth?(): { ok: boolean; error?: string | undefined };
   close(): Promise<void>;
 }
+
+/**
+ * Releases a claim. `renew` pushes its expiry `ttlMs` on from now, for a holder still at
+ * work (so the claim can be short and die soon with a killed holder); false: it was lost.
+ */
+export type LockRelease = (() => Promise<void>) & { renew?: () => Promise<boolean> };
 
 /** A chat channel's own settings, managed with /storywatch watch and feeds. */
 export interface ChannelSettings {

@@ -17,11 +17,12 @@
  * Every per-article key is trimmed by retention, so memory is flat once the window is full.
  */
 import type { Redis } from 'ioredis';
-import type { AlertRecord, FeedState, ProcessedArticle, StateStore } from '../ports.js';
+import type { AlertRecord, FeedState, LockRelease, ProcessedArticle, StateStore } from '../ports.js';
 import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy, type RetentionReport } from '../retention.js';
 import { MIGRATE, RECORD, SWEEP } from './scripts.js';
 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 /** A MULTI's commands answer one by one: the first error is the caller's. */
 function failed(results: Array<[Error | null, unknown]> | null): void {
   const err = results?.find(([e]) => e)?.[0];
@@ -176,9 +177,11 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
       const lockKey = `${prefix}lock:${key}`;
       const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
       if ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
-      return async () => {
+      const release: LockRelease = async () => {
         await redis.eval(UNLOCK, 1, lockKey, token);
       };
+      release.renew = async () => (await redis.eval(RENEW, 1, lockKey, token, String(ttlMs))) === 1;
+      return release;
     },
     async recentAlerts(limit) {
       await ready();

@@ -10,7 +10,7 @@
  * alert that was posted, nor the mark that says so.
  */
 import type { Statement } from 'better-sqlite3';
-import type { AlertRecord, EngineSnapshot, FeedState, ProcessedArticle, StateStore } from '../ports.js';
+import type { AlertRecord, EngineSnapshot, FeedState, LockRelease, ProcessedArticle, StateStore } from '../ports.js';
 import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy, type RetentionReport } from '../retention.js';
 import { unreadable, type Db } from './database.js';
 import { openStoreDatabase } from './open.js';
@@ -300,10 +300,18 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     async tryLock(key, ttlMs) {
       const now = Date.now();
       if ((locks.get(key) ?? 0) > now) return undefined;
-      locks.set(key, now + ttlMs);
-      return async () => {
-        locks.delete(key);
+      const until = now + ttlMs;
+      locks.set(key, until);
+      let mine = until;
+      const release: LockRelease = async () => {
+        if (locks.get(key) === mine) locks.delete(key);
       };
+      release.renew = async () => {
+        if (locks.get(key) !== mine) return false;
+        locks.set(key, (mine = Date.now() + ttlMs));
+        return true;
+      };
+      return release;
     },
     async recentAlerts(limit) {
       return (st.recent.all(limit) as string[]).map((raw) => JSON.parse(raw) as AlertRecord);
