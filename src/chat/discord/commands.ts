@@ -70,3 +70,8 @@ export function interactionText(i: ChatInputCommandInteraction): string {
   const head = group === 'notify' ? ['notify', ...(sub === 'off' ? ['off'] : [])] : [group ?? '', sub];
   return [...head, ...positional, ...named].filter(Boolean).join(' ').trim();
 }
+
+/** Whether a slow answer is for the channel (ask share:true), decided before it is known. */
+export function sharedReply(i: ChatInputCommandInteraction): boolean {
+  return i.options.getSubcommand(false) === 'ask' && i.options.getBoolean('share') === true;
+}

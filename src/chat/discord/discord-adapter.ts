@@ -10,8 +10,8 @@ import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
 import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter, type PostExtras, type ThreadRefs } from '../ports.js';
-import { stripControl, truncate } from '../text.js';
-import { interactionText } from './commands.js';
+import { splitAtLines, stripControl, truncate } from '../text.js';
+import { interactionText, sharedReply } from './commands.js';
 import { classifyDiscordError, THREAD_ALREADY_EXISTS } from './errors.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
 
@@ -59,7 +59,18 @@ export interface DiscordAdapter extends ChatAdapter {
 
 /** Discord markdown: **bold** where Slack-style text has *bold*. */
 export function toDiscordMarkdown(text: string): string {
-  return truncate(stripControl(text, true).replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**'), 2000);
+  return stripControl(text, true).replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**');
+}
+
+/** Discord's limit per message. */
+const MESSAGE_MAX = 2000;
+
+/**
+ * A reply or digest as Discord messages of at most 2,000 characters each, cut between
+ * lines (items), never inside one; a very long one ends with how many lines were left.
+ */
+export function discordMessages(text: string): string[] {
+  return splitAtLines(toDiscordMarkdown(text), MESSAGE_MAX, 5, 'ask for fewer (`n:`) or a shorter period');
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
@@ -103,14 +114,24 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     const work = handleCommand(opts.commands, ctx, interactionText(interaction));
     const quick = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), opts.deferAfterMs ?? 2000))]);
     const flags = (r: CommandReply) => (r.ephemeral ? MessageFlags.Ephemeral : undefined);
+    /** The rest of a long reply, in order, seen by whoever saw its first message. */
+    const rest = async (r: CommandReply, parts: string[]) => {
+      for (const content of parts) await interaction.followUp({ content, flags: flags(r), allowedMentions: NO_MENTIONS });
+    };
     if (quick) {
-      await interaction.reply({ content: toDiscordMarkdown(quick.text), flags: flags(quick), allowedMentions: NO_MENTIONS });
+      const [first = '', ...more] = discordMessages(quick.text);
+      await interaction.reply({ content: first, flags: flags(quick), allowedMentions: NO_MENTIONS });
+      await rest(quick, more);
       return;
     }
-    // Slow: acknowledge now, answer when done (the deferred reply is only seen by the caller).
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    // Slow: acknowledge now, answer when done. The deferral decides who sees the answer, so
+    // it is private unless the command asked to share (ask share:true).
+    const shared = sharedReply(interaction);
+    await interaction.deferReply(shared ? {} : { flags: MessageFlags.Ephemeral });
     const reply = await work;
-    await interaction.editReply({ content: toDiscordMarkdown(reply.text), allowedMentions: NO_MENTIONS });
+    const [first = '', ...more] = discordMessages(reply.text);
+    await interaction.editReply({ content: first, allowedMentions: NO_MENTIONS });
+    await rest({ ...reply, ephemeral: !shared }, more);
   }
 
   let authRefused: string | undefined;
@@ -210,8 +231,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       }
     },
     async postText(target, text) {
-      // A digest lists many links: no preview cards for them.
-      await post(target.slice('discord:'.length), { content: toDiscordMarkdown(text), allowed_mentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+      // A digest lists many links: no preview cards for them. Several messages, whole lines each.
+      for (const content of discordMessages(text)) {
+        await post(target.slice('discord:'.length), { content, allowed_mentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+      }
     },
     async threadLink(target, developmentId) {
       const known = await remembered(target, developmentId);
