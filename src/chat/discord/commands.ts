@@ -18,6 +18,7 @@ export function commandDefinitions(): unknown[] {
     .addSubcommand((s) => s.setName('explain').setDescription('Why an article was or was not alerted').addStringOption((o) => o.setName('url').setDescription('Article URL').setRequired(true)))
     .addSubcommand((s) => s.setName('digest').setDescription('What changed since a date').addStringOption((o) => o.setName('since').setDescription('YYYY-MM-DD or Nd (default 7d)')))
     .addSubcommand((s) => s.setName('stories').setDescription('The stories tracked here, and which this channel follows'))
+    .addSubcommand((s) => s.setName('help').setDescription('What each command does'))
     .addSubcommandGroup((g) => g.setName('watch').setDescription('Watch terms').addSubcommand((s) => s.setName('list').setDescription("This channel's watch terms")))
     .addSubcommandGroup((g) => g.setName('feeds').setDescription('Feeds').addSubcommand((s) => s.setName('list').setDescription("This channel's feeds")));
   const config = new SlashCommandBuilder()

@@ -12,6 +12,7 @@ import { handleCommand, type CommandDeps, type CommandReply } from '../commands/
 import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter, type PostExtras, type ThreadRefs } from '../ports.js';
 import { splitAtLines, stripControl, truncate } from '../text.js';
 import { interactionText, sharedReply } from './commands.js';
+import { discordUsage } from './usage.js';
 import { classifyDiscordError, THREAD_ALREADY_EXISTS } from './errors.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
 
@@ -70,7 +71,7 @@ const MESSAGE_MAX = 2000;
  * lines (items), never inside one; a very long one ends with how many lines were left.
  */
 export function discordMessages(text: string): string[] {
-  return splitAtLines(toDiscordMarkdown(text), MESSAGE_MAX, 5, 'ask for fewer (`n:`) or a shorter period');
+  return splitAtLines(toDiscordMarkdown(discordUsage(text)), MESSAGE_MAX, 5, 'ask for fewer (`n:`) or a shorter period');
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
@@ -99,6 +100,13 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   };
   let gateway = false;
   client.rest.on('rateLimited', () => opts.onRateLimited?.());
+
+  // The gateway session comes and goes (Discord restarts, network drops): say so, so an
+  // operator can tell a quiet bot from a disconnected one. discord.js reconnects by itself.
+  client.on('shardDisconnect', (event, shard) => opts.log.warn(`discord: gateway disconnected (shard ${shard}, close code ${event.code}); reconnecting`));
+  client.on('shardReconnecting', (shard) => opts.log.info(`discord: gateway reconnecting (shard ${shard})`));
+  client.on('shardResume', (shard, replayed) => opts.log.info(`discord: gateway session resumed (shard ${shard}, ${replayed} event(s) replayed)`));
+  client.on('shardError', (err, shard) => opts.log.warn(`discord: gateway error (shard ${shard}): ${err.message}`));
 
   client.on('interactionCreate', (interaction: Interaction) => {
     void onInteraction(interaction).catch((err: Error) => opts.log.warn(`discord: command failed: ${err.message}`));
