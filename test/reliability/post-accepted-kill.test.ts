@@ -8,12 +8,13 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DB_NAME } from '../../src/store/sqlite/database.js';
 import { fakeSlack, type SlackMessage } from '../helpers/fake-slack.js';
-import { testRedis } from '../helpers/redis.js';
+import { deleteByPrefix, testRedis } from '../helpers/redis.js';
 import { waitFor, type WorkerProc } from '../helpers/workers.js';
 import { faultRows, fixture, printFaultTable, startRun, stop, type Tally } from './fault-harness.js';
 
@@ -59,6 +60,8 @@ interface Runner {
   env(base: Record<string, string>): Promise<Record<string, string>>;
   /** Alert/target pairs the run recorded for Slack, and how many still wait. */
   state(): Promise<{ recorded: Recorded; pending: number }>;
+  /** How many articles the run has analysed. */
+  seen(): Promise<number>;
 }
 
 async function run(r: Runner): Promise<void> {
@@ -78,7 +81,9 @@ async function run(r: Runner): Promise<void> {
     cleanups.push(() => stop(mine, 'SIGKILL'));
   };
   started();
-  await waitFor('the backlog to be learned', () => /first poll|poll finished/.test(w.output()), 30_000);
+  await waitFor('the backlog to be learned', async () => (await r.seen()) >= 3, 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}\n${w.output().slice(-3000)}`);
+  });
   let kills = 0;
   let revealed = 0;
   const began = Date.now();
@@ -104,7 +109,7 @@ async function run(r: Runner): Promise<void> {
   const killedIn = Date.now() - began;
   await waitFor('every delivery done', async () => {
     const s = await r.state();
-    return s.pending === 0 && s.recorded.length > 0 && revealed + 3 >= f.articles.length && /poll finished/.test(w.output());
+    return s.pending === 0 && s.recorded.length > 0 && (await r.seen()) === f.articles.length;
   }, 60_000, 250).catch(async (err: Error) => {
     throw new Error(`${err.message}: ${JSON.stringify(await r.state())}\n${w.output().slice(-3000)}`);
   });
@@ -126,6 +131,18 @@ describe('kill -9 between Slack accepting a post and its delivery mark', () => {
     await run({
       name: 'embedded', kills: 20,
       env: async (base) => ({ ...base, STORYWATCH_DATA_DIR: dir }),
+      seen: async () => {
+        try {
+          const db = new Database(path.join(dir, DB_NAME), { readonly: true, fileMustExist: true });
+          try {
+            return db.prepare('SELECT count(*) FROM seen').pluck().get() as number;
+          } finally {
+            db.close();
+          }
+        } catch {
+          return 0;
+        }
+      },
       state: async () => {
         const db = new Database(path.join(dir, DB_NAME), { readonly: true, fileMustExist: true });
         try {
@@ -143,14 +160,16 @@ describe('kill -9 between Slack accepting a post and its delivery mark', () => {
   });
 
   it('BullMQ runner ×10: nothing lost, nothing twice', async () => {
-    const { redis, prefix, cleanup } = await testRedis();
+    const { redis, cleanup } = await testRedis();
     cleanups.push(cleanup);
+    const store = `swkill-${randomUUID().slice(0, 8)}`;
+    cleanups.push(() => deleteByPrefix(redis, `${store}:`));
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-accepted-bq-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = `${prefix}q`;
     await run({
       name: 'bullmq', kills: 10,
       env: async (base) => ({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', STORYWATCH_QUEUE_PREFIX: store, STORYWATCH_SWEEP_SECONDS: '2', STORYWATCH_DATA_DIR: dir }),
+      seen: () => redis.zcard(`${store}:minerals-deal:seen`),
       state: async () => {
         const alerts = Object.values(await redis.hgetall(`${store}:minerals-deal:alerts`)).map((raw) => JSON.parse(raw) as { alert: { id: string; link: string }; targets: string[] });
         const pending = await redis.scard(`${store}:minerals-deal:pending`);
