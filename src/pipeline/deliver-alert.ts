@@ -146,9 +146,17 @@ export async function postBatch(
     alert = merged(records);
     // Recorded (durably) before the platform can accept it: after a crash from here on, the
     // next attempt asks the platform first.
-    await deps.store.notePosting?.(records.map((r) => ({ alertId: r.alert.id, target })), new Date().toISOString());
+    const pairs = records.map((r) => ({ alertId: r.alert.id, target }));
+    await deps.store.notePosting?.(pairs, new Date().toISOString());
     const post = () => withTimeout(adapter.postAlert(target, alert, gate.extras), ms, () => new DeliveryTimeoutError(target, ms));
-    await (deps.pace ? deps.pace.run(target, post) : post());
+    try {
+      await (deps.pace ? deps.pace.run(target, post) : post());
+    } catch (err) {
+      // A refusal (rate limit, token, permissions, bad request) or our own pacing proves nothing
+      // was posted: the next try needs no lookup. Timeouts and network errors prove nothing.
+      if (refusedOutright(err)) await deps.store.forgetPosting?.(pairs);
+      throw err;
+    }
   } catch (err) {
     if (err instanceof RateLimitedDeliveryError) {
       // Nothing was posted: the channel waits out the platform's Retry-After; the alert stays pending.
@@ -169,6 +177,10 @@ export async function postBatch(
   for (const r of records) await deps.store.markDelivered(r.alert.id, target);
   deps.metrics?.delivered('ok', platformOf(target));
   return { ok: true };
+}
+
+function refusedOutright(err: unknown): boolean {
+  return err instanceof RateLimitedDeliveryError || err instanceof AuthDeliveryError || err instanceof PermanentDeliveryError || err instanceof HostBusyError;
 }
 
 function merged(records: AlertRecord[]): Alert {

@@ -114,6 +114,8 @@ export interface StateStore {
    * posted again. Absent: no such record (posts are at least once).
    */
   notePosting?(pairs: Array<{ alertId: string; target: string }>, at: string): Promise<void>;
+  /** The platform refused these posts outright (nothing was posted): no lookup needed before the next try. */
+  forgetPosting?(pairs: Array<{ alertId: string; target: string }>): Promise<void>;
   /** When a post of this pair was started and not yet marked delivered, if one was. */
   postingSince?(alertId: string, target: string): Promise<string | undefined>;
   recentAlerts(limit: number): Promise<AlertRecord[]>;

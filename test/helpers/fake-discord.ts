@@ -6,8 +6,13 @@
  * message's id); a post repeating a nonce with enforce_nonce gets the first message back;
  * `refuse` scripts any other answer (400 bad embed, 5xx) for matching requests.
  * `interact` feeds an interaction through discord.js's own INTERACTION_CREATE action.
+ * The gateway too (GET /gateway/bot names a local websocket): HELLO, IDENTIFY -> READY,
+ * heartbeats, RESUME -> RESUMED, INTERACTION_CREATE dispatches (`gatewayInteract`), and
+ * `dropGateway(code)` closes the session as Discord does (4000: resumable).
  */
+import type { AddressInfo } from 'node:net';
 import type { Client } from 'discord.js';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { serve } from './http.js';
 
 export interface DiscordCall { method: string; path: string; body: Record<string, unknown> }
@@ -33,6 +38,41 @@ export async function fakeDiscord() {
     if (nonce) byNonce.set(nonce, m);
     return m;
   };
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  const sockets: WebSocket[] = [];
+  /** Gateway opcodes the client sent, in order (2 IDENTIFY, 6 RESUME, 1 heartbeat). */
+  const gatewayOps: number[] = [];
+  let seq = 0;
+  const dispatch = (ws: WebSocket, t: string, d: unknown) => ws.send(JSON.stringify({ op: 0, t, s: ++seq, d }));
+  wss.on('connection', (ws) => {
+    sockets.push(ws);
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
+    ws.on('message', (raw) => {
+      const m = JSON.parse(String(raw)) as { op: number };
+      gatewayOps.push(m.op);
+      if (m.op === 1) ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+      if (m.op === 2) {
+        dispatch(ws, 'READY', {
+          v: 10, user: { id: '2000', username: 'storywatch', discriminator: '0', avatar: null, bot: true }, guilds: [],
+          session_id: 'session-1', resume_gateway_url: wsUrl, application: { id: '2000', flags: 0 }, shard: [0, 1],
+        });
+      }
+      if (m.op === 6) dispatch(ws, 'RESUMED', {});
+    });
+  });
+  const liveSocket = () => sockets.filter((s) => s.readyState === s.OPEN).at(-1);
+  const interaction = (id: string, data: Record<string, unknown>, permissions: string, channelId: string) => {
+    const user = { id: '5000', username: 'reader', discriminator: '0', avatar: null, global_name: 'Reader' };
+    return {
+      id, token: `tok-${id}`, application_id: '2000', type: 2, version: 1, channel_id: channelId, guild_id: '4000',
+      channel: { id: channelId, type: 0, guild_id: '4000', name: 'news' },
+      member: { user, roles: [], permissions, joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+      app_permissions: '0', locale: 'en-US', guild_locale: 'en-US', entitlements: [], authorizing_integration_owners: { 0: '4000' }, context: 0,
+      data: { id: '6000', type: 1, ...data },
+    };
+  };
   const http = await serve((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -47,6 +87,8 @@ export async function fakeDiscord() {
         script.times--;
         return json(script.body, script.status);
       }
+      if (p === '/api/v10/gateway/bot') return json({ url: wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+      if (p === '/api/v10/gateway') return json({ url: wsUrl });
       if (/^\/api\/v10\/interactions\/\d+\/[\w-]+\/callback$/.test(p)) return res.writeHead(204).end();
       if (/^\/api\/v10\/webhooks\/\d+\/[\w-]+\/messages\/@original$/.test(p)) return json({ id: String(nextId++), content: body.content });
       if (/^\/api\/v10\/webhooks\/\d+\/[\w-]+$/.test(p)) return json({ id: String(nextId++), content: body.content });
@@ -105,17 +147,28 @@ export async function fakeDiscord() {
     stored: (channel?: string) => [...messages.values()].filter((m) => !channel || m.channel_id === channel),
     interact(client: Client, data: Record<string, unknown>, permissions = '0', channelId = '3000'): string {
       const id = String(interactionId++);
-      const user = { id: '5000', username: 'reader', discriminator: '0', avatar: null, global_name: 'Reader' };
-      (client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle({
-        id, token: `tok-${id}`, application_id: '2000', type: 2, version: 1, channel_id: channelId, guild_id: '4000',
-        channel: { id: channelId, type: 0, guild_id: '4000', name: 'news' },
-        member: { user, roles: [], permissions, joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
-        app_permissions: '0', locale: 'en-US', guild_locale: 'en-US', entitlements: [], authorizing_integration_owners: { 0: '4000' }, context: 0,
-        data: { id: '6000', type: 1, ...data },
-      });
+      (client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }).actions.InteractionCreate.handle(interaction(id, data, permissions, channelId));
       return id;
     },
+    /** An interaction as Discord sends it: an INTERACTION_CREATE dispatch on the gateway session. */
+    gatewayInteract(data: Record<string, unknown>, permissions = '0', channelId = '3000'): string {
+      const id = String(interactionId++);
+      const ws = liveSocket();
+      if (!ws) throw new Error('no gateway session is open');
+      dispatch(ws, 'INTERACTION_CREATE', interaction(id, data, permissions, channelId));
+      return id;
+    },
+    gatewayOps,
+    gatewayConnected: () => !!liveSocket(),
+    /** Closes the session as Discord does; 4000 (unknown error) lets the client resume. */
+    dropGateway(code = 4000) {
+      liveSocket()?.close(code, 'fake gateway drop');
+    },
     callback: (id: string) => calls.find((c) => c.path.startsWith(`/api/v10/interactions/${id}/`)),
-    close: http.close,
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      await new Promise((r) => wss.close(r));
+      await http.close();
+    },
   };
 }

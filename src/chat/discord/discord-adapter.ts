@@ -103,8 +103,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
 
   // The gateway session comes and goes (Discord restarts, network drops): say so, so an
   // operator can tell a quiet bot from a disconnected one. discord.js reconnects by itself.
-  client.on('shardDisconnect', (event, shard) => opts.log.warn(`discord: gateway disconnected (shard ${shard}, close code ${event.code}); reconnecting`));
-  client.on('shardReconnecting', (shard) => opts.log.info(`discord: gateway reconnecting (shard ${shard})`));
+  // discord.js says "disconnect" only for sessions it cannot resume; a resumable drop shows as "reconnecting".
+  client.on('shardDisconnect', (event, shard) => opts.log.warn(`discord: gateway session closed (shard ${shard}, close code ${event.code}), not resumable; discord.js starts a new one`));
+  client.on('shardReconnecting', (shard) => opts.log.warn(`discord: gateway connection lost (shard ${shard}); reconnecting`));
   client.on('shardResume', (shard, replayed) => opts.log.info(`discord: gateway session resumed (shard ${shard}, ${replayed} event(s) replayed)`));
   client.on('shardError', (err, shard) => opts.log.warn(`discord: gateway error (shard ${shard}): ${err.message}`));
 

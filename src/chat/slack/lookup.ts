@@ -63,9 +63,11 @@ export function createSlackLookup(deps: LookupDeps) {
         await scan((cursor) => c.replies({ channel, ts: thread, oldest, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) } as never) as Promise<Page>);
       }
     } catch (err) {
-      if (!(err instanceof PermanentDeliveryError)) throw err;
-      // Cannot read the channel (no channels:history scope): post again rather than lose it.
-      if (!warned) deps.log.warn(`slack: cannot read ${target}'s history to check for an interrupted post (${err.message}); posting it again`, { todo: 'add the channels:history and groups:history scopes (see slack-manifest.yaml)' });
+      // Slack said no (no channels:history scope, an API without history): post again rather
+      // than lose it. Rate limits, timeouts and network errors are retried instead.
+      const refused = err instanceof PermanentDeliveryError || typeof (err as { data?: { error?: unknown } }).data?.error === 'string';
+      if (!refused) throw err;
+      if (!warned) deps.log.warn(`slack: cannot read ${target}'s history to check for an interrupted post (${(err as Error).message}); posting it again`, { todo: 'add the channels:history and groups:history scopes (see slack-manifest.yaml)' });
       warned = true;
       return [];
     }

@@ -170,6 +170,9 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
       for (const p of pairs) m.hsetnx(postingKey, pair(p.alertId, p.target), at);
       failed(await m.exec());
     },
+    async forgetPosting(pairs) {
+      if (pairs.length) await redis.hdel(postingKey, ...pairs.map((p) => pair(p.alertId, p.target)));
+    },
     async postingSince(alertId, target) {
       return (await redis.hget(postingKey, pair(alertId, target))) ?? undefined;
     },

@@ -166,6 +166,9 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     st.deliver.run(m.at, m.alertId, m.target);
     st.posted.run(m.alertId, m.target);
   });
+  const forget = db.transaction((pairs: Array<{ alertId: string; target: string }>) => {
+    for (const p of pairs) st.posted.run(p.alertId, p.target);
+  });
   const notePosting = db.transaction((pairs: Array<{ alertId: string; target: string }>, at: string) => {
     for (const p of pairs) st.notePosting.run(p.alertId, p.target, at);
   });
@@ -293,6 +296,9 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       write('a posting record', () => notePosting(pairs, at));
       // On disk before the post: a power cut after the platform took it must not forget it.
       syncNow();
+    },
+    async forgetPosting(pairs) {
+      write('a posting record', () => forget(pairs));
     },
     async postingSince(alertId, target) {
       return (st.postingSince.get(alertId, target) as string | undefined) ?? undefined;
