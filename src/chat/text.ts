@@ -57,4 +57,15 @@ export function splitAtLines(text: string, max: number, maxParts = 5, hint = '')
   return parts.map((p) => p.map((j) => lines[j]!).join('\n'));
 }
 
+/**
+ * Feed- or page-written text inside a command reply or digest, which both platforms read
+ * as markup (Slack mrkdwn, Discord markdown) and neither lets us escape the same way: the
+ * marks that could format, hide or link (* _ ~ ` | [ ]) become look-alikes, and a line
+ * cannot start a quote, heading or list. The words stay readable; nothing formats.
+ */
+const INERT: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb', '|': '\u01c0', '[': '\uff3b', ']': '\uff3d' };
+export function inert(s: string): string {
+  return s.replace(/[*_~`|[\]]/g, (c) => INERT[c]!).replace(/(^|\n)(\s*)([>#-])/g, '$1$2\u2060$3');
+}
+
 export { stripControl } from '../domain/control.js';

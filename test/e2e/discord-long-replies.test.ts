@@ -101,4 +101,15 @@ describe('long replies on Discord', () => {
     expect((fake.callback(id)!.body.data as { flags?: number } | undefined)?.flags ?? 0).toBe(0);
     await waitFor('the answer', () => fake.calls.some((c) => c.method === 'PATCH' && c.path.includes(`/tok-${id}/messages/@original`)), 10_000);
   });
+
+  it('feed text in a reply never becomes markup: no masked link, bold, code or quote from a headline (22.10)', async () => {
+    const hostile = { ...records[0]!, alert: { ...records[0]!.alert, headline: '[Sign here](https://evil.example/x) *now* `x` ||spoiler||', whatIsNew: '> quoted\n# big' } };
+    const d = adapter({ commands: { ...deps, store: { ...deps.store, recentAlerts: async () => [hostile] } } });
+    const id = fake.interact(d.client, { name: 'storywatch', options: [{ type: 1, name: 'latest', options: [{ type: 4, name: 'n', value: 1 }] }] });
+    await waitFor('the reply', () => !!fake.callback(id), 5000);
+    const content = (fake.callback(id)!.body.data as { content: string }).content;
+    expect(content).toContain('**［Sign here］(https://evil.example/x) ∗now∗ ˋxˋ ǀǀspoilerǀǀ**');
+    expect(content).not.toMatch(/\[Sign here\]\(|\|\||`x`/);
+    expect(content).not.toMatch(/\n>|\n#/);
+  });
 });

@@ -13,6 +13,7 @@ import { askIndex, score, type AskIndex, type Report, type SentenceHit } from '.
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
 import { dayLabel, inPeriod, parseQuestion, searchKeys, type Question } from './question.js';
+import { inert } from '../text.js';
 
 export type AskDeps = Pick<CommandDeps, 'store' | 'corpus'> & { story?: StoryDefinition | undefined; now?: (() => Date) | undefined };
 
@@ -180,10 +181,10 @@ function answerLine(q: Question, hit: SentenceHit, evidence: Evidence | undefine
   const r = hit.report;
   const when = Number.isNaN(r.eventTime) ? '' : `, ${dayLabel(r.eventTime)}`;
   const facts = r.facts.filter((f) => /^(money|vote|percent|count):/.test(f)).map((f) => f.replace(/^\w+: /, '')).slice(0, 2);
-  const tail = `${r.headline}${q.kind === 'when' && evidence ? '' : when}${facts.length ? `; ${facts.join(', ')}` : ''}`;
+  const tail = `${inert(r.headline)}${q.kind === 'when' && evidence ? '' : when}${facts.length ? `; ${facts.join(', ')}` : ''}`;
   if (evidence) return `*${evidence.text}* — ${tail}`;
   const missing = { when: 'no date', amount: 'no amount', count: 'no number', who: 'no names', name: 'no name' } as Record<string, string>;
-  return missing[q.kind] ? `The coverage states ${missing[q.kind]} for that; closest: *${r.headline}*${when}` : `*${tail}*`;
+  return missing[q.kind] ? `The coverage states ${missing[q.kind]} for that; closest: *${inert(r.headline)}*${when}` : `*${tail}*`;
 }
 
 export function quote(hit: { text: string; report: Report }): string {
@@ -191,5 +192,5 @@ export function quote(hit: { text: string; report: Report }): string {
   const text = hit.text.length > MAX_QUOTE ? `${hit.text.slice(0, MAX_QUOTE - 1)}…` : hit.text;
   const date = Number.isNaN(r.published) ? '' : `, ${dayLabel(r.published)}`;
   const link = /^https?:/.test(r.url) ? ` ${r.url}` : ' (seed corpus)';
-  return `> ${text}\n— ${r.source || 'unknown outlet'}${date}${link}`;
+  return `> ${inert(text)}\n— ${inert(r.source || 'unknown outlet')}${date}${link}`;
 }
