@@ -24,6 +24,10 @@ export async function fakeDiscord() {
   let nextId = 9000;
   let rateLimitNext = 0;
   let holdMs = 0;
+  /** Discord's per-channel bucket, when set: at most `limit` posts per `windowMs`, then 429. */
+  let bucket: { limit: number; windowMs: number } | undefined;
+  /** When each post was accepted, per channel (for pacing checks). */
+  const accepted = new Map<string, number[]>();
   const scripted: Scripted[] = [];
   const messages = new Map<string, Message>();
   const threadOf = new Map<string, string>();
@@ -110,6 +114,15 @@ export async function fakeDiscord() {
           rateLimitNext--;
           return json({ message: 'You are being rate limited.', retry_after: 0.3, global: false }, 429, { 'retry-after': '1', 'x-ratelimit-scope': 'user' });
         }
+        if (bucket) {
+          const now = Date.now();
+          const recent = (accepted.get(msg[1]!) ?? []).filter((t) => t > now - bucket!.windowMs);
+          if (recent.length >= bucket.limit) {
+            const retry = (recent[0]! + bucket.windowMs - now) / 1000;
+            return json({ message: 'You are being rate limited.', retry_after: retry, global: false }, 429, { 'retry-after': String(Math.ceil(retry)), 'x-ratelimit-scope': 'user' });
+          }
+        }
+        accepted.set(msg[1]!, [...(accepted.get(msg[1]!) ?? []), Date.now()]);
         const m = postMessage(msg[1]!, body);
         // Recorded first, answered later: a client killed meanwhile never learns it was posted.
         if (holdMs) return void setTimeout(() => json(m), holdMs);
@@ -137,6 +150,12 @@ export async function fakeDiscord() {
     userThread(messageId: string) {
       threadOf.set(messageId, messageId);
     },
+    /** Rate-limits each channel as Discord does: `limit` posts per `windowMs`, 429 beyond. */
+    limitChannels(limit: number, windowMs: number) {
+      bucket = { limit, windowMs };
+    },
+    /** Accepted posts' times per channel. */
+    accepted,
     /** Posts are recorded at once but answered `ms` later. */
     holdAnswers(ms: number) {
       holdMs = ms;
