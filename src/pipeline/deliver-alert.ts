@@ -194,14 +194,17 @@ function merged(records: AlertRecord[]): Alert {
 async function notYetPosted(
   deps: Pick<DeliverDeps, 'store' | 'log' | 'requestTimeoutMs'>, adapter: ChatAdapter, target: string, records: AlertRecord[],
 ): Promise<AlertRecord[]> {
-  if (!deps.store.postingSince || !adapter.findPosted) return records;
-  const starts: string[] = [];
+  if (!deps.store.postingSince) return records;
+  const startOf = new Map<AlertRecord, string>();
   for (const r of records) {
     const at = await deps.store.postingSince(r.alert.id, target);
-    if (at) starts.push(at);
+    if (at) startOf.set(r, at);
   }
-  if (!starts.length) return records;
-  const since = starts.sort()[0]!;
+  if (!startOf.size) return records;
+  const since = [...startOf.values()].sort()[0]!;
+  // A platform that cannot be asked (Discord) dedups a repeated post by itself (its nonce is
+  // made from the ids): the interrupted post is sent again exactly as it was, the rest later.
+  if (!adapter.findPosted) return records.filter((r) => startOf.get(r) === since);
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
   const found = new Set(await withTimeout(adapter.findPosted(target, merged(records), since), ms, () => new DeliveryTimeoutError(target, ms)));
   const already = records.filter((r) => found.has(r.alert.id));

@@ -126,4 +126,33 @@ describe('a post accepted but never confirmed is not posted again', () => {
     expect(discord.posts('3000')[1]!.body.nonce).toBe(discord.posts('3000')[0]!.body.nonce);
     expect(discord.stored('3000')).toHaveLength(1);
   });
+
+  it('Discord: an interrupted merged post is sent again exactly as it was (same nonce), later follow-ups after it', async () => {
+    const discord = await fakeDiscord();
+    cleanups.push(() => discord.close());
+    const dir = await tmp();
+    const make = (threads: ReturnType<typeof createSqliteChannelStore>, log: ReturnType<typeof createLogger>) =>
+      createDiscordAdapter({ token: 't', apiUrl: discord.apiUrl, log, commands: undefined as never, threads });
+    const dev = sampleAlert({ id: 'd5:a', developmentId: 'd5' });
+    const copy = (id: string): Alert => ({ ...dev, id: `d5:${id}`, kind: 'follow-up', sources: [{ name: id, url: `https://x.example/${id}` }] });
+    const a = processOn(dir, make);
+    const at = () => new Date().toISOString();
+    await a.store.recordArticle(entry('a', 'd5'), { alert: dev, targets: ['discord:3000'], createdAt: at() });
+    expect(await a.deliver(5000)).toEqual({ delivered: 1, failed: 0 });
+    await a.store.recordArticle(entry('b', 'd5'), { alert: copy('b'), targets: ['discord:3000'], createdAt: at() });
+    await a.store.recordArticle(entry('c', 'd5'), { alert: copy('c'), targets: ['discord:3000'], createdAt: at() });
+    discord.holdAnswers(2000);
+    expect(await a.deliver(300)).toEqual({ delivered: 0, failed: 1 });
+    await a.close();
+    discord.holdAnswers(0);
+    const b = processOn(dir, make);
+    cleanups.push(b.close);
+    await b.store.recordArticle(entry('d', 'd5'), { alert: copy('d'), targets: ['discord:3000'], createdAt: at() });
+    await b.deliver(5000);
+    await b.deliver(5000);
+    expect(await b.store.pendingDeliveries()).toEqual([]);
+    const followUps = discord.stored().filter((m) => m.channel_id !== '3000');
+    // b+c once (the retry returned the first message), d on its own: nothing twice.
+    expect(followUps.map((m) => m.content.match(/\[(\w)\]/g)?.join(''))).toEqual(['[b][c]', '[d]']);
+  });
 });
