@@ -21,6 +21,7 @@ import { createRobotsCache } from './feeds/enrich/robots.js';
 import { enrichArticles } from './pipeline/enrich-articles.js';
 import { closeSharedPools } from './feeds/offthread/pool.js';
 import { DEFAULT_PARSE_LIMITS, parseFeed } from './feeds/parser.js';
+import { createDeliveryBackoff } from './pipeline/backoff.js';
 import { createHostLimiter, type HostLimiter } from './feeds/politeness.js';
 import { shareFetches } from './feeds/shared-fetch.js';
 import { assertFetchableUrl } from './feeds/ssrf.js';
@@ -255,7 +256,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
     snapshots.unref();
     const runner = createInProcessRunner({
       feeds, feedAudience: audience, log, poll, analyze, lanes, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
-      deliver: { store, adapters, log, pace, mergeWindowMs, metrics, gate, zoneOf }, digests,
+      deliver: { store, adapters, log, pace, mergeWindowMs, metrics, gate, zoneOf, backoff: createDeliveryBackoff() }, digests,
     });
     return {
       mode: 'embedded', engine, store, lanes, channels, adapters, runner,

@@ -27,6 +27,13 @@ export interface ChatAdapter {
   /** Whether this adapter serves a delivery target such as "console" or "slack:C01". */
   handles(target: string): boolean;
   postAlert(target: string, alert: Alert, extras?: PostExtras): Promise<PostResult>;
+  /**
+   * Of the alert ids a post stands for (`mergedIds`, else its id), those the platform already
+   * holds in the target, posted since `since` (ISO time): asked before re-posting a post that
+   * was started but never confirmed. Absent: the platform cannot be asked (or needs not be:
+   * Discord refuses a repeated nonce by itself).
+   */
+  findPosted?(target: string, alert: Alert, since: string): Promise<string[]>;
   /** A short operational message for a channel (a feed paused or back, ...). */
   postNotice(target: string, text: string): Promise<void>;
   /** A plain message (digests, burst headers); absent: posted as a notice. */
@@ -40,7 +47,8 @@ export interface ChatAdapter {
 
 /** A delivery that retrying cannot fix (revoked token, unknown or forbidden channel). */
 export class PermanentDeliveryError extends Error {
-  constructor(message: string) {
+  /** The platform's own error code, when it gave one (Discord's JSON error codes). */
+  constructor(message: string, readonly code?: number | string) {
     super(message);
     this.name = 'PermanentDeliveryError';
   }

@@ -4,7 +4,8 @@
  * developments since 09:14", paced like every other post. Follow-ups keep their order
  * after them (their thread must exist first).
  */
-import { RateLimitedDeliveryError, type ChatAdapter } from '../chat/ports.js';
+import { PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter } from '../chat/ports.js';
+import { HostBusyError } from '../feeds/politeness.js';
 import { clock } from '../domain/schedule.js';
 import type { AlertRecord } from '../store/ports.js';
 import type { DeliverDeps } from './deliver-alert.js';
@@ -41,9 +42,16 @@ export async function burstHeader(
   try {
     await (deps.pace ? deps.pace.run(target, post) : post());
   } catch (err) {
+    if (err instanceof PermanentDeliveryError) {
+      // A header refused for good must not hold the developments back: they go without it.
+      deps.log.error(`burst header to ${target} refused: ${err.message}; the developments are posted without it`);
+      headers.set(target, Date.now());
+      return { queue: [...newestFirst, ...rest] };
+    }
     if (err instanceof RateLimitedDeliveryError) deps.pace?.backOff(target, err.retryAfterMs);
     // Nothing of the burst goes out before its header: all of it stays pending for the next round.
-    deps.log.warn(`burst header to ${target} failed: ${(err as Error).message}; will retry`);
+    const paced = err instanceof RateLimitedDeliveryError || err instanceof HostBusyError;
+    deps.log[paced ? 'info' : 'warn'](`burst header to ${target} ${paced ? 'paced' : 'failed'}: ${(err as Error).message}; will retry`);
     return 'failed';
   }
   headers.set(target, Date.now());

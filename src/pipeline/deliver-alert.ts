@@ -8,10 +8,12 @@ import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, ty
 import type { Logger } from '../log.js';
 import type { HostLimiter } from '../feeds/politeness.js';
 import { platformOf, type Metrics } from '../observability/metrics.js';
-import { asNewDevelopment, mergeFollowUps } from '../domain/alert.js';
+import { asNewDevelopment, mergeFollowUps, type Alert } from '../domain/alert.js';
 import type { AlertRecord, StateStore } from '../store/ports.js';
 import type { Gate } from './channel-policy.js';
 import { burstHeader } from './burst.js';
+import type { DeliveryBackoff } from './backoff.js';
+import { HostBusyError } from '../feeds/politeness.js';
 
 export interface DeliverDeps {
   store: StateStore;
@@ -30,6 +32,8 @@ export interface DeliverDeps {
   gate?: Gate;
   /** Zone of burst headers' "since HH:MM" (default UTC). */
   zoneOf?: (target: string) => Promise<string>;
+  /** Transient failures back a target off exponentially (absent: retried next round). */
+  backoff?: DeliveryBackoff;
 }
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
@@ -58,7 +62,7 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
   let failed = 0;
   const byTarget = new Map<string, AlertRecord[][]>();
   for (const { target, records } of batches(await deps.store.pendingDeliveries(), now.getTime() - (deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS))) {
-    if (deps.busy?.has(target)) continue;
+    if (deps.busy?.has(target) || (deps.backoff && !deps.backoff.ready(target, now.getTime()))) continue;
     byTarget.set(target, [...(byTarget.get(target) ?? []), records]);
   }
   const serve = async (target: string, queue: AlertRecord[][]) => {
@@ -76,14 +80,16 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
         const outcome = await postBatch(deps, adapter, target, records);
         if (outcome.ok) {
           delivered += records.length;
+          deps.backoff?.succeeded(target);
           continue;
         }
         failed++;
+        // Refused for good (logged by postBatch): done with that item, the next ones go on.
         if (outcome.permanent) continue;
         // The platform refuses the bot's token: the adapter said so once, loudly; stay quiet.
         if (outcome.error instanceof AuthDeliveryError) return;
         // The rest for this target waits for the next round: in order, and no pile of timeouts.
-        deps.log.warn(`delivery to ${target} failed: ${outcome.error.message}; will retry`, { alertId: records[0]!.alert.id });
+        logRetry(deps, target, records[0]!.alert.id, outcome.error, now.getTime());
         return;
       }
     } finally {
@@ -92,6 +98,20 @@ export async function deliverPending(deps: DeliverDeps, now = new Date()): Promi
   };
   await Promise.all([...byTarget].map(([target, queue]) => serve(target, queue)));
   return { delivered, failed };
+}
+
+/**
+ * Pacing (the platform's Retry-After, our own one post a second) is the normal course of
+ * a burst: info. Anything else is a failure: a warning, with when it is tried again.
+ */
+function logRetry(deps: DeliverDeps, target: string, alertId: string, error: Error, now: number): void {
+  if (error instanceof RateLimitedDeliveryError || error instanceof HostBusyError) {
+    deps.log.info(`delivery to ${target} paced: ${error.message}`, { alertId });
+    return;
+  }
+  const wait = deps.backoff?.failed(target, now);
+  const when = wait === undefined ? 'will retry' : `retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
+  deps.log.warn(`delivery to ${target} failed: ${error.message}; ${when}`, { alertId });
 }
 
 export type PostOutcome = { ok: true } | { ok: false; permanent: boolean; error: Error };
@@ -108,23 +128,43 @@ export async function postBatch(
   target: string,
   records: AlertRecord[],
 ): Promise<PostOutcome> {
-  const merged = records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
   const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
-  const gate = deps.gate ? await deps.gate(target, merged) : {};
-  if (gate.asDevelopment && (await openerPending(deps.store, merged.developmentId, target))) {
+  const first = merged(records);
+  const gate = deps.gate ? await deps.gate(target, first) : {};
+  if (gate.asDevelopment && (await openerPending(deps.store, first.developmentId, target))) {
     // Its development's own alert is still on its way there (another worker, a retry): after it, this goes into its thread.
-    return { ok: false, permanent: false, error: new Error(`the development ${merged.developmentId} is not posted to ${target} yet; its follow-up waits for it`) };
+    return { ok: false, permanent: false, error: new Error(`the development ${first.developmentId} is not posted to ${target} yet; its follow-up waits for it`) };
   }
-  const alert = gate.asDevelopment ? asNewDevelopment(records.map((r) => r.alert)) : merged;
+  // The first report a channel gets of a development is that development there.
+  const shape = (rs: AlertRecord[]): Alert => (gate.asDevelopment ? asNewDevelopment(rs.map((r) => r.alert)) : merged(rs));
   if (gate.skip) {
     // Done for this channel: not posted, not threaded, never retried.
     for (const r of records) await deps.store.markDelivered(r.alert.id, target);
-    deps.log.info(`not posted: ${gate.skip}`, { alertId: alert.id });
+    deps.log.info(`not posted: ${gate.skip}`, { alertId: first.id });
     return { ok: true };
   }
-  const post = () => withTimeout(adapter.postAlert(target, alert, gate.extras), ms, () => new DeliveryTimeoutError(target, ms));
+  let alert = shape(records);
   try {
-    await (deps.pace ? deps.pace.run(target, post) : post());
+    // A post started before (a crash or a lost answer since): the platform may hold it already.
+    const left = await notYetPosted(deps, adapter, target, records);
+    // Found there: the channel was sent the development, whatever is left to post.
+    if (left.length < records.length) await gate.posted?.();
+    if (!left.length) return { ok: true };
+    records = left;
+    alert = shape(records);
+    // Recorded (durably) before the platform can accept it: after a crash from here on, the
+    // next attempt asks the platform first.
+    const pairs = records.map((r) => ({ alertId: r.alert.id, target }));
+    await deps.store.notePosting?.(pairs, new Date().toISOString());
+    const post = () => withTimeout(adapter.postAlert(target, alert, gate.extras), ms, () => new DeliveryTimeoutError(target, ms));
+    try {
+      await (deps.pace ? deps.pace.run(target, post) : post());
+    } catch (err) {
+      // A refusal (rate limit, token, permissions, bad request) or our own pacing proves nothing
+      // was posted: the next try needs no lookup. Timeouts and network errors prove nothing.
+      if (refusedOutright(err)) await deps.store.forgetPosting?.(pairs);
+      throw err;
+    }
   } catch (err) {
     if (err instanceof RateLimitedDeliveryError) {
       // Nothing was posted: the channel waits out the platform's Retry-After; the alert stays pending.
@@ -136,9 +176,9 @@ export async function postBatch(
     const permanent = err instanceof PermanentDeliveryError;
     deps.metrics?.delivered(permanent ? 'permanent' : err instanceof AuthDeliveryError ? 'auth' : 'retry', platformOf(target));
     if (permanent) {
-      // Retrying cannot help: stop, and say so loudly. The alert stays in the store for `latest`.
+      // Retrying cannot help: that item is done, said loudly. The alert stays in the store for `latest`.
       for (const r of records) await deps.store.markDelivered(r.alert.id, target);
-      deps.log.error(`delivery to ${target} stopped: ${(err as Error).message}`, { alertId: alert.id, todo: 'invite the bot to the channel, fix its token or permissions, or remove the target' });
+      deps.log.error(`alert ${alert.id} skipped for ${target}: ${(err as Error).message}; retrying cannot help, the channel's later alerts go on`, { alertId: alert.id, todo: 'if the channel is unknown or closed to the bot: invite the bot, fix its permissions, or remove the target' });
     }
     return { ok: false, permanent, error: err as Error };
   }
@@ -152,6 +192,42 @@ export async function postBatch(
 async function openerPending(store: StateStore, developmentId: string, target: string): Promise<boolean> {
   const opener = await store.findDevelopmentAlert(developmentId);
   return !!opener && opener.alert.kind !== 'follow-up' && (await store.isPending(opener.alert.id, target));
+}
+
+function refusedOutright(err: unknown): boolean {
+  return err instanceof RateLimitedDeliveryError || err instanceof AuthDeliveryError || err instanceof PermanentDeliveryError || err instanceof HostBusyError;
+}
+
+function merged(records: AlertRecord[]): Alert {
+  return records.length === 1 ? records[0]!.alert : mergeFollowUps(records.map((r) => r.alert));
+}
+
+/**
+ * The records to post: all of them, unless a post of some was started and never confirmed
+ * and the platform, asked, holds them already (those are marked delivered here, not posted).
+ */
+async function notYetPosted(
+  deps: Pick<DeliverDeps, 'store' | 'log' | 'requestTimeoutMs'>, adapter: ChatAdapter, target: string, records: AlertRecord[],
+): Promise<AlertRecord[]> {
+  if (!deps.store.postingSince) return records;
+  const startOf = new Map<AlertRecord, string>();
+  for (const r of records) {
+    const at = await deps.store.postingSince(r.alert.id, target);
+    if (at) startOf.set(r, at);
+  }
+  if (!startOf.size) return records;
+  const since = [...startOf.values()].sort()[0]!;
+  // A platform that cannot be asked (Discord) dedups a repeated post by itself (its nonce is
+  // made from the ids): the interrupted post is sent again exactly as it was, the rest later.
+  if (!adapter.findPosted) return records.filter((r) => startOf.get(r) === since);
+  const ms = deps.requestTimeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const found = new Set(await withTimeout(adapter.findPosted(target, merged(records), since), ms, () => new DeliveryTimeoutError(target, ms)));
+  const already = records.filter((r) => found.has(r.alert.id));
+  for (const r of already) await deps.store.markDelivered(r.alert.id, target);
+  if (already.length) {
+    deps.log.info(`${target} already holds ${already.map((r) => r.alert.id).join(', ')} (a post interrupted before it was marked); not posted again`, { alertId: already[0]!.alert.id });
+  }
+  return records.filter((r) => !found.has(r.alert.id));
 }
 
 /**

@@ -109,13 +109,24 @@ export interface StateStore {
   /** Alert/target pairs not yet delivered. */
   pendingDeliveries(): Promise<Array<{ record: AlertRecord; target: string }>>;
   markDelivered(alertId: string, target: string): Promise<void>;
+  /**
+   * Records, durably and before anything is sent, that a post of these alert/target pairs
+   * starts at `at`. A pair whose post was started and never marked delivered may have been
+   * posted (a crash after the platform accepted it): the platform is asked before it is
+   * posted again. Absent: no such record (posts are at least once).
+   */
+  notePosting?(pairs: Array<{ alertId: string; target: string }>, at: string): Promise<void>;
+  /** The platform refused these posts outright (nothing was posted): no lookup needed before the next try. */
+  forgetPosting?(pairs: Array<{ alertId: string; target: string }>): Promise<void>;
+  /** When a post of this pair was started and not yet marked delivered, if one was. */
+  postingSince?(alertId: string, target: string): Promise<string | undefined>;
   recentAlerts(limit: number): Promise<AlertRecord[]>;
   /**
    * A short exclusive claim (e.g. on delivering one development to one channel), so two
    * workers never post the same thing at once. Resolves to a release function, or to
    * undefined when someone else holds it. Expires by itself after `ttlMs`.
    */
-  tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+  tryLock(key: string, ttlMs: number): Promise<LockRelease | undefined>;
   /**
    * Whether the store's last writes went through (for /readyz); the error if not. Absent:
    * every write is awaited by its caller, who sees the failure itself.
@@ -123,6 +134,12 @@ export interface StateStore {
   writeHealth?(): { ok: boolean; error?: string | undefined };
   close(): Promise<void>;
 }
+
+/**
+ * Releases a claim. `renew` pushes its expiry `ttlMs` on from now, for a holder still at
+ * work (so the claim can be short and die soon with a killed holder); false: it was lost.
+ */
+export type LockRelease = (() => Promise<void>) & { renew?: () => Promise<boolean> };
 
 /** A chat channel's own settings, managed with /storywatch watch and feeds. */
 export interface ChannelSettings {

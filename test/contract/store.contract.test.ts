@@ -246,5 +246,20 @@ for (const [name, make] of Object.entries(backings)) {
       expect((await restarted.recentAlerts(5)).map((r) => r.alert.id)).toEqual(['dev-b:b', 'dev-a:a']);
       expect((await restarted.recentAlerts(1)).map((r) => r.alert.id)).toEqual(['dev-b:b']);
     });
+
+    it('records a post\'s start before it is sent (the first start counts), across restarts, until the delivery mark clears it', async () => {
+      backing = await make();
+      const s = backing.open();
+      await s.recordArticle(entry('a'), alertFor('a', ['slack:C1', 'slack:C2']));
+      expect(await s.postingSince!('dev-a:a', 'slack:C1')).toBeUndefined();
+      await s.notePosting!([{ alertId: 'dev-a:a', target: 'slack:C1' }], '2025-05-01T10:00:00.000Z');
+      await s.notePosting!([{ alertId: 'dev-a:a', target: 'slack:C1' }, { alertId: 'dev-a:a', target: 'slack:C2' }], '2025-05-01T10:05:00.000Z');
+      const restarted = backing.open();
+      expect(await restarted.postingSince!('dev-a:a', 'slack:C1')).toBe('2025-05-01T10:00:00.000Z');
+      expect(await restarted.postingSince!('dev-a:a', 'slack:C2')).toBe('2025-05-01T10:05:00.000Z');
+      await restarted.markDelivered('dev-a:a', 'slack:C1');
+      expect(await restarted.postingSince!('dev-a:a', 'slack:C1')).toBeUndefined();
+      expect(await restarted.postingSince!('dev-a:a', 'slack:C2')).toBe('2025-05-01T10:05:00.000Z');
+    });
   });
 }

@@ -110,7 +110,8 @@ describe('Discord adapter (discord.js) against a fake Discord REST API', () => {
     expect(mine[0]!.auth).toBe('Bot test-bot-token');
     const embed = (mine[0]!.body.embeds as Array<Record<string, unknown>>)[0]!;
     expect(embed).toMatchObject({ title: 'Rada ratifies minerals deal', url: 'https://kyiv.example/a1', description: 'The Rada voted with 338 votes.' });
-    expect(mine[1]!.body).toMatchObject({ name: 'Follow-ups: Copy of the ratification' });
+    // Named after the development, not after the first copy (issue 26.4).
+    expect(mine[1]!.body).toMatchObject({ name: 'Rada ratifies minerals deal' });
     expect(mine[2]!.path).not.toBe('/api/v10/channels/3000/messages');
   });
 

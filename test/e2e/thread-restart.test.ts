@@ -52,7 +52,7 @@ describe('a development\'s thread across a process restart', () => {
     await waitFor('the alert on both platforms', () => slack.posts().length === 1 && discord.posts('3000').length === 1, 30_000);
     await stop(first);
     expect(first.output()).not.toMatch(/ERROR/);
-    const slackTs = `1700000001.000100`;
+    const slackTs = slack.messages[0]!.ts;
     expect(slack.posts()[0]!.body.thread_ts).toBeUndefined();
     const discordMessage = (discord.calls.find((c) => c.path === '/api/v10/channels/3000/messages' && c.method === 'POST')!);
     expect(discordMessage).toBeDefined();

@@ -17,6 +17,7 @@ import { askIndex, score, type AskIndex, type Report, type SentenceHit } from '.
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
 import { dayLabel, inPeriod, parseQuestion, searchKeys, type Question } from './question.js';
+import { inert } from '../text.js';
 
 export type AskDeps = Pick<CommandDeps, 'store' | 'corpus'> & { story?: StoryDefinition | undefined; now?: (() => Date) | undefined };
 
@@ -54,7 +55,7 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
     .filter((h, i, all) => all.findIndex((x) => x.text === h.text) === i).slice(0, 3);
   // "What did the judge decide": the development's own headline too, from the report that opened it.
   const opener = !lead.evidence && q.kind === 'other' ? (ix.developments.get(lead.hit.report.developmentId) ?? []).find((r) => r.novel && !hidden.has(r.feedId)) : undefined;
-  const line = `${answerLine(q, lead.hit, lead.evidence)}${opener && opener !== lead.hit.report && opener.headline !== lead.hit.report.headline ? ` (development: ${opener.headline})` : ''}`;
+  const line = `${answerLine(q, lead.hit, lead.evidence)}${opener && opener !== lead.hit.report && opener.headline !== lead.hit.report.headline ? ` (development: ${inert(opener.headline)})` : ''}`;
   return [line, ...quotes.map(quote)].join('\n');
 }
 
@@ -340,10 +341,10 @@ function answerLine(q: Question, hit: SentenceHit, evidence: Evidence | undefine
   const r = hit.report;
   const when = Number.isNaN(r.eventTime) ? '' : `, ${dayLabel(r.eventTime)}`;
   const facts = r.facts.filter((f) => /^(money|vote|percent|count):/.test(f)).map((f) => f.replace(/^\w+: /, '')).slice(0, 2);
-  const tail = `${r.headline}${q.kind === 'when' && evidence ? '' : when}${facts.length ? `; ${facts.join(', ')}` : ''}`;
-  if (evidence) return `*${evidence.text}* — ${tail}`;
+  const tail = `${inert(r.headline)}${q.kind === 'when' && evidence ? '' : when}${facts.length ? `; ${facts.join(', ')}` : ''}`;
+  if (evidence) return `*${inert(evidence.text)}* — ${tail}`;
   const missing = { when: 'no date', amount: 'no amount', count: 'no number', who: 'no names', where: 'no place', name: 'no name' } as Record<string, string>;
-  return missing[q.kind] ? `The coverage states ${missing[q.kind]} for that; closest: *${r.headline}*${when}` : `*${tail}*`;
+  return missing[q.kind] ? `The coverage states ${missing[q.kind]} for that; closest: *${inert(r.headline)}*${when}` : `*${tail}*`;
 }
 
 export function quote(hit: { text: string; report: Report }): string {
@@ -351,5 +352,5 @@ export function quote(hit: { text: string; report: Report }): string {
   const text = hit.text.length > MAX_QUOTE ? `${hit.text.slice(0, MAX_QUOTE - 1)}…` : hit.text;
   const date = Number.isNaN(r.published) ? '' : `, ${dayLabel(r.published)}`;
   const link = /^https?:/.test(r.url) ? ` ${r.url}` : ' (seed corpus)';
-  return `> ${text}\n— ${r.source || 'unknown outlet'}${date}${link}`;
+  return `> ${inert(text)}\n— ${inert(r.source || 'unknown outlet')}${date}${link}`;
 }

@@ -7,6 +7,7 @@ import { describeSchedule, lastSlot } from '../../domain/schedule.js';
 import type { AlertRecord, ChannelStore } from '../../store/ports.js';
 import type { CommandReply } from './handlers.js';
 import type { SettingsCommand } from './settings-parse.js';
+import { inert } from '../text.js';
 
 export async function digestScheduleCommand(channels: ChannelStore, channelId: string, now: Date, cmd: Extract<SettingsCommand, { name: 'digest-schedule' }>): Promise<CommandReply> {
   const c = await channels.getChannel(channelId);
@@ -37,7 +38,7 @@ export function digestText(label: string, lines: DigestLine[]): string {
   // Named by story when the period holds several stories' developments.
   const named = new Set(lines.map((l) => l.record.alert.storyId)).size > 1;
   const shown = lines.slice(0, 20).map(({ record: { alert }, sources, thread }) =>
-    `• ${named ? `[${alert.storyName}] ` : ''}*${clip(alert.headline, 200)}* — ${clip(alert.whatIsNew, 240)} (${sources} source${sources === 1 ? '' : 's'}) ${thread ?? alert.link}`);
+    `• ${named ? `[${alert.storyName}] ` : ''}*${inert(clip(alert.headline, 200))}* — ${inert(clip(alert.whatIsNew, 240))} (${sources} source${sources === 1 ? '' : 's'}) ${thread ?? alert.link}`);
   const more = lines.length > 20 ? `\n… and ${lines.length - 20} more` : '';
   return `${lines.length} new development${lines.length === 1 ? '' : 's'} ${label}:\n${shown.join('\n')}${more}`;
 }

@@ -23,6 +23,7 @@ import { notifyCommand } from './notify.js';
 import { previewFeed, type FeedPreview } from './preview.js';
 import { SETTINGS_COMMANDS } from './settings-parse.js';
 import { storiesCommand, STORIES_USAGE } from './stories.js';
+import { inert } from '../text.js';
 
 export interface CommandContext {
   /** The channel's delivery target, e.g. "slack:C0123". */
@@ -181,7 +182,7 @@ async function latest(deps: CommandDeps, ctx: CommandContext, n: number): Promis
   const { alerts: recent, named } = await followedAlerts(deps, ctx, n * 10);
   const alerts = recent.slice(0, n);
   if (!alerts.length) return reply('No new developments have been alerted yet.');
-  const lines = alerts.map(({ alert }, i) => `${i + 1}. ${named ? `[${alert.storyName}] ` : ''}*${alert.headline}* — ${clip(alert.whatIsNew, 240)} ${alert.link}`);
+  const lines = alerts.map(({ alert }, i) => `${i + 1}. ${named ? `[${alert.storyName}] ` : ''}*${inert(alert.headline)}* — ${inert(clip(alert.whatIsNew, 240))} ${alert.link}`);
   return reply(`Latest ${alerts.length} new development(s):\n${lines.join('\n')}`);
 }
 
@@ -298,7 +299,7 @@ async function digest(deps: CommandDeps, ctx: CommandContext, since: Date): Prom
   const alerts = recent.filter((a) => Date.parse(a.createdAt) >= since.getTime());
   const day = since.toISOString().slice(0, 10);
   if (!alerts.length) return reply(`No new developments since ${day}.`);
-  const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} ${named ? `[${alert.storyName}] ` : ''}*${alert.headline}* — ${clip(alert.whatIsNew, 200)}`);
+  const lines = alerts.slice(0, 15).reverse().map(({ alert, createdAt }) => `• ${createdAt.slice(0, 10)} ${named ? `[${alert.storyName}] ` : ''}*${inert(alert.headline)}* — ${inert(clip(alert.whatIsNew, 200))}`);
   const more = alerts.length > 15 ? `\n… and ${alerts.length - 15} earlier` : '';
   return reply(`${alerts.length} new development(s) since ${day}:\n${lines.join('\n')}${more}`);
 }

@@ -5,6 +5,7 @@
  */
 import type { AskIndex, Report } from './ask-index.js';
 import { dayLabel, inPeriod, searchKeys, type Period, type Question } from './question.js';
+import { inert } from '../text.js';
 
 const MAX_LINES = 8;
 const MAX_TIMELINE = 25;
@@ -35,8 +36,8 @@ export function whatHappened(ix: AskIndex, q: Question, hidden: Set<string>): st
   }
   const top = lines[0]!.report;
   const first = period
-    ? `${lines.length} development${lines.length === 1 ? '' : 's'} dated ${period.label}; the latest: *${top.headline}* (${dayLabel(top.eventTime)}).`
-    : `The latest development: *${top.headline}* (${dayLabel(top.eventTime)}).`;
+    ? `${lines.length} development${lines.length === 1 ? '' : 's'} dated ${period.label}; the latest: *${inert(top.headline)}* (${dayLabel(top.eventTime)}).`
+    : `The latest development: *${inert(top.headline)}* (${dayLabel(top.eventTime)}).`;
   const shown = lines.slice(0, MAX_LINES).map(format);
   const more = lines.length > MAX_LINES ? [`… and ${lines.length - MAX_LINES} earlier (see \`/storywatch timeline\`)`] : [];
   return [first, ...shown, ...more].join('\n');
@@ -63,7 +64,7 @@ function format(l: Line): string {
   const r = l.report;
   const day = Number.isNaN(r.eventTime) ? 'undated' : dayLabel(r.eventTime);
   const link = /^https?:/.test(r.url) ? ` ${r.url}` : ' (seed corpus)';
-  return `• ${day} — ${r.headline} (${l.reports} report${l.reports === 1 ? '' : 's'}, ${l.sources} source${l.sources === 1 ? '' : 's'})${link}`;
+  return `• ${day} — ${inert(r.headline)} (${l.reports} report${l.reports === 1 ? '' : 's'}, ${l.sources} source${l.sources === 1 ? '' : 's'})${link}`;
 }
 
 /** One line per development and day; the line shows the report that opened it, else the first. */

@@ -18,6 +18,7 @@ export function commandDefinitions(): unknown[] {
     .addSubcommand((s) => s.setName('explain').setDescription('Why an article was or was not alerted').addStringOption((o) => o.setName('url').setDescription('Article URL').setRequired(true)))
     .addSubcommand((s) => s.setName('digest').setDescription('What changed since a date').addStringOption((o) => o.setName('since').setDescription('YYYY-MM-DD or Nd (default 7d)')))
     .addSubcommand((s) => s.setName('stories').setDescription('The stories tracked here, and which this channel follows'))
+    .addSubcommand((s) => s.setName('help').setDescription('What each command does'))
     .addSubcommandGroup((g) => g.setName('watch').setDescription('Watch terms').addSubcommand((s) => s.setName('list').setDescription("This channel's watch terms")))
     .addSubcommandGroup((g) => g.setName('feeds').setDescription('Feeds').addSubcommand((s) => s.setName('list').setDescription("This channel's feeds")));
   const config = new SlashCommandBuilder()
@@ -69,4 +70,9 @@ export function interactionText(i: ChatInputCommandInteraction): string {
   const named = leaf.filter((o) => NAMED.has(o.name)).map((o) => `${o.name} ${value(o)}`);
   const head = group === 'notify' ? ['notify', ...(sub === 'off' ? ['off'] : [])] : [group ?? '', sub];
   return [...head, ...positional, ...named].filter(Boolean).join(' ').trim();
+}
+
+/** Whether a slow answer is for the channel (ask share:true), decided before it is known. */
+export function sharedReply(i: ChatInputCommandInteraction): boolean {
+  return i.options.getSubcommand(false) === 'ask' && i.options.getBoolean('share') === true;
 }

@@ -4,13 +4,16 @@
  * which waits out 429s by itself. Follow-ups of a development go into a thread on its
  * first alert. Delivery targets look like "discord:<channel id>".
  */
-import { Client, DiscordAPIError, GatewayIntentBits, MessageFlags, PermissionFlagsBits, Routes, type Interaction } from 'discord.js';
+import { createHash } from 'node:crypto';
+import { Client, GatewayIntentBits, MessageFlags, PermissionFlagsBits, Routes, type Interaction } from 'discord.js';
 import type { Alert } from '../../domain/alert.js';
 import type { Logger } from '../../log.js';
 import { handleCommand, type CommandDeps, type CommandReply } from '../commands/handlers.js';
 import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter, type PostExtras, type ThreadRefs } from '../ports.js';
-import { stripControl, truncate } from '../text.js';
-import { interactionText } from './commands.js';
+import { splitAtLines, stripControl, truncate } from '../text.js';
+import { interactionText, sharedReply } from './commands.js';
+import { discordUsage } from './usage.js';
+import { classifyDiscordError, THREAD_ALREADY_EXISTS } from './errors.js';
 import { renderDiscordEmbed, renderDiscordFollowUp } from './render.js';
 
 export interface DiscordAdapterOptions {
@@ -29,7 +32,14 @@ export interface DiscordAdapterOptions {
   threads?: ThreadRefs | undefined;
 }
 
-type ThreadState = { messageId: string; threadId?: string | null };
+/** `name`: the development's headline, known to the process that posted it (not stored). */
+type ThreadState = { messageId: string; threadId?: string | null; name?: string };
+
+/** Discord nonces are at most 25 characters: a digest of where and what is posted. */
+export function alertNonce(target: string, alert: Alert): string {
+  const ids = (alert.mergedIds ?? [alert.id]).join(',');
+  return createHash('sha256').update(`${target}\n${ids}`).digest('base64url').slice(0, 25);
+}
 
 /** Stored as "message", "message/thread" or "message/-" (no thread allowed there). */
 function encodeRef(t: ThreadState): string {
@@ -48,12 +58,20 @@ export interface DiscordAdapter extends ChatAdapter {
   start(): Promise<void>;
 }
 
-/** A forbidden or unknown channel (403, 404): retrying will not help that delivery. */
-const PERMANENT_STATUS = new Set([403, 404]);
-
 /** Discord markdown: **bold** where Slack-style text has *bold*. */
 export function toDiscordMarkdown(text: string): string {
-  return truncate(stripControl(text, true).replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**'), 2000);
+  return stripControl(text, true).replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**');
+}
+
+/** Discord's limit per message. */
+const MESSAGE_MAX = 2000;
+
+/**
+ * A reply or digest as Discord messages of at most 2,000 characters each, cut between
+ * lines (items), never inside one; a very long one ends with how many lines were left.
+ */
+export function discordMessages(text: string): string[] {
+  return splitAtLines(toDiscordMarkdown(discordUsage(text)), MESSAGE_MAX, 5, 'ask for fewer (`n:`) or a shorter period');
 }
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
@@ -83,6 +101,14 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   let gateway = false;
   client.rest.on('rateLimited', () => opts.onRateLimited?.());
 
+  // The gateway session comes and goes (Discord restarts, network drops): say so, so an
+  // operator can tell a quiet bot from a disconnected one. discord.js reconnects by itself.
+  // discord.js says "disconnect" only for sessions it cannot resume; a resumable drop shows as "reconnecting".
+  client.on('shardDisconnect', (event, shard) => opts.log.warn(`discord: gateway session closed (shard ${shard}, close code ${event.code}), not resumable; discord.js starts a new one`));
+  client.on('shardReconnecting', (shard) => opts.log.warn(`discord: gateway connection lost (shard ${shard}); reconnecting`));
+  client.on('shardResume', (shard, replayed) => opts.log.info(`discord: gateway session resumed (shard ${shard}, ${replayed} event(s) replayed)`));
+  client.on('shardError', (err, shard) => opts.log.warn(`discord: gateway error (shard ${shard}): ${err.message}`));
+
   client.on('interactionCreate', (interaction: Interaction) => {
     void onInteraction(interaction).catch((err: Error) => opts.log.warn(`discord: command failed: ${err.message}`));
   });
@@ -97,14 +123,24 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     const work = handleCommand(opts.commands, ctx, interactionText(interaction));
     const quick = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), opts.deferAfterMs ?? 2000))]);
     const flags = (r: CommandReply) => (r.ephemeral ? MessageFlags.Ephemeral : undefined);
+    /** The rest of a long reply, in order, seen by whoever saw its first message. */
+    const rest = async (r: CommandReply, parts: string[]) => {
+      for (const content of parts) await interaction.followUp({ content, flags: flags(r), allowedMentions: NO_MENTIONS });
+    };
     if (quick) {
-      await interaction.reply({ content: toDiscordMarkdown(quick.text), flags: flags(quick), allowedMentions: NO_MENTIONS });
+      const [first = '', ...more] = discordMessages(quick.text);
+      await interaction.reply({ content: first, flags: flags(quick), allowedMentions: NO_MENTIONS });
+      await rest(quick, more);
       return;
     }
-    // Slow: acknowledge now, answer when done (the deferred reply is only seen by the caller).
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    // Slow: acknowledge now, answer when done. The deferral decides who sees the answer, so
+    // it is private unless the command asked to share (ask share:true).
+    const shared = sharedReply(interaction);
+    await interaction.deferReply(shared ? {} : { flags: MessageFlags.Ephemeral });
     const reply = await work;
-    await interaction.editReply({ content: toDiscordMarkdown(reply.text), allowedMentions: NO_MENTIONS });
+    const [first = '', ...more] = discordMessages(reply.text);
+    await interaction.editReply({ content: first, allowedMentions: NO_MENTIONS });
+    await rest({ ...reply, ephemeral: !shared }, more);
   }
 
   let authRefused: string | undefined;
@@ -114,24 +150,51 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     try {
       return (await fn()) as T;
     } catch (err) {
-      // @discordjs/rest's RateLimitError (named "RateLimitError[route]"); discord.js does not re-export it.
-      const limited = err as { name?: string; retryAfter?: number };
-      if (String(limited.name).startsWith('RateLimitError') && typeof limited.retryAfter === 'number') {
-        throw new RateLimitedDeliveryError(`discord:${channelId}`, Math.max(1000, limited.retryAfter));
-      }
-      if (err instanceof DiscordAPIError && err.status === 401) {
-        authRefused = `401 ${err.message}`;
+      const failure = classifyDiscordError(err);
+      if (failure.kind === 'rate-limited') throw new RateLimitedDeliveryError(`discord:${channelId}`, failure.retryAfterMs);
+      if (failure.kind === 'auth') {
+        authRefused = failure.detail;
         opts.log.error(`discord: the bot token was refused (${authRefused}); nothing is posted to Discord until it is fixed, alerts stay pending`, { todo: 'set a valid DISCORD_TOKEN (reset it in the developer portal if it was revoked) and restart' });
         throw new AuthDeliveryError(`Discord refused the bot token: ${authRefused}`);
       }
-      if (err instanceof DiscordAPIError && PERMANENT_STATUS.has(err.status)) {
-        throw new PermanentDeliveryError(`Discord refused ${what}: ${err.status} ${err.message}`);
-      }
+      if (failure.kind === 'permanent') throw new PermanentDeliveryError(`Discord refused ${what}: ${failure.detail}`, failure.code);
       throw err;
     }
   };
   const post = (channelId: string, body: Record<string, unknown>) =>
     call<{ id: string }>(channelId, `channel ${channelId}`, () => client.rest.post(Routes.channelMessages(channelId), { body }));
+
+  /** The development's headline: remembered from its post, else read back from that message. */
+  const threadName = async (channelId: string, known: ThreadState, alert: Alert): Promise<string> => {
+    if (known.name) return known.name;
+    try {
+      const msg = await client.rest.get(Routes.channelMessage(channelId, known.messageId)) as { embeds?: Array<{ title?: string }> };
+      const title = msg.embeds?.[0]?.title?.trim();
+      if (title) return title;
+    } catch {
+      // The name is cosmetic: the follow-up's own headline will do.
+    }
+    return alert.headline;
+  };
+
+  /** The thread for a development's follow-ups: its id, or null where the bot may not open one. */
+  const openThread = async (channelId: string, known: ThreadState, alert: Alert): Promise<string | null> => {
+    const name = truncate(stripControl(await threadName(channelId, known, alert)).trim() || 'Follow-ups', 100);
+    try {
+      const thread = await call<{ id: string }>(channelId, `a thread in channel ${channelId}`, () => client.rest.post(Routes.threads(channelId, known.messageId), {
+        body: { name, auto_archive_duration: 10080 },
+      }));
+      return thread.id;
+    } catch (err) {
+      if (!(err instanceof PermanentDeliveryError)) throw err;
+      // Someone opened a thread on the alert already (Create Thread): a message's thread has
+      // the message's id, so that is where the follow-ups go.
+      if (err.code === THREAD_ALREADY_EXISTS) return known.messageId;
+      // May post but not open threads: the follow-ups go to the channel itself.
+      opts.log.warn(`discord: cannot open a thread in channel ${channelId} (${err.message}); follow-ups of development ${alert.developmentId} are posted in the channel`, { todo: 'grant the bot Create Public Threads and Send Messages in Threads' });
+      return null;
+    }
+  };
 
   return {
     name: 'discord',
@@ -147,27 +210,20 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       const known = await remembered(target, alert.developmentId);
       // The channel's notify role, on new developments only, and allowed to ping exactly it.
       const role = alert.kind !== 'follow-up' && extras?.mention?.kind === 'role' ? extras.mention.id : undefined;
+      // A post retried after a crash or a lost answer carries the same nonce: Discord answers
+      // with the message it already made (enforce_nonce) instead of posting it twice.
+      const once = { nonce: alertNonce(target, alert), enforce_nonce: true };
       const body = alert.kind === 'follow-up'
-        ? { content: renderDiscordFollowUp(alert), allowed_mentions: NO_MENTIONS }
-        : role ? { content: `<@&${role}>`, embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [], roles: [role] } }
-          : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: NO_MENTIONS };
+        ? { content: renderDiscordFollowUp(alert), allowed_mentions: NO_MENTIONS, ...once }
+        : role ? { content: `<@&${role}>`, embeds: [renderDiscordEmbed(alert)], allowed_mentions: { parse: [], roles: [role] }, ...once }
+          : { embeds: [renderDiscordEmbed(alert)], allowed_mentions: NO_MENTIONS, ...once };
       if (!known) {
         const msg = await post(channelId, body);
-        await keep(target, alert.developmentId, { messageId: msg.id });
+        await keep(target, alert.developmentId, { messageId: msg.id, name: alert.headline });
         return { messageId: msg.id };
       }
       if (known.threadId === undefined) {
-        try {
-          const thread = await call<{ id: string }>(channelId, `a thread in channel ${channelId}`, () => client.rest.post(Routes.threads(channelId, known.messageId), {
-            body: { name: truncate(stripControl(`Follow-ups: ${alert.headline}`), 100), auto_archive_duration: 10080 },
-          }));
-          known.threadId = thread.id;
-        } catch (err) {
-          if (!(err instanceof PermanentDeliveryError)) throw err;
-          // May post but not open threads: the follow-ups go to the channel itself.
-          known.threadId = null;
-          opts.log.warn(`discord: cannot open a thread in channel ${channelId} (${err.message}); follow-ups of development ${alert.developmentId} are posted in the channel`, { todo: 'grant the bot Create Public Threads and Send Messages in Threads' });
-        }
+        known.threadId = await openThread(channelId, known, alert);
         await keep(target, alert.developmentId, known);
       }
       if (known.threadId === null) return { messageId: (await post(channelId, body)).id };
@@ -184,8 +240,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       }
     },
     async postText(target, text) {
-      // A digest lists many links: no preview cards for them.
-      await post(target.slice('discord:'.length), { content: toDiscordMarkdown(text), allowed_mentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+      // A digest lists many links: no preview cards for them. Several messages, whole lines each.
+      for (const content of discordMessages(text)) {
+        await post(target.slice('discord:'.length), { content, allowed_mentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+      }
     },
     async threadLink(target, developmentId) {
       const known = await remembered(target, developmentId);

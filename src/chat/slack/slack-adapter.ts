@@ -14,6 +14,7 @@ import { handleCommand, type CommandDeps } from '../commands/handlers.js';
 import { AuthDeliveryError, PermanentDeliveryError, RateLimitedDeliveryError, type ChatAdapter, type PostExtras, type ThreadRefs } from '../ports.js';
 import { stripControl } from '../text.js';
 import { escapeMrkdwn, renderSlackBlocks, renderSlackFollowUp } from './render.js';
+import { ALERT_EVENT, createSlackLookup } from './lookup.js';
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -62,10 +63,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const socketMode = !!opts.appToken;
   // Bolt's and the Socket Mode client's own messages go to our log (redacted), not stdout.
   // A failed request names the API it was calling: "fetch failed" alone says nothing.
-  const api = opts.apiUrl ?? 'https://slack.com/api/';
+  const apiBase = opts.apiUrl ?? 'https://slack.com/api/';
   const say = (level: 'debug' | 'warn') => (...msgs: unknown[]) => {
     const text = msgs.map(String).join(' ');
-    opts.log[level](`slack: ${text}${/request failed|ECONN|ENOTFOUND|ETIMEDOUT/i.test(text) ? ` (calling ${api}; retried in the background, polling goes on)` : ''}`);
+    opts.log[level](`slack: ${text}${/request failed|ECONN|ENOTFOUND|ETIMEDOUT/i.test(text) ? ` (calling ${apiBase}; retried in the background, polling goes on)` : ''}`);
   };
   const logger = { debug: say('debug'), info: say('debug'), warn: say('warn'), error: say('warn'), setLevel: () => {}, getLevel: () => LogLevel.WARN, setName: () => {} };
   const app = socketMode
@@ -140,12 +141,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   });
 
   let authRefused: string | undefined;
-  const post = async (target: string, args: Record<string, unknown>) => {
+  /** One Web API call about a target, its failures sorted: rate limit, refused token, permanent, other. */
+  const api = async <T>(target: string, fn: () => Promise<T>): Promise<T> => {
     // Once the token is refused, asking again only earns more refusals (and rate limits).
     if (authRefused) throw new AuthDeliveryError(`Slack refuses the bot token (${authRefused}); not posting until it is fixed`);
-    const channel = target.slice('slack:'.length);
     try {
-      return await app.client.chat.postMessage({ channel, ...args } as never);
+      return await fn();
     } catch (err) {
       const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
       if (e.code === webApi.ErrorCode.RateLimitedError) {
@@ -158,10 +159,16 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         opts.log.error(`slack: the bot token was refused (${code}); nothing is posted to Slack until it is fixed, alerts stay pending`, { todo: 'set a valid SLACK_BOT_TOKEN (reinstall the app if it was revoked) and restart' });
         throw new AuthDeliveryError(`Slack refused the bot token: ${code}`);
       }
-      if (code && PERMANENT.has(code)) throw new PermanentDeliveryError(`Slack refused ${target}: ${code}`);
+      if (code && PERMANENT.has(code)) throw new PermanentDeliveryError(`Slack refused ${target}: ${code}`, code);
       throw err;
     }
   };
+  const post = (target: string, args: Record<string, unknown>) =>
+    api(target, () => app.client.chat.postMessage({ channel: target.slice('slack:'.length), ...args } as never));
+  const lookup = createSlackLookup({ app, api, log: opts.log, threadOf, adoptThread: async (target, developmentId, ts) => {
+    threads.set(`${target}|${developmentId}`, ts);
+    await opts.threads?.putThread(target, developmentId, ts);
+  } });
 
   return {
     name: 'slack',
@@ -187,7 +194,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       const blocks = group ? [{ type: 'section', text: { type: 'mrkdwn', text: group } }, ...rendered.blocks] : rendered.blocks;
       const thread = await threadOf(target, alert.developmentId);
       // Message metadata carries the alert ids, for integrations (and exact delivery accounting).
-      const metadata = { event_type: 'storywatch_alert', event_payload: { alert_id: alert.id, development_id: alert.developmentId, merged_ids: alert.mergedIds ?? [alert.id] } };
+      const metadata = { event_type: ALERT_EVENT, event_payload: { alert_id: alert.id, development_id: alert.developmentId, merged_ids: alert.mergedIds ?? [alert.id] } };
       const res = await post(target, { text, blocks, metadata, unfurl_links: false, ...(thread ? { thread_ts: thread } : {}) });
       if (!thread && typeof res.ts === 'string') {
         threads.set(`${target}|${alert.developmentId}`, res.ts);
@@ -195,6 +202,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       }
       return { messageId: typeof res.ts === 'string' ? res.ts : undefined };
     },
+    findPosted: lookup,
     async postText(target, text) {
       await post(target, { text: escapeMrkdwn(stripControl(text, true)), unfurl_links: false });
     },

@@ -17,7 +17,8 @@ export const deliverJobId = (target: string, alertId: string) => `${createHash('
 /** Retries with exponential backoff; finished jobs are pruned so Redis does not grow. */
 export const JOB_OPTIONS: JobsOptions = {
   attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
+  // Jitter: jobs that failed together (a platform's outage) do not all retry in the same instant.
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   removeOnComplete: { age: 3600, count: 5000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
 };

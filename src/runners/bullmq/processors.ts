@@ -20,6 +20,7 @@ import { burstHeader } from '../../pipeline/burst.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import type { Turns } from './turns.js';
 import { pollShard, shardedFeeds } from './poll-shards.js';
+import { holdClaim } from './claim.js';
 
 export interface ProcessorDeps {
   /** Configured feeds plus channels' feeds, read when needed. */
@@ -156,7 +157,7 @@ export function deliverProcessor(deps: ProcessorDeps) {
     // New developments of one target are posted one worker at a time, so a burst of them
     // goes out together, newest first under one header (see deliverClaimed).
     const claim = record.alert.kind === 'follow-up' ? `deliver:${target}:${record.alert.developmentId}` : `deliver:${target}:developments`;
-    const release = await ldeps.store.tryLock(claim, 60_000);
+    const release = await holdClaim(ldeps.store, claim, deps.log);
     if (!release) throw new Error(`another worker is delivering ${claim}; retrying after it`);
     try {
       return await deliverClaimed(ldeps, record, target, adapter);

@@ -109,7 +109,9 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
       // Most analyze jobs wait for their story's turn, already prepared: a deeper pipeline
       // lets the process holding the step decide more heads in a row (4 held it to half).
       worker<AnalyzeJob>(QUEUE.analyze, recording(analyze), deps.concurrency?.analyze ?? 16, { lockDuration: 10_000, stalledInterval: 5_000 });
-      worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4);
+      // A killed worker's delivery is picked up again within seconds (the post itself is
+      // idempotent: recorded intent, platform lookup), not after BullMQ's default 30 + 30 s.
+      worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4, { lockDuration: 10_000, stalledInterval: 5_000 });
       leader.start();
     },
     async stop() {

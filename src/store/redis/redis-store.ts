@@ -11,16 +11,24 @@
  *   dev-last   zset  developmentId, scored by its latest report
  *   follow-ups zset  follow-up alert ids by when they were raised
  *   primed     set   configured URLs of feeds whose first poll is done
+ *   posting    hash  "alertId\ntarget" -> when its post started (until it is marked delivered)
  *   snapshot:<key> hash  an engine snapshot (version, cursor, takenAt, data)
  * Recording an article is one Lua script, so seen/log/alert/pending change together.
  * Every per-article key is trimmed by retention, so memory is flat once the window is full.
  */
 import type { Redis } from 'ioredis';
-import type { AlertRecord, FeedState, ProcessedArticle, StateStore } from '../ports.js';
+import type { AlertRecord, FeedState, LockRelease, ProcessedArticle, StateStore } from '../ports.js';
 import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy, type RetentionReport } from '../retention.js';
 import { MIGRATE, RECORD, SWEEP } from './scripts.js';
 
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+/** A MULTI's commands answer one by one: the first error is the caller's. */
+function failed(results: Array<[Error | null, unknown]> | null): void {
+  const err = results?.find(([e]) => e)?.[0];
+  if (err) throw err;
+}
+
 /** Entries removed per sweep script call: Redis serves others between calls. */
 const SWEEP_BATCH = 1000;
 
@@ -50,6 +58,8 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
   const k = Object.fromEntries(names.map((n, i) => [n, keys[i]!])) as Record<(typeof names)[number], string>;
   const feedsKey = `${prefix}feeds`;
   const primedKey = `${prefix}primed`;
+  /** Posts started and not yet marked delivered ("alert\ntarget" -> ISO start time). */
+  const postingKey = `${prefix}posting`;
   if (!('swRecord2' in redis)) {
     redis.defineCommand('swRecord2', { numberOfKeys: 11, lua: RECORD });
     redis.defineCommand('swSweep', { numberOfKeys: 11, lua: SWEEP });
@@ -152,15 +162,29 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
       return out;
     },
     async markDelivered(alertId, target) {
-      await redis.srem(k.pending, pair(alertId, target));
+      failed(await redis.multi().srem(k.pending, pair(alertId, target)).hdel(postingKey, pair(alertId, target)).exec());
+    },
+    async notePosting(pairs, at) {
+      // HSETNX: the first start counts (the platform is searched from then on).
+      const m = redis.multi();
+      for (const p of pairs) m.hsetnx(postingKey, pair(p.alertId, p.target), at);
+      failed(await m.exec());
+    },
+    async forgetPosting(pairs) {
+      if (pairs.length) await redis.hdel(postingKey, ...pairs.map((p) => pair(p.alertId, p.target)));
+    },
+    async postingSince(alertId, target) {
+      return (await redis.hget(postingKey, pair(alertId, target))) ?? undefined;
     },
     async tryLock(key, ttlMs) {
       const lockKey = `${prefix}lock:${key}`;
       const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
       if ((await redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
-      return async () => {
+      const release: LockRelease = async () => {
         await redis.eval(UNLOCK, 1, lockKey, token);
       };
+      release.renew = async () => (await redis.eval(RENEW, 1, lockKey, token, String(ttlMs))) === 1;
+      return release;
     },
     async recentAlerts(limit) {
       await ready();

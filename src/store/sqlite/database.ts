@@ -68,6 +68,10 @@ const MIGRATIONS: string[] = [
      SELECT d.target, a.development_id FROM deliveries d JOIN alerts a ON a.id = d.alert_id
      WHERE d.delivered_at IS NOT NULL AND a.development_id IS NOT NULL
        AND d.target NOT LIKE 'slack:%' AND d.target NOT LIKE 'discord:%';`,
+  // Posts started and not yet confirmed (deleted with their delivery mark): after a crash
+  // between the platform accepting a post and its mark, the platform is asked before re-posting.
+  `CREATE TABLE posting (alert_id TEXT NOT NULL, target TEXT NOT NULL, started_at TEXT NOT NULL,
+     PRIMARY KEY (alert_id, target)) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

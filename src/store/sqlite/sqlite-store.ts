@@ -10,7 +10,7 @@
  * alert that was posted, nor the mark that says so.
  */
 import type { Statement } from 'better-sqlite3';
-import type { AlertRecord, EngineSnapshot, FeedState, ProcessedArticle, StateStore } from '../ports.js';
+import type { AlertRecord, EngineSnapshot, FeedState, LockRelease, ProcessedArticle, StateStore } from '../ports.js';
 import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy, type RetentionReport } from '../retention.js';
 import { unreadable, type Db } from './database.js';
 import { openStoreDatabase } from './open.js';
@@ -46,6 +46,9 @@ function statements(db: Db) {
     pending: q(`SELECT a.record, d.target FROM deliveries d JOIN alerts a ON a.id = d.alert_id
       WHERE d.delivered_at IS NULL ORDER BY a.seq, d.target`).raw(),
     deliver: q('UPDATE deliveries SET delivered_at = ? WHERE alert_id = ? AND target = ? AND delivered_at IS NULL'),
+    notePosting: q('INSERT OR IGNORE INTO posting (alert_id, target, started_at) VALUES (?, ?, ?)'),
+    postingSince: q('SELECT started_at FROM posting WHERE alert_id = ? AND target = ?').pluck(),
+    posted: q('DELETE FROM posting WHERE alert_id = ? AND target = ?'),
     recent: q('SELECT record FROM alerts ORDER BY seq DESC LIMIT ?').pluck(),
     loadSnap: q('SELECT version, cursor, taken_at, data FROM engine_snapshots WHERE key = ?'),
     saveSnap: q(`INSERT INTO engine_snapshots (key, version, cursor, taken_at, data) VALUES (?, ?, ?, ?, ?)
@@ -57,8 +60,9 @@ function statements(db: Db) {
 /** Deletes what retention no longer keeps, in one transaction. */
 function sweeper(db: Db) {
   const gone = '(follow_up = 1 AND at < @before) OR development_id IN (SELECT id FROM developments WHERE last_at < @before)';
-  const run: Record<'articles' | 'deliveries' | 'alerts' | 'developments' | 'seen', Statement> = {
+  const run: Record<'articles' | 'posting' | 'deliveries' | 'alerts' | 'developments' | 'seen', Statement> = {
     articles: db.prepare('DELETE FROM articles WHERE at < @before'),
+    posting: db.prepare(`DELETE FROM posting WHERE alert_id IN (SELECT id FROM alerts WHERE ${gone})`),
     deliveries: db.prepare(`DELETE FROM deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE ${gone})`),
     alerts: db.prepare(`DELETE FROM alerts WHERE ${gone}`),
     developments: db.prepare('DELETE FROM developments WHERE last_at < @before'),
@@ -66,6 +70,7 @@ function sweeper(db: Db) {
   };
   return db.transaction((c: { before: number; seenBefore: number }): RetentionReport => {
     const articles = run.articles.run(c).changes;
+    run.posting.run(c);
     run.deliveries.run(c);
     const alerts = run.alerts.run(c).changes;
     const developments = run.developments.run(c).changes;
@@ -157,13 +162,24 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     lazyFeeds.flush();
   };
 
+  const markOne = db.transaction((m: { alertId: string; target: string; at: string }) => {
+    st.deliver.run(m.at, m.alertId, m.target);
+    st.posted.run(m.alertId, m.target);
+  });
+  const forget = db.transaction((pairs: Array<{ alertId: string; target: string }>) => {
+    for (const p of pairs) st.posted.run(p.alertId, p.target);
+  });
+  const notePosting = db.transaction((pairs: Array<{ alertId: string; target: string }>, at: string) => {
+    for (const p of pairs) st.notePosting.run(p.alertId, p.target, at);
+  });
+
   /** Writes the delivery marks still owed; false (with a warning) while the file refuses them. */
   const flushOwed = (): boolean => {
     // Not inside an analysis batch: a mark must not be lost with the batch's rollback.
     if (group.open()) return owed.size === 0;
     for (const [key, m] of owed) {
       try {
-        write('a delivery mark', () => st.deliver.run(m.at, m.alertId, m.target));
+        write('a delivery mark', () => markOne(m));
       } catch (err) {
         warn(`cannot write a delivery mark to ${file}: ${(err as Error).message}; delivery paused until it can be written (posting now would post again after a restart)`);
         return false;
@@ -270,13 +286,38 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
       owed.set(pair(alertId, target), { alertId, target, at: new Date().toISOString() });
       if (flushOwed()) trySync();
     },
+    async notePosting(pairs, at) {
+      // Not inside an analysis batch (its commit is later, and a rollback would lose this):
+      // the batch ends within its articles' time.
+      for (let waited = 0; group.open(); waited += 10) {
+        if (waited > 60_000) throw new Error(`an analysis batch holds ${file} for over a minute; posting waits`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      write('a posting record', () => notePosting(pairs, at));
+      // On disk before the post: a power cut after the platform took it must not forget it.
+      syncNow();
+    },
+    async forgetPosting(pairs) {
+      write('a posting record', () => forget(pairs));
+    },
+    async postingSince(alertId, target) {
+      return (st.postingSince.get(alertId, target) as string | undefined) ?? undefined;
+    },
     async tryLock(key, ttlMs) {
       const now = Date.now();
       if ((locks.get(key) ?? 0) > now) return undefined;
-      locks.set(key, now + ttlMs);
-      return async () => {
-        locks.delete(key);
+      const until = now + ttlMs;
+      locks.set(key, until);
+      let mine = until;
+      const release: LockRelease = async () => {
+        if (locks.get(key) === mine) locks.delete(key);
       };
+      release.renew = async () => {
+        if (locks.get(key) !== mine) return false;
+        locks.set(key, (mine = Date.now() + ttlMs));
+        return true;
+      };
+      return release;
     },
     async recentAlerts(limit) {
       return (st.recent.all(limit) as string[]).map((raw) => JSON.parse(raw) as AlertRecord);

@@ -29,7 +29,7 @@ describe('README and /storywatch help', () => {
   it('the Slack manifest is Socket Mode by default, with the scopes the bot uses', () => {
     const m = parseYaml(readFileSync(path.join(ROOT, 'slack-manifest.yaml'), 'utf8')) as { settings: { socket_mode_enabled: boolean }; oauth_config: { scopes: { bot: string[] } }; features: { slash_commands: Array<{ command: string; url?: string }> } };
     expect(m.settings.socket_mode_enabled).toBe(true);
-    expect(m.oauth_config.scopes.bot).toEqual(['chat:write', 'commands', 'users:read', 'usergroups:read']);
+    expect(m.oauth_config.scopes.bot).toEqual(['chat:write', 'commands', 'users:read', 'usergroups:read', 'channels:history', 'groups:history']);
     expect(m.features.slash_commands).toEqual([expect.objectContaining({ command: '/storywatch' })]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/alert.js';
 import { DISCORD_LIMITS, renderDiscordEmbed } from '../../../src/chat/discord/render.js';
 import { renderSlackBlocks, SLACK_LIMITS } from '../../../src/chat/slack/render.js';
-import { truncate } from '../../../src/chat/text.js';
+import { splitAtLines, truncate } from '../../../src/chat/text.js';
 
 const alert: Alert = {
   id: 'dev-1:a', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal',
@@ -43,6 +43,18 @@ describe('Discord embed', () => {
     expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.total);
     expect(e.fields[0]!.value).toMatch(/… and \d+ more$/);
   });
+
+  it('never builds what Discord refuses (issue 26.2): blank title or description, an empty field value, a URL with a space', () => {
+    const e = renderDiscordEmbed({ ...alert, headline: '  \t ', whatIsNew: ' \n ', sources: [], newFacts: ['  '], reason: ' ', link: 'https://kyiv.example/a b' });
+    expect(e.title).toBe('New development');
+    expect(e.description).toBe('(no summary)');
+    expect(e.url).toBeUndefined();
+    expect(e.fields).toEqual([]);
+    for (const f of renderDiscordEmbed({ ...alert, sources: [{ name: ' ', url: 'https://x.example/a b' }, { name: 'Ok', url: 'javascript:alert(1)' }] }).fields) {
+      expect(f.value.trim()).not.toBe('');
+      expect(f.value).not.toMatch(/\]\(/);
+    }
+  });
 });
 
 describe('Slack blocks', () => {
@@ -70,5 +82,27 @@ describe('truncate', () => {
   it('never splits a surrogate pair', () => {
     expect(truncate('ab😀😀😀', 4)).toBe('ab😀…');
     expect(truncate('short', 10)).toBe('short');
+  });
+});
+
+describe('splitAtLines (long replies on Discord, issue 26.3)', () => {
+  const lines = Array.from({ length: 30 }, (_, i) => `${i + 1}. ${'word '.repeat(20 + (i % 7) * 5).trim()} https://x.example/${i}`);
+  it('cuts only between lines, each message within the limit, every line once and in order', () => {
+    const parts = splitAtLines(lines.join('\n'), 2000);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect([...p].length).toBeLessThanOrEqual(2000);
+    expect(parts.join('\n').split('\n')).toEqual(lines);
+  });
+  it('past the last allowed message: whole lines, then how many more and where to find them', () => {
+    const parts = splitAtLines(lines.join('\n'), 500, 2, 'use `latest n:5`');
+    expect(parts).toHaveLength(2);
+    for (const p of parts) expect([...p].length).toBeLessThanOrEqual(500);
+    const shown = parts.join('\n').split('\n');
+    const hint = shown.pop()!;
+    expect(shown).toEqual(lines.slice(0, shown.length));
+    expect(hint).toBe(`… and ${lines.length - shown.length} more lines: use \`latest n:5\``);
+  });
+  it('a short text is one message, as it was', () => {
+    expect(splitAtLines('a\nb', 2000)).toEqual(['a\nb']);
   });
 });
