@@ -189,6 +189,8 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
     try {
       const l = loadStory(id, config.storiesDir);
       log.info(`story "${l.story.name}" (${id}) was tracked while running: loaded from the stories folder`);
+      // `stories`, `follow` and the other commands answer for it here too.
+      if (!commands.stories!.some((s) => s.id === id)) commands.stories!.push({ id, name: l.story.name });
       return laneOf({ ...l, engine: createEngine(l.story, l.corpus), store: storeFor(id) }, true);
     } catch (err) {
       log.warn(`story "${id}" is followed but cannot be loaded: ${(err as Error).message}`, { todo: `fix config/stories/${id}/story.yaml (storywatch story check ${id})` });
@@ -219,7 +221,6 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
       start: async (lane) => {
         if (!redis) await startEngine({ engine: lane.engine, store: lane.store, log, retentionDays: config.retention?.days, now });
         lanes.add(lane);
-        if (!commands.stories!.some((s) => s.id === lane.id)) commands.stories!.push({ id: lane.id, name: lane.engine.story.name });
       },
       lane: loadLane,
     }, id, urls),
