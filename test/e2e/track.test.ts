@@ -115,6 +115,7 @@ describe('/storywatch track', () => {
     const r = await slash(`track minerals-pact <${pages.base}/a/talks.html> ${pages.base}/a/progress.html`, 'UADMIN');
     // Bolt answered the HTTP request while the seed pages were still held back.
     expect(r.status).toBe(200);
+    expect(JSON.parse(r.ack)).toEqual({ response_type: 'ephemeral', text: 'Fetching the seed pages and drafting the story; the answer follows here.' });
     expect(r.reply()).toBeUndefined();
     await waitFor('the seed fetch', () => pages.seedRequests.includes('/a/talks.html'), 5000);
     release();

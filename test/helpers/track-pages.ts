@@ -77,5 +77,5 @@ export async function signedSlash(o: { port: number; secret: string; fakeUrl: st
   const ts = String(Math.floor(Date.now() / 1000));
   const sig = `v0=${createHmac('sha256', o.secret).update(`v0:${ts}:${body}`).digest('hex')}`;
   const res = await fetch(`http://127.0.0.1:${o.port}/slack/events`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig } });
-  return { status: res.status, reply: () => o.calls.slice(at).find((c) => c.path === respond)?.body as { text: string; response_type: string } | undefined };
+  return { status: res.status, ack: await res.text(), reply: () => o.calls.slice(at).find((c) => c.path === respond)?.body as { text: string; response_type: string } | undefined };
 }
