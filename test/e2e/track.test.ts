@@ -91,7 +91,7 @@ async function discordTrack(id: string, urls: string, admin: boolean) {
   const client = adapter<DiscordAdapter>('discord').client;
   const iid = discord.interact(client, { name: 'storywatch-config', options: [{ type: 1, name: 'track', options: [str('story', id), str('urls', urls)] }] }, admin ? '32' : '0');
   await waitFor('the Discord reply', () => !!discord.callback(iid), 10_000);
-  return discord.callback(iid)!.body as { data: { content: string; flags?: number } };
+  return discord.callback(iid)!.body as { type: number; data: { content: string; flags?: number } };
 }
 
 describe('/storywatch track', () => {
@@ -130,10 +130,17 @@ describe('/storywatch track', () => {
     expect((await slashReply('stories', 'UMEMBER')).text).toMatch(/`minerals-pact` — Minerals pact \(followed here\)/);
   });
 
-  it('Discord: the same under /storywatch-config, answered privately', async () => {
+  it('Discord: the same under /storywatch-config; a slow fetch is deferred (Discord allows 3 s), then answered privately', async () => {
+    let release!: () => void;
+    pages.hold = new Promise((r) => (release = r));
     const r = await discordTrack('minerals-talks', `${pages.base}/a/talks.html ${pages.base}/a/progress.html@2025-04-17`, true);
-    expect(r.data.flags).toBe(64);
-    expect(r.data.content.replace(/\*\*/g, '*')).toMatch(/^Now tracking \*Minerals talks\* \(`minerals-talks`\) from 2 seed page\(s\)/);
+    // Acknowledged while the seed page was still held: a deferred, private reply.
+    expect(r).toMatchObject({ type: 5, data: { flags: 64 } });
+    release();
+    pages.hold = undefined;
+    const edit = () => discord.calls.find((c) => c.method === 'PATCH' && /\/webhooks\/\d+\/tok-\d+\/messages\/@original$/.test(c.path) && /minerals-talks/.test(String(c.body.content)));
+    await waitFor('the deferred answer', () => !!edit(), 10_000);
+    expect(String(edit()!.body.content).replace(/\*\*/g, '*')).toMatch(/^Now tracking \*Minerals talks\* \(`minerals-talks`\) from 2 seed page\(s\)/);
     expect((await app.channels.getChannel('discord:3000')).stories).toEqual(['nippon-us-steel', 'minerals-talks']);
     // Tracked already: said so, with how to follow it.
     expect((await discordTrack('minerals-pact', `${pages.base}/a/talks.html`, true)).data.content).toMatch(/^Story `minerals-pact` is tracked already; `\/storywatch follow minerals-pact`/);
