@@ -47,6 +47,10 @@ import { createRedisStore } from './store/redis/redis-store.js';
 import { createMetrics } from './observability/metrics.js';
 import { startOpsServer, type OpsServer, type ReadinessCheck } from './observability/http.js';
 import { storyPages } from './web/routes.js';
+import { existsSync } from 'node:fs';
+import { STORIES_DIR } from './config/paths.js';
+import { STORY_ID } from './story/write.js';
+import { trackNewStory } from './story/track.js';
 
 export interface App {
   mode: 'embedded' | 'bullmq';
@@ -177,10 +181,25 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   };
   const metrics = createMetrics();
   const audienceOf = alertAudience(config.feeds, config.targets, channels, config.story);
-  const lanes = createLanes(loaded.map((l): StoryLane => ({
-    id: l.story.id, engine: l.engine, corpus: l.corpus, store: l.store,
+  const laneOf = (l: (typeof loaded)[number], addedWhileRunning?: boolean): StoryLane => ({
+    id: l.story.id, engine: l.engine, corpus: l.corpus, store: l.store, addedWhileRunning,
     analyze: { engine: l.engine, store: l.store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics, audience: audienceOf, retentionDays: config.retention?.days },
-  })));
+  });
+  // A story another process tracked while running: read from the stories folder when first asked for.
+  const loadLane = (id: string): StoryLane | undefined => {
+    if (!STORY_ID.test(id) || !existsSync(path.join(config.storiesDir ?? STORIES_DIR, id, 'story.yaml'))) return undefined;
+    try {
+      const l = loadStory(id, config.storiesDir);
+      log.info(`story "${l.story.name}" (${id}) was tracked while running: loaded from the stories folder`);
+      // `stories`, `follow` and the other commands answer for it here too.
+      if (!commands.stories!.some((s) => s.id === id)) commands.stories!.push({ id, name: l.story.name });
+      return laneOf({ ...l, engine: createEngine(l.story, l.corpus), store: storeFor(id) }, true);
+    } catch (err) {
+      log.warn(`story "${id}" is followed but cannot be loaded: ${(err as Error).message}`, { todo: `fix config/stories/${id}/story.yaml (storywatch story check ${id})` });
+      return undefined;
+    }
+  };
+  const lanes = createLanes(loaded.map((l) => laneOf(l)), loadLane);
   const analyze = lanes.primary.analyze;
   for (const d of await disabledWatchTerms(channels)) {
     log.warn(`channel ${d.channel}: watch term ${d.term} is disabled: ${d.why}`, { todo: `remove it with /storywatch watch remove ${d.term}, or add a simpler one` });
@@ -198,6 +217,15 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const commands: CommandDeps = {
     store, channels, engine, corpus, configuredFeeds: config.feeds, configuredTargets: config.targets, now,
     stories: loaded.map((l) => ({ id: l.story.id, name: l.story.name })),
+    trackStory: (id, urls) => trackNewStory({
+      root: config.storiesDir ?? STORIES_DIR, configFile: config.configFile, log,
+      fetchPage: (url, req) => politeFetch(limiter, url, () => fetchPage(url, fetchOptions, req)),
+      start: async (lane) => {
+        if (!redis) await startEngine({ engine: lane.engine, store: lane.store, log, retentionDays: config.retention?.days, now });
+        lanes.add(lane);
+      },
+      lane: loadLane,
+    }, id, urls),
     laneOf: (id) => {
       const l = lanes.get(id);
       return l && { store: l.store, corpus: l.corpus, story: l.engine.story, knownArticles: () => l.engine.knownArticles, hasDevelopment: (dev) => l.engine.developments().some((d) => d.id === dev) };
@@ -214,7 +242,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
   const gate = channelGate(channels, loaded[0]!.story.id, now);
   const zoneOf = async (target: string) => (await channels.getChannel(target)).digest?.zone ?? 'UTC';
-  const digests = () => runDigests({ channels, store, stores: loaded.map((l) => l.store), adapters, log, now, configuredTargets: config.targets, configuredFeeds: config.feeds, defaultStory: config.story });
+  const digests = () => runDigests({ channels, store, stores: lanes.all.map((l) => l.store), adapters, log, now, configuredTargets: config.targets, configuredFeeds: config.feeds, defaultStory: config.story });
   let ops: OpsServer | undefined;
   const listen = async (recording?: ReadinessCheck) => {
     if (config.commands) for (const p of platforms) await p.start();

@@ -18,6 +18,12 @@ export interface StoryLane {
   /** This story's articles, developments, alerts and deliveries. */
   store: StateStore;
   analyze: AnalyzeDeps;
+  /**
+   * Tracked while running (`/storywatch track`, or found in the stories folder by a worker):
+   * of a feed other stories already poll it learns silently only what they had seen, and
+   * judges what is new to all of them, so news arriving after the command is alerted.
+   */
+  addedWhileRunning?: boolean | undefined;
 }
 
 export interface Lanes {
@@ -27,19 +33,45 @@ export interface Lanes {
   get(id: string): StoryLane | undefined;
   /** The lanes judging this feed's articles. */
   of(feed: FeedConfig | undefined): StoryLane[];
+  /** A story tracked while running (`/storywatch track`): judged from now on, no restart. */
+  add(lane: StoryLane): void;
 }
 
-export function createLanes(all: StoryLane[]): Lanes {
+/** How long an id that has no story folder is not looked for again. */
+const MISS_TTL_MS = 5_000;
+
+/**
+ * `load` makes the lane of a story this process has not loaded yet (one another process
+ * tracked while running, found in the stories folder); undefined when there is none.
+ */
+export function createLanes(all: StoryLane[], load?: (id: string) => StoryLane | undefined): Lanes {
   const primary = all[0];
   if (!primary) throw new Error('at least one story lane is needed');
   const byId = new Map(all.map((l) => [l.id, l]));
+  const missed = new Map<string, number>();
+  const add = (lane: StoryLane) => {
+    if (byId.has(lane.id)) return;
+    byId.set(lane.id, lane);
+    all.push(lane);
+  };
+  const get = (id: string): StoryLane | undefined => {
+    const known = byId.get(id);
+    if (known || !load) return known;
+    // A channel may still follow a story whose folder is gone: do not read the disk per article.
+    if ((missed.get(id) ?? 0) > Date.now()) return undefined;
+    const lane = load(id);
+    if (lane) add(lane);
+    else missed.set(id, Date.now() + MISS_TTL_MS);
+    return lane;
+  };
   return {
     primary,
     all,
-    get: (id) => byId.get(id),
+    get,
+    add,
     of(feed) {
       const wanted = feed?.stories?.length ? feed.stories : [primary.id];
-      return wanted.map((id) => byId.get(id)).filter((l): l is StoryLane => !!l);
+      return wanted.map(get).filter((l): l is StoryLane => !!l);
     },
   };
 }
@@ -52,6 +84,16 @@ export function followedStories(c: Pick<ChannelSettings, 'stories'> | undefined,
 /** Chat channels (slack:, discord:) hear only the stories they follow; console and files hear every story. */
 export function isChannelTarget(target: string): boolean {
   return /^(slack|discord):/.test(target);
+}
+
+/**
+ * Whether `lane`, not yet primed for a feed, learns `articleId` silently: always, unless
+ * the lane was added while running; then only what another story of the feed had seen.
+ */
+export async function backlogFor(lane: Pick<StoryLane, 'store' | 'addedWhileRunning'>, others: Array<Pick<StoryLane, 'store'>>, articleId: string): Promise<boolean> {
+  if (!lane.addedWhileRunning) return true;
+  for (const o of others) if (o.store !== lane.store && (await o.store.hasSeen(articleId))) return true;
+  return false;
 }
 
 /** Seen by every story of the feed: nothing left for any of them to judge. */

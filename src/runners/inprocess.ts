@@ -13,7 +13,7 @@ import { analyzeArticle, type AnalyzeDeps } from '../pipeline/analyze-article.js
 import { inBatches } from '../pipeline/batches.js';
 import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../pipeline/poll-feed.js';
-import type { Lanes } from '../pipeline/stories.js';
+import { backlogFor, type Lanes, type StoryLane } from '../pipeline/stories.js';
 import { pollSummary, type FeedFailure } from './poll-summary.js';
 
 export interface RunnerDeps {
@@ -81,7 +81,7 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   const inFlight = new Set<string>();
   /** The feeds as last listed, for their stories. */
   const feedsById = new Map<string, FeedConfig>();
-  const single = { id: '', store: deps.analyze.store, analyze: deps.analyze };
+  const single: Pick<StoryLane, 'id' | 'store' | 'analyze' | 'addedWhileRunning'> = { id: '', store: deps.analyze.store, analyze: deps.analyze };
   const lanesOf = (feedId: string) => (deps.lanes ? deps.lanes.of(feedsById.get(feedId)) : [single]);
   const stores = () => (deps.lanes ? deps.lanes.all.map((l) => l.store) : [deps.deliver.store]);
   let arrived: PollOutcome[] = [];
@@ -134,12 +134,14 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
     // The engine judges in time order: an earlier report must be known before its copies.
     batch.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
     const silent = await silentLanes(outcomes);
+    const news = await newToAll(batch, silent);
     const judge = async (): Promise<boolean> => {
       for (const { article, outcome } of batch) {
         // Stopping: the feeds' state is not saved, so the rest is fetched again next run.
         if (stopped && !direct) return false;
         for (const lane of lanesOf(outcome.feedId)) {
-          const r = await analyzeArticle(lane.analyze, article, outcome.feedId, { silent: outcome.backlog || silent.has(`${lane.id}\n${outcome.feedId}`) });
+          const quiet = silent.has(`${lane.id}\n${outcome.feedId}`) && !news.has(`${lane.id}\n${article.id}`);
+          const r = await analyzeArticle(lane.analyze, article, outcome.feedId, { silent: outcome.backlog || quiet });
           if (r.skipped) continue;
           report.articles++;
           if (r.decision?.relevant) report.relevant++;
@@ -186,6 +188,18 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
       if (o.status !== 'new' || o.backlog || !o.nextState) continue;
       for (const lane of lanesOf(o.feedId)) {
         if (lane.store !== deps.poll.store && !(await lane.store.isPrimed(o.nextState.url))) out.add(`${lane.id}\n${o.feedId}`);
+      }
+    }
+    return out;
+  };
+
+  /** Of an unprimed story added while running: the articles no other story had seen (judged, not learned silently). */
+  const newToAll = async (batch: Array<{ article: { id: string }; outcome: PollOutcome }>, silent: Set<string>) => {
+    const out = new Set<string>();
+    for (const { article, outcome } of batch) {
+      const lanes = lanesOf(outcome.feedId);
+      for (const lane of lanes) {
+        if (lane.addedWhileRunning && silent.has(`${lane.id}\n${outcome.feedId}`) && !(await backlogFor(lane, lanes, article.id))) out.add(`${lane.id}\n${article.id}`);
       }
     }
     return out;

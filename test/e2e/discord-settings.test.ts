@@ -93,7 +93,7 @@ async function send(text: string, admin: boolean, data = asInteraction(text)) {
 describe('Discord: channel settings commands', () => {
   it('registers mute, unmute, pause, resume, notify and digest schedule under the Manage Server command', () => {
     const config = commandDefinitions()[1] as { options: Array<{ name: string; options?: Array<{ name: string; type: number }> }> };
-    expect(config.options.map((o) => o.name)).toEqual(['follow', 'unfollow', 'watch', 'feeds', 'mute', 'unmute', 'pause', 'resume', 'notify', 'digest']);
+    expect(config.options.map((o) => o.name)).toEqual(['follow', 'unfollow', 'track', 'watch', 'feeds', 'mute', 'unmute', 'pause', 'resume', 'notify', 'digest']);
     expect(config.options.find((o) => o.name === 'notify')!.options!.map((o) => o.name)).toEqual(['set', 'off']);
     // Room for an AND / OR / NOT query (the parser's own limit).
     const add = (config.options.find((o) => o.name === 'watch') as unknown as { options: Array<{ name: string; options: Array<{ max_length?: number }> }> }).options.find((o) => o.name === 'add')!;

@@ -24,6 +24,7 @@ import { previewFeed, type FeedPreview } from './preview.js';
 import { SETTINGS_COMMANDS } from './settings-parse.js';
 import { storiesCommand, STORIES_USAGE } from './stories.js';
 import { inert } from '../text.js';
+import { trackCommand } from './track.js';
 
 export interface CommandContext {
   /** The channel's delivery target, e.g. "slack:C0123". */
@@ -65,6 +66,11 @@ export interface CommandDeps {
    * story's are the fields above).
    */
   laneOf?: (storyId: string) => StoryAnswers | undefined;
+  /**
+   * `track`: drafts a story from seed pages, writes it and starts tracking it in this
+   * process (and adds it to `stories`); throws with what went wrong. Absent: not offered.
+   */
+  trackStory?: (id: string, urls: string[]) => Promise<{ id: string; name: string; summary: string }>;
 }
 
 export interface StoryAnswers {
@@ -86,7 +92,7 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
   if (!parsed.ok) return reply(`${parsed.error}.\n\nUsage:\n${USAGE.join('\n')}`, true);
   const cmd = parsed.command;
   if (isConfigChange(cmd) && !ctx.isAdmin) {
-    return reply(`Only admins can change this channel's ${cmd.name === 'watch' ? 'watch terms' : cmd.name === 'feeds' ? 'feeds' : 'alert settings'} (Discord: Manage Server; Slack: a configured admin or a workspace admin).`, true);
+    return reply(`Only admins can ${cmd.name === 'track' ? 'add a story' : `change this channel's ${cmd.name === 'watch' ? 'watch terms' : cmd.name === 'feeds' ? 'feeds' : 'alert settings'}`} (Discord: Manage Server; Slack: a configured admin or a workspace admin).`, true);
   }
   switch (cmd.name) {
     case 'help':
@@ -128,11 +134,13 @@ export async function handleCommand(deps: CommandDeps, ctx: CommandContext, text
       return notifyCommand(deps.channels, ctx.channel, cmd);
     case 'digest-schedule':
       return digestScheduleCommand(deps.channels, ctx.channel, deps.now(), cmd);
+    case 'track':
+      return track(deps, ctx, cmd);
   }
 }
 
 function isConfigChange(cmd: Command): boolean {
-  if (SETTINGS_COMMANDS.has(cmd.name)) return true;
+  if (SETTINGS_COMMANDS.has(cmd.name) || cmd.name === 'track') return true;
   return (cmd.name === 'watch' || cmd.name === 'feeds') && cmd.action !== 'list';
 }
 
@@ -215,6 +223,10 @@ async function status(deps: CommandDeps, ctx: CommandContext): Promise<CommandRe
     ? `*${lanes[0]!.story.name}*: ${feedsLine}; ${lanes[0]!.knownArticles?.() ?? 0} articles known.`
     : `${lanes.map((l) => `*${l.story.name}*: ${l.knownArticles?.() ?? 0} articles known`).join('; ')}. ${feedsLine}.`;
   return reply(`${head}\nThis channel watches: ${watching}${mine}\n${lines.join('\n')}${queue}`);
+}
+
+async function track(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Command, { name: 'track' }>): Promise<CommandReply> {
+  return trackCommand(deps, ctx.channel, cmd);
 }
 
 async function watch(deps: CommandDeps, ctx: CommandContext, cmd: Extract<Command, { name: 'watch' }>): Promise<CommandReply> {

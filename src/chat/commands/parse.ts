@@ -18,6 +18,7 @@ export type Command =
   | { name: 'feeds'; action: 'list' }
   | { name: 'explain'; url: string }
   | { name: 'digest'; since: Date }
+  | { name: 'track'; id: string; urls: string[] }
   | SettingsCommand;
 
 export interface WatchTerm {
@@ -41,6 +42,7 @@ export const USAGE = [
   '`/storywatch mute|unmute <development-id | story-id> [for 2h|1d]` — no alerts or follow-ups of it here (admins)',
   '`/storywatch pause [for 2h|1d]` · `resume` — stop and restart this channel\'s alerts (admins)',
   '`/storywatch notify <@role | @user-group> [min-confidence 0.8] | off` — mention them on new developments (admins)',
+  '`/storywatch track <story-id> <url> [url …]` — a new story drafted from a few article pages; this channel follows it (admins)',
 ];
 
 const fail = (error: string): ParseResult => ({ ok: false, error });
@@ -71,6 +73,8 @@ export function parseCommand(text: string, now: Date = new Date()): ParseResult 
       return parseFeeds(restWords[0]?.toLowerCase(), rest.slice((restWords[0] ?? '').length).trim());
     case 'explain':
       return isHttpUrl(rest) ? { ok: true, command: { name: 'explain', url: rest } } : fail('"explain" needs the article\'s http(s) URL');
+    case 'track':
+      return parseTrack(restWords);
     case 'digest':
       if (/^schedule(\s|$)/i.test(rest)) return parseDigestSchedule(rest.slice('schedule'.length).trim());
       return parseDigest(rest, now);
@@ -102,6 +106,24 @@ function isHttpUrl(s: string): boolean {
   } catch {
     return false;
   }
+}
+
+const TRACK_USAGE = '`/storywatch track <story-id> <url> [url …]`, e.g. `/storywatch track boeing-strike https://… https://…`';
+/** Seed pages are fetched while the admin waits: a few are enough to draft a story. */
+export const MAX_TRACK_SEEDS = 8;
+
+function parseTrack(words: string[]): ParseResult {
+  const [id = '', ...urls] = words;
+  if (!id) return fail(`"track" needs a story id and one or more article URLs: ${TRACK_USAGE}`);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) return fail(`"${id.slice(0, 70)}" is not a valid story id: use lower-case letters, digits and dashes (e.g. boeing-strike), then the article URLs`);
+  if (!urls.length) return fail(`"track ${id}" needs one or more article URLs (pages about the story, two or more is best): ${TRACK_USAGE}`);
+  if (urls.length > MAX_TRACK_SEEDS) return fail(`"track" takes at most ${MAX_TRACK_SEEDS} article URLs, got ${urls.length}`);
+  // Slack wraps pasted links as <https://…> or <https://…|label>.
+  const clean = urls.map((u) => u.replace(/^<([^|>]+)(\|[^>]*)?>$/, '$1'));
+  const bad = clean.find((u) => !isHttpUrl(u.replace(/@\d{4}-\d{2}-\d{2}[^@]*$/, '')));
+  if (bad) return fail(`"${bad.slice(0, 80)}" is not an http(s) URL: "track" takes article page URLs (add @2025-03-04 to give a page's date)`);
+  if (new Set(clean).size !== clean.length) return fail('"track" was given the same URL twice');
+  return { ok: true, command: { name: 'track', id, urls: clean } };
 }
 
 function parseWatch(action: string | undefined, arg: string): ParseResult {

@@ -134,7 +134,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   app.command('/storywatch', async ({ command, ack, respond }) => {
     // Acknowledge at once (Slack allows 3 s); the answer follows through response_url.
-    await ack();
+    // `track` fetches pages first: say so, so the wait is not taken for a failure.
+    await (/^\s*track\s/i.test(command.text ?? '') ? ack({ response_type: 'ephemeral', text: 'Fetching the seed pages and drafting the story; the answer follows here.' }) : ack());
     const ctx = { channel: `slack:${command.channel_id}`, user: command.user_id, isAdmin: await isAdmin(command.user_id) };
     const reply = await handleCommand(opts.commands, ctx, await withGroupIds(command.text ?? ''));
     await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: escapeMrkdwn(reply.text) });

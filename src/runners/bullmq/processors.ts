@@ -13,7 +13,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { AnalyzeDeps } from '../../pipeline/analyze-article.js';
 import { postBatch, postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../../pipeline/poll-feed.js';
-import type { Lanes, StoryLane } from '../../pipeline/stories.js';
+import { backlogFor, type Lanes, type StoryLane } from '../../pipeline/stories.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
 import type { Gate } from '../../pipeline/channel-policy.js';
 import { burstHeader } from '../../pipeline/burst.js';
@@ -73,7 +73,9 @@ async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): 
   const outcome = await pollFeed({ ...deps.poll, now: () => startedAt }, feed);
   deps.metrics?.polled(outcome.status);
   const lanes = deps.lanes.of(feed);
-  if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome);
+  // Asked before any story's share is queued: another story's jobs may run meanwhile.
+  const news = await newToAll(lanes, feed, outcome);
+  if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome, news);
   // Saved only once the articles are queued: a crash before this re-fetches them. The
   // queued backlog carries its own flag, so the feed counts as primed from here.
   if (outcome.status === 'new') {
@@ -90,7 +92,7 @@ async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): 
  * story that starts following a feed another story already polled learns what the feed
  * holds silently, as on a feed's first poll.
  */
-async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome): Promise<void> {
+async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome, news: Set<string>): Promise<void> {
   const fresh = [];
   for (const a of outcome.articles) if (!(await lane.store.hasSeen(a.id))) fresh.push(a);
   if (!fresh.length) return;
@@ -99,12 +101,23 @@ async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedCon
   const backlog = outcome.backlog || (!primary && !(await lane.store.isPrimed(feed.url)));
   const jobs = fresh.map((article) => ({
     name: 'analyze',
-    data: { feedId: feed.id, article, backlog, ...(primary ? {} : { story: lane.id }) },
+    data: { feedId: feed.id, article, backlog: backlog && !news.has(`${lane.id}\n${article.id}`), ...(primary ? {} : { story: lane.id }) },
     opts: { ...JOB_OPTIONS, jobId: analyzeJobId(feed.id, article.id, primary ? undefined : lane.id) },
   }));
   const add = () => deps.queues.analyze.addBulk(jobs);
   if (deps.turns) await deps.turns.enqueue(lane.id, jobs.map((j) => j.opts.jobId), add);
   else await add();
+}
+
+/** Of an unprimed story added while running: the articles no other story of the feed had seen, judged rather than learned. */
+async function newToAll(lanes: StoryLane[], feed: FeedConfig, outcome: PollOutcome): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (outcome.backlog) return out;
+  for (const lane of lanes) {
+    if (!lane.addedWhileRunning || (await lane.store.isPrimed(feed.url))) continue;
+    for (const a of outcome.articles) if (!(await backlogFor(lane, lanes, a.id))) out.add(`${lane.id}\n${a.id}`);
+  }
+  return out;
 }
 
 /** Idempotent: deterministic job ids, and only pairs still pending. */

@@ -23,7 +23,7 @@ describe('README and /storywatch help', () => {
     const fromReadme = new Set(rows.flatMap((r) => heads(r.split(' | ')[0]!.replace(/\\\|/g, '|'))));
     const fromHelp = new Set([...USAGE, ...STORIES_USAGE].flatMap((u) => heads(u.split(' — ')[0]!)));
     expect([...fromHelp].sort()).toEqual([...fromReadme].sort());
-    expect([...fromHelp].sort()).toEqual(['ask', 'digest', 'digest schedule', 'explain', 'feeds', 'follow', 'latest', 'mute', 'notify', 'pause', 'resume', 'status', 'stories', 'timeline', 'unfollow', 'unmute', 'watch']);
+    expect([...fromHelp].sort()).toEqual(['ask', 'digest', 'digest schedule', 'explain', 'feeds', 'follow', 'latest', 'mute', 'notify', 'pause', 'resume', 'status', 'stories', 'timeline', 'track', 'unfollow', 'unmute', 'watch']);
   });
 
   it('the Slack manifest is Socket Mode by default, with the scopes the bot uses', () => {
