@@ -18,6 +18,7 @@ import { assertFetchableUrl } from '../../src/feeds/ssrf.js';
 import { createLogger } from '../../src/log.js';
 import type { AlertRecord } from '../../src/store/ports.js';
 import { sampleAlert } from '../helpers/alerts.js';
+import { recordCoverage } from '../helpers/coverage.js';
 import { fakeDiscord } from '../helpers/fake-discord.js';
 import { waitFor } from '../helpers/workers.js';
 
@@ -41,6 +42,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sw-discord-long-'));
   const { story, corpus } = loadStory('minerals-deal');
   const store = createSqliteStore({ dir, warn: () => {} });
+  // 30 developments a day apart, each with a long headline: a timeline far over 2,000 characters.
+  await recordCoverage(store, Array.from({ length: 30 }, (_, i) => ({
+    id: `t${i}`, dev: `dev-t${i}`, novel: true, at: new Date(Date.UTC(2025, 5, 1 + i, 9)).toISOString(), source: 'Kyiv Wire',
+    title: `Timeline item ${i} ${'of a story with a long headline '.repeat(3)}`.trim(), content: `Item ${i} happened.`,
+  })));
   deps = {
     store: { ...store, recentAlerts: async (n: number) => records.slice(0, n) }, channels: createSqliteChannelStore({ dir, warn: () => {} }),
     engine: createEngine(story, corpus), corpus, configuredFeeds: [], configuredTargets: ['discord:3000'], now: () => new Date(),
@@ -76,6 +82,22 @@ describe('long replies on Discord', () => {
       expect(messages.filter((m) => m.includes(`Development number ${i} `) && m.includes(`https://news.example/${i}/${'path'.repeat(5)}`))).toHaveLength(1);
     }
     expect(text).not.toMatch(/…/);
+  });
+
+  it('a 30-development timeline arrives whole: every line it announces, across messages of at most 2,000 characters', async () => {
+    const d = adapter();
+    const id = fake.interact(d.client, { name: 'storywatch', options: [{ type: 1, name: 'timeline' }] });
+    const messages = () => [
+      (fake.callback(id)?.body.data as { content?: string } | undefined)?.content ?? '',
+      ...fake.calls.filter((c) => c.path === `/api/v10/webhooks/2000/tok-${id}`).map((c) => c.body.content as string),
+    ];
+    // The timeline shows the newest 25 (the 30 and the seed corpus' developments before them), oldest first, and says so.
+    await waitFor('every announced line', () => Array.from({ length: 25 }, (_, i) => i + 5).every((i) => messages().join('\n').includes(`Timeline item ${i} `)), 5000);
+    for (const m of messages()) expect([...m].length).toBeLessThanOrEqual(2000);
+    expect(messages().length).toBeGreaterThan(1);
+    const lines = messages().join('\n').split('\n').filter((l) => l.startsWith('• '));
+    expect(lines).toHaveLength(25);
+    expect(messages()[0]).toMatch(/^3\d developments, oldest first \(the newest 25; \d+ earlier not shown\)/);
   });
 
   it('a digest (postText) of 30 long lines goes as several messages, every line whole', async () => {
