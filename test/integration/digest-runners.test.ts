@@ -69,7 +69,7 @@ describe('scheduled digest on both runners', () => {
     await next.app.start();
     await waitFor('the new leader\'s first round', () => /this process is now the scheduling leader/.test(next.logs()), 20_000);
     // Its first duty (schedulers, sweep, digests) runs right after it takes the lead.
-    await waitFor('its first sweep', () => /leader upserted \d+ feed poll schedulers/.test(next.logs()), 5_000);
+    await waitFor('its first round', () => /leader round done: .*digests checked/.test(next.logs()), 5_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(next.out()).not.toMatch(DIGEST);
   });

@@ -90,7 +90,7 @@ describe('/storywatch track on BullMQ workers', () => {
 
     const before = slack.posts().length;
     pages.items = [...pages.items, pages.item(NEW_ITEM, 'new-1', new Date().toISOString())];
-    await waitFor('the alert from worker B', () => slack.posts().length > before, 20_000);
+    await waitFor('the alert from worker B', () => slack.posts().length > before, 40_000);
     expect(logs.b).toMatch(/story "Minerals pact" \(minerals-pact\) was tracked while running: loaded from the stories folder/);
     expect(b.lanes.get('minerals-pact')?.addedWhileRunning).toBe(true);
     const posted = slack.posts().slice(before);
@@ -99,5 +99,5 @@ describe('/storywatch track on BullMQ workers', () => {
     // What the feed held before the story was tracked is learned, not alerted.
     const alerts = await b.lanes.get('minerals-pact')!.store.recentAlerts(10);
     expect(alerts.map((x) => x.alert.headline)).not.toContain(corpusLines(OLD_ITEM)[0]);
-  }, 60_000);
+  }, 90_000);
 });

@@ -70,6 +70,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
       if (swept) deps.log.info(`leader re-queued ${swept} pending deliveries`);
       // Claimed per period in Redis: a new leader after a failover never posts one twice.
       await deps.digests?.().catch((err: Error) => deps.log.warn(`digest round failed: ${err.message}; tried again next round`));
+      deps.log.debug(`leader round done: ${feeds} feed(s) scheduled, ${swept} delivery(ies) re-queued, digests checked`);
     },
   });
 
