@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DB_NAME } from '../../src/store/sqlite/database.js';
-import { BIN, ROOT } from '../helpers/paths.js';
+import { ROOT } from '../helpers/paths.js';
+import { appRootForOthers } from '../helpers/other-user.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -28,10 +29,11 @@ function dataDir(): string {
 
 async function runOnce(dir: string, as?: { uid: number; gid: number }, opts: { feeds?: string; fileSizeLimit?: number } = {}) {
   // No feeds unless given: whatever the outcome, it comes from the database alone.
-  const node = [process.execPath, BIN, 'run', '--once'];
+  const root = as ? appRootForOthers() : ROOT;
+  const node = [process.execPath, path.join(root, 'bin', 'storywatch.js'), 'run', '--once'];
   const [cmd, ...args] = opts.fileSizeLimit ? ['prlimit', `--fsize=${opts.fileSizeLimit}`, ...node] : node;
   const proc = spawn(cmd!, args, {
-    cwd: ROOT, ...(as ?? {}),
+    cwd: root, ...(as ?? {}),
     env: {
       PATH: process.env.PATH ?? '', HOME: dir, STORYWATCH_ENV_FILE: 'off', STORYWATCH_DATA_DIR: dir, STORYWATCH_CONFIG: path.join(dir, 'none.yaml'),
       ...(opts.feeds ? { STORYWATCH_FEEDS: opts.feeds, STORYWATCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1' } : { STORYWATCH_FEEDS: '' }),

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { startFixtureServer } from '../../src/demo/fixture-server.js';
 import { loadStream } from '../../src/cli/eval.js';
 import { EVAL_SYNTHETIC, ROOT } from '../helpers/paths.js';
+import { appRootForOthers } from '../helpers/other-user.js';
 
 interface Service { build?: unknown; image?: string; environment?: Record<string, string>; volumes?: string[]; command?: string[]; healthcheck?: { test: string[] }; pull_policy?: string }
 const compose = parseYaml(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -73,7 +74,8 @@ describe('Dockerfile', () => {
     const volume = path.join(root, 'data');
     mkdirSync(app);
     mkdirSync(volume);
-    for (const f of ['bin', 'dist', 'config', 'node_modules', 'package.json']) symlinkSync(path.join(ROOT, f), path.join(app, f));
+    const built = appRootForOthers();
+    for (const f of ['bin', 'dist', 'config', 'node_modules', 'package.json']) symlinkSync(path.join(built, f), path.join(app, f));
     symlinkSync(volume, path.join(app, 'data'));
     const asRoot = process.getuid?.() === 0;
     if (asRoot) chownSync(volume, 65534, 65534);
