@@ -14,7 +14,10 @@ export default defineConfig({
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
+    // Two files at a time: the suite mostly waits (kills, restarts, Retry-After, platform
+    // pacing), and each file has its own Redis prefix or server, processes and data dirs.
+    fileParallelism: true,
+    maxWorkers: 2,
     // Processes the tests start must not read a developer's own ./.env.
     env: { STORYWATCH_ENV_FILE: 'off' },
     reporters: ['default', ['json', { outputFile: '.test-results/reliability.json' }]],

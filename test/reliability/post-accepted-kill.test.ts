@@ -2,7 +2,7 @@
  * Issue 22.2 ("must show"): kill -9 in the post-accepted window. A fake Slack records each
  * post at once and answers it 3 s later; the `storywatch run` process is killed (SIGKILL)
  * as soon as a post is recorded, before any answer, and started again. ×20 on the embedded
- * runner, ×10 on the BullMQ runner. Three Slack channels per alert give more windows per
+ * runner, ×10 on the BullMQ runner. Five Slack channels per alert give more windows per
  * article. After recovery: every alert posted to every channel exactly once (by the alert
  * ids in message metadata), none lost, every development of the stream announced.
  */
@@ -24,7 +24,8 @@ afterEach(async () => {
 });
 afterAll(() => printFaultTable());
 
-const CHANNELS = ['C1', 'C2', 'C3'];
+// Five channels: each alert gives five post windows, so 20 kills fit in the fixture's stream.
+const CHANNELS = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const HOLD_MS = 3000;
 
 function idsOf(m: SlackMessage): string[] {

@@ -88,7 +88,8 @@ export async function pollShard(feeds: FeedConfig[], pollOne: (feed: FeedConfig,
   return `${feeds.length} feeds: ${JSON.stringify(counts)}`;
 }
 
-const LOCK_TTL_MS = 15_000;
+// Short and renewed by its holder: a killed worker's shard waits this long, not a whole round.
+const LOCK_TTL_MS = 6_000;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
