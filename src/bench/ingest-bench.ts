@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import { createInProcessRunner } from '../runners/inprocess.js';
 import { startFixtureServer } from '../demo/fixture-server.js';
 import { generateStream } from './generate.js';
 import { etagFor } from './feed-mix.js';
+import { storyCopies } from './deployment.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = 64;
@@ -183,18 +184,6 @@ async function redisCpu(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   return get('used_cpu_user') + get('used_cpu_sys');
-}
-
-/** `k` copies of the bundled story (md-1 … md-k): the same engine work, separate developments. */
-function storyCopies(k: number, root: string): string[] {
-  const src = path.join(here, '../../config/stories/minerals-deal');
-  return Array.from({ length: k }, (_, i) => {
-    const id = `md-${i + 1}`;
-    cpSync(src, path.join(root, id), { recursive: true });
-    const yaml = path.join(root, id, 'story.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^id: .*$/m, `id: ${id}`));
-    return id;
-  });
 }
 
 /**
