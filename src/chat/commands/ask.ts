@@ -162,6 +162,9 @@ interface Evidence {
 const CALENDAR = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$/i;
 
 /** What in the sentence answers the question's kind, if anything. */
+/** An amount said as a magnitude, not a figure: "single-digit millions", "hundreds of millions of dollars". */
+const MAGNITUDE = /\b(?:(?:single|double|triple)[- ]digit|tens of|hundreds of) (?:thousands|millions|billions)\b(?: of (?:dollars|euros|pounds))?/i;
+
 function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evidence | undefined {
   const publishedAt = Number.isNaN(hit.report.published) ? undefined : new Date(hit.report.published);
   switch (q.kind) {
@@ -179,7 +182,10 @@ function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evide
       const counted = q.kind === 'count' && /\bhow many\b/i.test(q.text) ? askedCount(hit.text, q.text) : undefined;
       if (counted) return { text: counted.text, quality: 1 };
       const facts = extractNumberFacts(hit.text, { publishedAt }, true).filter((f) => kinds.includes(f.kind));
-      if (!facts.length) return undefined;
+      if (!facts.length) {
+        const said = q.kind === 'amount' ? MAGNITUDE.exec(hit.text) : null;
+        return said ? { text: said[0], quality: 0.8 } : undefined;
+      }
       // The amount or count of what the question names: in the fact ("338 MPs") or next to it ("$55 a share").
       const near = facts.map((f) => ({ f, n: nearTerms(hit.text, f.text, q.terms) })).sort((a, b) => b.n - a.n);
       const best = near.filter((x) => x.n === near[0]!.n && x.n > 0).map((x) => x.f);

@@ -45,6 +45,8 @@ const STORY: Item[] = [
     content: 'The strike that began on September 22, 2026 is over after plant workers backed the contract.\nPickets came down at all plants.' },
   { id: 'a8', dev: 'dev-boards', novel: true, at: '2026-11-20T09:00:00Z', source: 'Ledger', title: 'Acme board votes on plant closures',
     content: 'At the board meeting, 9 directors backed the closures while 2, including the chair, abstained.\nThe plan covers 11 plants in 4 states.' },
+  { id: 'a8b', dev: 'dev-cap', novel: true, at: '2026-11-22T09:00:00Z', source: 'Wire One', title: 'Borex tells Acme its damages are limited',
+    content: 'Borex said its liability for the outages is contractually capped at an amount in the "single-digit millions".\nAcme had sought far more.' },
   { id: 'a9', dev: 'dev-safety', novel: true, at: '2026-11-25T09:00:00Z', source: 'Ledger', title: 'Acme and union reach accord on plant safety',
     content: 'Acme and the workers\' union signed a memorandum on plant safety on Tuesday.\nThe money for the work comes from the Harbor Renewal Fund.' },
 ];
@@ -76,6 +78,8 @@ describe('ask answers on its first line', () => {
     expect(count).toMatch(/^\*120 /);
     // "2, including the chair, abstained": the number that does the asked verb.
     expect(await ask('How many directors abstained in the board vote on closures?')).toMatch(/^\*2\*/);
+    // An amount said as a magnitude, not in figures, is still the amount.
+    expect(await ask('At what amount does Borex say its liability is capped?')).toMatch(/^\*single-digit millions\*/);
   });
 
   it('when: the date of the development asked about, not of an analysis that names another day', async () => {
