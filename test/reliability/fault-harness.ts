@@ -13,8 +13,7 @@ import type { WorkerProc } from '../helpers/workers.js';
 
 export { BACKLOG, type Expected };
 
-export async function fixture(): Promise<{ server: FixtureServer; articles: Article[]; expected: Expected }> {
-  const articles = fixtureStream();
+export async function fixture(articles: Article[] = fixtureStream()): Promise<{ server: FixtureServer; articles: Article[]; expected: Expected }> {
   const server = await startFixtureServer(articles, { initiallyVisible: BACKLOG });
   return { server, articles, expected: await expectedDevelopments(articles) };
 }
