@@ -49,6 +49,12 @@ function processOn(dir: string, make: (threads: ReturnType<typeof createSqliteCh
   } };
 }
 
+/** The real discord.js adapter against the fake, for processOn. */
+function discordAdapterOn(apiUrl: string) {
+  return (threads: ReturnType<typeof createSqliteChannelStore>, log: ReturnType<typeof createLogger>) =>
+    createDiscordAdapter({ token: 't', apiUrl, log, commands: undefined as never, threads });
+}
+
 async function tmp() {
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-once-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,8 +117,7 @@ describe('a post accepted but never confirmed is not posted again', () => {
     const discord = await fakeDiscord();
     cleanups.push(() => discord.close());
     const dir = await tmp();
-    const make = (threads: ReturnType<typeof createSqliteChannelStore>, log: ReturnType<typeof createLogger>) =>
-      createDiscordAdapter({ token: 't', apiUrl: discord.apiUrl, log, commands: undefined as never, threads });
+    const make = discordAdapterOn(discord.apiUrl);
     const a = processOn(dir, make);
     await a.store.recordArticle(entry('a', 'd3'), { alert: sampleAlert({ id: 'd3:a', developmentId: 'd3' }), targets: ['discord:3000'], createdAt: new Date().toISOString() });
     discord.holdAnswers(2000);
@@ -131,8 +136,7 @@ describe('a post accepted but never confirmed is not posted again', () => {
     const discord = await fakeDiscord();
     cleanups.push(() => discord.close());
     const dir = await tmp();
-    const make = (threads: ReturnType<typeof createSqliteChannelStore>, log: ReturnType<typeof createLogger>) =>
-      createDiscordAdapter({ token: 't', apiUrl: discord.apiUrl, log, commands: undefined as never, threads });
+    const make = discordAdapterOn(discord.apiUrl);
     const dev = sampleAlert({ id: 'd5:a', developmentId: 'd5' });
     const copy = (id: string): Alert => ({ ...dev, id: `d5:${id}`, kind: 'follow-up', sources: [{ name: id, url: `https://x.example/${id}` }] });
     const a = processOn(dir, make);
