@@ -51,6 +51,7 @@ import { existsSync } from 'node:fs';
 import { STORIES_DIR } from './config/paths.js';
 import { STORY_ID } from './story/write.js';
 import { trackNewStory } from './story/track.js';
+import { pageLinker } from './domain/page-link.js';
 
 export interface App {
   mode: 'embedded' | 'bullmq';
@@ -241,6 +242,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const platforms: ListeningAdapter[] = await createChatAdapters(config, commands, log, (p) => metrics.rateLimited(p));
   const adapters: ChatAdapter[] = [createConsoleAdapter(deps.alertsOut), createJsonlAdapter(), ...platforms];
   const gate = channelGate(channels, loaded[0]!.story.id, now);
+  const pageLink = pageLinker(config.publicUrl);
   const zoneOf = async (target: string) => (await channels.getChannel(target)).digest?.zone ?? 'UTC';
   const digests = () => runDigests({ channels, store, stores: lanes.all.map((l) => l.store), adapters, log, now, configuredTargets: config.targets, configuredFeeds: config.feeds, defaultStory: config.story });
   let ops: OpsServer | undefined;
@@ -284,7 +286,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
     snapshots.unref();
     const runner = createInProcessRunner({
       feeds, feedAudience: audience, log, poll, analyze, lanes, metrics, tickMs: Math.min(config.pollIntervalSeconds, 30) * 1000,
-      deliver: { store, adapters, log, pace, mergeWindowMs, metrics, gate, zoneOf, backoff: createDeliveryBackoff() }, digests,
+      deliver: { store, adapters, log, pace, mergeWindowMs, metrics, gate, zoneOf, backoff: createDeliveryBackoff(), pageLink }, digests,
     });
     return {
       mode: 'embedded', engine, store, lanes, channels, adapters, runner,
@@ -313,7 +315,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const bullmq = createBullmqRunner({
     feeds, feedAudience: audience, redis, prefix, workerId, intervalMs: config.pollIntervalSeconds * 1000,
     connection: { ...redisOptions(config.redisUrl!), maxRetriesPerRequest: null },
-    poll, analyze, store, engine, lanes, adapters, log, pace, mergeWindowMs, metrics, gate, digests,
+    poll, analyze, store, engine, lanes, adapters, log, pace, mergeWindowMs, metrics, gate, digests, pageLink,
     sweepMs: (config.sweepSeconds ?? 30) * 1000,
   });
   queueDepth = async () => {

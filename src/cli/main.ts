@@ -74,7 +74,8 @@ Settings (environment, then ./.env, then config/default.yaml; full list in .env.
   STORYWATCH_TARGETS             alert targets, comma-separated: console, jsonl:/path,
                                  slack:C0123ABC, discord:123456789012345678
   STORYWATCH_USER_AGENT          user agent for feeds and pages; add a contact
-  STORYWATCH_HTTP_PORT           serve /healthz, /readyz, /metrics on this port
+  STORYWATCH_HTTP_PORT           serve /healthz, /readyz, /metrics, /stories on this port
+  STORYWATCH_PUBLIC_URL          where people reach that port: alerts link to the story page
   REDIS_URL                      run the BullMQ scale-out runner on this Redis
   SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode),
   DISCORD_TOKEN                  enable the chat platforms (see README)

@@ -99,6 +99,7 @@ const EnvSchema = z.object({
   STORYWATCH_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   STORYWATCH_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   STORYWATCH_HTTP_HOST: z.string().min(1).optional(),
+  STORYWATCH_PUBLIC_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'an http(s) URL').optional(),
   STORYWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   STORYWATCH_SEEN_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a Slack bot token starts with xoxb-').optional(),
@@ -159,6 +160,8 @@ export interface AppConfig {
   sweepSeconds?: number | undefined;
   /** /healthz, /readyz and /metrics on this port (unset: no HTTP server). */
   http?: { port: number; host: string } | undefined;
+  /** The address people reach the story pages at (alerts link to their development there). */
+  publicUrl?: string | undefined;
   /** Whether this process listens for slash commands (one process per deployment should). */
   commands: boolean;
   /** Socket Mode when appToken is set (no public URL); else the HTTP endpoint on `port`. */
@@ -257,6 +260,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, cwd = proces
     retention: { days: e.STORYWATCH_RETENTION_DAYS ?? cfg.retention.days, seenDays: e.STORYWATCH_SEEN_DAYS ?? cfg.retention.seenDays },
     // Loopback unless the operator says otherwise (in a container: STORYWATCH_HTTP_HOST=0.0.0.0).
     http: e.STORYWATCH_HTTP_PORT !== undefined ? { port: e.STORYWATCH_HTTP_PORT, host: e.STORYWATCH_HTTP_HOST ?? '127.0.0.1' } : undefined,
+    publicUrl: e.STORYWATCH_PUBLIC_URL,
     slack: e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, port: e.SLACK_PORT ?? 3000, adminUserIds: splitList(e.SLACK_ADMIN_USER_IDS), apiUrl: e.SLACK_API_URL }
       : undefined,

@@ -26,6 +26,8 @@ export interface Alert {
   /** One line: why this was flagged. */
   reason: string;
   publishedAt: string;
+  /** The development on the story page (set at delivery when the pages have a public address). */
+  page?: string | undefined;
 }
 
 export interface DecisionSummary {

@@ -34,6 +34,8 @@ export interface DeliverDeps {
   zoneOf?: (target: string) => Promise<string>;
   /** Transient failures back a target off exponentially (absent: retried next round). */
   backoff?: DeliveryBackoff;
+  /** The development's place on the story page (absent: alerts carry no page link). */
+  pageLink?: (alert: Alert) => string;
 }
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
@@ -123,7 +125,7 @@ export type PostOutcome = { ok: true } | { ok: false; permanent: boolean; error:
  * Both runners deliver through this.
  */
 export async function postBatch(
-  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics' | 'requestTimeoutMs' | 'gate'>,
+  deps: Pick<DeliverDeps, 'store' | 'log' | 'pace' | 'metrics' | 'requestTimeoutMs' | 'gate' | 'pageLink'>,
   adapter: ChatAdapter,
   target: string,
   records: AlertRecord[],
@@ -136,7 +138,10 @@ export async function postBatch(
     return { ok: false, permanent: false, error: new Error(`the development ${first.developmentId} is not posted to ${target} yet; its follow-up waits for it`) };
   }
   // The first report a channel gets of a development is that development there.
-  const shape = (rs: AlertRecord[]): Alert => (gate.asDevelopment ? asNewDevelopment(rs.map((r) => r.alert)) : merged(rs));
+  const shape = (rs: AlertRecord[]): Alert => {
+    const a = gate.asDevelopment ? asNewDevelopment(rs.map((r) => r.alert)) : merged(rs);
+    return deps.pageLink ? { ...a, page: deps.pageLink(a) } : a;
+  };
   if (gate.skip) {
     // Done for this channel: not posted, not threaded, never retried.
     for (const r of records) await deps.store.markDelivered(r.alert.id, target);

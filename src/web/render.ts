@@ -3,6 +3,7 @@
  * external request (styles inline, no fonts or images from elsewhere), readable on a
  * phone. Every string that came from a feed goes through `esc`.
  */
+import { developmentAnchor } from '../domain/page-link.js';
 import type { StoryTimeline, TimelineDevelopment, TimelineReport } from './timeline.js';
 
 export function esc(s: string): string {
@@ -53,9 +54,7 @@ export function timelineSvg(t: StoryTimeline): string {
 }
 
 /** The page anchor of a development (alerts link to it). */
-export function anchor(devId: string): string {
-  return `dev-${devId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-}
+export const anchor = developmentAnchor;
 
 function reportLine(r: TimelineReport): string {
   const when = esc(r.publishedAt.slice(0, 16).replace('T', ' '));

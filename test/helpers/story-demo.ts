@@ -14,7 +14,7 @@ import { capture } from './capture.js';
 
 const HOSTILE = '&lt;script&gt;alert("x")&lt;/script&gt; Rada ratifies minerals deal with US &lt;img src=x onerror=alert(1)&gt;';
 
-export async function demoApp(cleanups: Array<() => Promise<void> | void>) {
+export async function demoApp(cleanups: Array<() => Promise<void> | void>, opts: { publicUrl?: string } = {}) {
   const articles = loadDemoArticles();
   // A hostile copy of a real report: it joins that development as one more report.
   const base = articles.find((a) => a.id === 'h01')!;
@@ -27,9 +27,10 @@ export async function demoApp(cleanups: Array<() => Promise<void> | void>) {
     configFile: '(test)', story: 'minerals-deal', dataDir, pollIntervalSeconds: 0.001, targets: ['console'],
     feeds: Object.entries(server.feedUrls).map(([id, url]) => ({ id, url })),
     fetch: { connectTimeoutMs: 1000, totalTimeoutMs: 2000, maxBytes: 1 << 20, maxRedirects: 5, perHostIntervalMs: 0, perHostConcurrency: 8, allowPrivate: ['127.0.0.1'] },
-    logLevel: 'info', commands: false, followUpMergeSeconds: 0, http: { port: 0, host: '127.0.0.1' },
+    logLevel: 'info', commands: false, followUpMergeSeconds: 0, http: { port: 0, host: '127.0.0.1' }, publicUrl: opts.publicUrl,
   };
-  const app = await createApp({ config, log: createLogger({ out: capture().stream }), alertsOut: capture().stream });
+  const alerts = capture();
+  const app = await createApp({ config, log: createLogger({ out: capture().stream }), alertsOut: alerts.stream });
   cleanups.unshift(() => app.close());
   await app.runner!.tick();
   for (let i = 0; i < server.total + 2; i++) {
@@ -37,6 +38,6 @@ export async function demoApp(cleanups: Array<() => Promise<void> | void>) {
     await app.runner!.tick();
   }
   await app.start?.();
-  return { app, base: `http://127.0.0.1:${app.httpPort}` };
+  return { app, base: `http://127.0.0.1:${app.httpPort}`, alerts };
 }
 

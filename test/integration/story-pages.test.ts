@@ -11,7 +11,7 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-const demoApp = () => startDemo(cleanups);
+const demoApp = (publicUrl?: string) => startDemo(cleanups, { publicUrl });
 
 describe('story pages', () => {
   it('shows every development with its reports, as HTML with an SVG timeline and as JSON', async () => {
@@ -48,5 +48,19 @@ describe('story pages', () => {
     expect(html).not.toContain('<img src=x');
     expect((await fetch(`${base}/stories/nope`)).status).toBe(404);
     expect((await fetch(`${base}/stories/..%2Fetc`)).status).toBe(404);
+  });
+
+  it('with a public address, every alert links to its development\'s place on the page', async () => {
+    const { base, alerts } = await demoApp('https://news.example/storywatch/');
+    const html = await (await fetch(`${base}/stories/minerals-deal`)).text();
+    const links = [...alerts.text().matchAll(/Story page: (\S+)/g)].map((m) => m[1]!);
+    const developments = (alerts.text().match(/NEW DEVELOPMENT/g) ?? []).length;
+    expect(developments).toBeGreaterThan(2);
+    expect(links).toHaveLength(developments);
+    for (const link of links) {
+      const [page, anchor] = link.split('#');
+      expect(page).toBe('https://news.example/storywatch/stories/minerals-deal');
+      expect(html).toContain(`id="${anchor}"`);
+    }
   });
 });

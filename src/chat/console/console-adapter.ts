@@ -27,6 +27,7 @@ export function renderAlertText(raw: Alert): string {
     ...(facts.length ? ['  New facts:', ...facts] : []),
     `  Source: ${alert.sources.map((s) => s.name).join(', ')} · ${alert.link}`,
     `  Development ${alert.developmentId} · confidence ${alert.confidence.toFixed(2)} · ${alert.reason}`,
+    ...(raw.page ? [`  Story page: ${c(raw.page)}`] : []),
     '',
   ].join('\n');
 }

@@ -57,6 +57,7 @@ export function renderDiscordEmbed(input: Alert): DiscordEmbed {
     alert.newFacts.length ? { name: 'New facts', value: bullets(alert.newFacts, L.fieldValue) } : undefined,
     alert.sources.length ? { name: 'Sources', value: bullets(alert.sources.map((s) => (safeUrl(s.url) ? maskedLink(s.name, s.url) : s.name)), L.fieldValue) } : undefined,
     alert.reason.trim() ? { name: 'Why flagged', value: truncate(alert.reason, L.fieldValue) } : undefined,
+    alert.page && safeUrl(alert.page) ? { name: 'Story page', value: maskedLink('this development on the timeline', alert.page, true) } : undefined,
   ].filter((f): f is { name: string; value: string } => !!f && !!f.value.trim()).slice(0, L.fields);
   const url = safeUrl(alert.link);
   const when = Date.parse(alert.publishedAt);

@@ -56,6 +56,7 @@ export function renderSlackBlocks(alert: Alert): { text: string; blocks: SlackBl
     elements: [
       { type: 'mrkdwn', text: truncate(`Sources: ${sources}`, L.contextText) },
       { type: 'mrkdwn', text: truncate(`${feedMrkdwn(alert.storyName)} · development \`${alert.developmentId}\` · confidence ${alert.confidence.toFixed(2)} · ${feedMrkdwn(alert.reason)}`, L.contextText) },
+      ...(alert.page ? [{ type: 'mrkdwn' as const, text: link(alert.page, 'On the story page') }] : []),
     ],
   });
   return { text: truncate(`New development: ${feedMrkdwn(plain(alert.headline))}`, 300), blocks: blocks.slice(0, L.blocks) };

@@ -15,6 +15,7 @@ import { postBatch, postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollDeps, type PollOutcome } from '../../pipeline/poll-feed.js';
 import { backlogFor, type Lanes, type StoryLane } from '../../pipeline/stories.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
+import type { Alert } from '../../domain/alert.js';
 import type { Gate } from '../../pipeline/channel-policy.js';
 import { burstHeader } from '../../pipeline/burst.js';
 import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
@@ -45,6 +46,8 @@ export interface ProcessorDeps {
   metrics?: Metrics;
   /** The channel's own settings (paused, muted, notify), asked before each post. */
   gate?: Gate;
+  /** The development's place on the story page (absent: alerts carry no page link). */
+  pageLink?: (alert: Alert) => string;
   /** Claims a poll shard for one round (see shardLock); undefined when another round holds it. */
   lockShard?: (shard: string) => Promise<(() => Promise<void>) | undefined>;
 }

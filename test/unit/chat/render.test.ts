@@ -3,6 +3,7 @@ import type { Alert } from '../../../src/domain/alert.js';
 import { DISCORD_LIMITS, renderDiscordEmbed } from '../../../src/chat/discord/render.js';
 import { renderSlackBlocks, SLACK_LIMITS } from '../../../src/chat/slack/render.js';
 import { splitAtLines, truncate } from '../../../src/chat/text.js';
+import { developmentPageUrl, pageLinker } from '../../../src/domain/page-link.js';
 
 const alert: Alert = {
   id: 'dev-1:a', storyId: 'minerals-deal', storyName: 'US–Ukraine rare-earth minerals deal',
@@ -75,6 +76,25 @@ describe('Slack blocks', () => {
       if (b.type === 'section') expect([...b.text.text].length).toBeLessThanOrEqual(SLACK_LIMITS.section);
       if (b.type === 'context') for (const el of b.elements) expect([...el.text].length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
     }
+  });
+});
+
+describe('the link to the story page (STORYWATCH_PUBLIC_URL)', () => {
+  const page = developmentPageUrl('https://news.example/sw/', 'minerals-deal', 'dev-1');
+
+  it('points at the development\'s anchor under the public address', () => {
+    expect(page).toBe('https://news.example/sw/stories/minerals-deal#dev-dev-1');
+    expect(pageLinker(undefined)).toBeUndefined();
+    expect(pageLinker('https://news.example')!(alert)).toBe('https://news.example/stories/minerals-deal#dev-dev-1');
+  });
+
+  it('is a link in Slack\'s context line and a field in the Discord embed; absent without an address', () => {
+    const { blocks } = renderSlackBlocks({ ...alert, page });
+    const context = blocks.find((b) => b.type === 'context');
+    expect(context && context.type === 'context' && context.elements.at(-1)).toEqual({ type: 'mrkdwn', text: `<${page}|On the story page>` });
+    expect(JSON.stringify(renderSlackBlocks(alert).blocks)).not.toContain('story page');
+    expect(renderDiscordEmbed({ ...alert, page }).fields.at(-1)).toEqual({ name: 'Story page', value: `[this development on the timeline](<${page}>)` });
+    expect(renderDiscordEmbed(alert).fields.map((f) => f.name)).not.toContain('Story page');
   });
 });
 

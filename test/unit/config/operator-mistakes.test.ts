@@ -33,6 +33,13 @@ describe('empty variables', () => {
   });
 });
 
+describe('the story pages\' public address', () => {
+  it('is an http(s) URL, or refused naming the variable', () => {
+    expect(loadConfig({ STORYWATCH_PUBLIC_URL: 'https://news.example/sw' }).publicUrl).toBe('https://news.example/sw');
+    for (const bad of ['news.example/sw', 'ftp://news.example/']) expect(() => loadConfig({ STORYWATCH_PUBLIC_URL: bad })).toThrow(/STORYWATCH_PUBLIC_URL/);
+  });
+});
+
 describe('alert targets', () => {
   it('are checked for their form, their platform and their directory, all reported at once', () => {
     const bad = ['slack:c01', 'discord:abc', 'jsonl:', 'sms:1', 'slack:C1', 'discord:12', 'jsonl:/nonexistent-dir/x.jsonl'];
