@@ -61,7 +61,7 @@ export function costTable(c: Costs): string[] {
     '|---|---|---|---|',
     `| feed poll, 304 | ${ms(c.polls.c304.worker)} | ${ms(c.polls.c304.redis)} | ${c.polls.polls304.toLocaleString('en-US')} polls (${c.polls.n.toLocaleString('en-US')} feeds every ${c.polls.intervalS} s, ${c.polls.shards} poll shards) |`,
     `| feed poll, 200 (re-parsed, nothing new) | ${ms(c.polls.c200.worker)} | ${ms(c.polls.c200.redis)} | ${c.polls.polls200.toLocaleString('en-US')} polls |`,
-    `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles, one worker, unchanged feeds' polls taken out |`,
+    `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles over ${a.stories} stories, one worker, unchanged feeds' polls taken out |`,
     `| alert delivered (JSONL target; its deliver job queued, claimed, posted, marked) | ${ms(c.deliver.worker)} | ${ms(c.deliver.redis)} | ${c.deliver.alerts.toLocaleString('en-US')} alerts to 50 targets in ${c.deliver.seconds.toFixed(1)} s |`,
     '',
     '| Redis memory | bytes |',
@@ -114,13 +114,13 @@ export function modelLines(c: Costs): string[] {
     '',
     `Each further worker adds ${c.learnMs.toFixed(3)} ms of worker CPU per article (its engine learns what the others decided).`,
     '',
-    '| worker processes | measured articles/s | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
+    '| worker processes (stories) | measured articles/s | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
     const p = predictRate(a, run.workers, run.busy.others, c.learnMs);
     const off = ((p.rate - run.rate) / run.rate) * 100;
-    lines.push(`| ${run.workers} | ${run.rate.toFixed(0)} | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
+    lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
   return lines;
 }

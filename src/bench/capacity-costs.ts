@@ -23,6 +23,8 @@ import { generateStream } from './generate.js';
 import { keyBytes, machineBusy, selfCpu, sleep, startWorkers, storyCopies, waitUntil, type PrivateRedis } from './deployment.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** Stories the article runs spread their feeds over. */
+export const STORIES = 16;
 const progress = (s: string) => process.stderr.write(`  [capacity] ${s}\n`);
 
 export interface FeedServer {
@@ -124,6 +126,7 @@ export async function pollCosts(r: PrivateRedis, opts: { n?: number; intervalS?:
 
 export interface ArticleRun {
   workers: number;
+  stories: number;
   rate: number;
   articles: number;
   alerts: number;
@@ -142,25 +145,30 @@ async function commandStats(redis: Redis): Promise<Map<string, { calls: number; 
   return out;
 }
 
-/** The generated stream made visible at once to `w` worker processes (one story, 200 feeds polled every second). */
-export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promise<ArticleRun> {
+/**
+ * The generated stream made visible at once to `w` worker processes: 200 feeds polled every
+ * second, spread over `k` stories. One story's decisions are ordered (each against everything
+ * decided before it), so only several stories give further workers work they can do in parallel.
+ */
+export async function articleRun(r: PrivateRedis, w: number, c304: Cost, k = STORIES): Promise<ArticleRun> {
   const feeds = 200;
   const total = 4000;
   const articles = generateStream(total, 5).map((a, i) => ({ ...a, source: `feed${i % feeds}` }));
   const server = await startFixtureServer(articles, { initiallyVisible: feeds });
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-capacity-'));
   const prefix = `cap-art-${process.pid}-${w}`;
-  const [story] = storyCopies(1, path.join(dir, 'stories'));
+  const stories = storyCopies(k, path.join(dir, 'stories'));
   const idle = await idleRedisCpuPerS(r, 2);
   const workers = startWorkers(w, {
     quiet: true,
     redisUrl: r.url, prefix, dir, intervalSeconds: 1,
-    config: { story, stories: 'all', targets: [`jsonl:${path.join(dir, 'alerts.jsonl')}`], feeds: Object.values(server.feedUrls).map((url, i) => ({ id: `bench-${i}`, url })) },
+    config: { story: stories[0], stories: 'all', targets: [`jsonl:${path.join(dir, 'alerts.jsonl')}`], feeds: Object.values(server.feedUrls).map((url, i) => ({ id: `bench-${i}`, url, stories: [stories[i % k]] })) },
   });
-  const seen = () => r.redis.zcard(`${prefix}:${story}:seen`);
+  const sum = async (f: (s: string) => Promise<number>) => (await Promise.all(stories.map(f))).reduce((x, y) => x + y, 0);
+  const seen = () => sum((s) => r.redis.zcard(`${prefix}:${s}:seen`));
   const polls = () => Object.values(server.hits).reduce((a, b) => a + b, 0);
   try {
-    progress(`articles: ${w} worker process(es), priming ${feeds} feeds`);
+    progress(`articles: ${w} worker process(es), ${k} stories, priming ${feeds} feeds`);
     await waitUntil('the feeds primed', async () => (await seen()) >= feeds, 120_000);
     await sleep(2000);
     const snap = async () => ({ w: workers.cpu(), r: await r.cpu(), m: machineBusy(), b: selfCpu(), t: performance.now(), p: polls() });
@@ -172,8 +180,8 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
     const b = await snap();
     const stats = await commandStats(r.redis);
     const topCommands = [...stats].map(([cmd, v]) => ({ cmd, calls: v.calls, usPerArticle: v.usec / (total - feeds) })).sort((x, y) => y.usPerArticle - x.usPerArticle).slice(0, 12);
-    await waitUntil('every alert delivered', async () => (await r.redis.scard(`${prefix}:${story}:pending`)) === 0, 600_000);
-    const alerts = await r.redis.hlen(`${prefix}:${story}:alerts`);
+    await waitUntil('every alert delivered', async () => (await sum((s) => r.redis.scard(`${prefix}:${s}:pending`))) === 0, 600_000);
+    const alerts = await sum((s) => r.redis.hlen(`${prefix}:${s}:alerts`));
     const wall = (b.t - a.t) / 1000;
     const n = total - feeds;
     // Polls that found nothing new (about all but one per article) are the poll row's cost.
@@ -181,7 +189,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost): Promis
     const idleAB = idle * wall;
     const perArticle = { worker: ((b.w - a.w) * 1000 - pollsAB * c304.worker) / n, redis: ((b.r - a.r - idleAB) * 1000 - pollsAB * c304.redis) / n };
     const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
-    return { workers: w, rate: n / wall, articles: n, alerts, perArticle, busy, polls: pollsAB, topCommands };
+    return { workers: w, stories: k, rate: n / wall, articles: n, alerts, perArticle, busy, polls: pollsAB, topCommands };
   } finally {
     await workers.stop();
     await server.close();
