@@ -10,7 +10,8 @@
 import { extractActions, type Action } from '../../analysis/frame.js';
 import { contentTerms } from '../../analysis/text.js';
 import type { AskIndex, Report, SentenceHit } from './ask-index.js';
-import { searchKey, type Question } from './question.js';
+import { inPeriod, searchKey, type Question } from './question.js';
+import { tag } from '../../analysis/nlp.js';
 
 /** Reports read per development: its first ones tell what it is. */
 const MAX_REPORTS = 12;
@@ -24,6 +25,8 @@ interface Told {
   lede: Set<string>;
   ledeKeys: Set<string>;
   actions: Action[];
+  /** Lemmas of the verbs its headline and lede put in the past ("voted", "signed", "won"). */
+  past: Set<string>;
 }
 
 const told = new WeakMap<Report, Told>();
@@ -36,6 +39,7 @@ function tellOf(r: Report): Told {
     t = {
       head: new Set(head), headKeys: new Set(head.map(searchKey)), lede: new Set(lede), ledeKeys: new Set(lede.map(searchKey)),
       actions: extractActions(r.headline, true),
+      past: pastVerbs([r.headline, ...r.sentences.slice(1, 1 + LEDE)]),
     };
     told.set(r, t);
   }
@@ -61,6 +65,7 @@ export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[]
   // for another step ("tender") names what it is about, not the event.
   const done = q.actions.filter((a) => a.status === 'happened');
   const wanted = new Set((done.length ? done : q.actions.slice(0, 1)).map((a) => a.action));
+  const asked = doneAsked(q);
   const out: DevelopmentMatch[] = [];
   for (const id of new Set(hits.map((h) => h.report.developmentId))) {
     const reports = (ix.developments.get(id) ?? []).filter((r) => !hidden.has(r.feedId)).slice(0, MAX_REPORTS);
@@ -73,13 +78,39 @@ export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[]
       got += best * weight(s);
     }
     let score = got / total;
-    if (wanted.size) {
+    if (asked.size) {
+      // "What did they decide in their vote": the reports that say they voted, not the previews of the vote.
+      if (tells.some((t) => [...t.past].some((l) => asked.has(l)))) score *= 1.4;
+    } else if (wanted.size) {
       const acts = tells.flatMap((t) => t.actions).filter((a) => wanted.has(a.action));
       if (acts.some((a) => a.status === 'happened')) score *= 1.4;
     }
+    // A development nowhere dated in the period the question names is another one.
+    if (q.period && !reports.some((r) => inPeriod(q.period!, r.eventTime) || inPeriod(q.period!, r.published))) score *= 0.7;
     out.push({ id, score, reports });
   }
   out.sort((a, b) => b.score - a.score);
+  return out;
+}
+
+/**
+ * "What did they decide in their vote": a question about a thing done, as its lemmas (the
+ * reports that say they voted answer it, not the previews of the vote). Empty otherwise.
+ */
+export function doneAsked(q: Question): Set<string> {
+  return q.kind === 'other' && /^\W*what (did|was|were)\b/i.test(q.text) ? new Set(tag(q.text).lemmas) : new Set();
+}
+
+/** Verbs in a past form: the word is not its lemma and not a present form ("votes", "voting"). */
+function pastVerbs(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of texts) {
+    const tg = tag(t);
+    tg.pos.forEach((p, i) => {
+      const w = tg.words[i]!.toLowerCase();
+      if (p === 'VERB' && w !== tg.lemmas[i] && !/(ing|s)$/.test(w)) out.add(tg.lemmas[i]!);
+    });
+  }
   return out;
 }
 

@@ -12,7 +12,7 @@ import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
 import { askedCount } from './ask-numbers.js';
-import { developmentDate, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
+import { developmentDate, doneAsked, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
 import { askIndex, score, type AskIndex, type Report, type SentenceHit } from './ask-index.js';
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
@@ -128,7 +128,7 @@ function rank(hits: SentenceHit[], q: Question, devs: DevelopmentMatch[]): Ranke
   const best = devs[0]?.score ?? 0;
   // A question about an event is answered from that event's development; one about a party
   // or a term ("who is the union's president") from any report that states it.
-  const aboutEvent = q.kind === 'when' || q.actions.some((a) => a.status === 'happened');
+  const aboutEvent = q.kind === 'when' || q.actions.some((a) => a.status === 'happened') || doneAsked(q).size > 0;
   const match = new Map(devs.map((d) => [d.id, best && aboutEvent ? d.score / best : 1]));
   return hits.map((hit) => {
     let total = score(hit) * (match.get(hit.report.developmentId) ?? 1);
@@ -256,7 +256,7 @@ function objectOf(q: Question, hit: SentenceHit): Evidence | undefined {
  * it that states the date, unless the question names a period (then the sentence's own date).
  */
 function whenOf(q: Question, devs: DevelopmentMatch[], fallback: Ranked & { evidence?: Evidence | undefined }): Ranked & { evidence?: Evidence | undefined } {
-  const dev = devs[0];
+  const dev = firstTelling(q, devs);
   // "By what date …", "the deadline": a date the coverage states, not the day of the news.
   const stated = /\bby (what|which) (date|day)\b|\bby when\b|\bdeadline\b|\buntil when\b|\bdue\b/i.test(q.text);
   const date = dev && !q.period && !stated ? developmentDate(dev.reports) : undefined;
@@ -264,6 +264,29 @@ function whenOf(q: Question, devs: DevelopmentMatch[], fallback: Ranked & { evid
   const report = dev.reports.find((r) => Math.floor(r.eventTime / 86_400_000) === Math.floor(date.time / 86_400_000)) ?? dev.reports[0]!;
   const hit: SentenceHit = { report, pos: 0, text: report.headline, own: 0, headline: 0, before: 0, matched: new Set() };
   return { hit, total: fallback.total, evidence: { text: dayLabel(date.time), quality: date.exact ? 1 : 0.8 } };
+}
+
+/** Developments that match nearly as well as the best one (its event in other words) and lead with its event are one event told twice. */
+const SAME_EVENT_MATCH = 0.7;
+
+/**
+ * "When did X happen": the first report of X, when X was opened as a development more than
+ * once (its event and every name the question gives in its headlines and ledes).
+ */
+function firstTelling(q: Question, devs: DevelopmentMatch[]): DevelopmentMatch | undefined {
+  const best = devs[0];
+  if (!best) return undefined;
+  const names = searchKeys(q.text.replace(/^\W*\w+/, '').match(/\b[A-Z][\w'-]*/g)?.join(' ') ?? '');
+  const told = (d: DevelopmentMatch) => d.reports.slice(0, 3);
+  const events = (d: DevelopmentMatch) => new Set(told(d).flatMap((r) => extractActions(r.headline, true)).filter((a) => a.verb).map((a) => a.action));
+  const namesAll = (d: DevelopmentMatch) => {
+    const keys = new Set(told(d).flatMap((r) => searchKeys([r.headline, ...r.sentences.slice(1, 3)].join(' '))));
+    return names.every((n) => keys.has(n));
+  };
+  const own = events(best);
+  const same = devs.filter((d) => d === best || (d.score >= best.score * SAME_EVENT_MATCH && namesAll(d) && [...events(d)].some((a) => own.has(a))));
+  const at = (d: DevelopmentMatch) => developmentDate(d.reports)?.time ?? Number.POSITIVE_INFINITY;
+  return same.reduce((a, b) => (at(b) < at(a) ? b : a));
 }
 
 /** "Which company / country / bank" asks for a body; "who" for a person first. */

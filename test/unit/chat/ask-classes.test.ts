@@ -51,11 +51,11 @@ const STORY: Item[] = [
     content: 'Acme and the workers\' union signed a memorandum on plant safety on Tuesday.\nThe money for the work comes from the Harbor Renewal Fund.' },
 ];
 
-async function ask(question: string): Promise<string> {
+async function ask(question: string, items: Item[] = STORY): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-ask-classes-'));
   dirs.push(dir);
   const store = createSqliteStore({ dir, warn: () => {} });
-  await recordCoverage(store, STORY);
+  await recordCoverage(store, items);
   const story = { id: 'acme', name: 'Acme', description: '', minRelevance: 0.5, groups: [{ name: 'acme', required: true, terms: ['Acme', 'plants'] }] };
   const reply = await answerQuestion({ store, corpus: [], now, story }, question);
   await store.close();
@@ -114,5 +114,34 @@ describe('ask answers on its first line', () => {
 
   it('still says nothing answers when no headline or lede does', async () => {
     expect(await ask('What did the zebra sanctuary decide about bitcoin?')).toBe(NOTHING);
+  });
+});
+
+/** One event opened as two developments (another outlet's words, a day later), a like event of another party, and a vote told before and after. */
+const TWICE: Item[] = [
+  ...STORY,
+  { id: 'b1', dev: 'dev-cordex-exit', novel: true, at: '2026-12-03T09:00:00Z', source: 'Ledger', title: 'Cordex withdraws from Acme talks',
+    content: 'Cordex said on Wednesday it had withdrawn from talks with Acme over a supply deal.' },
+  { id: 'b2', dev: 'dev-borex-out', novel: true, at: '2026-12-09T20:00:00Z', source: 'Wire One', title: 'Borex abandons Acme talks',
+    content: 'Borex abandoned the talks with Acme on Wednesday, December 9, 2026, after a dispute over damages.' },
+  { id: 'b3', dev: 'dev-borex-out-2', novel: true, at: '2026-12-10T09:00:00Z', source: 'Ledger', title: 'Borex withdraws from talks with Acme',
+    content: 'Borex has withdrawn from the talks with Acme, ending hopes of a settlement.' },
+  { id: 'c1', dev: 'dev-pay-preview', novel: true, at: '2026-12-15T08:00:00Z', source: 'Ledger', title: 'Acme workers vote today on pay deal',
+    content: 'Acme plant workers vote on Tuesday on a pay deal offered last week.' },
+  { id: 'c2', dev: 'dev-pay-vote', novel: true, at: '2026-12-16T08:00:00Z', source: 'Wire One', title: 'Acme strike ends as workers accept pay deal',
+    content: 'Acme plant workers voted on Tuesday to approve the pay deal, the union said.' },
+  { id: 'c3', dev: 'dev-pay-vote', novel: false, at: '2026-12-16T09:00:00Z', source: 'Ledger', title: 'Acme workers vote to accept pay deal and end strike',
+    content: 'Acme plant workers voted on Tuesday, December 15, to accept the pay deal.' },
+];
+
+describe('ask: one event told twice, a vote told before and after', () => {
+  it('when: the first report of the event, even when another outlet opened it again in other words; not a like event of another party', async () => {
+    expect(await ask('When did Borex withdraw from the talks with Acme?', TWICE)).toMatch(/^\*9 December 2026\*/);
+  });
+
+  it('what did they decide in the vote on a day: the report of the result, not the preview published that day', async () => {
+    const line = await ask('What did the Acme workers decide in their vote on 15 December 2026?', TWICE);
+    expect(line).toMatch(/accept pay deal/);
+    expect(line).not.toContain('vote today');
   });
 });
