@@ -105,7 +105,9 @@ async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedCon
   const jobs = fresh.map((article) => ({
     name: 'analyze',
     data: { feedId: feed.id, article, backlog: backlog && !news.has(`${lane.id}\n${article.id}`), ...(primary ? {} : { story: lane.id }) },
-    opts: { ...JOB_OPTIONS, jobId: analyzeJobId(feed.id, article.id, primary ? undefined : lane.id) },
+    // Gone once done: a decided article is seen, so a later poll queues it no more, and keeping
+    // thousands of finished jobs costs Redis a trim on every completion (about 0.1 ms an article).
+    opts: { ...JOB_OPTIONS, removeOnComplete: true, jobId: analyzeJobId(feed.id, article.id, primary ? undefined : lane.id) },
   }));
   const add = () => deps.queues.analyze.addBulk(jobs);
   if (deps.turns) await deps.turns.enqueue(lane.id, jobs.map((j) => j.opts.jobId), add);
