@@ -5,10 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { articleRun, bytesPerQueuedJob, deliverCosts, pollCosts, type ArticleRun, type Cost, type PollCosts } from './capacity-costs.js';
-import { selfCpu, startPrivateRedis } from './deployment.js';
-import { createEngine } from '../analysis/engine.js';
-import { loadStory } from '../config/story.js';
-import { generateStream } from './generate.js';
+import { startPrivateRedis } from './deployment.js';
 import { retentionSamples } from './redis-retention-bench.js';
 
 /** The deployment the model is asked about: how often feeds are polled and how often they change. */
@@ -20,29 +17,6 @@ export interface Costs {
   deliver: Cost & { alerts: number; seconds: number };
   bytesPerJob: number;
   bytesPerKeptArticle: number;
-  /** Worker CPU ms for an engine to learn an article another process decided (catch-up, from its cached prepared form). */
-  learnMs: number;
-}
-
-/**
- * What each further worker adds per article: every engine learns every decision, so with
- * w processes an article is learned w - 1 more times (measured here, in this process:
- * the decisions of a generated stream taught to a fresh engine from their prepared form).
- */
-export function learnCost(n = 3000): number {
-  const { story, corpus } = loadStory('minerals-deal');
-  const decider = createEngine(story, corpus);
-  const learner = createEngine(story, corpus);
-  const decided = generateStream(n, 13).map((a) => {
-    const prepared = decider.prepare(a);
-    const d = decider.classify(a);
-    // As it travels through Redis: JSON, revived by the learner.
-    const { article: _a, ...cached } = prepared;
-    return { article: a, cached: JSON.stringify(cached), dev: d.relevant ? d.developmentId : null, novel: d.novel };
-  });
-  const t0 = selfCpu();
-  for (const e of decided) learner.rememberPrepared({ article: e.article, ...(JSON.parse(e.cached) as object) } as never, e.dev ?? null, e.novel);
-  return ((selfCpu() - t0) * 1000) / n;
 }
 
 const ms = (c: number) => c.toFixed(3);
@@ -75,14 +49,14 @@ export function costTable(c: Costs): string[] {
 
 /**
  * Predicted rate for `w` workers on this machine, from the one-worker run's CPU per article
- * (workers, Redis, the bench's feed server) plus what each further worker adds (learning the
- * others' decisions): a worker process is at most one core, Redis one core, and everything
- * together fits in the cores the rest of the machine left free during the run (/proc/stat).
+ * (workers, Redis, the bench's feed server) plus what each further worker adds (learning,
+ * through Redis, what the others decided): a worker process is at most one core, Redis one
+ * core, and everything together fits in the cores the rest of the machine left free (/proc/stat).
  */
-export function predictRate(one: ArticleRun, w: number, others: number, learnMs: number): { rate: number; limit: string } {
+export function predictRate(one: ArticleRun, w: number, others: number): { rate: number; limit: string } {
   const perArt = (cores: number) => cores / one.rate;
-  const W = perArt(one.busy.workers) + ((w - 1) * learnMs) / 1000;
-  const R = perArt(one.busy.redis);
+  const W = perArt(one.busy.workers) + ((w - 1) * one.learn.worker) / 1000;
+  const R = perArt(one.busy.redis) + ((w - 1) * one.learn.redis) / 1000;
   const B = perArt(one.busy.bench);
   const free = Math.max(0.1, cpus().length - others);
   const limits: Array<[number, string]> = [
@@ -112,13 +86,13 @@ export function modelLines(c: Costs): string[] {
     `- so adding workers stops helping at about ${(mixW / mixR).toFixed(0)} worker cores for polling, ${(a.perArticle.worker / a.perArticle.redis).toFixed(0)} for analysis (then Redis is the limit)`,
     `- 1M feeds: ${pollsPerS.toFixed(0)} polls/s = ${workerCores.toFixed(1)} worker cores and ${redisCores.toFixed(2)} Redis core (${redisCores <= 1 ? 'fits one Redis core' : 'does NOT fit one Redis core'}); feed state and schedulers ${memMb.toFixed(0)} MB of Redis`,
     '',
-    `Each further worker adds ${c.learnMs.toFixed(3)} ms of worker CPU per article (its engine learns what the others decided).`,
+    `Each further worker adds ${ms(a.learn.worker)} ms of worker CPU and ${ms(a.learn.redis)} ms of Redis CPU per article (its engines learn, through Redis, what the others decided; measured by catching a fresh engine up on the one-worker run).`,
     '',
     '| worker processes (stories) | measured articles/s | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
-    const p = predictRate(a, run.workers, run.busy.others, c.learnMs);
+    const p = predictRate(a, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
     lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
@@ -130,14 +104,12 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
   try {
     const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
     const runs = [await articleRun(r, 1, polls.c304), await articleRun(r, 2, polls.c304)];
-    process.stderr.write('  [capacity] what an engine costs to learn another worker\'s decision\n');
-    const learnMs = learnCost();
     const deliver = await deliverCosts(r, polls.c304);
     process.stderr.write('  [capacity] memory per queued job and per kept article\n');
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, deliver, learnMs, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, runs, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }

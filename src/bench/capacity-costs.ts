@@ -20,6 +20,8 @@ import { enqueueDeliveries } from '../runners/bullmq/processors.js';
 import { entryFor } from './redis-retention-bench.js';
 import { etagFor } from './feed-mix.js';
 import { generateStream } from './generate.js';
+import { createEngine } from '../analysis/engine.js';
+import { loadStory } from '../config/story.js';
 import { keyBytes, machineBusy, selfCpu, sleep, startWorkers, storyCopies, waitUntil, type PrivateRedis } from './deployment.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -137,6 +139,8 @@ export interface ArticleRun {
   polls: number;
   /** Redis commands by CPU spent per article over the analysis window (INFO commandstats). */
   topCommands: Array<{ cmd: string; calls: number; usPerArticle: number }>;
+  /** What one more worker spends to learn each article the others decided, read back through Redis as a worker does. */
+  learn: Cost;
 }
 
 async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
@@ -182,6 +186,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, k = STO
     const topCommands = [...stats].map(([cmd, v]) => ({ cmd, calls: v.calls, usPerArticle: v.usec / (total - feeds) })).sort((x, y) => y.usPerArticle - x.usPerArticle).slice(0, 12);
     await waitUntil('every alert delivered', async () => (await sum((s) => r.redis.scard(`${prefix}:${s}:pending`))) === 0, 600_000);
     const alerts = await sum((s) => r.redis.hlen(`${prefix}:${s}:alerts`));
+    const learn = await learnThroughRedis(r, prefix, stories, path.join(dir, 'stories'));
     const wall = (b.t - a.t) / 1000;
     const n = total - feeds;
     // Polls that found nothing new (about all but one per article) are the poll row's cost.
@@ -189,13 +194,57 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, k = STO
     const idleAB = idle * wall;
     const perArticle = { worker: ((b.w - a.w) * 1000 - pollsAB * c304.worker) / n, redis: ((b.r - a.r - idleAB) * 1000 - pollsAB * c304.redis) / n };
     const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
-    return { workers: w, stories: k, rate: n / wall, articles: n, alerts, perArticle, busy, polls: pollsAB, topCommands };
+    return { workers: w, stories: k, rate: n / wall, articles: n, alerts, perArticle, busy, polls: pollsAB, topCommands, learn };
   } finally {
     await workers.stop();
     await server.close();
     await r.redis.flushdb();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fresh engine per story catching up on everything the run decided, the way a worker
+ * learns what other workers decided: the story's log read from Redis in pages, the
+ * prepared forms the deciders cached fetched in one MGET, each article remembered.
+ * CPU of this process and of Redis per article learned.
+ */
+async function learnThroughRedis(r: PrivateRedis, prefix: string, stories: string[], root: string): Promise<Cost> {
+  const idle = await idleRedisCpuPerS(r, 1);
+  const [c0, r0, t0] = [selfCpu(), await r.cpu(), performance.now()];
+  let learned = 0;
+  for (const id of stories) {
+    const { story, corpus } = loadStory(id, root);
+    const engine = createEngine(story, corpus);
+    const store = createRedisStore({ redis: r.redis, prefix: `${prefix}:${id}:` });
+    for (let cursor = 0; ;) {
+      const page = await store.knowledgeSince(cursor, 500);
+      if (!page.entries.length) break;
+      cursor = page.cursor;
+      const cached = await r.redis.mget(...page.entries.map((e) => `${prefix}:profile:${id}:${e.article.id}`));
+      page.entries.forEach((e, i) => {
+        const dev = e.decision.relevant ? e.decision.developmentId : null;
+        const raw = cached[i];
+        if (raw) engine.rememberPrepared({ article: e.article, ...(JSON.parse(raw) as object) } as never, dev, e.decision.novel);
+        else engine.remember(e.article, dev, e.decision.novel);
+      });
+      learned += page.entries.length;
+    }
+    // The engine's own set-up is once per process, not per article: taken out below.
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const setUp = engineSetUpCpu(stories.length, root, stories);
+  return { worker: ((selfCpu() - c0 - setUp) * 1000) / Math.max(1, learned), redis: ((await r.cpu()) - r0 - idle * seconds) * 1000 / Math.max(1, learned) };
+}
+
+/** CPU seconds to load `k` stories and build their engines (the part of a catch-up that is not per article). */
+function engineSetUpCpu(k: number, root: string, stories: string[]): number {
+  const t0 = selfCpu();
+  for (const id of stories.slice(0, k)) {
+    const { story, corpus } = loadStory(id, root);
+    createEngine(story, corpus);
+  }
+  return selfCpu() - t0;
 }
 
 /** Bytes of Redis memory per queued (waiting) analyze job with a generated article. */
