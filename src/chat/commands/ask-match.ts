@@ -25,8 +25,8 @@ interface Told {
   lede: Set<string>;
   ledeKeys: Set<string>;
   actions: Action[];
-  /** Lemmas of the verbs its headline and lede put in the past ("voted", "signed", "won"). */
-  past: Set<string>;
+  /** Lemmas of the verbs its headline and lede put in the past ("voted", "signed", "won"); tagged when first asked. */
+  past?: Set<string>;
 }
 
 const told = new WeakMap<Report, Told>();
@@ -39,7 +39,6 @@ function tellOf(r: Report): Told {
     t = {
       head: new Set(head), headKeys: new Set(head.map(searchKey)), lede: new Set(lede), ledeKeys: new Set(lede.map(searchKey)),
       actions: extractActions(r.headline, true),
-      past: pastVerbs([r.headline, ...r.sentences.slice(1, 1 + LEDE)]),
     };
     told.set(r, t);
   }
@@ -80,7 +79,7 @@ export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[]
     let score = got / total;
     if (asked.size) {
       // "What did they decide in their vote": the reports that say they voted, not the previews of the vote.
-      if (tells.some((t) => [...t.past].some((l) => asked.has(l)))) score *= 1.4;
+      if (reports.some((r) => [...pastOf(r)].some((l) => asked.has(l)))) score *= 1.4;
     } else if (wanted.size) {
       const acts = tells.flatMap((t) => t.actions).filter((a) => wanted.has(a.action));
       if (acts.some((a) => a.status === 'happened')) score *= 1.4;
@@ -99,6 +98,12 @@ export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[]
  */
 export function doneAsked(q: Question): Set<string> {
   return q.kind === 'other' && /^\W*what (did|was|were)\b/i.test(q.text) ? new Set(tag(q.text).lemmas) : new Set();
+}
+
+function pastOf(r: Report): Set<string> {
+  const t = tellOf(r);
+  t.past ??= pastVerbs([r.headline, ...r.sentences.slice(1, 1 + LEDE)]);
+  return t.past;
 }
 
 /** Verbs in a past form: the word is not its lemma and not a present form ("votes", "voting"). */
