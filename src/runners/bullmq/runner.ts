@@ -6,6 +6,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLeader, type Leader } from './leader.js';
+import { watchFirstPoll } from './first-poll.js';
 import { JOB_OPTIONS, QUEUE, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import { deliverProcessor, enqueueDeliveries, pollProcessor, sweepPending, type ProcessorDeps } from './processors.js';
 import { jobState, orderedAnalyzeProcessor } from './analyze-ordered.js';
@@ -54,6 +55,7 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
     onAlert: (lane, alertId, targets, followUp) => enqueueDeliveries({ store: lane.store, queues }, alertId, targets, followUp ? deps.mergeWindowMs ?? FOLLOW_UP_MERGE_MS : 0, lane.id === deps.lanes.primary.id ? undefined : lane.id),
   });
   const workers: Worker[] = [];
+  let stopFirstPoll: (() => void) | undefined;
   const leader = createLeader({
     redis: deps.redis,
     key: `${deps.prefix}:storywatch:leader`,
@@ -114,8 +116,10 @@ export function createBullmqRunner(deps: BullmqRunnerDeps): BullmqRunner {
       // idempotent: recorded intent, platform lookup), not after BullMQ's default 30 + 30 s.
       worker<DeliverJob>(QUEUE.deliver, deliverProcessor(pdeps), deps.concurrency?.deliver ?? 4, { lockDuration: 10_000, stalledInterval: 5_000 });
       leader.start();
+      stopFirstPoll = watchFirstPoll({ feeds: deps.feeds, store: deps.store, log: deps.log });
     },
     async stop() {
+      stopFirstPoll?.();
       await leader.stop();
       // Jobs waiting for a turn held elsewhere stop waiting (and are retried), so closing the
       // workers does not wait on them.
