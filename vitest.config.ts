@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { redisPlan, redisTestFiles, reportSkipped } from './test/setup/redis-plan.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -16,6 +17,9 @@ export default defineConfig({
     exclude: ['test/reliability/**', '**/node_modules/**', ...noRedis],
     // Starts a redis-server of the suite's own when none answers (see test/setup/).
     globalSetup: ['test/setup/global-setup.ts'],
+    // At least two files at a time: most of the suite waits on processes, sockets and Redis,
+    // and vitest's default (cores - 1) runs it file by file on a 2-core machine (6 min, not 3).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Processes the tests start must not read a developer's own ./.env (tests that want one set it).
