@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../src/config/paths.js';
 const SETS: Array<{ name: string; stream: string; questions: string; floor: number }> = [
   ...[
     ['minerals-deal', 13], ['nippon-us-steel', 13], ['google-search-antitrust', 10], ['eu-ai-act', 11], ['microsoft-activision', 10],
-    ['who-pandemic-agreement', 10], ['crowdstrike-outage', 10], ['boeing-machinists-strike', 9],
+    ['who-pandemic-agreement', 10], ['crowdstrike-outage', 10], ['boeing-machinists-strike', 10],
   ].map(([id, floor]) => ({ name: id as string, stream: path.join(PROJECT_ROOT, 'eval', id as string), questions: path.join(PROJECT_ROOT, 'eval', id as string, 'questions.jsonl'), floor: floor as number })),
 ];
 

@@ -106,18 +106,50 @@ function pastOf(r: Report): Set<string> {
   return t.past;
 }
 
-/** Verbs in a past form: the word is not its lemma and not a present form ("votes", "voting"). */
+/** A verb in a past form: the word is not its lemma and not a present form ("votes", "voting"). */
+function isPast(pos: string, word: string, lemma: string): boolean {
+  const w = word.toLowerCase();
+  return pos === 'VERB' && w !== lemma && !/(ing|s)$/.test(w);
+}
+
 function pastVerbs(texts: string[]): Set<string> {
   const out = new Set<string>();
   for (const t of texts) {
     const tg = tag(t);
     tg.pos.forEach((p, i) => {
-      const w = tg.words[i]!.toLowerCase();
-      if (p === 'VERB' && w !== tg.lemmas[i] && !/(ing|s)$/.test(w)) out.add(tg.lemmas[i]!);
+      if (isPast(p, tg.words[i]!, tg.lemmas[i]!)) out.add(tg.lemmas[i]!);
     });
   }
   return out;
 }
+
+/** Verbs that frame a question ("what did they decide"), not the thing done. */
+const ASKING_VERBS = new Set(['do', 'decide', 'happen', 'be', 'say', 'agree']);
+
+/**
+ * "What did the machinists decide in their vote": the clause of a lede that says what was
+ * done, from its past-tense verb to the clause's end ("voted Monday night to ratify a new
+ * contract"). Only a verb the question names counts; the asking verb itself does not.
+ */
+export function doneClause(q: Question, reports: Report[]): { report: Report; pos: number; clause: string } | undefined {
+  const asked = new Set([...doneAsked(q)].filter((l) => !ASKING_VERBS.has(l)));
+  if (!asked.size) return undefined;
+  for (const report of reports.slice(0, 3)) {
+    for (let pos = 1; pos <= LEDE && pos < report.sentences.length; pos++) {
+      const sentence = report.sentences[pos]!;
+      const t = tag(sentence);
+      const i = t.pos.findIndex((p, k) => asked.has(t.lemmas[k]!) && isPast(p, t.words[k]!, t.lemmas[k]!));
+      if (i < 0) continue;
+      const from = new RegExp(`\\b${t.words[i]!.replace(/[^\w]/g, '')}\\b`).exec(sentence)?.index;
+      if (from === undefined) continue;
+      const clause = sentence.slice(from).split(/[,;:.!?](?:\s|$)/)[0]!.split(/\s+/).slice(0, MAX_CLAUSE_WORDS).join(' ');
+      if (clause.split(' ').length >= 3) return { report, pos, clause };
+    }
+  }
+  return undefined;
+}
+
+const MAX_CLAUSE_WORDS = 14;
 
 /**
  * The day a development happened: the day most of its reports' headlines or ledes give (a

@@ -12,7 +12,7 @@ import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
 import { askedCount } from './ask-numbers.js';
-import { developmentDate, doneAsked, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
+import { developmentDate, doneAsked, doneClause, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
 import { askIndex, score, type AskIndex, type Report, type SentenceHit } from './ask-index.js';
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
@@ -22,6 +22,14 @@ import { inert } from '../text.js';
 export type AskDeps = Pick<CommandDeps, 'store' | 'corpus'> & { story?: StoryDefinition | undefined; now?: (() => Date) | undefined };
 
 export const NOTHING = 'Nothing in the coverage so far answers that. Try other words, or `/storywatch latest` for the newest developments.';
+/** "What did they decide in their vote": what the lede of the development asked about says they did. */
+function doneLead(q: Question, devs: DevelopmentMatch[], top: Ranked | undefined): (Ranked & { evidence: Evidence }) | undefined {
+  const done = q.kind === 'other' && devs[0] ? doneClause(q, devs[0].reports) : undefined;
+  if (!done) return undefined;
+  const hit: SentenceHit = { report: done.report, pos: done.pos, text: done.report.sentences[done.pos]!, own: 0, headline: 0, before: 0, matched: new Set() };
+  return { hit, total: top?.total ?? 0, evidence: { text: done.clause, quality: 1 } };
+}
+
 /** Share of the question's word weight the best match must contain. */
 const MIN_COVERAGE = 0.4;
 const MAX_QUOTE = 300;
@@ -48,7 +56,7 @@ export async function answerQuestion(deps: AskDeps, question: string, hidden: Se
     const fromDev = fromLedes(q, devs, concepts, true);
     if (fromDev) return fromDev;
   }
-  const lead = q.kind === 'when' ? whenOf(q, devs, answer ?? top) : answer ?? { ...top, evidence: undefined };
+  const lead = q.kind === 'when' ? whenOf(q, devs, answer ?? top) : answer ?? doneLead(q, devs, top) ?? { ...top, evidence: undefined };
   // A headline is already in the answer line: quote what its article says instead.
   const quotes = [lead.hit, ...ranked.filter((r) => r.total >= top.total * 0.6).map((r) => r.hit)]
     .map((h) => (h.pos === 0 ? bodyOf(h, q) : h))
@@ -95,6 +103,8 @@ function fromLedes(q: Question, devs: DevelopmentMatch[], concepts: Set<string>,
     }
   }
   if (evidenceOnly) return undefined;
+  const done = doneLead(q, fits, undefined);
+  if (done) return [answerLine(q, done.hit, done.evidence), quote(done.hit)].join('\n');
   const opener = fits[0]!.reports.find((r) => r.novel) ?? fits[0]!.reports[0]!;
   const hit = { report: opener, pos: 0, text: opener.headline, own: 0, headline: 0, before: 0, matched: new Set<string>() };
   return [answerLine(q, hit, undefined), quote(bodyOf(hit, q))].join('\n');

@@ -141,6 +141,8 @@ describe('ask: one event told twice, a vote told before and after', () => {
 
   it('what did they decide in the vote on a day: the report of the result, not the preview published that day', async () => {
     const line = await ask('What did the Acme workers decide in their vote on 15 December 2026?', TWICE);
+    // What the lede says they did leads the line, then the development it came from.
+    expect(line).toMatch(/^\*voted on Tuesday to approve the pay deal\* — /);
     expect(line).toMatch(/accept pay deal/);
     expect(line).not.toContain('vote today');
   });
