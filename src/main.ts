@@ -47,7 +47,7 @@ import { createRedisStore } from './store/redis/redis-store.js';
 import { createMetrics } from './observability/metrics.js';
 import { startOpsServer, type OpsServer, type ReadinessCheck } from './observability/http.js';
 import { storyPages } from './web/routes.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { STORIES_DIR } from './config/paths.js';
 import { STORY_ID } from './story/write.js';
 import { trackNewStory } from './story/track.js';
@@ -182,19 +182,21 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   };
   const metrics = createMetrics();
   const audienceOf = alertAudience(config.feeds, config.targets, channels, config.story);
-  const laneOf = (l: (typeof loaded)[number], addedWhileRunning?: boolean): StoryLane => ({
-    id: l.story.id, engine: l.engine, corpus: l.corpus, store: l.store, addedWhileRunning,
+  const laneOf = (l: (typeof loaded)[number], addedWhileRunning?: boolean, trackedAt?: number): StoryLane => ({
+    id: l.story.id, engine: l.engine, corpus: l.corpus, store: l.store, addedWhileRunning, trackedAt,
     analyze: { engine: l.engine, store: l.store, targets: config.targets, channelTargets: channelTargets(channels), now, metrics, audience: audienceOf, retentionDays: config.retention?.days },
   });
   // A story another process tracked while running: read from the stories folder when first asked for.
   const loadLane = (id: string): StoryLane | undefined => {
-    if (!STORY_ID.test(id) || !existsSync(path.join(config.storiesDir ?? STORIES_DIR, id, 'story.yaml'))) return undefined;
+    const file = path.join(config.storiesDir ?? STORIES_DIR, id, 'story.yaml');
+    if (!STORY_ID.test(id) || !existsSync(file)) return undefined;
     try {
       const l = loadStory(id, config.storiesDir);
       log.info(`story "${l.story.name}" (${id}) was tracked while running: loaded from the stories folder`);
       // `stories`, `follow` and the other commands answer for it here too.
       if (!commands.stories!.some((s) => s.id === id)) commands.stories!.push({ id, name: l.story.name });
-      return laneOf({ ...l, engine: createEngine(l.story, l.corpus), store: storeFor(id) }, true);
+      // Written when it was tracked: what feeds publish after that is news to it.
+      return laneOf({ ...l, engine: createEngine(l.story, l.corpus), store: storeFor(id) }, true, statSync(file).mtimeMs);
     } catch (err) {
       log.warn(`story "${id}" is followed but cannot be loaded: ${(err as Error).message}`, { todo: `fix config/stories/${id}/story.yaml (storywatch story check ${id})` });
       return undefined;

@@ -57,7 +57,11 @@ export function initialFeedState(feed: FeedConfig): FeedState {
   return { feedId: feed.id, url: feed.url, primed: false, consecutiveFailures: 0 };
 }
 
-export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOutcome> {
+/**
+ * `unconditional`: fetch the whole feed whatever the validators say (a story that starts
+ * following a feed others poll needs what it holds, not a 304).
+ */
+export async function pollFeed(deps: PollDeps, feed: FeedConfig, opts: { unconditional?: boolean } = {}): Promise<PollOutcome> {
   const stored = await deps.store.getFeedState(feed.id);
   // A feed whose URL changed in config starts over (validators belong to the old URL).
   const state = stored && stored.url === feed.url ? stored : initialFeedState(feed);
@@ -73,7 +77,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig): Promise<PollOu
   try {
     // Only a 301/308 moves a feed, and only away from the configured URL it was seen at
     // (`state.url`): an edited URL starts over above, a temporary redirect is not kept.
-    const res = await deps.fetch(state.movedTo ?? feed.url, state);
+    const res = await deps.fetch(state.movedTo ?? feed.url, opts.unconditional ? { ...state, etag: undefined, lastModified: undefined, bodyHash: undefined } : state);
     const movedTo = res.movedTo ?? state.movedTo;
     if (res.movedTo && res.movedTo !== state.movedTo) {
       deps.log.info(`feed ${feed.id} moved permanently to ${redactUrl(res.movedTo)}; polled there from now on`, { url: feed.url, todo: 'update the URL in the config when convenient' });

@@ -8,6 +8,7 @@
 import type { Engine } from '../analysis/engine.js';
 import type { FeedConfig } from '../config/app-config.js';
 import type { CorpusDocument } from '../domain/story.js';
+import type { Article } from '../domain/article.js';
 import type { ChannelSettings, StateStore } from '../store/ports.js';
 import type { AnalyzeDeps } from './analyze-article.js';
 
@@ -24,6 +25,8 @@ export interface StoryLane {
    * judges what is new to all of them, so news arriving after the command is alerted.
    */
   addedWhileRunning?: boolean | undefined;
+  /** When it was tracked (its story.yaml written, ms): what a feed published after that is news to it. */
+  trackedAt?: number | undefined;
 }
 
 export interface Lanes {
@@ -87,12 +90,17 @@ export function isChannelTarget(target: string): boolean {
 }
 
 /**
- * Whether `lane`, not yet primed for a feed, learns `articleId` silently: always, unless
- * the lane was added while running; then only what another story of the feed had seen.
+ * Whether `lane`, not yet primed for a feed, learns an article silently: always, unless the
+ * lane was added while running; then only what another story of the feed had seen, and never
+ * what was published after the story was tracked (another story may have polled it first,
+ * in a worker that did not know the new story yet).
  */
-export async function backlogFor(lane: Pick<StoryLane, 'store' | 'addedWhileRunning'>, others: Array<Pick<StoryLane, 'store'>>, articleId: string): Promise<boolean> {
+export async function backlogFor(lane: Pick<StoryLane, 'store' | 'addedWhileRunning' | 'trackedAt'>, others: Array<Pick<StoryLane, 'store'>>, article: Pick<Article, 'id' | 'publishedAt'>): Promise<boolean> {
   if (!lane.addedWhileRunning) return true;
-  for (const o of others) if (o.store !== lane.store && (await o.store.hasSeen(articleId))) return true;
+  const published = Date.parse(article.publishedAt ?? '');
+  // Feeds give whole seconds: an item of the second the story was tracked in counts as after it.
+  if (lane.trackedAt !== undefined && published >= Math.floor(lane.trackedAt / 1000) * 1000) return false;
+  for (const o of others) if (o.store !== lane.store && (await o.store.hasSeen(article.id))) return true;
   return false;
 }
 

@@ -9,6 +9,7 @@
 import type { FeedConfig } from '../config/app-config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Article } from '../domain/article.js';
 import { analyzeArticle, type AnalyzeDeps } from '../pipeline/analyze-article.js';
 import { inBatches } from '../pipeline/batches.js';
 import { deliverPending, postNotice, type DeliverDeps } from '../pipeline/deliver-alert.js';
@@ -194,12 +195,12 @@ export function createInProcessRunner(deps: RunnerDeps): Runner {
   };
 
   /** Of an unprimed story added while running: the articles no other story had seen (judged, not learned silently). */
-  const newToAll = async (batch: Array<{ article: { id: string }; outcome: PollOutcome }>, silent: Set<string>) => {
+  const newToAll = async (batch: Array<{ article: Pick<Article, 'id' | 'publishedAt'>; outcome: PollOutcome }>, silent: Set<string>) => {
     const out = new Set<string>();
     for (const { article, outcome } of batch) {
       const lanes = lanesOf(outcome.feedId);
       for (const lane of lanes) {
-        if (lane.addedWhileRunning && silent.has(`${lane.id}\n${outcome.feedId}`) && !(await backlogFor(lane, lanes, article.id))) out.add(`${lane.id}\n${article.id}`);
+        if (lane.addedWhileRunning && silent.has(`${lane.id}\n${outcome.feedId}`) && !(await backlogFor(lane, lanes, article))) out.add(`${lane.id}\n${article.id}`);
       }
     }
     return out;

@@ -90,9 +90,9 @@ describe('/storywatch track on BullMQ workers', () => {
 
     const before = slack.posts().length;
     pages.items = [...pages.items, pages.item(NEW_ITEM, 'new-1', new Date().toISOString())];
-    // Alone this takes about 2 s; among the main suite's parallel files it has taken over 100 s, for a
-    // reason not yet found, so it runs in the reliability suite (two files at a time).
-    await waitFor('the alert from worker B', () => slack.posts().length > before, 100_000);
+    // Published within a second of the tracking, and possibly polled first for the other story by
+    // a worker that did not know the new one yet (its feed list is cached): still news to it.
+    await waitFor('the alert from worker B', () => slack.posts().length > before, 30_000);
     expect(logs.b).toMatch(/story "Minerals pact" \(minerals-pact\) was tracked while running: loaded from the stories folder/);
     expect(b.lanes.get('minerals-pact')?.addedWhileRunning).toBe(true);
     const posted = slack.posts().slice(before);

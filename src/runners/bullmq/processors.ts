@@ -73,9 +73,9 @@ export function pollProcessor(deps: ProcessorDeps) {
 }
 
 async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): Promise<string> {
-  const outcome = await pollFeed({ ...deps.poll, now: () => startedAt }, feed);
-  deps.metrics?.polled(outcome.status);
   const lanes = deps.lanes.of(feed);
+  const outcome = await pollFeed({ ...deps.poll, now: () => startedAt }, feed, { unconditional: await newFollower(deps, lanes, feed) });
+  deps.metrics?.polled(outcome.status);
   // Asked before any story's share is queued: another story's jobs may run meanwhile.
   const news = await newToAll(lanes, feed, outcome);
   if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome, news);
@@ -114,13 +114,33 @@ async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedCon
   else await add();
 }
 
+/** Feeds each store is known to be primed for (it never reverts): asked of Redis once per process. */
+const primedFor = new WeakMap<StateStore, Set<string>>();
+
+/**
+ * A story that follows the feed but has not had its first poll of it (tracked while running,
+ * or a channel's feed it now follows): the feed is fetched whole, not answered with a 304
+ * that would keep its items from that story until the feed changes.
+ */
+async function newFollower(deps: ProcessorDeps, lanes: StoryLane[], feed: FeedConfig): Promise<boolean> {
+  for (const lane of lanes) {
+    if (lane.store === deps.store) continue;
+    const known = primedFor.get(lane.store) ?? new Set<string>();
+    primedFor.set(lane.store, known);
+    if (known.has(feed.url)) continue;
+    if (!(await lane.store.isPrimed(feed.url))) return true;
+    known.add(feed.url);
+  }
+  return false;
+}
+
 /** Of an unprimed story added while running: the articles no other story of the feed had seen, judged rather than learned. */
 async function newToAll(lanes: StoryLane[], feed: FeedConfig, outcome: PollOutcome): Promise<Set<string>> {
   const out = new Set<string>();
   if (outcome.backlog) return out;
   for (const lane of lanes) {
     if (!lane.addedWhileRunning || (await lane.store.isPrimed(feed.url))) continue;
-    for (const a of outcome.articles) if (!(await backlogFor(lane, lanes, a.id))) out.add(`${lane.id}\n${a.id}`);
+    for (const a of outcome.articles) if (!(await backlogFor(lane, lanes, a))) out.add(`${lane.id}\n${a.id}`);
   }
   return out;
 }

@@ -92,12 +92,15 @@ describe('lanes added while running', () => {
     expect(lanes.get('c')?.id).toBe('c');
   });
 
-  it('an unprimed story added while running learns silently only what another story of the feed had seen', async () => {
-    const old = lane('a', ['old']);
-    const fresh = lane('b', [], true);
-    expect(await backlogFor(fresh, [old, fresh], 'old')).toBe(true);
-    expect(await backlogFor(fresh, [old, fresh], 'new')).toBe(false);
+  it('an unprimed story added while running learns silently only what another story of the feed had seen before it was tracked', async () => {
+    const old = lane('a', ['old', 'late']);
+    const fresh = { ...lane('b', [], true), trackedAt: Date.parse('2026-03-01T12:00:00Z') };
+    const item = (id: string, publishedAt = '2026-02-01T00:00:00Z') => ({ id, publishedAt });
+    expect(await backlogFor(fresh, [old, fresh], item('old'))).toBe(true);
+    expect(await backlogFor(fresh, [old, fresh], item('new'))).toBe(false);
+    // Seen by the other story first (a worker that did not know the new story yet), but published after the tracking: news.
+    expect(await backlogFor(fresh, [old, fresh], item('late', '2026-03-01T12:00:05Z'))).toBe(false);
     // A story tracked from the start keeps the rule it had: all of a feed it starts on is backlog.
-    expect(await backlogFor(lane('c'), [old], 'new')).toBe(true);
+    expect(await backlogFor(lane('c'), [old], item('new'))).toBe(true);
   });
 });

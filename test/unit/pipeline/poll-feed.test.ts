@@ -25,27 +25,41 @@ function setup(results: Array<FetchResult | Error>) {
   dirs.push(dir);
   let clock = Date.parse('2025-05-08T12:00:00Z');
   const calls: string[] = [];
+  const sent: Array<{ etag?: string | undefined; lastModified?: string | undefined; bodyHash?: string | undefined }> = [];
   const deps: PollDeps = {
     store: createSqliteStore({ dir, warn: () => {} }),
     log: createLogger({ out: new PassThrough() }),
     now: () => new Date(clock),
     intervalMs: 60_000,
     parse: (xml, url, identity) => parseFeed(xml, url, undefined, identity),
-    fetch: async (url) => {
+    fetch: async (url, prev) => {
       calls.push(url);
+      sent.push({ etag: prev?.etag, lastModified: prev?.lastModified, bodyHash: prev?.bodyHash });
       const next = results.shift();
       if (!next) throw new Error('no scripted result left');
       if (next instanceof Error) throw next;
       return next;
     },
   };
-  return { deps, calls, advance: (ms: number) => (clock += ms) };
+  return { deps, calls, sent, advance: (ms: number) => (clock += ms) };
 }
 
 const ok: FetchResult = { kind: 'ok', finalUrl: feed.url, status: 200, body: rss, validators: { etag: '"1"' } };
 const transient = () => new FetchError('HTTP 503 from wire', false);
 
 describe('pollFeed', () => {
+  it('sends the saved validators, and none when asked for the whole feed (a story newly following it)', async () => {
+    const { deps, sent, advance } = setup([ok, { kind: 'not-modified', finalUrl: feed.url, status: 304 }, ok]);
+    const first = await pollFeed(deps, feed);
+    await deps.store.putFeedState(first.nextState!);
+    advance(60_000);
+    expect((await pollFeed(deps, feed)).status).toBe('not-modified');
+    advance(60_000);
+    expect((await pollFeed(deps, feed, { unconditional: true })).articles.map((a) => a.title)).toEqual(['Rada ratifies deal']);
+    expect(sent.map((v) => v.etag)).toEqual([undefined, '"1"', undefined]);
+    expect(sent[2]).toEqual({ etag: undefined, lastModified: undefined, bodyHash: undefined });
+  });
+
   it('returns new articles with validators to save later, and skips a feed that is not due', async () => {
     const { deps, calls, advance } = setup([ok]);
     const first = await pollFeed(deps, feed);
