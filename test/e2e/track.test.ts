@@ -6,8 +6,7 @@
  * reaches the channel's feed after the command is alerted there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createApp, type App } from '../../src/main.js';
@@ -19,9 +18,8 @@ import { channelFeedId } from '../../src/pipeline/channels.js';
 import { fakeSlack } from '../helpers/fake-slack.js';
 import { fakeDiscord } from '../helpers/fake-discord.js';
 import { freePort } from '../helpers/ports.js';
-import { ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/workers.js';
-import { corpusLines as lines, NEW_ITEM, OLD_ITEM, pageServer, signedSlash, type PageServer } from '../helpers/track-pages.js';
+import { corpusLines as lines, NEW_ITEM, OLD_ITEM, pageServer, signedSlash, trackDeployment, type PageServer } from '../helpers/track-pages.js';
 
 const SECRET = 'track-test-secret';
 
@@ -37,11 +35,8 @@ beforeAll(async () => {
   pages = await pageServer();
   slack = await fakeSlack();
   discord = await fakeDiscord();
-  dir = mkdtempSync(path.join(tmpdir(), 'sw-track-'));
   // The deployment tracks another story; the new ones are added beside it.
-  mkdirSync(path.join(dir, 'stories'));
-  cpSync(path.join(ROOT, 'config/stories/nippon-us-steel'), path.join(dir, 'stories/nippon-us-steel'), { recursive: true });
-  writeFileSync(path.join(dir, 'config.yaml'), '# the deployment\nstories:\n  - nippon-us-steel\nfeeds: []\n');
+  dir = trackDeployment('track');
   // An old item the channel's feed already holds: not news to a story tracked later.
   pages.items = [pages.item(OLD_ITEM, 'old-1', '2025-03-01T10:00:00Z')];
   slackPort = await freePort();

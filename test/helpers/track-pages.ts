@@ -4,7 +4,8 @@
  * slash commands signed as Slack signs them.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -32,6 +33,15 @@ const PAGES: Record<string, string> = {
 /** The feed item that is old news (already in the feed) and the one that arrives later. */
 export const OLD_ITEM = '003_3bb3f304dac755de.txt';
 export const NEW_ITEM = '004_f51fb45d44db9aaa.txt';
+
+/** A deployment's folder that tracks nippon-us-steel: stories/ (new ones are written beside it) and config.yaml. */
+export function trackDeployment(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `sw-${name}-`));
+  mkdirSync(path.join(dir, 'stories'));
+  cpSync(path.join(ROOT, 'config/stories/nippon-us-steel'), path.join(dir, 'stories/nippon-us-steel'), { recursive: true });
+  writeFileSync(path.join(dir, 'config.yaml'), '# the deployment\nstories:\n  - nippon-us-steel\nfeeds: []\n');
+  return dir;
+}
 
 export interface PageServer {
   base: string;

@@ -5,8 +5,7 @@
  * it from the stories folder and alerts the story's news to the channel, without a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
@@ -18,10 +17,9 @@ import type { SlackAdapter } from '../../src/chat/slack/slack-adapter.js';
 import { channelFeedId } from '../../src/pipeline/channels.js';
 import { fakeSlack } from '../helpers/fake-slack.js';
 import { freePort } from '../helpers/ports.js';
-import { ROOT } from '../helpers/paths.js';
 import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { waitFor } from '../helpers/workers.js';
-import { corpusLines, NEW_ITEM, OLD_ITEM, pageServer, signedSlash, type PageServer } from '../helpers/track-pages.js';
+import { corpusLines, NEW_ITEM, OLD_ITEM, pageServer, signedSlash, trackDeployment, type PageServer } from '../helpers/track-pages.js';
 
 const SECRET = 'track-bullmq-secret';
 const prefix = `sw-test-track-${randomUUID().slice(0, 8)}`;
@@ -49,10 +47,7 @@ async function open(name: 'a' | 'b', slackPort: number): Promise<App> {
 beforeAll(async () => {
   pages = await pageServer();
   slack = await fakeSlack();
-  dir = mkdtempSync(path.join(tmpdir(), 'sw-track-bullmq-'));
-  mkdirSync(path.join(dir, 'stories'));
-  cpSync(path.join(ROOT, 'config/stories/nippon-us-steel'), path.join(dir, 'stories/nippon-us-steel'), { recursive: true });
-  writeFileSync(path.join(dir, 'config.yaml'), 'stories:\n  - nippon-us-steel\nfeeds: []\n');
+  dir = trackDeployment('track-bullmq');
   pages.items = [pages.item(OLD_ITEM, 'old-1', '2025-03-01T10:00:00Z')];
 });
 
