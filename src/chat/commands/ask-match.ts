@@ -56,7 +56,7 @@ export interface DevelopmentMatch {
 export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[], hidden: Set<string>): DevelopmentMatch[] {
   const stems = [...new Set(contentTerms(q.text))].filter((s) => q.terms.includes(searchKey(s)));
   // A name the question gives ("Delta", "Mehta") tells its development from another of the same kind.
-  const names = new Set(contentTerms(q.text.replace(/^\W*\w+/, '').match(/\b[A-Z][\w'-]*/g)?.join(' ') ?? ''));
+  const names = new Set(contentTerms(namesGiven(q)));
   const weight = (s: string) => ix.weight(searchKey(s)) * (names.has(s) ? 2 : 1);
   const total = stems.reduce((a, s) => a + weight(s), 0);
   if (!total) return [];
@@ -97,7 +97,17 @@ export function matchDevelopments(ix: AskIndex, q: Question, hits: SentenceHit[]
  * reports that say they voted answer it, not the previews of the vote). Empty otherwise.
  */
 export function doneAsked(q: Question): Set<string> {
-  return q.kind === 'other' && /^\W*what (did|was|were)\b/i.test(q.text) ? new Set(tag(q.text).lemmas) : new Set();
+  let lemmas = doneOf.get(q);
+  if (!lemmas) doneOf.set(q, (lemmas = q.kind === 'other' && /^\W*what (did|was|were)\b/i.test(q.text) ? new Set(tag(q.text).lemmas) : new Set()));
+  return lemmas;
+}
+
+/** Tagged once per question: ranking, matching and the answer line all ask. */
+const doneOf = new WeakMap<Question, Set<string>>();
+
+/** The names a question gives ("Delta", "Mehta"): its capitalised words after the first. */
+export function namesGiven(q: Question): string {
+  return q.text.replace(/^\W*\w+/, '').match(/\b[A-Z][\w'-]*/g)?.join(' ') ?? '';
 }
 
 function pastOf(r: Report): Set<string> {

@@ -12,7 +12,7 @@ import { extractPlaces } from '../../analysis/places.js';
 import { extractActions, type Action } from '../../analysis/frame.js';
 import type { StoryDefinition } from '../../domain/story.js';
 import { askedCount } from './ask-numbers.js';
-import { developmentDate, doneAsked, doneClause, matchDevelopments, type DevelopmentMatch } from './ask-match.js';
+import { developmentDate, doneAsked, doneClause, matchDevelopments, namesGiven, type DevelopmentMatch } from './ask-match.js';
 import { askIndex, score, type AskIndex, type Report, type SentenceHit } from './ask-index.js';
 import type { CommandDeps } from './handlers.js';
 import { whatHappened } from './happened.js';
@@ -171,10 +171,10 @@ interface Evidence {
 
 const CALENDAR = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$/i;
 
-/** What in the sentence answers the question's kind, if anything. */
 /** An amount said as a magnitude, not a figure: "single-digit millions", "hundreds of millions of dollars". */
 const MAGNITUDE = /\b(?:(?:single|double|triple)[- ]digit|tens of|hundreds of) (?:thousands|millions|billions)\b(?: of (?:dollars|euros|pounds))?/i;
 
+/** What in the sentence answers the question's kind, if anything. */
 function evidenceOf(q: Question, hit: SentenceHit, concepts: Set<string>): Evidence | undefined {
   const publishedAt = Number.isNaN(hit.report.published) ? undefined : new Date(hit.report.published);
   switch (q.kind) {
@@ -286,7 +286,7 @@ const SAME_EVENT_MATCH = 0.7;
 function firstTelling(q: Question, devs: DevelopmentMatch[]): DevelopmentMatch | undefined {
   const best = devs[0];
   if (!best) return undefined;
-  const names = searchKeys(q.text.replace(/^\W*\w+/, '').match(/\b[A-Z][\w'-]*/g)?.join(' ') ?? '');
+  const names = searchKeys(namesGiven(q));
   const told = (d: DevelopmentMatch) => d.reports.slice(0, 3);
   const events = (d: DevelopmentMatch) => new Set(told(d).flatMap((r) => extractActions(r.headline, true)).filter((a) => a.verb).map((a) => a.action));
   const namesAll = (d: DevelopmentMatch) => {
