@@ -213,9 +213,13 @@ async function learnThroughRedis(r: PrivateRedis, prefix: string, stories: strin
   const idle = await idleRedisCpuPerS(r, 1);
   const [c0, r0, t0] = [selfCpu(), await r.cpu(), performance.now()];
   let learned = 0;
+  // The engine's own set-up is once per process, not per article: taken out below.
+  let setUp = 0;
   for (const id of stories) {
+    const s0 = selfCpu();
     const { story, corpus } = loadStory(id, root);
     const engine = createEngine(story, corpus);
+    setUp += selfCpu() - s0;
     const store = createRedisStore({ redis: r.redis, prefix: `${prefix}:${id}:` });
     for (let cursor = 0; ;) {
       const page = await store.knowledgeSince(cursor, 500);
@@ -230,21 +234,9 @@ async function learnThroughRedis(r: PrivateRedis, prefix: string, stories: strin
       });
       learned += page.entries.length;
     }
-    // The engine's own set-up is once per process, not per article: taken out below.
   }
   const seconds = (performance.now() - t0) / 1000;
-  const setUp = engineSetUpCpu(stories.length, root, stories);
   return { worker: ((selfCpu() - c0 - setUp) * 1000) / Math.max(1, learned), redis: ((await r.cpu()) - r0 - idle * seconds) * 1000 / Math.max(1, learned) };
-}
-
-/** CPU seconds to load `k` stories and build their engines (the part of a catch-up that is not per article). */
-function engineSetUpCpu(k: number, root: string, stories: string[]): number {
-  const t0 = selfCpu();
-  for (const id of stories.slice(0, k)) {
-    const { story, corpus } = loadStory(id, root);
-    createEngine(story, corpus);
-  }
-  return selfCpu() - t0;
 }
 
 /** Bytes of Redis memory per queued (waiting) analyze job with a generated article. */
