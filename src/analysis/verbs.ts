@@ -22,7 +22,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   },
   ratify: { verbs: ['ratify', 'ratifies', 'ratified'], nouns: ['ratification'] },
   approve: {
-    verbs: ['approve', 'approves', 'approved', 'back', 'backs', 'backed', 'endorse', 'endorses', 'endorsed', 'clear', 'clears', 'cleared', 'greenlight', 'greenlights', 'greenlighted', 'uphold', 'upholds', 'upheld', 'confirm', 'confirms', 'confirmed', 'pass', 'passes', 'passed', 'adopt', 'adopts', 'adopted', 'enact', 'enacts', 'enacted'],
+    verbs: ['approve', 'approves', 'approved', 'back', 'backs', 'backed', 'endorse', 'endorses', 'endorsed', 'clear', 'clears', 'cleared', 'greenlight', 'greenlights', 'greenlighted', 'uphold', 'upholds', 'upheld', 'confirm', 'confirms', 'confirmed', 'pass', 'passes', 'passed', 'adopt', 'adopts', 'adopted', 'enact', 'enacts', 'enacted', 'sign off', 'signs off', 'signed off', 'signing off'],
     nouns: ['approval', 'clearance', 'endorsement'],
   },
   vote: { verbs: ['vote', 'votes', 'voted'], nouns: ['vote', 'ballot', 'referendum'] },

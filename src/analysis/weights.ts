@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.296, 1.691, 1.008, 0.215, 0.038, -1.109, -0.519, -1.768, -1.15, -0.418, -0.145, 0.894, 0.143, -0.012, 0.461, -0.245, 0.036, 0.074, -0.314],
-  bias: 0.377,
+  weights: [4.374, 1.622, 0.991, 0.243, 0.045, -1.083, -0.511, -1.754, -1.158, -0.396, -0.139, 0.913, 0.108, -0.003, 0.472, -0.233, 0.016, 0.08, -0.313],
+  bias: 0.356,
 };

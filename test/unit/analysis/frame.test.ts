@@ -22,6 +22,8 @@ describe('event frames', () => {
       expect(main(h), h).toBe('sign/happened');
     }
     expect(main('Biden bars Nippon Steel takeover')).toBe(main('Biden blocks Nippon Steel takeover'));
+    // "Signed off on" approves; it is not a signing (the lede of one outlet, the headline verb of another).
+    expect(main('Shareholders have signed off on selling the company')).toBe(main('Shareholders endorse the sale'));
   });
 
   it('skips reporting verbs and takes the event they report', () => {
