@@ -64,7 +64,7 @@ export function tokens(text: string): string[] {
 const AUXILIARIES = new Set(['is', 'was', 'were', 'are', 'be', 'been', 'being', 'has', 'have', 'had', 'get', 'got', 'gets']);
 
 /** Parts of speech a tagger gives a word that may still be a headline's verb ("US and Ukraine sign deal"). */
-const MISTAGGED_VERB = new Set(['NOUN', 'PROPN', 'ADJ']);
+const MISTAGGED_VERB = new Set(['NOUN', 'PROPN', 'ADJ', 'ADV']);
 
 /**
  * Every action a sentence reports, in text order.

@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.374, 1.622, 0.991, 0.243, 0.045, -1.083, -0.511, -1.754, -1.158, -0.396, -0.139, 0.913, 0.108, -0.003, 0.472, -0.233, 0.016, 0.08, -0.313],
-  bias: 0.356,
+  weights: [4.35, 1.623, 1.042, 0.286, 0.072, -1.049, -0.473, -1.722, -1.156, -0.396, -0.13, 0.881, 0.094, -0.011, 0.454, -0.257, 0.103, 0.097, -0.319],
+  bias: 0.329,
 };

@@ -26,6 +26,13 @@ describe('event frames', () => {
     expect(main('Shareholders have signed off on selling the company')).toBe(main('Shareholders endorse the sale'));
   });
 
+  it('reads a headline verb the tagger takes for an adverb', () => {
+    // "back" after a plural subject, tagged ADV in a headline.
+    const h = 'U.S. Steel investors back Nippon Steel takeover by a wide margin';
+    const a = mainAction(extractActions(h, true, undefined, tag(h)), []);
+    expect(a && `${a.action}/${a.status}`).toBe('approve/happened');
+  });
+
   it('skips reporting verbs and takes the event they report', () => {
     expect(main('Zelensky says US has offered Ukraine a new deal')).toBe('propose/happened');
   });
