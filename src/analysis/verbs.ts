@@ -22,13 +22,13 @@ export const ACTIONS: Record<string, ActionEntry> = {
   },
   ratify: { verbs: ['ratify', 'ratifies', 'ratified'], nouns: ['ratification'] },
   approve: {
-    verbs: ['approve', 'approves', 'approved', 'back', 'backs', 'backed', 'endorse', 'endorses', 'endorsed', 'clear', 'clears', 'cleared', 'greenlight', 'greenlights', 'greenlighted', 'uphold', 'upholds', 'upheld', 'confirm', 'confirms', 'confirmed', 'pass', 'passes', 'passed', 'adopt', 'adopts', 'adopted', 'enact', 'enacts', 'enacted', 'sign off', 'signs off', 'signed off', 'signing off'],
+    verbs: ['approve', 'approves', 'approved', 'back', 'backs', 'backed', 'endorse', 'endorses', 'endorsed', 'clear', 'clears', 'cleared', 'greenlight', 'greenlights', 'greenlighted', 'uphold', 'upholds', 'upheld', 'confirm', 'confirms', 'confirmed', 'pass', 'passes', 'passed', 'adopt', 'adopts', 'adopted', 'enact', 'enacts', 'enacted', 'sign off', 'signs off', 'signed off', 'signing off', 'allow', 'allows', 'allowed', 'permit', 'permits', 'permitted'],
     nouns: ['approval', 'clearance', 'endorsement'],
   },
   vote: { verbs: ['vote', 'votes', 'voted'], nouns: ['vote', 'ballot', 'referendum'] },
   launch: {
     verbs: ['launch', 'launches', 'launched', 'establish', 'establishes', 'established', 'create', 'creates', 'created', 'open', 'opens', 'opened', 'start', 'starts', 'started', 'begin', 'begins', 'began', 'unveil', 'unveils', 'unveiled', 'introduce', 'introduces', 'introduced', 'operational', 'running', 'set up', 'sets up', 'setting up'],
-    nouns: ['launch', 'tender', 'auction', 'competition'],
+    nouns: ['launch', 'tender', 'auction'],
   },
   appoint: {
     verbs: ['appoint', 'appoints', 'appointed', 'name', 'names', 'named', 'nominate', 'nominates', 'nominated', 'elect', 'elects', 'elected', 'hire', 'hires', 'hired', 'choose', 'chooses', 'chose', 'chosen'],

@@ -26,6 +26,13 @@ describe('event frames', () => {
     expect(main('Shareholders have signed off on selling the company')).toBe(main('Shareholders endorse the sale'));
   });
 
+  it('reads a permission as an approval, and "competition" as no event', () => {
+    // A competition watchdog is a regulator, not a contest being launched.
+    const h = 'Competition watchdog gives provisional approval for Microsoft to buy Activision';
+    expect(mainAction(extractActions(h, true, undefined, tag(h)), [])?.action).toBe('approve');
+    expect(main("Judge allows Delta's lawsuit against CrowdStrike to proceed")).toBe('approve/happened');
+  });
+
   it('reads a headline verb the tagger takes for an adverb', () => {
     // "back" after a plural subject, tagged ADV in a headline.
     const h = 'U.S. Steel investors back Nippon Steel takeover by a wide margin';
