@@ -70,7 +70,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   sue: { verbs: ['sue', 'sues', 'sued', 'appeal', 'appeals', 'appealed', 'challenge', 'challenges', 'challenged', 'charge', 'charges', 'charged', 'indict', 'indicts', 'indicted', 'probe', 'probes', 'probed', 'investigate', 'investigates', 'investigated'], nouns: ['lawsuit', 'appeal', 'probe', 'investigation', 'inquiry', 'review', 'charges'] },
   block: { verbs: ['block', 'blocks', 'blocked', 'stop', 'stops', 'stopped', 'scuttle', 'scuttles', 'scuttled', 'kill', 'kills', 'killed', 'nix', 'nixes', 'nixed', 'sink', 'sinks', 'sank', 'ban', 'bans', 'banned', 'veto', 'vetoes', 'vetoed', 'prohibit', 'prohibits', 'prohibited', 'bar', 'bars', 'barred', 'reject', 'rejects', 'rejected', 'refuse', 'refuses', 'refused', 'deny', 'denies', 'denied'], nouns: ['ban', 'veto', 'rejection'], setback: true },
   suspend: { verbs: ['suspend', 'suspends', 'suspended', 'halt', 'halts', 'halted', 'pause', 'pauses', 'paused', 'freeze', 'freezes', 'froze', 'frozen', 'delay', 'delays', 'delayed', 'postpone', 'postpones', 'postponed', 'stall', 'stalls', 'stalled'], nouns: ['delay', 'suspension', 'postponement', 'setback', 'hitch', 'snag', 'dispute', 'standoff', 'row'], setback: true },
-  terminate: { verbs: ['terminate', 'terminates', 'terminated', 'cancel', 'cancels', 'cancelled', 'canceled', 'scrap', 'scraps', 'scrapped', 'withdraw', 'withdraws', 'withdrew', 'abandon', 'abandons', 'abandoned', 'collapse', 'collapses', 'collapsed', 'quit', 'quits', 'exit', 'exits', 'exited', 'expire', 'expires', 'expired'], nouns: ['collapse', 'termination', 'cancellation', 'withdrawal'], setback: true },
+  terminate: { verbs: ['terminate', 'terminates', 'terminated', 'cancel', 'cancels', 'cancelled', 'canceled', 'scrap', 'scraps', 'scrapped', 'withdraw', 'withdraws', 'withdrew', 'abandon', 'abandons', 'abandoned', 'collapse', 'collapses', 'collapsed', 'quit', 'quits', 'exit', 'exits', 'exited', 'expire', 'expires', 'expired', 'pull', 'pulls', 'pulled'], nouns: ['collapse', 'termination', 'cancellation', 'withdrawal'], setback: true },
 };
 
 /**
@@ -102,6 +102,9 @@ export const BY_OBJECT: Record<string, { objects: RegExp; action: string; otherw
   file: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
   files: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
   filed: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
+  win: { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' },
+  wins: { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' },
+  won: { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' },
   strike: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
   strikes: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
   struck: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },

@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.35, 1.623, 1.042, 0.286, 0.072, -1.049, -0.473, -1.722, -1.156, -0.396, -0.13, 0.881, 0.094, -0.011, 0.454, -0.257, 0.103, 0.097, -0.319],
-  bias: 0.329,
+  weights: [4.365, 1.636, 1.032, 0.266, 0.051, -1.081, -0.51, -1.74, -1.154, -0.4, -0.128, 0.832, 0.097, -0.021, 0.428, -0.244, 0.146, 0.105, -0.321],
+  bias: 0.358,
 };

@@ -33,6 +33,12 @@ describe('event frames', () => {
     expect(main("Judge allows Delta's lawsuit against CrowdStrike to proceed")).toBe('approve/happened');
   });
 
+  it('a won or lost appeal is a ruling; a pulled offer is withdrawn', () => {
+    expect(main('Microsoft wins appeal of FTC challenge to Activision deal')).toBe(main('FTC loses appeal against Microsoft'));
+    expect(main('Microsoft wins the contract')).toBe('award/happened');
+    expect(main('Boeing pulls contract offer as talks collapse')).toBe(main('Boeing withdraws contract offer'));
+  });
+
   it('reads a headline verb the tagger takes for an adverb', () => {
     // "back" after a plural subject, tagged ADV in a headline.
     const h = 'U.S. Steel investors back Nippon Steel takeover by a wide margin';
