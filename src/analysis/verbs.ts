@@ -60,7 +60,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
     nouns: ['proposal', 'draft', 'offer', 'bill'],
   },
   meet: {
-    verbs: ['meet', 'meets', 'met', 'convene', 'convenes', 'convened', 'discuss', 'discusses', 'discussed', 'hold talks', 'held talks', 'holds talks'],
+    verbs: ['meet', 'meets', 'met', 'convene', 'convenes', 'convened', 'discuss', 'discusses', 'discussed', 'hold talks', 'held talks', 'holds talks', 'resume talks', 'resumes talks', 'resumed talks'],
     nouns: ['meeting', 'summit', 'session', 'talks'],
   },
   extend: { verbs: ['extend', 'extends', 'extended', 'prolong', 'prolongs', 'prolonged', 'renew', 'renews', 'renewed', 'push back', 'pushes back', 'pushed back'], nouns: ['extension'] },

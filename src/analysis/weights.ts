@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.365, 1.636, 1.032, 0.266, 0.051, -1.081, -0.51, -1.74, -1.154, -0.4, -0.128, 0.832, 0.097, -0.021, 0.428, -0.244, 0.146, 0.105, -0.321],
-  bias: 0.358,
+  weights: [4.387, 1.574, 1.071, 0.266, 0.044, -1.097, -0.533, -1.737, -1.149, -0.403, -0.121, 0.843, 0.103, -0.039, 0.427, -0.255, 0.14, 0.107, -0.323],
+  bias: 0.364,
 };

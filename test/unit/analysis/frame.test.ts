@@ -39,6 +39,11 @@ describe('event frames', () => {
     expect(main('Boeing pulls contract offer as talks collapse')).toBe(main('Boeing withdraws contract offer'));
   });
 
+  it('talks resumed are a meeting, not another kind of event', () => {
+    expect(main('Boeing and the union resumed talks on Tuesday')).toBe('meet/happened');
+    expect(main('Boeing and the union to resume talks on Tuesday')).toBe('meet/planned');
+  });
+
   it('reads a headline verb the tagger takes for an adverb', () => {
     // "back" after a plural subject, tagged ADV in a headline.
     const h = 'U.S. Steel investors back Nippon Steel takeover by a wide margin';
