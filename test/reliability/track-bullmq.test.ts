@@ -87,7 +87,10 @@ describe('/storywatch track on BullMQ workers', () => {
     pages.items = [...pages.items, pages.item(NEW_ITEM, 'new-1', new Date().toISOString())];
     // Published within a second of the tracking, and possibly polled first for the other story by
     // a worker that did not know the new one yet (its feed list is cached): still news to it.
-    await waitFor('the alert from worker B', () => slack.posts().length > before, 30_000);
+    // On a miss, B's log says what it did with the feed (a flake is worth nothing without it).
+    await waitFor('the alert from worker B', () => slack.posts().length > before, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nworker B log (last 6000 characters):\n${(logs.b ?? '').slice(-6000)}`);
+    });
     expect(logs.b).toMatch(/story "Minerals pact" \(minerals-pact\) was tracked while running: loaded from the stories folder/);
     expect(b.lanes.get('minerals-pact')?.addedWhileRunning).toBe(true);
     const posted = slack.posts().slice(before);

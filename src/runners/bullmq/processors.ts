@@ -84,6 +84,7 @@ async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): 
   if (outcome.status === 'new') {
     await deps.store.markPrimed(feed.url);
     for (const lane of lanes) if (lane.store !== deps.store) await lane.store.markPrimed(feed.url);
+    for (const lane of lanes) if (lane.addedWhileRunning) fetchedFor.set(lane.store, (fetchedFor.get(lane.store) ?? new Set<string>()).add(feed.url));
   }
   if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
   if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
@@ -117,6 +118,9 @@ async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedCon
 /** Feeds each store is known to be primed for (it never reverts): asked of Redis once per process. */
 const primedFor = new WeakMap<StateStore, Set<string>>();
 
+/** Feeds this process has fetched whole with a story added while running among their followers. */
+const fetchedFor = new WeakMap<StateStore, Set<string>>();
+
 /**
  * A story that follows the feed but has not had its first poll of it (tracked while running,
  * or a channel's feed it now follows): the feed is fetched whole, not answered with a 304
@@ -125,6 +129,9 @@ const primedFor = new WeakMap<StateStore, Set<string>>();
 async function newFollower(deps: ProcessorDeps, lanes: StoryLane[], feed: FeedConfig): Promise<boolean> {
   for (const lane of lanes) {
     if (lane.store === deps.store) continue;
+    // Primed by another process is not enough: before this process knew the story, it may have
+    // taken the feed's newest items for the other stories only, and a 304 would keep them from it.
+    if (lane.addedWhileRunning && !fetchedFor.get(lane.store)?.has(feed.url)) return true;
     const known = primedFor.get(lane.store) ?? new Set<string>();
     primedFor.set(lane.store, known);
     if (known.has(feed.url)) continue;
