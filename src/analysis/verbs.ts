@@ -98,16 +98,17 @@ export function familyOf(action: string): string {
  * Verbs whose class depends on what they act on: "file a lawsuit" is suing, "file a plan"
  * proposing; "strike a deal" is agreeing, workers who strike walk out.
  */
-export const BY_OBJECT: Record<string, { objects: RegExp; action: string; otherwise?: string }> = {
-  file: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
-  files: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
-  filed: { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' },
-  win: { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' },
-  wins: { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' },
-  won: { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' },
-  strike: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
-  strikes: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
-  struck: { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' },
+type ObjectRule = { objects: RegExp; action: string; otherwise?: string };
+
+/** Each rule under every inflection of its verb. */
+function forms(verbs: string[], rule: ObjectRule): Record<string, ObjectRule> {
+  return Object.fromEntries(verbs.map((v) => [v, rule]));
+}
+
+export const BY_OBJECT: Record<string, ObjectRule> = {
+  ...forms(['file', 'files', 'filed'], { objects: /^(lawsuit|suit|appeal|complaint|charge|motion|petition|cross-appeal|case|claim)s?$/, action: 'sue' }),
+  ...forms(['win', 'wins', 'won'], { objects: /^(appeal|case|lawsuit|suit|ruling|challenge|trial|injunction|dismissal)s?$/, action: 'rule' }),
+  ...forms(['strike', 'strikes', 'struck'], { objects: /^(deal|agreement|accord|pact|bargain|compromise)s?$/, action: 'agree', otherwise: '~strike' }),
 };
 
 /** Words shortly before a verb that make it planned, hoped for or hypothetical. */

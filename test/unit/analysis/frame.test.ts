@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { extractActions, mainAction, restates } from '../../../src/analysis/frame.js';
 import { tag } from '../../../src/analysis/nlp.js';
 
+/** The main action of a headline read with the tagger, as profiles read headlines. */
+const tagged = (headline: string) => mainAction(extractActions(headline, true, undefined, tag(headline)), []);
+
 const main = (headline: string, lede = '') => {
   const a = mainAction(extractActions(headline, true), lede ? extractActions(lede) : []);
   return a ? `${a.action}/${a.status}` : undefined;
@@ -28,8 +31,7 @@ describe('event frames', () => {
 
   it('reads a permission as an approval, and "competition" as no event', () => {
     // A competition watchdog is a regulator, not a contest being launched.
-    const h = 'Competition watchdog gives provisional approval for Microsoft to buy Activision';
-    expect(mainAction(extractActions(h, true, undefined, tag(h)), [])?.action).toBe('approve');
+    expect(tagged('Competition watchdog gives provisional approval for Microsoft to buy Activision')?.action).toBe('approve');
     expect(main("Judge allows Delta's lawsuit against CrowdStrike to proceed")).toBe('approve/happened');
   });
 
@@ -46,8 +48,7 @@ describe('event frames', () => {
 
   it('reads a headline verb the tagger takes for an adverb', () => {
     // "back" after a plural subject, tagged ADV in a headline.
-    const h = 'U.S. Steel investors back Nippon Steel takeover by a wide margin';
-    const a = mainAction(extractActions(h, true, undefined, tag(h)), []);
+    const a = tagged('U.S. Steel investors back Nippon Steel takeover by a wide margin');
     expect(a && `${a.action}/${a.status}`).toBe('approve/happened');
   });
 
