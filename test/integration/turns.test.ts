@@ -13,14 +13,36 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(): Promise<{ turns: Turns; list: () => Promise<string[]>; key: string; push: (...ids: string[]) => Promise<unknown> }> {
+interface Setup {
+  turns: Turns;
+  /** Another process's turns on the same Redis. */
+  other: () => Turns;
+  list: () => Promise<string[]>;
+  key: string;
+  push: (...ids: string[]) => Promise<unknown>;
+  /** Resolves once `n` turns are subscribed to the wake channel. */
+  listeners: (n: number) => Promise<void>;
+}
+
+async function setup(staleMs = 100): Promise<Setup> {
   const { redis, prefix, cleanup } = await testRedis();
   cleanups.push(cleanup);
   // The head's job is being worked on and does not move while the test looks.
-  const turns = createTurns({ redis, prefix: prefix.slice(0, -1), jobState: async () => 'active', staleMs: 100 });
-  cleanups.push(() => turns.close());
+  const make = () => {
+    const t = createTurns({ redis, prefix: prefix.slice(0, -1), jobState: async () => 'active', staleMs });
+    cleanups.push(() => t.close());
+    return t;
+  };
   const key = `${prefix.slice(0, -1)}:turns:story`;
-  return { turns, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids) };
+  const listeners = async (n: number) => {
+    for (let i = 0; i < 100; i++) {
+      const [, count] = (await redis.pubsub('NUMSUB', `${prefix.slice(0, -1)}:turns`)) as [string, number];
+      if (Number(count) >= n) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`fewer than ${n} turns subscribed after 2 s`);
+  };
+  return { turns: make(), other: make, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids), listeners };
 }
 
 describe('per-story turns', () => {
@@ -42,5 +64,20 @@ describe('per-story turns', () => {
     expect(await list()).toEqual(['head', 'unlisted']);
     expect(await turns.done('story', 'head')).toBe('unlisted');
     expect(await waiting).toBe('turn');
+  });
+
+  it('a job decided by another process while it was not waiting (still preparing) has its turn at its next wait, not after the stale check', async () => {
+    // A stale check a minute away: only the kept wake can end this wait in time.
+    const { turns, other, push, listeners } = await setup(60_000);
+    const elsewhere = other();
+    await listeners(2);
+    await push('head', 'later');
+    turns.enter('prepared-job');
+    await elsewhere.nudge('prepared-job');
+    // The wake is on its way through Redis; the wait starts only once it has arrived.
+    await new Promise((r) => setTimeout(r, 300));
+    const outcome = await Promise.race([turns.wait('story', 'prepared-job', async () => false), new Promise((r) => setTimeout(r, 3_000, 'lost'))]);
+    expect(outcome).toBe('turn');
+    turns.leave('prepared-job');
   });
 });

@@ -196,21 +196,27 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       await deps.turns.done(story, jobId);
       return 'already analysed';
     }
-    // The parallel part: no shared state, no turn needed. Kept in Redis too, so whichever
-    // process holds the story's step when this job's turn comes can decide it at once.
-    const prepared = lane.engine.prepare(article);
-    const { article: _a, ...cached } = prepared;
-    await deps.redis.set(prepKey(jobId), JSON.stringify({ ...cached, data: job.data }), 'PX', PROFILE_TTL_MS);
-    for (;;) {
-      const turn = await deps.turns.wait(story, jobId, () => lane.store.hasSeen(article.id));
-      if (turn !== 'turn') {
-        await help(lane, turn.help);
-        continue;
+    // From here another process may decide the article for this job and wake it.
+    deps.turns.enter(jobId);
+    try {
+      // The parallel part: no shared state, no turn needed. Kept in Redis too, so whichever
+      // process holds the story's step when this job's turn comes can decide it at once.
+      const prepared = lane.engine.prepare(article);
+      const { article: _a, ...cached } = prepared;
+      await deps.redis.set(prepKey(jobId), JSON.stringify({ ...cached, data: job.data }), 'PX', PROFILE_TTL_MS);
+      for (;;) {
+        const turn = await deps.turns.wait(story, jobId, () => lane.store.hasSeen(article.id));
+        if (turn !== 'turn') {
+          await help(lane, turn.help);
+          continue;
+        }
+        if (decidedAhead.delete(jobId)) return 'already analysed';
+        // The ordered part: this job heads its story's order (or was decided for it).
+        const result = await decideInTurn(lane, jobId, job.data, prepared);
+        if (result !== null) return result;
       }
-      if (decidedAhead.delete(jobId)) return 'already analysed';
-      // The ordered part: this job heads its story's order (or was decided for it).
-      const result = await decideInTurn(lane, jobId, job.data, prepared);
-      if (result !== null) return result;
+    } finally {
+      deps.turns.leave(jobId);
     }
   };
 }

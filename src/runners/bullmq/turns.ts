@@ -15,6 +15,9 @@ import type { Redis } from 'ioredis';
 
 /** Pops the head only if it is still `jobId` (two workers may both see a dead head). */
 const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) return 1 end return 0`;
+/** The fallback look at a head that does not move: every 25 ms at first, at most every 250 ms. */
+const PAUSE_STEP_MS = 25;
+const PAUSE_MAX_MS = 250;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 /** A finished job leaves the order wherever it is (an already-recorded duplicate leaves early). */
 const DONE = `
@@ -54,6 +57,13 @@ export interface Turns {
   wait(story: string, jobId: string, decided?: () => Promise<boolean>): Promise<TurnOutcome>;
   /** `jobId` is recorded (or needs no turn): it leaves the order, the next waiter wakes; the new head. */
   done(story: string, jobId: string): Promise<string | null>;
+  /**
+   * The job is in hand here (taken by this process's worker): from now until `leave`, a wake
+   * that comes while it is not waiting (preparing, or trying its turn) is kept for its next
+   * wait, not lost. A lost wake cost the job's worker slot the stale check's wait.
+   */
+  enter(jobId: string): void;
+  leave(jobId: string): void;
   /** Wakes a waiting job (its article was decided for it). */
   nudge(jobId: string): Promise<void>;
   close(): Promise<void>;
@@ -65,7 +75,7 @@ export function createTurns(deps: TurnsDeps): Turns {
   const staleMs = deps.staleMs ?? 500;
   /** Waiters by job id: a turn's end wakes only the job that now heads the order. */
   const wakers = new Map<string, (head: boolean) => void>();
-  /** Jobs inside `wait` here, and those of them woken while not pausing (a wake is not lost). */
+  /** Jobs in hand here (entered or waiting, not left), and those of them woken while not pausing (a wake is not lost). */
   const waiting = new Set<string>();
   const woken = new Set<string>();
   let closed = false;
@@ -112,12 +122,14 @@ export function createTurns(deps: TurnsDeps): Turns {
     },
     async wait(story, jobId, decided) {
       waiting.add(jobId);
-      try {
-        return await waitTurn(story, jobId, decided);
-      } finally {
-        waiting.delete(jobId);
-        woken.delete(jobId);
-      }
+      return waitTurn(story, jobId, decided);
+    },
+    enter(jobId) {
+      waiting.add(jobId);
+    },
+    leave(jobId) {
+      waiting.delete(jobId);
+      woken.delete(jobId);
     },
     async done(story, jobId) {
       const head = await deps.redis.eval(DONE, 2, key(story), channel, jobId);
@@ -169,9 +181,11 @@ export function createTurns(deps: TurnsDeps): Turns {
         // Nobody is on the head: waiting for a worker slot to take it could be forever.
         if (state === 'pending') return { help: head! };
       }
-      // Woken as soon as it heads the order; the timeout is for heads that do not move.
-      // The turn's end names the new head: no need to look again.
-      if (await pause(jobId, Math.min(100, 5 + round * 5))) return 'turn';
+      // Woken as soon as it heads the order (a turn's end names the new head: no need to look
+      // again); the timeout is only for heads that do not move, so it need not be short: each
+      // look is a round trip, and a waiter that looked every few ms cost Redis more per
+      // article than the decision itself.
+      if (await pause(jobId, Math.min(PAUSE_MAX_MS, (round + 1) * PAUSE_STEP_MS))) return 'turn';
     }
   }
 }
