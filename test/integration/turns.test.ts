@@ -80,4 +80,17 @@ describe('per-story turns', () => {
     expect(outcome).toBe('turn');
     turns.leave('prepared-job');
   });
+
+  it('jobs queued twice (two polls of one feed before its articles are decided) are listed once, and again once done', async () => {
+    const { turns, list } = await setup();
+    const added: string[][] = [];
+    await turns.enqueue('story', ['a', 'b'], async () => added.push(['a', 'b']));
+    await turns.enqueue('story', ['a', 'b', 'c'], async () => added.push(['a', 'b', 'c']));
+    // The queue was still asked both times (BullMQ keeps one job per id).
+    expect(added).toHaveLength(2);
+    expect(await list()).toEqual(['a', 'b', 'c']);
+    expect(await turns.done('story', 'a')).toBe('b');
+    await turns.enqueue('story', ['a'], async () => undefined);
+    expect(await list()).toEqual(['b', 'c', 'a']);
+  });
 });

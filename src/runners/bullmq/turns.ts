@@ -14,7 +14,13 @@
 import type { Redis } from 'ioredis';
 
 /** Pops the head only if it is still `jobId` (two workers may both see a dead head). */
-const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) return 1 end return 0`;
+const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) redis.call('SREM', KEYS[2], ARGV[1]) return 1 end return 0`;
+/**
+ * Appends the ids not already in the order (KEYS[2] holds its ids). Two polls of one feed
+ * before its articles are decided queue the same jobs twice; BullMQ keeps one job, and a
+ * second listing would become a head whose job is gone, holding the story for a stale check.
+ */
+const LIST = `for _, id in ipairs(ARGV) do if redis.call('SADD', KEYS[2], id) == 1 then redis.call('RPUSH', KEYS[1], id) end end return 0`;
 /** The fallback look at a head that does not move: every 25 ms at first, at most every 250 ms. */
 const PAUSE_STEP_MS = 25;
 const PAUSE_MAX_MS = 250;
@@ -22,6 +28,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 /** A finished job leaves the order wherever it is (an already-recorded duplicate leaves early). */
 const DONE = `
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) else redis.call('LREM', KEYS[1], 1, ARGV[1]) end
+redis.call('SREM', KEYS[3], ARGV[1])
 local head = redis.call('LINDEX', KEYS[1], 0)
 if head then redis.call('PUBLISH', KEYS[2], head) end
 return head`;
@@ -71,6 +78,8 @@ export interface Turns {
 
 export function createTurns(deps: TurnsDeps): Turns {
   const key = (story: string) => `${deps.prefix}:turns:${story}`;
+  const listed = (story: string) => `${key(story)}:listed`;
+  const list = (story: string, ids: string[]) => deps.redis.eval(LIST, 2, key(story), listed(story), ...ids);
   const channel = `${deps.prefix}:turns`;
   const staleMs = deps.staleMs ?? 500;
   /** Waiters by job id: a turn's end wakes only the job that now heads the order. */
@@ -114,7 +123,7 @@ export function createTurns(deps: TurnsDeps): Turns {
       try {
         // Listed first: a head whose job is not queued yet looks alive for `staleMs`, long
         // enough for `add`; one whose poll died before `add` is popped as gone.
-        await deps.redis.rpush(key(story), ...jobIds);
+        await list(story, jobIds);
         await add();
       } finally {
         await deps.redis.eval(RELEASE, 1, claim, token);
@@ -132,7 +141,7 @@ export function createTurns(deps: TurnsDeps): Turns {
       woken.delete(jobId);
     },
     async done(story, jobId) {
-      const head = await deps.redis.eval(DONE, 2, key(story), channel, jobId);
+      const head = await deps.redis.eval(DONE, 3, key(story), channel, listed(story), jobId);
       wake(head);
       return typeof head === 'string' ? head : null;
     },
@@ -171,11 +180,11 @@ export function createTurns(deps: TurnsDeps): Turns {
         // would hold its worker slot until the whole story's order had drained.
         if (head === null || (await deps.redis.lpos(key(story), jobId)) === null) {
           if (decided && (await decided())) return 'turn';
-          await deps.redis.rpush(key(story), jobId);
+          await list(story, [jobId]);
         }
         const state = head === null ? 'active' : await deps.jobState(head);
         if (state === 'gone') {
-          await deps.redis.eval(POP_IF_HEAD, 1, key(story), head!);
+          await deps.redis.eval(POP_IF_HEAD, 2, key(story), listed(story), head!);
           continue;
         }
         // Nobody is on the head: waiting for a worker slot to take it could be forever.
