@@ -22,6 +22,8 @@ interface Setup {
   push: (...ids: string[]) => Promise<unknown>;
   /** Resolves once `n` turns are subscribed to the wake channel. */
   listeners: (n: number) => Promise<void>;
+  /** What is published on the wake channel from now on. */
+  messages: () => Promise<string[]>;
 }
 
 async function setup(staleMs = 100): Promise<Setup> {
@@ -42,7 +44,15 @@ async function setup(staleMs = 100): Promise<Setup> {
     }
     throw new Error(`fewer than ${n} turns subscribed after 2 s`);
   };
-  return { turns: make(), other: make, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids), listeners };
+  const messages = async () => {
+    const sub = redis.duplicate();
+    cleanups.push(() => sub.quit());
+    const heard: string[] = [];
+    sub.on('message', (_c: string, m: string) => heard.push(m));
+    await sub.subscribe(`${prefix.slice(0, -1)}:turns`);
+    return heard;
+  };
+  return { turns: make(), other: make, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids), listeners, messages };
 }
 
 describe('per-story turns', () => {
@@ -92,5 +102,17 @@ describe('per-story turns', () => {
     expect(await turns.done('story', 'a')).toBe('b');
     await turns.enqueue('story', ['a'], async () => undefined);
     expect(await list()).toEqual(['b', 'c', 'a']);
+  });
+
+  it('a job that already left the order (decided for it elsewhere) finishes without scanning it or waking anyone', async () => {
+    const { turns, list, messages } = await setup();
+    await turns.enqueue('story', ['x', 'y'], async () => undefined);
+    const heard = await messages();
+    expect(await turns.done('story', 'decided-elsewhere')).toBe('x');
+    // A listed job that is not the head still leaves early, and the head is announced.
+    expect(await turns.done('story', 'y')).toBe('x');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard).toEqual(['x']);
+    expect(await list()).toEqual(['x']);
   });
 });

@@ -25,12 +25,18 @@ const LIST = `for _, id in ipairs(ARGV) do if redis.call('SADD', KEYS[2], id) ==
 const PAUSE_STEP_MS = 25;
 const PAUSE_MAX_MS = 250;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-/** A finished job leaves the order wherever it is (an already-recorded duplicate leaves early). */
+/**
+ * A finished job leaves the order wherever it is (an already-recorded duplicate leaves early).
+ * One that already left (its article decided for it by another process) costs no scan of the
+ * order and wakes nobody: the head did not change.
+ */
 const DONE = `
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) else redis.call('LREM', KEYS[1], 1, ARGV[1]) end
+local left = 0
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) left = 1
+elseif redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then redis.call('LREM', KEYS[1], 1, ARGV[1]) left = 1 end
 redis.call('SREM', KEYS[3], ARGV[1])
 local head = redis.call('LINDEX', KEYS[1], 0)
-if head then redis.call('PUBLISH', KEYS[2], head) end
+if head and left == 1 then redis.call('PUBLISH', KEYS[2], head) end
 return head`;
 
 export interface TurnsDeps {
