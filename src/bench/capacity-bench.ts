@@ -14,6 +14,8 @@ export const PLAN = { intervalS: 600, changedShare: 0.05, articlesPerChange: 1, 
 export interface Costs {
   polls: PollCosts;
   runs: ArticleRun[];
+  /** One worker again, beside plain loops keeping the other cores busy. */
+  contended: ArticleRun;
   deliver: Cost & { alerts: number; seconds: number };
   bytesPerJob: number;
   bytesPerKeptArticle: number;
@@ -35,7 +37,7 @@ export function costTable(c: Costs): string[] {
     '|---|---|---|---|',
     `| feed poll, 304 | ${ms(c.polls.c304.worker)} | ${ms(c.polls.c304.redis)} | ${c.polls.polls304.toLocaleString('en-US')} polls (${c.polls.n.toLocaleString('en-US')} feeds every ${c.polls.intervalS} s, ${c.polls.shards} poll shards) |`,
     `| feed poll, 200 (re-parsed, nothing new) | ${ms(c.polls.c200.worker)} | ${ms(c.polls.c200.redis)} | ${c.polls.polls200.toLocaleString('en-US')} polls |`,
-    `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles over ${a.stories} stories, one worker, unchanged feeds' polls taken out |`,
+    `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles over ${a.stories} stories, one worker; unchanged feeds' polls and the ${a.delivered.toLocaleString('en-US')} alerts delivered meanwhile taken out at their rows' costs |`,
     `| alert delivered (JSONL target; its deliver job queued, claimed, posted, marked) | ${ms(c.deliver.worker)} | ${ms(c.deliver.redis)} | ${c.deliver.alerts.toLocaleString('en-US')} alerts to 50 targets in ${c.deliver.seconds.toFixed(1)} s |`,
     '',
     '| Redis memory | bytes |',
@@ -44,7 +46,15 @@ export function costTable(c: Costs): string[] {
     `| per feed: poll schedulers and their jobs | ${c.polls.bytesPerFeedQueue.toFixed(1)} |`,
     `| per queued analyze job (generated article) | ${c.bytesPerJob.toFixed(0)} |`,
     `| per kept article (log entry, seen id, alerts; retention bench) | ${c.bytesPerKeptArticle.toFixed(0)} |`,
+    '',
+    `Redis commands per analysed article (one worker; INFO commandstats, which counts command time only, not the reads and writes around it): ${commandsLine(a)}`,
   ];
+}
+
+function commandsLine(a: ArticleRun): string {
+  const calls = a.topCommands.reduce((s, t) => s + t.calls, 0) / a.articles;
+  const top = a.topCommands.slice(0, 8).map((t) => `${t.cmd} ${(t.calls / a.articles).toFixed(1)} calls ${t.usPerArticle.toFixed(0)} µs`);
+  return `${calls.toFixed(1)} calls in all (top 12); ${top.join(', ')}`;
 }
 
 /**
@@ -52,20 +62,28 @@ export function costTable(c: Costs): string[] {
  * (workers, Redis, the bench's feed server) plus what each further worker adds (learning,
  * through Redis, what the others decided): a worker process is at most one core, Redis one
  * core, and everything together fits in the cores the rest of the machine left free (/proc/stat).
+ * When those free cores are the limit, every process waits its turn for a core, and a unit of
+ * work costs what it cost the one worker run beside busy cores (`contended`): more CPU per
+ * article, from the switches between processes, than with a core to itself.
  */
-export function predictRate(one: ArticleRun, w: number, others: number): { rate: number; limit: string } {
-  const perArt = (cores: number) => cores / one.rate;
-  const W = perArt(one.busy.workers) + ((w - 1) * one.learn.worker) / 1000;
-  const R = perArt(one.busy.redis) + ((w - 1) * one.learn.redis) / 1000;
-  const B = perArt(one.busy.bench);
+export function predictRate(one: ArticleRun, contended: ArticleRun | undefined, w: number, others: number): { rate: number; limit: string } {
+  const costs = (run: ArticleRun) => {
+    const perArt = (cores: number) => cores / run.rate;
+    const W = perArt(run.busy.workers) + ((w - 1) * one.learn.worker) / 1000;
+    const R = perArt(run.busy.redis) + ((w - 1) * one.learn.redis) / 1000;
+    return { W, R, all: W + R + perArt(run.busy.bench) };
+  };
+  const { W, R, all } = costs(one);
   const free = Math.max(0.1, cpus().length - others);
+  const shared = `${free.toFixed(2)} free cores shared by workers, Redis and the feed server`;
   const limits: Array<[number, string]> = [
     [w / W, `${w} worker process(es), a core each`],
     [1 / R, 'one Redis core'],
-    [free / (W + R + B), `${free.toFixed(2)} free cores shared by workers, Redis and the feed server`],
+    [free / all, shared],
   ];
   const [rate, limit] = limits.sort((x, y) => x[0] - y[0])[0]!;
-  return { rate, limit };
+  if (limit !== shared || !contended) return { rate, limit };
+  return { rate: free / costs(contended).all, limit: `${shared}, at the CPU per article measured beside busy cores` };
 }
 
 export function modelLines(c: Costs): string[] {
@@ -87,29 +105,39 @@ export function modelLines(c: Costs): string[] {
     `- 1M feeds: ${pollsPerS.toFixed(0)} polls/s = ${workerCores.toFixed(1)} worker cores and ${redisCores.toFixed(2)} Redis core (${redisCores <= 1 ? 'fits one Redis core' : 'does NOT fit one Redis core'}); feed state and schedulers ${memMb.toFixed(0)} MB of Redis`,
     '',
     `Each further worker adds ${ms(a.learn.worker)} ms of worker CPU and ${ms(a.learn.redis)} ms of Redis CPU per article (its engines learn, through Redis, what the others decided; measured by catching a fresh engine up on the one-worker run).`,
+    contendedLine(a, c.contended),
     '',
     '| worker processes (stories) | measured articles/s | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
-    const p = predictRate(a, run.workers, run.busy.others);
+    const p = predictRate(a, c.contended, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
     lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
   return lines;
 }
 
+function contendedLine(one: ArticleRun, busy: ArticleRun): string {
+  const all = (run: ArticleRun, k: 'workers' | 'redis') => (run.busy[k] / run.rate) * 1000;
+  const x = (k: 'workers' | 'redis') => (all(busy, k) / all(one, k)).toFixed(2);
+  return `One worker beside ${busy.besideBusy} busy core(s) (plain loops): ${ms(all(busy, 'workers'))} ms worker CPU and ${ms(all(busy, 'redis'))} ms Redis CPU per article all in (${x('workers')}× and ${x('redis')}× the run with the cores free, ${busy.rate.toFixed(0)} articles/s); the model uses these costs where the machine's free cores are the limit.`;
+}
+
 export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs> {
   const r = await startPrivateRedis();
   try {
     const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
-    const runs = [await articleRun(r, 1, polls.c304), await articleRun(r, 2, polls.c304)];
+    // Deliveries first: the article runs take the alerts they deliver out at this cost.
     const deliver = await deliverCosts(r, polls.c304);
+    const one = await articleRun(r, 1, polls.c304, deliver);
+    const contended = await articleRun(r, 1, polls.c304, deliver, { besideBusy: Math.max(1, cpus().length - 1) });
+    const runs = [one, await articleRun(r, 2, polls.c304, deliver)];
     process.stderr.write('  [capacity] memory per queued job and per kept article\n');
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, runs, contended, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }

@@ -6,7 +6,7 @@
  * generated stream made visible at once to 1 and then 2 worker processes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ import { etagFor } from './feed-mix.js';
 import { generateStream } from './generate.js';
 import { createEngine } from '../analysis/engine.js';
 import { loadStory } from '../config/story.js';
-import { keyBytes, machineBusy, selfCpu, sleep, startWorkers, storyCopies, waitUntil, type PrivateRedis } from './deployment.js';
+import { busyLoops, keyBytes, machineBusy, selfCpu, sleep, startWorkers, storyCopies, waitUntil, type PrivateRedis } from './deployment.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Stories the article runs spread their feeds over. */
@@ -128,12 +128,16 @@ export async function pollCosts(r: PrivateRedis, opts: { n?: number; intervalS?:
 
 export interface ArticleRun {
   workers: number;
+  /** Cores kept busy by plain loops beside the workers over the window. */
+  besideBusy: number;
   stories: number;
   rate: number;
   articles: number;
   alerts: number;
-  /** CPU ms per article analysed (poll of its feed, analyze job, record), polls of unchanged feeds taken out. */
+  /** CPU ms per article analysed (poll of its feed, analyze job, record), polls of unchanged feeds and deliveries taken out. */
   perArticle: Cost;
+  /** Alerts delivered within the analysis window (their cost is the delivery row's, taken out of `perArticle`). */
+  delivered: number;
   /** Cores busy over the analysis window: workers, Redis, the bench (fixture server), everything else on the machine. */
   busy: { workers: number; redis: number; bench: number; others: number };
   polls: number;
@@ -154,13 +158,15 @@ async function commandStats(redis: Redis): Promise<Map<string, { calls: number; 
  * second, spread over `k` stories. One story's decisions are ordered (each against everything
  * decided before it), so only several stories give further workers work they can do in parallel.
  */
-export async function articleRun(r: PrivateRedis, w: number, c304: Cost, k = STORIES): Promise<ArticleRun> {
+export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver: Cost, opts: { stories?: number; besideBusy?: number } = {}): Promise<ArticleRun> {
+  const k = opts.stories ?? STORIES;
+  const besideBusy = opts.besideBusy ?? 0;
   const feeds = 200;
   const total = 4000;
   const articles = generateStream(total, 5).map((a, i) => ({ ...a, source: `feed${i % feeds}` }));
   const server = await startFixtureServer(articles, { initiallyVisible: feeds });
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-capacity-'));
-  const prefix = `cap-art-${process.pid}-${w}`;
+  const prefix = `cap-art-${process.pid}-${w}-${besideBusy}`;
   const stories = storyCopies(k, path.join(dir, 'stories'));
   const idle = await idleRedisCpuPerS(r, 2);
   const workers = startWorkers(w, {
@@ -171,16 +177,19 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, k = STO
   const sum = async (f: (s: string) => Promise<number>) => (await Promise.all(stories.map(f))).reduce((x, y) => x + y, 0);
   const seen = () => sum((s) => r.redis.zcard(`${prefix}:${s}:seen`));
   const polls = () => Object.values(server.hits).reduce((a, b) => a + b, 0);
+  const alertsFile = path.join(dir, 'alerts.jsonl');
+  const delivered = () => (existsSync(alertsFile) ? readFileSync(alertsFile, 'utf8').split('\n').length - 1 : 0);
   try {
     progress(`articles: ${w} worker process(es), ${k} stories, priming ${feeds} feeds`);
     await waitUntil('the feeds primed', async () => (await seen()) >= feeds, 120_000);
     await sleep(2000);
-    const snap = async () => ({ w: workers.cpu(), r: await r.cpu(), m: machineBusy(), b: selfCpu(), t: performance.now(), p: polls() });
+    const snap = async () => ({ w: workers.cpu(), r: await r.cpu(), m: machineBusy(), b: selfCpu(), t: performance.now(), p: polls(), d: delivered() });
+    const loops = busyLoops(besideBusy);
     await r.redis.config('RESETSTAT');
     const a = await snap();
     server.reveal(total);
-    progress(`articles: ${total - feeds} new articles visible; analysing`);
-    await waitUntil('every article decided', async () => (await seen()) >= total, 900_000);
+    progress(`articles: ${total - feeds} new articles visible; analysing${besideBusy ? ` beside ${besideBusy} busy core(s)` : ''}`);
+    await waitUntil('every article decided', async () => (await seen()) >= total, 900_000).finally(() => loops.stop());
     const b = await snap();
     const stats = await commandStats(r.redis);
     const topCommands = [...stats].map(([cmd, v]) => ({ cmd, calls: v.calls, usPerArticle: v.usec / (total - feeds) })).sort((x, y) => y.usPerArticle - x.usPerArticle).slice(0, 12);
@@ -189,12 +198,15 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, k = STO
     const learn = await learnThroughRedis(r, prefix, stories, path.join(dir, 'stories'));
     const wall = (b.t - a.t) / 1000;
     const n = total - feeds;
-    // Polls that found nothing new (about all but one per article) are the poll row's cost.
+    // Polls that found nothing new (about all but one per article) are the poll row's cost, and
+    // the alerts delivered meanwhile the delivery row's: the model adds both at its own rates.
     const pollsAB = b.p - a.p;
+    const deliveredAB = b.d - a.d;
     const idleAB = idle * wall;
-    const perArticle = { worker: ((b.w - a.w) * 1000 - pollsAB * c304.worker) / n, redis: ((b.r - a.r - idleAB) * 1000 - pollsAB * c304.redis) / n };
+    const rest = (k: keyof Cost) => pollsAB * c304[k] + deliveredAB * deliver[k];
+    const perArticle = { worker: ((b.w - a.w) * 1000 - rest('worker')) / n, redis: ((b.r - a.r - idleAB) * 1000 - rest('redis')) / n };
     const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
-    return { workers: w, stories: k, rate: n / wall, articles: n, alerts, perArticle, busy, polls: pollsAB, topCommands, learn };
+    return { workers: w, besideBusy, stories: k, rate: n / wall, articles: n, alerts, delivered: deliveredAB, perArticle, busy, polls: pollsAB, topCommands, learn };
   } finally {
     await workers.stop();
     await server.close();

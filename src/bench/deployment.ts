@@ -136,6 +136,22 @@ export function startWorkers(n: number, opts: { redisUrl: string; prefix: string
   };
 }
 
+/**
+ * `k` processes that each keep a core busy (a plain loop) until stopped: what the cores look
+ * like to a worker when the other workers, Redis and the feed server take them.
+ */
+export function busyLoops(k: number): { cpu(): number; stop(): Promise<void> } {
+  const loop = 'let x = 0; for (;;) { for (let i = 0; i < 1e6; i++) x = (x + i) % 1000003; }';
+  const procs = Array.from({ length: k }, () => spawn(process.execPath, ['-e', loop], { stdio: 'ignore' }));
+  return {
+    cpu: () => procs.reduce((s, p) => s + procCpu(p.pid), 0),
+    async stop() {
+      for (const p of procs) p.kill('SIGKILL');
+      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(null) : p.once('exit', r)))));
+    },
+  };
+}
+
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
