@@ -207,10 +207,19 @@ function learn(state: State, p: Profile, verdict: Verdict | undefined, id: strin
   state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
   // From the profile alone, so a replay of recorded decisions (remember) marks it the same.
-  if (origin === 'stream' && !alerted && p.genre !== 'news' && !isBackground(state, p)) dev.awaitsNews = true;
+  if (origin === 'stream' && !alerted && (p.genre !== 'news' || eventless(p)) && !isBackground(state, p)) dev.awaitsNews = true;
   state.byId.set(id, dev);
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
+}
+
+/**
+ * A headline that tells of no event (no event verb: "Nearly 3 weeks into strike, workers'
+ * resolve holds", "The fight over a lost pension plan") reports a state of things or
+ * discusses one: it is no development of its own, and the event's first report is the news.
+ */
+function eventless(p: Profile): boolean {
+  return p.headlineOnly && !p.main;
 }
 
 function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' | 'stream' = 'stream'): void {
@@ -253,10 +262,10 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   let verdict = decide(matches, state.index.copyOf(p), p.headlineOnly);
   const copy = verdict.kind === 'join' && verdict.why === 'copy';
   const background = isBackground(state, p);
-  const follower = p.genre !== 'news' || background || p.restated;
-  // Genre pieces, restatements and background reports discuss a development; they do not open one.
+  const follower = p.genre !== 'news' || background || p.restated || eventless(p);
+  // Genre pieces, restatements, background reports and reports of no event discuss a development; they do not open one.
   if (verdict.kind === 'open' && follower && matches[0] && matches[0].similarity > 0.1) {
-    verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? `${p.genre} piece` : background ? 'background' : 'restatement' };
+    verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? `${p.genre} piece` : background ? 'background' : p.restated ? 'restatement' : 'no event' };
   }
   // A development only discussed so far (an analysis piece that came first, as feeds polled
   // at different times deliver them) has had no alert: its first news report is the news.

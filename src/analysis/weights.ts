@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.387, 1.574, 1.071, 0.266, 0.044, -1.097, -0.533, -1.737, -1.149, -0.403, -0.121, 0.843, 0.103, -0.039, 0.427, -0.255, 0.14, 0.107, -0.323],
-  bias: 0.364,
+  weights: [4.367, 1.567, 1.068, 0.275, 0.043, -1.156, -0.482, -1.737, -1.159, -0.376, -0.121, 0.856, 0.109, -0.065, 0.425, -0.255, 0.1, 0.108, -0.332],
+  bias: 0.389,
 };

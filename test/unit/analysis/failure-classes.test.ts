@@ -116,3 +116,22 @@ describe('an adjacent event of the same actors is not the story', () => {
     expect(alerted(d)).toBe(false);
   });
 });
+
+describe('a headline that tells of no event is no development', () => {
+  it('a state-of-things headline is not alerted; the next report of an event still is (minerals-deal)', () => {
+    const e = engineOf('minerals-deal');
+    // Headline-only items, as a news aggregator's feed carries them; no event verb in the first.
+    const limbo = e.classify(item('h1', 'Weeks on, US-Ukraine minerals deal still in limbo', '', '2025-06-01T09:00:00Z', 'Aggregator'));
+    const news = e.classify(item('h2', "Ukraine's parliament ratifies minerals deal with the US", '', '2025-06-10T09:00:00Z', 'Aggregator'));
+    expect(limbo.relevant).toBe(true);
+    expect(limbo.novel).toBe(false);
+    expect(alerted(news)).toBe(true);
+  });
+
+  it('"FTC drops case" is the case withdrawn, an event (microsoft-activision)', () => {
+    const e = engineOf('eval/microsoft-activision/story');
+    const d = e.classify(item('h3', "FTC drops case against Microsoft's Activision Blizzard deal", '', '2025-05-22T12:00:00Z', 'Aggregator'));
+    expect(alerted(d)).toBe(true);
+    expect(d.reasons.join(' ')).toMatch(/frame: drops \(terminate,/);
+  });
+});
