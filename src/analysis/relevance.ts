@@ -75,6 +75,12 @@ function forgivable(m: GroupMatch, short: ShortText): boolean {
 }
 
 
+/** Why one missing concept was forgiven: names only this story uses, or a short text with no other party in its place. */
+function forgiven(anchors: string[], group: string, short: ShortText | undefined): string {
+  if (anchors.length >= (short ? 1 : MIN_ANCHORS)) return `story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${group}`;
+  return `${group} forgiven: a headline or one sentence names two of the story's concepts and no other party`;
+}
+
 /** Distinct story anchors that forgive one missing concept group. */
 const MIN_ANCHORS = 2;
 
@@ -191,7 +197,7 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   const score = round(0.7 * groupScore + 0.3 * simScore);
   // One missing group is forgiven only for text the story already knows closely.
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6);
-  const anchorNote = anchored && absentGroups(m) > 0 ? `; story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${[...m.missing, ...m.passing.map((p) => p.group)][0]}` : '';
+  const anchorNote = anchored && absentGroups(m) > 0 ? `; ${forgiven(anchors, [...m.missing, ...m.passing.map((p) => p.group)][0]!, short)}` : '';
   const found = m.matched.map((x) => `${x.group}(${x.terms.slice(0, 3).join(', ')})`).join(' ');
   const passing = m.passing.map((p) => `${p.group} only in passing (sentence ${p.sentence})`);
   const why = [m.missing.length ? `no mention of ${m.missing.join(', ')}` : '', ...passing].filter(Boolean).join('; ');

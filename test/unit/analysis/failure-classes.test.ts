@@ -135,3 +135,13 @@ describe('a headline that tells of no event is no development', () => {
     expect(d.reasons.join(' ')).toMatch(/frame: drops \(terminate,/);
   });
 });
+
+describe('a relevance reason says why a missing concept was let go', () => {
+  it('a headline naming two concepts and no other party says so, rather than naming anchors it does not have', () => {
+    const e = engineOf('eval/boeing-machinists-strike/story');
+    const d = e.classify(item('h4', 'Machinists union rejects contract offer', '', '2024-09-12T12:00:00Z', 'Aggregator'));
+    expect(d.relevant).toBe(true);
+    expect(d.reasons[0]).toMatch(/boeing forgiven: a headline or one sentence names two of the story's concepts and no other party/);
+    expect(d.reasons[0]).not.toMatch(/story anchors\s+stand in/);
+  });
+});
