@@ -6,11 +6,12 @@
  * Real Bolt and discord.js clients, the local fakes, the real SQLite store reopened.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSlackAdapter } from '../../src/chat/slack/slack-adapter.js';
 import { createDiscordAdapter } from '../../src/chat/discord/discord-adapter.js';
+import { createJsonlAdapter } from '../../src/chat/jsonl/jsonl-adapter.js';
 import type { ChatAdapter } from '../../src/chat/ports.js';
 import { deliverPending } from '../../src/pipeline/deliver-alert.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -158,5 +159,28 @@ describe('a post accepted but never confirmed is not posted again', () => {
     const followUps = discord.stored().filter((m) => m.channel_id !== '3000');
     // b+c once (the retry returned the first message), d on its own: nothing twice.
     expect(followUps.map((m) => m.content.match(/\[(\w)\]/g)?.join(''))).toEqual(['[b][c]', '[d]']);
+  });
+
+  it('JSONL: a line appended by a process killed before it marked the delivery is found, not appended again', async () => {
+    const dir = await tmp();
+    const file = path.join(dir, 'alerts.jsonl');
+    const target = `jsonl:${file}`;
+    const p = processOn(dir, () => createJsonlAdapter());
+    cleanups.push(p.close);
+    const alert = sampleAlert({ id: 'd6:a', developmentId: 'd6' });
+    await p.store.recordArticle(entry('a', 'd6'), { alert, targets: [target], createdAt: new Date().toISOString() });
+    // What the killed process did: the intent recorded, the line appended, no delivery mark.
+    await p.store.notePosting!([{ alertId: 'd6:a', target }], new Date().toISOString());
+    await createJsonlAdapter().postAlert(target, alert);
+    expect(await p.deliver(5000)).toEqual({ delivered: 1, failed: 0 });
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(p.log()).toMatch(/already holds d6:a/);
+    expect(await p.store.pendingDeliveries()).toEqual([]);
+
+    // Killed before the append: the retry appends it, once.
+    await p.store.recordArticle(entry('b', 'd7'), { alert: sampleAlert({ id: 'd7:b', developmentId: 'd7' }), targets: [target], createdAt: new Date().toISOString() });
+    await p.store.notePosting!([{ alertId: 'd7:b', target }], new Date().toISOString());
+    expect(await p.deliver(5000)).toEqual({ delivered: 1, failed: 0 });
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).alert.id)).toEqual(['d6:a', 'd7:b']);
   });
 });
