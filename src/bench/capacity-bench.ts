@@ -54,7 +54,7 @@ export function costTable(c: Costs): string[] {
 function commandsLine(a: ArticleRun): string {
   const calls = a.topCommands.reduce((s, t) => s + t.calls, 0) / a.articles;
   const top = a.topCommands.slice(0, 8).map((t) => `${t.cmd} ${(t.calls / a.articles).toFixed(1)} calls ${t.usPerArticle.toFixed(0)} µs`);
-  return `${calls.toFixed(1)} calls in all (top 12); ${top.join(', ')}`;
+  return `${calls.toFixed(1)} calls in all (top ${a.topCommands.length}); ${top.join(', ')}`;
 }
 
 /**
@@ -68,10 +68,9 @@ function commandsLine(a: ArticleRun): string {
  */
 export function predictRate(one: ArticleRun, contended: ArticleRun | undefined, w: number, others: number): { rate: number; limit: string } {
   const costs = (run: ArticleRun) => {
-    const perArt = (cores: number) => cores / run.rate;
-    const W = perArt(run.busy.workers) + ((w - 1) * one.learn.worker) / 1000;
-    const R = perArt(run.busy.redis) + ((w - 1) * one.learn.redis) / 1000;
-    return { W, R, all: W + R + perArt(run.busy.bench) };
+    const W = cpuPerArticle(run, 'workers') + ((w - 1) * one.learn.worker) / 1000;
+    const R = cpuPerArticle(run, 'redis') + ((w - 1) * one.learn.redis) / 1000;
+    return { W, R, all: W + R + cpuPerArticle(run, 'bench') };
   };
   const { W, R, all } = costs(one);
   const free = Math.max(0.1, cpus().length - others);
@@ -118,8 +117,13 @@ export function modelLines(c: Costs): string[] {
   return lines;
 }
 
+/** CPU seconds per article of one component over a run, all in (the cores it kept busy over the rate). */
+function cpuPerArticle(run: ArticleRun, k: 'workers' | 'redis' | 'bench'): number {
+  return run.busy[k] / run.rate;
+}
+
 function contendedLine(one: ArticleRun, busy: ArticleRun): string {
-  const all = (run: ArticleRun, k: 'workers' | 'redis') => (run.busy[k] / run.rate) * 1000;
+  const all = (run: ArticleRun, k: 'workers' | 'redis') => cpuPerArticle(run, k) * 1000;
   const x = (k: 'workers' | 'redis') => (all(busy, k) / all(one, k)).toFixed(2);
   return `One worker beside ${busy.besideBusy} busy core(s) (plain loops): ${ms(all(busy, 'workers'))} ms worker CPU and ${ms(all(busy, 'redis'))} ms Redis CPU per article all in (${x('workers')}× and ${x('redis')}× the run with the cores free, ${busy.rate.toFixed(0)} articles/s); the model uses these costs where the machine's free cores are the limit.`;
 }

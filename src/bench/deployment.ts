@@ -63,9 +63,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async stop() {
       redis.disconnect();
       proc.kill('SIGKILL');
-      await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+      await exited(proc);
     },
   };
+}
+
+/** Resolves once the child has exited (at once if it already has, by a code or a signal). */
+export function exited(p: ChildProcess): Promise<void> {
+  return new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -131,7 +136,7 @@ export function startWorkers(n: number, opts: { redisUrl: string; prefix: string
     cpu: () => procs.reduce((s, p) => s + procCpu(p.pid), 0),
     async stop() {
       for (const p of procs) p.kill('SIGTERM');
-      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+      await Promise.all(procs.map(exited));
     },
   };
 }
@@ -140,14 +145,13 @@ export function startWorkers(n: number, opts: { redisUrl: string; prefix: string
  * `k` processes that each keep a core busy (a plain loop) until stopped: what the cores look
  * like to a worker when the other workers, Redis and the feed server take them.
  */
-export function busyLoops(k: number): { cpu(): number; stop(): Promise<void> } {
+export function busyLoops(k: number): { stop(): Promise<void> } {
   const loop = 'let x = 0; for (;;) { for (let i = 0; i < 1e6; i++) x = (x + i) % 1000003; }';
   const procs = Array.from({ length: k }, () => spawn(process.execPath, ['-e', loop], { stdio: 'ignore' }));
   return {
-    cpu: () => procs.reduce((s, p) => s + procCpu(p.pid), 0),
     async stop() {
       for (const p of procs) p.kill('SIGKILL');
-      await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(null) : p.once('exit', r)))));
+      await Promise.all(procs.map(exited));
     },
   };
 }

@@ -28,7 +28,7 @@ import { createInProcessRunner } from '../runners/inprocess.js';
 import { startFixtureServer } from '../demo/fixture-server.js';
 import { generateStream } from './generate.js';
 import { etagFor } from './feed-mix.js';
-import { storyCopies } from './deployment.js';
+import { exited, storyCopies } from './deployment.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = 64;
@@ -233,7 +233,7 @@ async function workerRun(workers: number, stories: number, redisUrl: string): Pr
     return { analysed: ((total - feeds) / (tA - t0)) * 1000, alerts: await sum('alerts', 'hlen'), drainSeconds: (performance.now() - tA) / 1000, cpu };
   } finally {
     for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+    await Promise.all(procs.map(exited));
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
