@@ -37,7 +37,7 @@ elseif redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then redis.call('LREM', KE
 redis.call('SREM', KEYS[3], ARGV[1])
 local head = redis.call('LINDEX', KEYS[1], 0)
 if head and left == 1 then redis.call('PUBLISH', KEYS[2], head) end
-return head`;
+return {left, head}`;
 
 export interface TurnsDeps {
   redis: Redis;
@@ -147,9 +147,11 @@ export function createTurns(deps: TurnsDeps): Turns {
       woken.delete(jobId);
     },
     async done(story, jobId) {
-      const head = await deps.redis.eval(DONE, 3, key(story), channel, listed(story), jobId);
-      wake(head);
-      return typeof head === 'string' ? head : null;
+      // [left, head]: no head when the order is empty (Lua's nil ends the reply there).
+      const [left, head] = (await deps.redis.eval(DONE, 3, key(story), channel, listed(story), jobId)) as [number, string?];
+      // Waking the head here too, as every other process is, only when it changed.
+      if (left === 1) wake(head);
+      return head ?? null;
     },
     async nudge(jobId) {
       // Waiting here: woken here, no message through Redis (most run-ahead decisions).
