@@ -27,18 +27,20 @@ interface Setup {
 }
 
 async function setup(staleMs = 100): Promise<Setup> {
-  const { redis, prefix, cleanup } = await testRedis();
+  const { redis, prefix: keyPrefix, cleanup } = await testRedis();
   cleanups.push(cleanup);
+  // The deployment's prefix, without the key separator the helper ends it with.
+  const prefix = keyPrefix.slice(0, -1);
   // The head's job is being worked on and does not move while the test looks.
   const make = () => {
-    const t = createTurns({ redis, prefix: prefix.slice(0, -1), jobState: async () => 'active', staleMs });
+    const t = createTurns({ redis, prefix, jobState: async () => 'active', staleMs });
     cleanups.push(() => t.close());
     return t;
   };
-  const key = `${prefix.slice(0, -1)}:turns:story`;
+  const key = `${prefix}:turns:story`;
   const listeners = async (n: number) => {
     for (let i = 0; i < 100; i++) {
-      const [, count] = (await redis.pubsub('NUMSUB', `${prefix.slice(0, -1)}:turns`)) as [string, number];
+      const [, count] = (await redis.pubsub('NUMSUB', `${prefix}:turns`)) as [string, number];
       if (Number(count) >= n) return;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -49,7 +51,7 @@ async function setup(staleMs = 100): Promise<Setup> {
     cleanups.push(() => sub.quit());
     const heard: string[] = [];
     sub.on('message', (_c: string, m: string) => heard.push(m));
-    await sub.subscribe(`${prefix.slice(0, -1)}:turns`);
+    await sub.subscribe(`${prefix}:turns`);
     return heard;
   };
   return { turns: make(), other: make, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids), listeners, messages };
