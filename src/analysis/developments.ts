@@ -25,8 +25,13 @@ export interface Member {
 
 export interface Development {
   id: string;
-  /** Position in creation order. */
+  /**
+   * Its slot in the index, in creation order: posting lists name developments by slot, and
+   * a slot stays put while others retire (see DevelopmentIndex.retire).
+   */
   index: number;
+  /** The terms whose posting lists name it: retiring it edits those lists and no others. */
+  posted: number[];
   opener: Member;
   /** The first member and the most recent ones (capped). */
   members: Member[];
@@ -71,6 +76,8 @@ export class DevelopmentIndex {
   readonly developments: Development[] = [];
   /** By term id: the developments using the term, oldest first. */
   private readonly postings: Array<number[] | undefined> = [];
+  /** Developments by slot; a retired one leaves a hole until the slots are renumbered. */
+  private slots: Array<Development | undefined> = [];
 
   private readonly vocab = new Vocabulary();
   /** Most recently joined developments, newest last. */
@@ -119,10 +126,11 @@ export class DevelopmentIndex {
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
     const member = this.toMember(p, origin);
     const dev: Development = {
-      id, index: this.developments.length, opener: member, members: [member], actions: new Map(), mains: new Map(), numbers: new Set(), names: new Set(),
+      id, index: this.slots.length, posted: [], opener: member, members: [member], actions: new Map(), mains: new Map(), numbers: new Set(), names: new Set(),
       first: p.time, last: p.time, size: 0, sources: [], alerted, origin,
     };
     this.developments.push(dev);
+    this.slots.push(dev);
     this.join(dev, p, origin, true);
     return dev;
   }
@@ -150,9 +158,12 @@ export class DevelopmentIndex {
     if (p.source && !dev.sources.includes(p.source) && dev.sources.length < MAX_SOURCES) dev.sources.push(p.source);
     for (const t of this.encode(p).distinct) {
       const list = this.postings[t];
-      if (!list) this.postings[t] = [dev.index];
-      else if (list[list.length - 1] !== dev.index) {
+      if (!list) {
+        this.postings[t] = [dev.index];
+        dev.posted.push(t);
+      } else if (list[list.length - 1] !== dev.index) {
         list.push(dev.index);
+        dev.posted.push(t);
         if (list.length > POSTING_SCAN * 4) list.splice(0, list.length - POSTING_SCAN);
       }
     }
@@ -191,7 +202,7 @@ export class DevelopmentIndex {
     }
     const seeds = usable.sort((a, b) => b.idf - a.idf).slice(0, SEED_TERMS);
     // Scores by development index in a reused array: no map of numbers per article.
-    if (this.scores.length < this.developments.length) this.scores = new Float64Array(Math.max(1024, this.developments.length * 2));
+    if (this.scores.length < this.slots.length) this.scores = new Float64Array(Math.max(1024, this.slots.length * 2));
     const score = this.scores;
     const touched: number[] = [];
     for (const { id, idf: w } of seeds) {
@@ -204,7 +215,7 @@ export class DevelopmentIndex {
     }
     const best = topK(touched, score, MAX_CANDIDATES);
     for (const d of touched) score[d] = 0;
-    return best.map((i) => this.developments[i]!);
+    return best.map((i) => this.slots[i]!);
   }
 
   /** A member's vector as last weighed (idf drifts slowly: weighing per comparison cost more than it told). */
@@ -232,27 +243,44 @@ export class DevelopmentIndex {
    * Stream developments last reported before `before` leave the index (the candidate set,
    * the postings, the recent list): what judges a new article is bounded by the retention
    * window, not by history. Seed developments stay: they are the story's definition.
-   * The rest keep their order; their positions are renumbered.
+   * Only the leaving developments' own posting lists are edited, so a daily retirement
+   * costs what leaves, not what the story has seen; slots are renumbered (keeping their
+   * order) once the holes outnumber the kept developments.
    */
   retire(before: number): Development[] {
-    const old = (d: Development) => d.origin === 'stream' && d.last < before;
-    const gone = this.developments.filter(old);
+    const gone = this.developments.filter((d) => d.origin === 'stream' && d.last < before);
     if (!gone.length) return gone;
-    const remap = new Int32Array(this.developments.length).fill(-1);
-    const keep = this.developments.filter((d) => !old(d));
-    keep.forEach((d, i) => (remap[d.index] = i));
-    keep.forEach((d, i) => (d.index = i));
+    const left = new Set(gone);
+    const keep = this.developments.filter((d) => !left.has(d));
     this.developments.length = 0;
     for (const d of keep) this.developments.push(d);
-    this.postings.forEach((list, t) => {
-      if (!list) return;
-      const next = list.map((i) => remap[i]!).filter((i) => i >= 0);
-      this.postings[t] = next.length ? next : undefined;
-    });
-    const left = new Set(gone);
+    for (const d of gone) {
+      this.slots[d.index] = undefined;
+      for (const t of d.posted) {
+        const list = this.postings[t];
+        if (!list) continue;
+        // The oldest developments leave, and lists run oldest first: found near the front.
+        for (let at = list.indexOf(d.index); at >= 0; at = list.indexOf(d.index, at)) list.splice(at, 1);
+        if (!list.length) this.postings[t] = undefined;
+      }
+    }
     this.recent = this.recent.filter((d) => !left.has(d));
     for (const [k, d] of this.copies) if (left.has(d)) this.copies.delete(k);
+    if (this.slots.length > 2 * this.developments.length + 1024) this.renumber();
     return gone;
+  }
+
+  /** Slots 0..n-1 for the kept developments, in their order; postings follow. */
+  private renumber(): void {
+    const remap = new Int32Array(this.slots.length).fill(-1);
+    this.developments.forEach((d, i) => {
+      remap[d.index] = i;
+      d.index = i;
+    });
+    this.slots = [...this.developments];
+    this.postings.forEach((list, t) => {
+      if (list) this.postings[t] = list.map((i) => remap[i]!);
+    });
   }
 
   /** Everything learned, as plain data for an engine snapshot (snapshot.ts). */
@@ -263,11 +291,15 @@ export class DevelopmentIndex {
   /** Replaces everything learned with a snapshot's. */
   importState(s: DevelopmentIndexState): void {
     this.developments.length = 0;
-    for (const d of s.developments) this.developments.push(d);
+    this.slots = [];
+    for (const d of s.developments) {
+      this.developments.push(d);
+      this.slots[d.index] = d;
+    }
     this.postings.length = 0;
     s.postings.forEach((list, t) => (this.postings[t] = list ?? undefined));
     this.vocab.importState(s.vocab);
-    this.recent = s.recent.map((i) => this.developments[i]!);
+    this.recent = s.recent.map((i) => this.slots[i]!);
     this.copies = s.copies;
   }
 }
@@ -277,7 +309,7 @@ export interface DevelopmentIndexState {
   /** By term id (see Vocabulary). */
   postings: Array<number[] | undefined | null>;
   vocab: VocabularyState;
-  /** Positions of the recently joined developments, newest last. */
+  /** Slots of the recently joined developments, newest last. */
   recent: number[];
   /** Copy keys to their development (the same objects as in `developments`). */
   copies: Map<number, Development>;

@@ -16,7 +16,7 @@ import type { AnchorStats } from './anchors.js';
 import { DevelopmentIndex, type Development, type DevelopmentIndexState } from './developments.js';
 
 /** Bump when the snapshot's layout changes (code changes are caught by the code hash). */
-export const ENGINE_VERSION = 'v3-state-1';
+export const ENGINE_VERSION = 'v3-state-2';
 
 /** What the engine keeps between articles (its State minus what the story defines). */
 export interface LearnedState {
