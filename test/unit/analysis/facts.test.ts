@@ -29,4 +29,13 @@ describe('extractNumberFacts', () => {
     expect(keys('The cabinet approved it on Tuesday.', '2025-04-29T09:00:00Z')).toContain('date:2025-04-29');
     expect(keys('In a post on April 16, she said so.', '2025-04-17T09:00:00Z')).toContain('date:2025-04-16');
   });
+
+  it('reads calendar dates, not relative spans, times of day or names that look like weekdays', () => {
+    const at = '2024-08-05T09:00:00Z';
+    expect(keys('The outage on the morning of July 19 set off a meltdown.', at)).toContain('date:2024-07-19');
+    for (const s of ['Talks collapsed last month.', 'A ruling is due within two months.', 'It began three months ago.', 'Work moves to Mon Valley Works.']) {
+      expect(keys(s, at).filter((k) => k.startsWith('date:'))).toEqual([]);
+    }
+    expect(extractNumberFacts('Members voted on Thursday evening.', { publishedAt: new Date(at) }).find((f) => f.kind === 'date')?.text).toMatch(/^on Thursday \(2024-08-\d\d\)$/);
+  });
 });
