@@ -14,8 +14,10 @@ export const PLAN = { intervalS: 600, changedShare: 0.05, articlesPerChange: 1, 
 export interface Costs {
   polls: PollCosts;
   runs: ArticleRun[];
-  /** One worker again, beside plain loops keeping the other cores busy. */
+  /** One worker again, beside the engine's classify loop keeping the other cores busy. */
   contended: ArticleRun;
+  /** Every round's articles/s, by worker processes (the table shows the median round's run). */
+  rates: Map<number, number[]>;
   deliver: Cost & { alerts: number; seconds: number };
   bytesPerJob: number;
   bytesPerKeptArticle: number;
@@ -106,13 +108,16 @@ export function modelLines(c: Costs): string[] {
     `Each further worker adds ${ms(a.learn.worker)} ms of worker CPU and ${ms(a.learn.redis)} ms of Redis CPU per article (its engines learn, through Redis, what the others decided; measured by catching a fresh engine up on the one-worker run).`,
     contendedLine(a, c.contended),
     '',
-    '| worker processes (stories) | measured articles/s | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
+    `Article runs: ${ROUNDS} rounds of one worker, one worker beside busy cores and two workers, in turn; each row is its median round (one worker, and beside busy cores: by CPU per article all in; two workers: by rate).`,
+    '',
+    '| worker processes (stories) | measured articles/s (rounds) | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
     const p = predictRate(a, c.contended, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
-    lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
+    const all = (c.rates.get(run.workers) ?? []).map((x) => x.toFixed(0)).join(', ');
+    lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
   return lines;
 }
@@ -125,7 +130,7 @@ function cpuPerArticle(run: ArticleRun, k: 'workers' | 'redis' | 'bench'): numbe
 function contendedLine(one: ArticleRun, busy: ArticleRun): string {
   const all = (run: ArticleRun, k: 'workers' | 'redis') => cpuPerArticle(run, k) * 1000;
   const x = (k: 'workers' | 'redis') => (all(busy, k) / all(one, k)).toFixed(2);
-  return `One worker beside ${busy.besideBusy} busy core(s) (plain loops): ${ms(all(busy, 'workers'))} ms worker CPU and ${ms(all(busy, 'redis'))} ms Redis CPU per article all in (${x('workers')}× and ${x('redis')}× the run with the cores free, ${busy.rate.toFixed(0)} articles/s); the model uses these costs where the machine's free cores are the limit.`;
+  return `One worker beside ${busy.besideBusy} core(s) kept busy by the engine's classify loop (as another worker would): ${ms(all(busy, 'workers'))} ms worker CPU and ${ms(all(busy, 'redis'))} ms Redis CPU per article all in (${x('workers')}× and ${x('redis')}× the run with the cores free, ${busy.rate.toFixed(0)} articles/s); the model uses these costs where the machine's free cores are the limit.`;
 }
 
 export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs> {
@@ -134,17 +139,39 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
     // Deliveries first: the article runs take the alerts they deliver out at this cost.
     const deliver = await deliverCosts(r, polls.c304);
-    const one = await articleRun(r, 1, polls.c304, deliver);
-    const contended = await articleRun(r, 1, polls.c304, deliver, { besideBusy: Math.max(1, cpus().length - 1) });
-    const runs = [one, await articleRun(r, 2, polls.c304, deliver)];
+    // The three runs alternate, round after round: a shared machine is faster or slower for
+    // minutes at a time, and a model checked against a run measured in another minute than
+    // the runs it was built from said more about the minute than about the model.
+    const rounds: Array<[ArticleRun, ArticleRun, ArticleRun]> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      process.stderr.write(`  [capacity] article runs, round ${i + 1} of ${ROUNDS}\n`);
+      rounds.push([
+        await articleRun(r, 1, polls.c304, deliver),
+        await articleRun(r, 1, polls.c304, deliver, { besideBusy: Math.max(1, cpus().length - 1) }),
+        await articleRun(r, 2, polls.c304, deliver),
+      ]);
+    }
+    const allIn = (run: ArticleRun) => cpuPerArticle(run, 'workers') + cpuPerArticle(run, 'redis') + cpuPerArticle(run, 'bench');
+    const one = median(rounds.map((x) => x[0]), allIn);
+    const contended = median(rounds.map((x) => x[1]), allIn);
+    const runs = [one, median(rounds.map((x) => x[2]), (run) => run.rate)];
+    const rates = new Map([1, 2].map((w, k) => [w, rounds.map((x) => x[k === 0 ? 0 : 2].rate)]));
     process.stderr.write('  [capacity] memory per queued job and per kept article\n');
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, contended, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, runs, contended, rates, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }
+}
+
+/** Rounds of the three article runs (one worker, one beside busy cores, two workers). */
+const ROUNDS = 3;
+
+/** The run in the middle by `key` (a run measured, not a mix of runs). */
+function median(runs: ArticleRun[], key: (r: ArticleRun) => number): ArticleRun {
+  return [...runs].sort((a, b) => key(a) - key(b))[Math.floor(runs.length / 2)]!;
 }
 
 export async function capacityBench(): Promise<void> {

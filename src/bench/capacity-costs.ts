@@ -128,7 +128,7 @@ export async function pollCosts(r: PrivateRedis, opts: { n?: number; intervalS?:
 
 export interface ArticleRun {
   workers: number;
-  /** Cores kept busy by plain loops beside the workers over the window. */
+  /** Cores kept busy beside the workers over the window (the engine's classify loop, busy-work.ts). */
   besideBusy: number;
   stories: number;
   rate: number;

@@ -142,12 +142,11 @@ export function startWorkers(n: number, opts: { redisUrl: string; prefix: string
 }
 
 /**
- * `k` processes that each keep a core busy (a plain loop) until stopped: what the cores look
- * like to a worker when the other workers, Redis and the feed server take them.
+ * `k` processes that each keep a core busy until stopped, running the engine's classify loop
+ * (busy-work.ts): what the cores look like to a worker when other workers take them.
  */
 export function busyLoops(k: number): { stop(): Promise<void> } {
-  const loop = 'let x = 0; for (;;) { for (let i = 0; i < 1e6; i++) x = (x + i) % 1000003; }';
-  const procs = Array.from({ length: k }, () => spawn(process.execPath, ['-e', loop], { stdio: 'ignore' }));
+  const procs = Array.from({ length: k }, () => spawn(process.execPath, [path.join(here, 'busy-work.js')], { stdio: 'ignore' }));
   return {
     async stop() {
       for (const p of procs) p.kill('SIGKILL');
