@@ -30,8 +30,11 @@ export interface Development {
    * a slot stays put while others retire (see DevelopmentIndex.retire).
    */
   index: number;
-  /** The terms whose posting lists name it: retiring it edits those lists and no others. */
-  posted: number[];
+  /**
+   * The terms whose posting lists name it, for a stream development (seed ones never
+   * retire): retiring it edits those lists and no others.
+   */
+  posted: Set<number>;
   opener: Member;
   /** The first member and the most recent ones (capped). */
   members: Member[];
@@ -126,7 +129,7 @@ export class DevelopmentIndex {
   open(id: string, p: Profile, origin: 'corpus' | 'stream', alerted: boolean): Development {
     const member = this.toMember(p, origin);
     const dev: Development = {
-      id, index: this.slots.length, posted: [], opener: member, members: [member], actions: new Map(), mains: new Map(), numbers: new Set(), names: new Set(),
+      id, index: this.slots.length, posted: new Set(), opener: member, members: [member], actions: new Map(), mains: new Map(), numbers: new Set(), names: new Set(),
       first: p.time, last: p.time, size: 0, sources: [], alerted, origin,
     };
     this.developments.push(dev);
@@ -160,10 +163,10 @@ export class DevelopmentIndex {
       const list = this.postings[t];
       if (!list) {
         this.postings[t] = [dev.index];
-        dev.posted.push(t);
+        if (dev.origin === 'stream') dev.posted.add(t);
       } else if (list[list.length - 1] !== dev.index) {
         list.push(dev.index);
-        dev.posted.push(t);
+        if (dev.origin === 'stream') dev.posted.add(t);
         if (list.length > POSTING_SCAN * 4) list.splice(0, list.length - POSTING_SCAN);
       }
     }
