@@ -123,6 +123,8 @@ function overlaps(spans: Array<[number, number]>, at: number): boolean {
   return spans.some(([a, b]) => at >= a && at < b);
 }
 
+const NOT_A_COUNT_BEFORE = new RegExp(`(?::|\\b(?:${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('|')}|sept)\\.?\\s+)$`, 'i');
+
 function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, number]>): void {
   const unit = '(years?|months?|weeks?|days?|decades?|hours?)';
   const dur = new RegExp(`\\b(${NUM})[\\s-]${unit}\\b`, 'gi');
@@ -138,12 +140,14 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
   for (const m of s.matchAll(count)) {
     const at = m.index!;
     if (overlaps(spans, at) || durationAt.has(at)) continue;
+    // A clock time ("19:43 UTC") or the day of a date ("July 19 set off") counts nothing.
+    if (NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, at - 12), at))) continue;
     const word = m[1]!.toLowerCase();
     if (word === 'both' || /^(19|20)\d\d$/.test(word)) continue;
     const n = parseNumber(word);
     const next = m[2]!.toLowerCase();
     if (!Number.isFinite(n) || n < 2 || SCALE[next] || MONTHS.includes(next)) continue;
-    if (/^(of|and|or|to|in|on|at|per|percent|years?|months?|days?|weeks?)$/.test(next)) continue;
+    if (/^(of|and|or|to|in|on|at|per|percent|years?|months?|days?|weeks?|utc|gmt|am|pm|et|edt|est|bst|cet|cest)$/.test(next)) continue;
     if (GENERIC_COUNTED.has(stem(next))) continue;
     add(facts, 'count', `${roundKey(n)}:${stem(next)}`, m[0]);
   }

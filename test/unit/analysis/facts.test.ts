@@ -38,4 +38,10 @@ describe('extractNumberFacts', () => {
     }
     expect(extractNumberFacts('Members voted on Thursday evening.', { publishedAt: new Date(at) }).find((f) => f.kind === 'date')?.text).toMatch(/^on Thursday \(2024-08-\d\d\)$/);
   });
+
+  it('counts nothing in a clock time or in the day of a date', () => {
+    const at = '2024-08-05T09:00:00Z';
+    expect(keys('The update went out at 04:09 UTC on July 19.', at).filter((k) => k.startsWith('count:'))).toEqual([]);
+    expect(keys('The outage on July 19 set off a meltdown with 6,000 cancellations.', at).filter((k) => k.startsWith('count:'))).toEqual(['count:6000:cancel']);
+  });
 });
