@@ -18,6 +18,8 @@ export interface Costs {
   contended: ArticleRun;
   /** Every round's articles/s, by worker processes (the table shows the median round's run). */
   rates: Map<number, number[]>;
+  /** Each round's runs: one worker, one beside busy cores, two workers. */
+  rounds: Array<[ArticleRun, ArticleRun, ArticleRun]>;
   deliver: Cost & { alerts: number; seconds: number };
   bytesPerJob: number;
   bytesPerKeptArticle: number;
@@ -119,7 +121,24 @@ export function modelLines(c: Costs): string[] {
     const all = (c.rates.get(run.workers) ?? []).map((x) => x.toFixed(0)).join(', ');
     lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
+  lines.push('', pairedLine(c));
   return lines;
+}
+
+/**
+ * The model checked round by round: each round's two-worker run against what that round's
+ * own one-worker runs predict, measured within the same two minutes. The machine's drift
+ * between rounds then falls on both sides of the comparison alike.
+ */
+function pairedLine(c: Costs): string {
+  const offs = c.rounds.map(([one, contended, two]) => {
+    const p = predictRate(one, contended, 2, two.busy.others);
+    return { measured: two.rate, model: p.rate, off: ((p.rate - two.rate) / two.rate) * 100 };
+  });
+  const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}%`;
+  const each = offs.map((o) => `${o.measured.toFixed(0)} measured, ${o.model.toFixed(0)} modelled (${sign(o.off)})`).join('; ');
+  const mid = [...offs].sort((a, b) => a.off - b.off)[Math.floor(offs.length / 2)]!;
+  return `Two workers, round by round (each predicted from its own round's one-worker runs): ${each}; median ${sign(mid.off)}.`;
 }
 
 /** CPU seconds per article of one component over a run, all in (the cores it kept busy over the rate). */
@@ -160,7 +179,7 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, contended, rates, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, runs, contended, rates, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }
