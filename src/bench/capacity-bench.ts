@@ -16,8 +16,6 @@ export interface Costs {
   runs: ArticleRun[];
   /** One worker again, beside the engine's classify loop keeping the other cores busy. */
   contended: ArticleRun;
-  /** Every round's articles/s, by worker processes (the table shows the median round's run). */
-  rates: Map<number, number[]>;
   /** Each round's runs: one worker, one beside busy cores, two workers. */
   rounds: Array<[ArticleRun, ArticleRun, ArticleRun]>;
   deliver: Cost & { alerts: number; seconds: number };
@@ -118,7 +116,7 @@ export function modelLines(c: Costs): string[] {
   for (const run of c.runs) {
     const p = predictRate(a, c.contended, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
-    const all = (c.rates.get(run.workers) ?? []).map((x) => x.toFixed(0)).join(', ');
+    const all = c.rounds.map((x) => x[run.workers === 1 ? 0 : 2].rate.toFixed(0)).join(', ');
     lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
   lines.push('', pairedLine(c));
@@ -174,12 +172,11 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const one = median(rounds.map((x) => x[0]), allIn);
     const contended = median(rounds.map((x) => x[1]), allIn);
     const runs = [one, median(rounds.map((x) => x[2]), (run) => run.rate)];
-    const rates = new Map([1, 2].map((w, k) => [w, rounds.map((x) => x[k === 0 ? 0 : 2].rate)]));
     process.stderr.write('  [capacity] memory per queued job and per kept article\n');
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, contended, rates, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, runs, contended, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }
