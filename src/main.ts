@@ -173,7 +173,7 @@ async function assemble(deps: AppDeps, storeFor: (story: string) => StateStore, 
   const feedsOf = (feed: FeedConfig) => lanes.of(feed);
   const poll: PollDeps = {
     store, log, now, intervalMs: config.pollIntervalSeconds * 1000,
-    seen: (feed, id) => seenByAll(feedsOf(feed), id),
+    seen: (feed, ids) => seenByAll(feedsOf(feed), ids),
     // Feeds sharing a URL share its fetch within half a poll interval: one round's polls of
     // that URL, never a feed's own next poll (due an interval later, at most 10% early).
     fetch: shareFetches((url, prev) => politeFetch(limiter, url, () => fetchFeed(url, prev, fetchOptions)), config.pollIntervalSeconds * 500, { now: () => now().getTime() }),

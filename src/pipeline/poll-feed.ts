@@ -29,7 +29,7 @@ export interface PollDeps {
    * Whether an item needs no more judging (every story of the feed has seen it); default:
    * the store has seen it. Feed state and `primed` stay in `store` whatever the stories.
    */
-  seen?: (feed: FeedConfig, articleId: string) => Promise<boolean>;
+  seen?: (feed: FeedConfig, articleIds: string[]) => Promise<boolean[]>;
   /** Full text for a feed's new items (enrichArticles); never throws. The backlog is not enriched. */
   enrich?: (feed: FeedConfig, articles: Article[]) => Promise<Article[]>;
 }
@@ -88,8 +88,9 @@ export async function pollFeed(deps: PollDeps, feed: FeedConfig, opts: { uncondi
     if (res.kind !== 'ok') return withNotice({ feedId: feed.id, status: res.kind, articles: [], backlog: false, nextState: ok }, back);
     const parsed = await deps.parse(res.body, res.finalUrl, feed.url);
     for (const s of parsed.skipped) deps.log.warn(`feed ${feed.id}: ${s}; skipped`, { url: feed.url });
-    const fresh: Article[] = [];
-    for (const a of parsed.articles) if (!(await (deps.seen ? deps.seen(feed, a.id) : deps.store.hasSeen(a.id)))) fresh.push(a);
+    const ids = parsed.articles.map((a) => a.id);
+    const seen = await (deps.seen ? deps.seen(feed, ids) : deps.store.seenEach(ids));
+    const fresh: Article[] = parsed.articles.filter((_, i) => !seen[i]);
     // Primed is asked of the store too: feed state may have been lost or reset (a corrupt
     // feeds.json, a changed feed id) without the feed being new.
     const primed = state.primed || (await deps.store.isPrimed(feed.url));

@@ -104,8 +104,15 @@ export async function backlogFor(lane: Pick<StoryLane, 'store' | 'addedWhileRunn
   return false;
 }
 
-/** Seen by every story of the feed: nothing left for any of them to judge. */
-export async function seenByAll(lanes: StoryLane[], articleId: string): Promise<boolean> {
-  for (const l of lanes) if (!(await l.store.hasSeen(articleId))) return false;
-  return true;
+/** Of each id, whether every story of the feed has seen it: nothing left for any of them to judge. */
+export async function seenByAll(lanes: StoryLane[], articleIds: string[]): Promise<boolean[]> {
+  const out = articleIds.map(() => true);
+  for (const l of lanes) {
+    const left = articleIds.filter((_, i) => out[i]);
+    if (!left.length) break;
+    const seen = await l.store.seenEach(left);
+    let j = 0;
+    for (let i = 0; i < out.length; i++) if (out[i]) out[i] = seen[j++]!;
+  }
+  return out;
 }

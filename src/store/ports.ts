@@ -68,6 +68,8 @@ export interface StateStore {
   markPrimed(feedUrl: string): Promise<void>;
   /** True once an article id has been recorded (whatever the decision). */
   hasSeen(articleId: string): Promise<boolean>;
+  /** `hasSeen` of each id, in order, asked at once (a feed's items: one round trip, not one each). */
+  seenEach(articleIds: string[]): Promise<boolean[]>;
   /**
    * Records an analysed article and, if it raised one, its alert, in one step:
    * after a crash either both are there or neither is. False if the article was

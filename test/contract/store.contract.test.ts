@@ -98,6 +98,8 @@ for (const [name, make] of Object.entries(backings)) {
       expect(await s.recordArticle(entry('a'), alertFor('a'))).toBe(true);
       expect(await s.recordArticle(entry('a'), alertFor('a'))).toBe(false);
       expect(await s.hasSeen('a')).toBe(true);
+      expect(await s.seenEach(['b', 'a', 'b'])).toEqual([false, true, false]);
+      expect(await s.seenEach([])).toEqual([]);
       expect((await s.knowledgeSince(0)).entries).toHaveLength(1);
       expect(await s.pendingDeliveries()).toHaveLength(2);
     });

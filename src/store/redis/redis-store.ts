@@ -109,6 +109,11 @@ export function createRedisStore({ redis, prefix, retention, warn }: RedisStoreD
       await ready();
       return (await redis.zscore(k.seen, articleId)) !== null;
     },
+    async seenEach(articleIds) {
+      if (!articleIds.length) return [];
+      await ready();
+      return (await redis.zmscore(k.seen, ...articleIds)).map((s) => s !== null);
+    },
     async recordArticle(entry, alert) {
       await ready();
       const at = time(entry.processedAt);

@@ -238,6 +238,9 @@ export function createSqliteStore(deps: SqliteStoreDeps): StateStore {
     async hasSeen(articleId) {
       return st.hasSeen.get(articleId) === 1;
     },
+    async seenEach(articleIds) {
+      return articleIds.map((id) => st.hasSeen.get(id) === 1);
+    },
     async recordArticle(entry, alert) {
       const at = time(entry.processedAt);
       const done = write('an article', () => record(entry, alert, at));
