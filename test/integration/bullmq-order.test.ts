@@ -2,7 +2,8 @@
  * The per-story ordering guarantee on real Redis: the same stream, queued in the same
  * order (in poll-sized batches), decided by 1 and by 4 BullMQ workers (each with its own
  * engine, as separate processes would have) gives exactly the decisions a single engine
- * gives classifying the stream in order.
+ * gives classifying the stream in order: with a job per article (as older versions queued
+ * them) and with a job per poll's batch (as polls queue them now).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +17,7 @@ import type { Article } from '../../src/domain/article.js';
 import { createLogger } from '../../src/log.js';
 import { createLanes } from '../../src/pipeline/stories.js';
 import { jobState, orderedAnalyzeProcessor } from '../../src/runners/bullmq/analyze-ordered.js';
-import { analyzeJobId, type AnalyzeJob } from '../../src/runners/bullmq/names.js';
+import { analyzeJobId, analyzeJobs, type AnalyzeJob } from '../../src/runners/bullmq/names.js';
 import { createTurns, type Turns } from '../../src/runners/bullmq/turns.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import { deleteByPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
@@ -37,7 +38,13 @@ const row = (id: string, d: Omit<Row, 'id'>): Row => ({ id, relevant: d.relevant
 const STORIES = ['minerals-deal', 'nippon-us-steel'];
 
 /** Runs the stream through `workers` BullMQ workers; returns each story's decisions in log order. */
-async function throughWorkers(stream: Article[], workers: number): Promise<Record<string, Row[]>> {
+/**
+ * How the stream is queued: a job per article (as older versions did), a job per poll's
+ * batch, or batches that overlap (a second poll found the first one's items undecided).
+ */
+type Queueing = 'article' | 'batch' | 'overlap';
+
+async function throughWorkers(stream: Article[], workers: number, queueing: Queueing): Promise<Record<string, Row[]>> {
   const prefix = `sw-order-${randomUUID().slice(0, 8)}`;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   cleanups.push(async () => {
@@ -75,10 +82,11 @@ async function throughWorkers(stream: Article[], workers: number): Promise<Recor
   const turns = turnsFor();
   for (let i = 0; i < stream.length; i += 7) {
     for (const story of STORIES) {
-      const jobs = stream.slice(i, i + 7).map((article) => ({
-        name: 'analyze', data: { feedId: 'f', article, backlog: false, story },
-        opts: { jobId: analyzeJobId('f', article.id, story), attempts: 5, backoff: { type: 'exponential' as const, delay: 200 } },
-      }));
+      const opts = { attempts: 5, backoff: { type: 'exponential' as const, delay: 200 } };
+      const part = stream.slice(queueing === 'overlap' ? Math.max(0, i - 3) : i, i + 7);
+      const jobs = queueing !== 'article'
+        ? analyzeJobs('f', part.map((article) => ({ article, backlog: false })), story).map(({ name, data, jobId }) => ({ name, data, opts: { ...opts, jobId } }))
+        : part.map((article) => ({ name: 'analyze', data: { feedId: 'f', article, backlog: false, story }, opts: { ...opts, jobId: analyzeJobId('f', article.id, story) } }));
       await turns.enqueue(story, jobs.map((j) => j.opts.jobId), () => queue.addBulk(jobs));
     }
   }
@@ -100,12 +108,17 @@ describe('per-story order on BullMQ', () => {
       const engine = createEngine(story, corpus);
       reference[id] = stream.map((a) => row(a.id, engine.classify(a)));
     }
-    const one = await throughWorkers(stream, 1);
-    const four = await throughWorkers(stream, 4);
+    const one = await throughWorkers(stream, 1, 'article');
+    const four = await throughWorkers(stream, 4, 'article');
+    const fourBatched = await throughWorkers(stream, 4, 'batch');
+    const overlapping = await throughWorkers(stream, 2, 'overlap');
     for (const id of STORIES) {
       expect(one[id]!.map((r) => r.id)).toEqual(stream.map((a) => a.id));
       expect(one[id]).toEqual(reference[id]);
       expect(four[id]).toEqual(reference[id]);
+      expect(fourBatched[id]).toEqual(reference[id]);
+      // Each article once, in order: an item a later batch repeats was decided by the first.
+      expect(overlapping[id]).toEqual(reference[id]);
     }
     // The stream is about the minerals deal: its story opens developments, the other stays quiet.
     expect(reference['minerals-deal']!.filter((r) => r.novel).length).toBeGreaterThan(3);

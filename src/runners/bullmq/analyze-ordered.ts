@@ -1,7 +1,8 @@
 /**
- * The analyze job: read and frame the article on whichever worker took the job (in
- * parallel with every other job), then wait for the story's turn and make the short
- * decision against the story's developments, in queue order per story.
+ * The analyze job: read and frame its articles (a poll's new items for one story) on
+ * whichever worker took the job (in parallel with every other job), then wait for the
+ * story's turn and make the short decisions against the story's developments, in queue
+ * order per story and in the job's order within it.
  *
  * Ordering guarantee: within one story, articles are decided in the order their jobs
  * were queued (a poll queues its new items oldest first), each against everything
@@ -13,11 +14,11 @@ import type { Redis } from 'ioredis';
 import type { PreparedArticle } from '../../analysis/engine.js';
 import { retireFor } from '../../pipeline/catch-up.js';
 import type { Article } from '../../domain/article.js';
-import type { ProcessedArticle } from '../../store/ports.js';
+import type { AlertRecord, ProcessedArticle } from '../../store/ports.js';
 import type { Logger } from '../../log.js';
 import { analyzeArticle } from '../../pipeline/analyze-article.js';
 import type { Lanes, StoryLane } from '../../pipeline/stories.js';
-import type { AnalyzeJob } from './names.js';
+import { analyzeItems, type AnalyzeItem, type AnalyzeJob } from './names.js';
 import type { Turns } from './turns.js';
 
 /** Another worker's prepared articles are learned from this cache instead of prepared again. */
@@ -37,6 +38,24 @@ export interface OrderedAnalyzeDeps {
 }
 
 type Cached = Omit<PreparedArticle, 'article'>;
+/** What a job leaves in Redis for whichever process decides it: its data, its articles prepared. */
+interface Prep { data: AnalyzeJob; prepared: Cached[] }
+
+function strip(p: PreparedArticle): Cached {
+  const { article: _a, ...cached } = p;
+  return cached;
+}
+
+/** A job's prepared articles from Redis; undefined when they do not fit its items. */
+function readPrep(raw: string): Prep | undefined {
+  const p = JSON.parse(raw) as Partial<Prep> & Cached & { data?: AnalyzeJob };
+  if (!p.data) return undefined;
+  // Written by an older version: one article's prepared form with the job's data beside it.
+  const prepared = Array.isArray(p.prepared) ? p.prepared : [p as Cached];
+  return prepared.length === analyzeItems(p.data).length ? { data: p.data, prepared } : undefined;
+}
+
+const validItem = (it: AnalyzeItem | undefined) => Boolean(it?.article?.id) && typeof it!.article.content === 'string';
 
 /** JSON has no NaN: an undated article's time comes back as null. */
 function revive(c: Cached, article: Article): PreparedArticle {
@@ -87,7 +106,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
    * may both reach it, and two catch-ups at once would teach the engine an article twice.
    */
   const chains = new Map<string, Promise<unknown>>();
-  const decideInTurn = (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<string | null> => {
+  const decideInTurn = (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle[]): Promise<string | null> => {
     const run = (chains.get(lane.id) ?? Promise.resolve()).then(async () => {
       // Decided by this process running ahead while this job waited on the chain.
       if (decidedAhead.delete(jobId)) return 'already analysed';
@@ -112,35 +131,54 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     }
   };
 
-  /** Decides `jobId` if it heads its story's order; null when it does not (back to waiting). */
-  const decideNow = async (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle): Promise<{ result: string; next: string | null } | null> => {
-    const { article, feedId, backlog } = data;
+  /** Decides `jobId`'s articles if it heads its story's order; null when it does not (back to waiting). */
+  const decideNow = async (lane: StoryLane, jobId: string, data: AnalyzeJob, prepared: PreparedArticle[]): Promise<{ result: string; next: string | null } | null> => {
+    const items = analyzeItems(data);
     // The ordered step is a chain of round trips: ask what it needs at once.
-    const [known, seen, head] = await Promise.all([lane.store.knowledgeSince(cursorOf(lane.id).cursor), lane.store.hasSeen(article.id), deps.redis.lindex(turnsKey(lane.id), 0)]);
+    const [known, seen, head] = await Promise.all([lane.store.knowledgeSince(cursorOf(lane.id).cursor), lane.store.seenEach(items.map((it) => it.article.id)), deps.redis.lindex(turnsKey(lane.id), 0)]);
     // Decided elsewhere (a process running ahead): nothing to learn until this one decides,
     // so an engine learns another's decisions in one batch when it next decides, not per job.
-    if (seen) return { result: 'already analysed', next: await deps.turns.done(lane.id, jobId) };
+    if (seen.every(Boolean)) return { result: 'already analysed', next: await deps.turns.done(lane.id, jobId) };
     await catchUp(lane, known);
-    // Woken by a nudge, but the article is not recorded: whoever decided for it failed.
+    // Woken by a nudge, but the articles are not recorded: whoever decided for it failed.
     if (head !== jobId) return null;
-    // What other engines learn the article from: the prepared form this job already put in
-    // Redis, moved there (no second copy over the wire), or written now if that is gone.
-    // Sent before the record on the same connection, so Redis stores it first; not waited
-    // for (an engine that misses it prepares the article itself).
-    const stored = deps.redis.rename(prepKey(jobId), profileKey(lane.id, article.id)).catch(() => {
-      const { article: _a, ...cached } = prepared;
-      return deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(cached), 'PX', PROFILE_TTL_MS);
-    }).catch(() => undefined);
+    const alerts: AlertRecord[] = [];
+    const results: string[] = [];
+    try {
+      for (let i = 0; i < items.length; i++) {
+        results.push(seen[i] ? 'already analysed' : await decideOne(lane, data.feedId, items[i]!, prepared[i]!, alerts));
+      }
+    } catch (err) {
+      // The turn stays this job's and its retry decides the rest; what was recorded is alerted now.
+      await queueAlerts(lane, alerts).catch(() => undefined);
+      throw err;
+    }
+    const next = await deps.turns.done(lane.id, jobId);
+    // Its articles' prepared forms are kept under their own keys now; not waited for.
+    deps.redis.del(prepKey(jobId)).catch(() => undefined);
+    await queueAlerts(lane, alerts);
+    return { result: results.length === 1 ? results[0]! : `${results.filter((r) => r !== 'already analysed').length} analysed, ${alerts.length} alert(s)`, next };
+  };
+
+  const queueAlerts = async (lane: StoryLane, alerts: AlertRecord[]) => {
+    for (const a of alerts) await deps.onAlert(lane, a.alert.id, a.targets, a.alert.kind === 'follow-up');
+  };
+
+  const decideOne = async (lane: StoryLane, feedId: string, item: AnalyzeItem, prepared: PreparedArticle, alerts: AlertRecord[]): Promise<string> => {
+    const { article, backlog } = item;
+    // What other engines learn the article from: its prepared form, sent before the record
+    // on the same connection, so Redis stores it first; not waited for (an engine that
+    // misses it prepares the article itself).
+    const stored = deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(strip(prepared)), 'PX', PROFILE_TTL_MS).catch(() => undefined);
     const r = await analyzeArticle(lane.analyze, article, feedId, { silent: backlog, prepared, unseen: true });
     await stored;
     // Learned here only once the store committed it; a failed write throws above, the turn
     // stays this job's, and the retry decides it exactly as this attempt would have.
     if (!r.skipped) cursorOf(lane.id).learnedHere.add(article.id);
-    const next = await deps.turns.done(lane.id, jobId);
-    if (r.alert) await deps.onAlert(lane, r.alert.alert.id, r.alert.targets, r.alert.alert.kind === 'follow-up');
+    if (r.alert) alerts.push(r.alert);
     const result = r.skipped ? 'already analysed' : r.alert ? `alert ${r.alert.alert.id}` : r.decision?.relevant ? 'relevant, not new' : 'off-topic';
     deps.log.debug(`analysed article ${article.id}: ${result}`, { feed: feedId, story: lane.id });
-    return { result, next };
+    return result;
   };
 
   /**
@@ -152,10 +190,11 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
   const runAhead = async (lane: StoryLane, head: string | null) => {
     for (let n = 0; head && n < RUN_AHEAD; n++) {
       const raw = await deps.redis.get(prepKey(head));
-      if (!raw) return;
-      const p = JSON.parse(raw) as Cached & { data: AnalyzeJob };
+      const p = raw ? readPrep(raw) : undefined;
+      if (!p) return;
       const id = head;
-      const out = await claimed(id, () => decideNow(lane, id, p.data, revive(p, p.data.article)));
+      const prepared = analyzeItems(p.data).map((it, i) => revive(p.prepared[i]!, it.article));
+      const out = await claimed(id, () => decideNow(lane, id, p.data, prepared));
       if (!out) return;
       // Its own job wakes, finds the article recorded, and completes.
       decidedAhead.add(id);
@@ -170,17 +209,19 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
    */
   const help = async (lane: StoryLane, head: string): Promise<void> => {
     const job = await deps.queues.analyze.getJob(head);
-    if (!job?.data?.article?.id || (job.data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
+    const items = job?.data ? analyzeItems(job.data) : [];
+    if (!items.length || !items.every(validItem) || (job!.data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
     const raw = await deps.redis.get(prepKey(head));
-    const prepared = raw ? revive(JSON.parse(raw) as Cached, job.data.article) : lane.engine.prepare(job.data.article);
-    if (await decideInTurn(lane, head, job.data, prepared)) deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
+    const p = raw ? readPrep(raw) : undefined;
+    const prepared = items.map((it, i) => (p ? revive(p.prepared[i]!, it.article) : lane.engine.prepare(it.article)));
+    if (await decideInTurn(lane, head, job!.data, prepared)) deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
   };
 
   return async (job: Job<AnalyzeJob>): Promise<string> => {
-    const { article } = job.data;
-    const story = job.data.story ?? deps.lanes.primary.id;
+    const items = analyzeItems(job.data ?? {});
+    const story = job.data?.story ?? deps.lanes.primary.id;
     const jobId = job.id!;
-    if (!article?.id || typeof article.content !== 'string') {
+    if (!items.length || !items.every(validItem)) {
       await deps.turns.done(story, jobId);
       throw new UnrecoverableError('analyze job without a valid article');
     }
@@ -192,7 +233,8 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     // Decided here by a process running ahead, and already out of the order.
     if (decidedAhead.delete(jobId)) return 'already analysed';
     // Recorded by an earlier attempt (or a helper): deliveries, if any, are the sweep's.
-    if (await lane.store.hasSeen(article.id)) {
+    const decided = async () => (await lane.store.seenEach(items.map((it) => it.article.id))).every(Boolean);
+    if (await decided()) {
       await deps.turns.done(story, jobId);
       return 'already analysed';
     }
@@ -201,11 +243,11 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     try {
       // The parallel part: no shared state, no turn needed. Kept in Redis too, so whichever
       // process holds the story's step when this job's turn comes can decide it at once.
-      const prepared = lane.engine.prepare(article);
-      const { article: _a, ...cached } = prepared;
-      await deps.redis.set(prepKey(jobId), JSON.stringify({ ...cached, data: job.data }), 'PX', PROFILE_TTL_MS);
+      const prepared = items.map((it) => lane.engine.prepare(it.article));
+      const prep: Prep = { data: job.data, prepared: prepared.map(strip) };
+      await deps.redis.set(prepKey(jobId), JSON.stringify(prep), 'PX', PROFILE_TTL_MS);
       for (;;) {
-        const turn = await deps.turns.wait(story, jobId, () => lane.store.hasSeen(article.id));
+        const turn = await deps.turns.wait(story, jobId, decided);
         if (turn !== 'turn') {
           await help(lane, turn.help);
           continue;

@@ -18,7 +18,7 @@ import type { AlertRecord, StateStore } from '../../store/ports.js';
 import type { Alert } from '../../domain/alert.js';
 import type { Gate } from '../../pipeline/channel-policy.js';
 import { burstHeader } from '../../pipeline/burst.js';
-import { analyzeJobId, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
+import { analyzeJobs, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import type { Turns } from './turns.js';
 import { pollShard, shardedFeeds } from './poll-shards.js';
 import { holdClaim } from './claim.js';
@@ -97,18 +97,18 @@ async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): 
  * holds silently, as on a feed's first poll.
  */
 async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome, news: Set<string>): Promise<void> {
-  const fresh = [];
-  for (const a of outcome.articles) if (!(await lane.store.hasSeen(a.id))) fresh.push(a);
+  const seen = await lane.store.seenEach(outcome.articles.map((a) => a.id));
+  const fresh = outcome.articles.filter((_, i) => !seen[i]);
   if (!fresh.length) return;
   fresh.sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
   const primary = lane.id === deps.lanes.primary.id;
   const backlog = outcome.backlog || (!primary && !(await lane.store.isPrimed(feed.url)));
-  const jobs = fresh.map((article) => ({
-    name: 'analyze',
-    data: { feedId: feed.id, article, backlog: backlog && !news.has(`${lane.id}\n${article.id}`), ...(primary ? {} : { story: lane.id }) },
+  const items = fresh.map((article) => ({ article, backlog: backlog && !news.has(`${lane.id}\n${article.id}`) }));
+  const jobs = analyzeJobs(feed.id, items, primary ? undefined : lane.id).map(({ name, data, jobId }) => ({
+    name, data,
     // Gone once done: a decided article is seen, so a later poll queues it no more, and keeping
     // thousands of finished jobs costs Redis a trim on every completion (about 0.1 ms an article).
-    opts: { ...JOB_OPTIONS, removeOnComplete: true, jobId: analyzeJobId(feed.id, article.id, primary ? undefined : lane.id) },
+    opts: { ...JOB_OPTIONS, removeOnComplete: true, jobId },
   }));
   const add = () => deps.queues.analyze.addBulk(jobs);
   if (deps.turns) await deps.turns.enqueue(lane.id, jobs.map((j) => j.opts.jobId), add);
