@@ -13,6 +13,8 @@ export const PLAN = { intervalS: 600, changedShare: 0.05, articlesPerChange: 1, 
 
 export interface Costs {
   polls: PollCosts;
+  /** One worker, the articles coming a few a second: each poll finds one new item or none. */
+  single: ArticleRun;
   runs: ArticleRun[];
   /** One worker again, beside the engine's classify loop keeping the other cores busy. */
   contended: ArticleRun;
@@ -27,19 +29,22 @@ const ms = (c: number) => c.toFixed(3);
 
 /** CPU ms per poll of the plan's mix (unchanged feeds, changed ones with their new articles and alerts). */
 export function perPollMix(c: Costs, k: keyof Cost): number {
-  const a = c.runs[0]!;
+  const a = c.single;
   const p = PLAN.changedShare;
   return (1 - p) * c.polls.c304[k] + p * (c.polls.c200[k] + PLAN.articlesPerChange * (a.perArticle[k] + PLAN.alertsPerArticle * c.deliver[k]));
 }
 
 export function costTable(c: Costs): string[] {
   const a = c.runs[0]!;
+  const s = c.single;
+  const perJob = (run: ArticleRun) => (run.jobs ? (run.articles / run.jobs).toFixed(1) : '?');
   return [
     '| unit of work | worker CPU ms | Redis CPU ms | measured over |',
     '|---|---|---|---|',
     `| feed poll, 304 | ${ms(c.polls.c304.worker)} | ${ms(c.polls.c304.redis)} | ${c.polls.polls304.toLocaleString('en-US')} polls (${c.polls.n.toLocaleString('en-US')} feeds every ${c.polls.intervalS} s, ${c.polls.shards} poll shards) |`,
     `| feed poll, 200 (re-parsed, nothing new) | ${ms(c.polls.c200.worker)} | ${ms(c.polls.c200.redis)} | ${c.polls.polls200.toLocaleString('en-US')} polls |`,
-    `| article analysed (its poll, analyze job, decision, record) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles over ${a.stories} stories, one worker; unchanged feeds' polls and the ${a.delivered.toLocaleString('en-US')} alerts delivered meanwhile taken out at their rows' costs |`,
+    `| article analysed, one new item per poll (its poll, analyze job, decision, record) | ${ms(s.perArticle.worker)} | ${ms(s.perArticle.redis)} | ${s.articles.toLocaleString('en-US')} articles over ${s.stories} stories, ${s.dripPerS} a second, one worker; ${perJob(s)} articles per analyze job; unchanged feeds' polls and the ${s.delivered.toLocaleString('en-US')} alerts delivered meanwhile taken out at their rows' costs |`,
+    `| article analysed, a burst (every feed's next poll finds all of its new items) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles over ${a.stories} stories, all visible at once, one worker (the median round below); ${perJob(a)} articles per analyze job; taken out as above |`,
     `| alert delivered (JSONL target; its deliver job queued, claimed, posted, marked) | ${ms(c.deliver.worker)} | ${ms(c.deliver.redis)} | ${c.deliver.alerts.toLocaleString('en-US')} alerts to 50 targets in ${c.deliver.seconds.toFixed(1)} s |`,
     '',
     '| Redis memory | bytes |',
@@ -49,7 +54,7 @@ export function costTable(c: Costs): string[] {
     `| per queued analyze job (generated article) | ${c.bytesPerJob.toFixed(0)} |`,
     `| per kept article (log entry, seen id, alerts; retention bench) | ${c.bytesPerKeptArticle.toFixed(0)} |`,
     '',
-    `Redis commands per analysed article (one worker; INFO commandstats, which counts command time only, not the reads and writes around it): ${commandsLine(a)}`,
+    `Redis commands per analysed article (one worker; INFO commandstats, which counts command time only, not the reads and writes around it): one new item per poll: ${commandsLine(s)}; a burst: ${commandsLine(a)}`,
   ];
 }
 
@@ -90,7 +95,9 @@ export function predictRate(one: ArticleRun, contended: ArticleRun | undefined, 
 export function modelLines(c: Costs): string[] {
   const mixW = perPollMix(c, 'worker');
   const mixR = perPollMix(c, 'redis');
-  const a = c.runs[0]!;
+  // The plan's polls find one item at a time; the rates below are of bursts, as the runs were.
+  const a = c.single;
+  const one = c.runs[0]!;
   const feedsPerCore = (msPerPoll: number) => (PLAN.intervalS * 1000) / msPerPoll;
   const oneM = 1_000_000;
   const pollsPerS = oneM / PLAN.intervalS;
@@ -100,13 +107,13 @@ export function modelLines(c: Costs): string[] {
   const lines = [
     `Plan: every feed polled every ${PLAN.intervalS} s; ${PLAN.changedShare * 100}% of polls find ${PLAN.articlesPerChange} new article; ${PLAN.alertsPerArticle * 100}% of articles alert.`,
     `- per poll of that mix: workers ${ms(mixW)} ms CPU, Redis ${ms(mixR)} ms CPU`,
-    `- one worker core carries ${Math.round(feedsPerCore(mixW)).toLocaleString('en-US')} feeds (${(1000 / mixW).toFixed(0)} polls/s), or ${(1000 / a.perArticle.worker).toFixed(0)} articles/s`,
-    `- one Redis core carries ${Math.round(feedsPerCore(mixR)).toLocaleString('en-US')} feeds (${(1000 / mixR).toFixed(0)} polls/s), or ${(1000 / a.perArticle.redis).toFixed(0)} articles/s`,
+    `- one worker core carries ${Math.round(feedsPerCore(mixW)).toLocaleString('en-US')} feeds (${(1000 / mixW).toFixed(0)} polls/s), or ${(1000 / a.perArticle.worker).toFixed(0)} articles/s one new item per poll (${(1000 / one.perArticle.worker).toFixed(0)} in bursts)`,
+    `- one Redis core carries ${Math.round(feedsPerCore(mixR)).toLocaleString('en-US')} feeds (${(1000 / mixR).toFixed(0)} polls/s), or ${(1000 / a.perArticle.redis).toFixed(0)} articles/s one new item per poll (${(1000 / Math.max(1e-3, one.perArticle.redis)).toFixed(0)} in bursts)`,
     `- so adding workers stops helping at about ${(mixW / mixR).toFixed(0)} worker cores for polling, ${(a.perArticle.worker / a.perArticle.redis).toFixed(0)} for analysis (then Redis is the limit)`,
     `- 1M feeds: ${pollsPerS.toFixed(0)} polls/s = ${workerCores.toFixed(1)} worker cores and ${redisCores.toFixed(2)} Redis core (${redisCores <= 1 ? 'fits one Redis core' : 'does NOT fit one Redis core'}); feed state and schedulers ${memMb.toFixed(0)} MB of Redis`,
     '',
-    `Each further worker adds ${ms(a.learn.worker)} ms of worker CPU and ${ms(a.learn.redis)} ms of Redis CPU per article (its engines learn, through Redis, what the others decided; measured by catching a fresh engine up on the one-worker run).`,
-    contendedLine(a, c.contended),
+    `Each further worker adds ${ms(one.learn.worker)} ms of worker CPU and ${ms(one.learn.redis)} ms of Redis CPU per article (its engines learn, through Redis, what the others decided; measured by catching a fresh engine up on the one-worker run).`,
+    contendedLine(one, c.contended),
     '',
     `Article runs: ${ROUNDS} rounds of one worker, one worker beside busy cores and two workers, in turn; each row is its median round (one worker, and beside busy cores: by CPU per article all in; two workers: by rate).`,
     '',
@@ -114,7 +121,7 @@ export function modelLines(c: Costs): string[] {
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
-    const p = predictRate(a, c.contended, run.workers, run.busy.others);
+    const p = predictRate(one, c.contended, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
     const all = c.rounds.map((x) => x[run.workers === 1 ? 0 : 2].rate.toFixed(0)).join(', ');
     lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
@@ -156,6 +163,8 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
     // Deliveries first: the article runs take the alerts they deliver out at this cost.
     const deliver = await deliverCosts(r, polls.c304);
+    // What the plan's polls cost: one new item at a time, each its own analyze job.
+    const single = await articleRun(r, 1, polls.c304, deliver, { dripPerS: 150, total: 1700 });
     // The three runs alternate, round after round: a shared machine is faster or slower for
     // minutes at a time, and a model checked against a run measured in another minute than
     // the runs it was built from said more about the minute than about the model.
@@ -176,7 +185,7 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, runs, contended, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, single, runs, contended, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }

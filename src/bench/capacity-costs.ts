@@ -133,6 +133,10 @@ export interface ArticleRun {
   stories: number;
   rate: number;
   articles: number;
+  /** Analyze jobs the polls queued over the window (a poll's new items for a story are one job). */
+  jobs: number;
+  /** New articles revealed per second (undefined: all at once, a burst). */
+  dripPerS: number | undefined;
   alerts: number;
   /** CPU ms per article analysed (poll of its feed, analyze job, record), polls of unchanged feeds and deliveries taken out. */
   perArticle: Cost;
@@ -158,11 +162,11 @@ async function commandStats(redis: Redis): Promise<Map<string, { calls: number; 
  * second, spread over `k` stories. One story's decisions are ordered (each against everything
  * decided before it), so only several stories give further workers work they can do in parallel.
  */
-export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver: Cost, opts: { stories?: number; besideBusy?: number } = {}): Promise<ArticleRun> {
+export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver: Cost, opts: { stories?: number; besideBusy?: number; dripPerS?: number; total?: number } = {}): Promise<ArticleRun> {
   const k = opts.stories ?? STORIES;
   const besideBusy = opts.besideBusy ?? 0;
   const feeds = 200;
-  const total = 4000;
+  const total = opts.total ?? 4000;
   const articles = generateStream(total, 5).map((a, i) => ({ ...a, source: `feed${i % feeds}` }));
   const server = await startFixtureServer(articles, { initiallyVisible: feeds });
   const dir = mkdtempSync(path.join(tmpdir(), 'sw-capacity-'));
@@ -187,10 +191,14 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver
     const loops = busyLoops(besideBusy);
     await r.redis.config('RESETSTAT');
     const a = await snap();
-    server.reveal(total);
-    progress(`articles: ${total - feeds} new articles visible; analysing${besideBusy ? ` beside ${besideBusy} busy core(s)` : ''}`);
+    const since = Date.now();
+    if (opts.dripPerS) progress(`articles: ${total - feeds} new articles, ${opts.dripPerS} a second (about one per poll)`);
+    else progress(`articles: ${total - feeds} new articles visible; analysing${besideBusy ? ` beside ${besideBusy} busy core(s)` : ''}`);
+    const revealed = reveal(server, total, opts.dripPerS);
     await waitUntil('every article decided', async () => (await seen()) >= total, 900_000).finally(() => loops.stop());
+    await revealed;
     const b = await snap();
+    const jobs = await jobsAdded(r.redis, `${prefix}:analyze:events`, since);
     const stats = await commandStats(r.redis);
     const topCommands = [...stats].map(([cmd, v]) => ({ cmd, calls: v.calls, usPerArticle: v.usec / (total - feeds) })).sort((x, y) => y.usPerArticle - x.usPerArticle).slice(0, 12);
     await waitUntil('every alert delivered', async () => (await sum((s) => r.redis.scard(`${prefix}:${s}:pending`))) === 0, 600_000);
@@ -206,13 +214,28 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver
     const rest = (k: keyof Cost) => pollsAB * c304[k] + deliveredAB * deliver[k];
     const perArticle = { worker: ((b.w - a.w) * 1000 - rest('worker')) / n, redis: ((b.r - a.r - idleAB) * 1000 - rest('redis')) / n };
     const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
-    return { workers: w, besideBusy, stories: k, rate: n / wall, articles: n, alerts, delivered: deliveredAB, perArticle, busy, polls: pollsAB, topCommands, learn };
+    return { workers: w, besideBusy, stories: k, rate: n / wall, articles: n, jobs, dripPerS: opts.dripPerS, alerts, delivered: deliveredAB, perArticle, busy, polls: pollsAB, topCommands, learn };
   } finally {
     await workers.stop();
     await server.close();
     await r.redis.flushdb();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** All of the stream at once (a burst: every feed's next poll finds many), or `perS` a second. */
+async function reveal(server: { reveal(n: number): number; visible: number }, total: number, perS?: number): Promise<void> {
+  if (!perS) return void server.reveal(total);
+  while (server.visible < total) {
+    server.reveal(Math.max(1, Math.round(perS / 10)));
+    await sleep(100);
+  }
+}
+
+/** Jobs added to a queue since `since` (ms), read from its event stream (trimmed at 10,000 events: a floor then). */
+async function jobsAdded(redis: Redis, stream: string, since: number): Promise<number> {
+  const entries = await redis.xrange(stream, String(since), '+');
+  return entries.filter(([, f]) => f[0] === 'event' && f[1] === 'added').length;
 }
 
 /**
