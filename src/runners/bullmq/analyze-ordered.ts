@@ -50,7 +50,7 @@ function strip(p: PreparedArticle): Cached {
 function readPrep(raw: string): Prep | undefined {
   const p = JSON.parse(raw) as Partial<Prep> & Cached & { data?: AnalyzeJob };
   if (!p.data) return undefined;
-  // Written by an older version: one article's prepared form with the job's data beside it.
+  // One article's prepared form with the job's data beside it (as older versions wrote every job's).
   const prepared = Array.isArray(p.prepared) ? p.prepared : [p as Cached];
   return prepared.length === analyzeItems(p.data).length ? { data: p.data, prepared } : undefined;
 }
@@ -146,7 +146,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     const results: string[] = [];
     try {
       for (let i = 0; i < items.length; i++) {
-        results.push(seen[i] ? 'already analysed' : await decideOne(lane, data.feedId, items[i]!, prepared[i]!, alerts));
+        results.push(seen[i] ? 'already analysed' : await decideOne(lane, items.length === 1 ? jobId : undefined, data.feedId, items[i]!, prepared[i]!, alerts));
       }
     } catch (err) {
       // The turn stays this job's and its retry decides the rest; what was recorded is alerted now.
@@ -154,8 +154,8 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       throw err;
     }
     const next = await deps.turns.done(lane.id, jobId);
-    // Its articles' prepared forms are kept under their own keys now; not waited for.
-    deps.redis.del(prepKey(jobId)).catch(() => undefined);
+    // A batch's prepared forms are kept under their articles' keys now; not waited for.
+    if (items.length > 1) deps.redis.del(prepKey(jobId)).catch(() => undefined);
     await queueAlerts(lane, alerts);
     return { result: results.length === 1 ? results[0]! : `${results.filter((r) => r !== 'already analysed').length} analysed, ${alerts.length} alert(s)`, next };
   };
@@ -164,12 +164,14 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     for (const a of alerts) await deps.onAlert(lane, a.alert.id, a.targets, a.alert.kind === 'follow-up');
   };
 
-  const decideOne = async (lane: StoryLane, feedId: string, item: AnalyzeItem, prepared: PreparedArticle, alerts: AlertRecord[]): Promise<string> => {
+  /** `single`: the job of this one article, whose prepared form in Redis becomes the article's. */
+  const decideOne = async (lane: StoryLane, single: string | undefined, feedId: string, item: AnalyzeItem, prepared: PreparedArticle, alerts: AlertRecord[]): Promise<string> => {
     const { article, backlog } = item;
-    // What other engines learn the article from: its prepared form, sent before the record
-    // on the same connection, so Redis stores it first; not waited for (an engine that
-    // misses it prepares the article itself).
-    const stored = deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(strip(prepared)), 'PX', PROFILE_TTL_MS).catch(() => undefined);
+    // What other engines learn the article from: its prepared form (a one-article job's is
+    // moved, no second copy over the wire), sent before the record on the same connection, so
+    // Redis stores it first; not waited for (an engine that misses it prepares the article itself).
+    const write = () => deps.redis.set(profileKey(lane.id, article.id), JSON.stringify(strip(prepared)), 'PX', PROFILE_TTL_MS);
+    const stored = (single ? deps.redis.rename(prepKey(single), profileKey(lane.id, article.id)).catch(write) : write()).catch(() => undefined);
     const r = await analyzeArticle(lane.analyze, article, feedId, { silent: backlog, prepared, unseen: true });
     await stored;
     // Learned here only once the store committed it; a failed write throws above, the turn
@@ -244,7 +246,8 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       // The parallel part: no shared state, no turn needed. Kept in Redis too, so whichever
       // process holds the story's step when this job's turn comes can decide it at once.
       const prepared = items.map((it) => lane.engine.prepare(it.article));
-      const prep: Prep = { data: job.data, prepared: prepared.map(strip) };
+      // One article's is kept in the form its article's key holds (see decideOne), with the job's data beside it.
+      const prep = items.length === 1 ? { ...strip(prepared[0]!), data: job.data } : { data: job.data, prepared: prepared.map(strip) };
       await deps.redis.set(prepKey(jobId), JSON.stringify(prep), 'PX', PROFILE_TTL_MS);
       for (;;) {
         const turn = await deps.turns.wait(story, jobId, decided);
