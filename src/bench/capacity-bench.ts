@@ -67,8 +67,8 @@ function commandsLine(a: ArticleRun): string {
 /**
  * Predicted rate for `w` workers on this machine, from the one-worker run's CPU per article
  * (workers, Redis, the bench's feed server) plus what each further worker adds (learning,
- * through Redis, what the others decided): a worker process is at most one core, Redis one
- * core, and everything together fits in the cores the rest of the machine left free (/proc/stat).
+ * through Redis, what the others decided): a worker process's main thread is at most one core
+ * (its helper threads, garbage collection and feed parsing, run beside it), Redis one core, and everything together fits in the cores the rest of the machine left free (/proc/stat).
  * When those free cores are the limit, every process waits its turn for a core, and a unit of
  * work costs what it cost the one worker run beside busy cores (`contended`): more CPU per
  * article, from the switches between processes, than with a core to itself.
@@ -79,11 +79,12 @@ export function predictRate(one: ArticleRun, contended: ArticleRun | undefined, 
     const R = cpuPerArticle(run, 'redis') + ((w - 1) * one.learn.redis) / 1000;
     return { W, R, all: W + R + cpuPerArticle(run, 'bench') };
   };
-  const { W, R, all } = costs(one);
+  const { R, all } = costs(one);
+  const main = cpuPerArticle(one, 'workersMain') + ((w - 1) * one.learn.worker) / 1000;
   const free = Math.max(0.1, cpus().length - others);
   const shared = `${free.toFixed(2)} free cores shared by workers, Redis and the feed server`;
   const limits: Array<[number, string]> = [
-    [w / W, `${w} worker process(es), a core each`],
+    [w / main, `${w} worker process(es), a core for each main thread`],
     [1 / R, 'one Redis core'],
     [free / all, shared],
   ];
@@ -117,14 +118,14 @@ export function modelLines(c: Costs): string[] {
     '',
     `Article runs: ${ROUNDS} rounds of one worker, one worker beside busy cores and two workers, in turn; each row is its median round (one worker, and beside busy cores: by CPU per article all in; two workers: by rate).`,
     '',
-    '| worker processes (stories) | measured articles/s (rounds) | model on this machine | limit the model names | cores busy: workers + Redis + bench + rest of the machine |',
+    '| worker processes (stories) | measured articles/s (rounds) | model on this machine | limit the model names | cores busy: workers (their main threads) + Redis + bench + rest of the machine |',
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
     const p = predictRate(one, c.contended, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
     const all = c.rounds.map((x) => x[run.workers === 1 ? 0 : 2].rate.toFixed(0)).join(', ');
-    lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
+    lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} (${run.busy.workersMain.toFixed(2)}) + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
   lines.push('', pairedLine(c));
   return lines;
@@ -147,7 +148,7 @@ function pairedLine(c: Costs): string {
 }
 
 /** CPU seconds per article of one component over a run, all in (the cores it kept busy over the rate). */
-function cpuPerArticle(run: ArticleRun, k: 'workers' | 'redis' | 'bench'): number {
+function cpuPerArticle(run: ArticleRun, k: 'workers' | 'workersMain' | 'redis' | 'bench'): number {
   return run.busy[k] / run.rate;
 }
 

@@ -143,7 +143,7 @@ export interface ArticleRun {
   /** Alerts delivered within the analysis window (their cost is the delivery row's, taken out of `perArticle`). */
   delivered: number;
   /** Cores busy over the analysis window: workers, Redis, the bench (fixture server), everything else on the machine. */
-  busy: { workers: number; redis: number; bench: number; others: number };
+  busy: { workers: number; redis: number; bench: number; others: number; workersMain: number };
   polls: number;
   /** Redis commands by CPU spent per article over the analysis window (INFO commandstats). */
   topCommands: Array<{ cmd: string; calls: number; usPerArticle: number }>;
@@ -187,7 +187,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver
     progress(`articles: ${w} worker process(es), ${k} stories, priming ${feeds} feeds`);
     await waitUntil('the feeds primed', async () => (await seen()) >= feeds, 120_000);
     await sleep(2000);
-    const snap = async () => ({ w: workers.cpu(), r: await r.cpu(), m: machineBusy(), b: selfCpu(), t: performance.now(), p: polls(), d: delivered() });
+    const snap = async () => ({ w: workers.cpu(), wm: workers.mainCpu(), r: await r.cpu(), m: machineBusy(), b: selfCpu(), t: performance.now(), p: polls(), d: delivered() });
     const loops = busyLoops(besideBusy);
     await r.redis.config('RESETSTAT');
     const a = await snap();
@@ -213,7 +213,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver
     const idleAB = idle * wall;
     const rest = (k: keyof Cost) => pollsAB * c304[k] + deliveredAB * deliver[k];
     const perArticle = { worker: ((b.w - a.w) * 1000 - rest('worker')) / n, redis: ((b.r - a.r - idleAB) * 1000 - rest('redis')) / n };
-    const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall };
+    const busy = { workers: (b.w - a.w) / wall, redis: (b.r - a.r) / wall, bench: (b.b - a.b) / wall, others: Math.max(0, (b.m - a.m) - (b.w - a.w) - (b.r - a.r) - (b.b - a.b)) / wall, workersMain: (b.wm - a.wm) / wall };
     return { workers: w, besideBusy, stories: k, rate: n / wall, articles: n, jobs, dripPerS: opts.dripPerS, alerts, delivered: deliveredAB, perArticle, busy, polls: pollsAB, topCommands, learn };
   } finally {
     await workers.stop();

@@ -75,10 +75,13 @@ export function exited(p: ChildProcess): Promise<void> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds a process has used (Linux /proc; 0 elsewhere). */
-export function procCpu(pid: number | undefined): number {
+/**
+ * CPU seconds a process has used (Linux /proc; 0 elsewhere); `mainThread`: its main thread's
+ * only (JavaScript runs there; garbage collection, compilation and worker threads run beside it).
+ */
+export function procCpu(pid: number | undefined, mainThread = false): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
@@ -117,6 +120,8 @@ export function storyCopies(k: number, root: string): string[] {
 export interface Workers {
   procs: ChildProcess[];
   cpu(): number;
+  /** CPU seconds of the processes' main threads. */
+  mainCpu(): number;
   stop(): Promise<void>;
 }
 
@@ -134,6 +139,7 @@ export function startWorkers(n: number, opts: { redisUrl: string; prefix: string
   return {
     procs,
     cpu: () => procs.reduce((s, p) => s + procCpu(p.pid), 0),
+    mainCpu: () => procs.reduce((s, p) => s + procCpu(p.pid, true), 0),
     async stop() {
       for (const p of procs) p.kill('SIGTERM');
       await Promise.all(procs.map(exited));
