@@ -46,13 +46,14 @@ function strip(p: PreparedArticle): Cached {
   return cached;
 }
 
-/** A job's prepared articles from Redis; undefined when they do not fit its items. */
-function readPrep(raw: string): Prep | undefined {
+/** A job's data and its articles prepared, from Redis; undefined when they do not fit its items. */
+function readPrep(raw: string): { data: AnalyzeJob; prepared: PreparedArticle[] } | undefined {
   const p = JSON.parse(raw) as Partial<Prep> & Cached & { data?: AnalyzeJob };
   if (!p.data) return undefined;
   // One article's prepared form with the job's data beside it (as older versions wrote every job's).
-  const prepared = Array.isArray(p.prepared) ? p.prepared : [p as Cached];
-  return prepared.length === analyzeItems(p.data).length ? { data: p.data, prepared } : undefined;
+  const cached = Array.isArray(p.prepared) ? p.prepared : [p as Cached];
+  const items = analyzeItems(p.data);
+  return cached.length === items.length ? { data: p.data, prepared: items.map((it, i) => revive(cached[i]!, it.article)) } : undefined;
 }
 
 const validItem = (it: AnalyzeItem | undefined) => Boolean(it?.article?.id) && typeof it!.article.content === 'string';
@@ -195,8 +196,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       const p = raw ? readPrep(raw) : undefined;
       if (!p) return;
       const id = head;
-      const prepared = analyzeItems(p.data).map((it, i) => revive(p.prepared[i]!, it.article));
-      const out = await claimed(id, () => decideNow(lane, id, p.data, prepared));
+      const out = await claimed(id, () => decideNow(lane, id, p.data, p.prepared));
       if (!out) return;
       // Its own job wakes, finds the article recorded, and completes.
       decidedAhead.add(id);
@@ -214,8 +214,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     const items = job?.data ? analyzeItems(job.data) : [];
     if (!items.length || !items.every(validItem) || (job!.data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
     const raw = await deps.redis.get(prepKey(head));
-    const p = raw ? readPrep(raw) : undefined;
-    const prepared = items.map((it, i) => (p ? revive(p.prepared[i]!, it.article) : lane.engine.prepare(it.article)));
+    const prepared = (raw ? readPrep(raw)?.prepared : undefined) ?? items.map((it) => lane.engine.prepare(it.article));
     if (await decideInTurn(lane, head, job!.data, prepared)) deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
   };
 

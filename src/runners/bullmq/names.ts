@@ -73,15 +73,15 @@ export const ANALYZE_BATCH = 25;
  */
 export function analyzeJobs(feedId: string, items: AnalyzeItem[], story?: string): Array<{ name: 'analyze'; data: AnalyzeJob; jobId: string }> {
   const out: Array<{ name: 'analyze'; data: AnalyzeJob; jobId: string }> = [];
+  const base = { feedId, ...(story ? { story } : {}) };
   for (let i = 0; i < items.length; i += ANALYZE_BATCH) {
     const part = items.slice(i, i + ANALYZE_BATCH);
-    const base = { feedId, ...(story ? { story } : {}) };
     if (part.length === 1) {
       out.push({ name: 'analyze', data: { ...base, article: part[0]!.article, backlog: part[0]!.backlog }, jobId: analyzeJobId(feedId, part[0]!.article.id, story) });
       continue;
     }
     const digest = createHash('sha256').update(part.map((p) => p.article.id).join('\n')).digest('hex').slice(0, 24);
-    out.push({ name: 'analyze', data: { ...base, items: part }, jobId: `${story ? `s.${safeId(story)}.` : ''}${safeId(feedId)}-batch-${digest}` });
+    out.push({ name: 'analyze', data: { ...base, items: part }, jobId: analyzeJobId(feedId, `batch-${digest}`, story) });
   }
   return out;
 }
