@@ -40,12 +40,11 @@ function wantsAlert(c: ChannelSettings, text: PreparedText): boolean {
 
 /** Channels subscribed to the configured feeds' alerts: matching watch terms, or feeds and no terms. */
 export function channelTargets(channels: ChannelStore): (alert: Alert) => Promise<string[]> {
-  return async (alert) => {
-    const text = prepareWatchText(alertText(alert));
-    return (await channels.listChannels())
-      .filter((c) => (c.watch.length ? wantsAlert(c, text) : c.feeds.length > 0))
-      .map((c) => c.channel);
-  };
+  return async (alert) => subscribedTo(await channels.listChannels(), prepareWatchText(alertText(alert)));
+}
+
+function subscribedTo(list: ChannelSettings[], text: PreparedText): string[] {
+  return list.filter((c) => (c.watch.length ? wantsAlert(c, text) : c.feeds.length > 0)).map((c) => c.channel);
 }
 
 /** Where the feed with this id comes from: the configuration, and/or channels (by URL). */
@@ -64,7 +63,6 @@ async function origin(configured: FeedConfig[], list: ChannelSettings[], feedId:
  * watch terms, if it has any).
  */
 export function alertAudience(configured: FeedConfig[], targets: string[], channels: ChannelStore, defaultStory?: string): (alert: Alert, feedId: string) => Promise<string[]> {
-  const subscribed = channelTargets(channels);
   return async (alert, feedId) => {
     const list = await channels.listChannels();
     const { isConfigured, owners } = await origin(configured, list, feedId);
@@ -75,7 +73,7 @@ export function alertAudience(configured: FeedConfig[], targets: string[], chann
       const c = list.find((x) => x.channel === t);
       return !c?.watch.length || wantsAlert(c, text);
     };
-    const all = isConfigured ? [...targets.filter(watching), ...(await subscribed(alert)), ...ownersWanting] : ownersWanting;
+    const all = isConfigured ? [...targets.filter(watching), ...subscribedTo(list, text), ...ownersWanting] : ownersWanting;
     if (defaultStory === undefined) return [...new Set(all)];
     // A chat channel hears only the stories it follows; console and files hear them all.
     const follows = (t: string) => !isChannelTarget(t) || followedStories(list.find((c) => c.channel === t), defaultStory).includes(alert.storyId);

@@ -5,7 +5,7 @@
  * whole order has drained; and a job whose poll died before listing it is still listed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTurns, type Turns } from '../../src/runners/bullmq/turns.js';
+import { createTurns, deciderClaim, type Turns } from '../../src/runners/bullmq/turns.js';
 import { testRedis } from '../helpers/redis.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -24,6 +24,8 @@ interface Setup {
   listeners: (n: number) => Promise<void>;
   /** What is published on the wake channel from now on. */
   messages: () => Promise<string[]>;
+  redis: import('ioredis').Redis;
+  prefix: string;
 }
 
 async function setup(staleMs = 100): Promise<Setup> {
@@ -54,7 +56,7 @@ async function setup(staleMs = 100): Promise<Setup> {
     await sub.subscribe(`${prefix}:turns`);
     return heard;
   };
-  return { turns: make(), other: make, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids), listeners, messages };
+  return { turns: make(), other: make, key, list: () => redis.lrange(key, 0, -1), push: (...ids) => redis.rpush(key, ...ids), listeners, messages, redis, prefix };
 }
 
 describe('per-story turns', () => {
@@ -116,5 +118,31 @@ describe('per-story turns', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(heard).toEqual(['x']);
     expect(await list()).toEqual(['x']);
+  });
+
+  it('two processes enqueueing one story at once list their jobs in the order they queue them', async () => {
+    const { turns, other, list } = await setup();
+    const queued: string[] = [];
+    // The first add is slow: the second enqueue must wait for it, not list its job in between.
+    let started!: () => void;
+    const first = new Promise<void>((r) => (started = r));
+    const a = turns.enqueue('story', ['a1', 'a2'], async () => {
+      started();
+      await new Promise((r) => setTimeout(r, 150));
+      queued.push('a1', 'a2');
+    });
+    await first;
+    const b = other().enqueue('story', ['b1'], async () => void queued.push('b1'));
+    await Promise.all([a, b]);
+    expect(queued).toEqual(['a1', 'a2', 'b1']);
+    expect(await list()).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('a job leaving the order releases its decider\'s claim in the same step', async () => {
+    const { turns, redis, prefix } = await setup();
+    await turns.enqueue('story', ['j1', 'j2'], async () => undefined);
+    await redis.set(deciderClaim(prefix, 'j1'), '1', 'PX', 30_000);
+    expect(await turns.done('story', 'j1')).toBe('j2');
+    expect(await redis.exists(deciderClaim(prefix, 'j1'))).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ import type { Logger } from '../../log.js';
 import { analyzeArticle } from '../../pipeline/analyze-article.js';
 import type { Lanes, StoryLane } from '../../pipeline/stories.js';
 import { analyzeItems, type AnalyzeItem, type AnalyzeJob } from './names.js';
-import type { Turns } from './turns.js';
+import { deciderClaim, type Turns } from './turns.js';
 
 /** Another worker's prepared articles are learned from this cache instead of prepared again. */
 const PROFILE_TTL_MS = 3_600_000;
@@ -121,14 +121,20 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     return run;
   };
 
-  /** One decider per job at a time (its own job, or a process running ahead): undefined if taken. */
-  const claimed = async <T>(jobId: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    const claim = `${deps.prefix}:turns:claim:${jobId}`;
+  /**
+   * One decider per job at a time (its own job, or a process running ahead): undefined if
+   * taken. A decision ends with the job leaving the order, which releases the claim too.
+   */
+  const claimed = async <T>(jobId: string, fn: () => Promise<T | null>): Promise<T | null | undefined> => {
+    const claim = deciderClaim(deps.prefix, jobId);
     if ((await deps.redis.set(claim, '1', 'PX', 30_000, 'NX')) !== 'OK') return undefined;
+    let released = false;
     try {
-      return await fn();
+      const out = await fn();
+      released = out !== null;
+      return out;
     } finally {
-      await deps.redis.del(claim);
+      if (!released) await deps.redis.del(claim);
     }
   };
 

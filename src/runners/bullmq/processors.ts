@@ -74,16 +74,19 @@ export function pollProcessor(deps: ProcessorDeps) {
 
 async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): Promise<string> {
   const lanes = deps.lanes.of(feed);
-  const outcome = await pollFeed({ ...deps.poll, now: () => startedAt }, feed, { unconditional: await newFollower(deps, lanes, feed) });
+  // A feed of one story: the poll asks that story's store, and its answer is the story's share.
+  const only = lanes.length === 1 ? lanes[0]! : undefined;
+  const poll = { ...deps.poll, now: () => startedAt, ...(only ? { seen: (_f: FeedConfig, ids: string[]) => only.store.seenEach(ids) } : {}) };
+  const outcome = await pollFeed(poll, feed, { unconditional: await newFollower(deps, lanes, feed) });
   deps.metrics?.polled(outcome.status);
   // Asked before any story's share is queued: another story's jobs may run meanwhile.
   const news = await newToAll(lanes, feed, outcome);
-  if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome, news);
+  if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome, news, lane === only);
   // Saved only once the articles are queued: a crash before this re-fetches them. The
   // queued backlog carries its own flag, so the feed counts as primed from here.
   if (outcome.status === 'new') {
-    await deps.store.markPrimed(feed.url);
-    for (const lane of lanes) if (lane.store !== deps.store) await lane.store.markPrimed(feed.url);
+    await markPrimed(deps.store, feed.url);
+    for (const lane of lanes) if (lane.store !== deps.store) await markPrimed(lane.store, feed.url);
     for (const lane of lanes) if (lane.addedWhileRunning) fetchedFor.set(lane.store, (fetchedFor.get(lane.store) ?? new Set<string>()).add(feed.url));
   }
   if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
@@ -96,13 +99,14 @@ async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): 
  * story that starts following a feed another story already polled learns what the feed
  * holds silently, as on a feed's first poll.
  */
-async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome, news: Set<string>): Promise<void> {
-  const seen = await lane.store.seenEach(outcome.articles.map((a) => a.id));
+async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome, news: Set<string>, unseen: boolean): Promise<void> {
+  // `unseen`: the poll asked this story's store alone, and these are what it had not seen.
+  const seen = unseen ? [] : await lane.store.seenEach(outcome.articles.map((a) => a.id));
   const fresh = outcome.articles.filter((_, i) => !seen[i]);
   if (!fresh.length) return;
   fresh.sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
   const primary = lane.id === deps.lanes.primary.id;
-  const backlog = outcome.backlog || (!primary && !(await lane.store.isPrimed(feed.url)));
+  const backlog = outcome.backlog || (!primary && !(await isPrimed(lane.store, feed.url)));
   const items = fresh.map((article) => ({ article, backlog: backlog && !news.has(`${lane.id}\n${article.id}`) }));
   const jobs = analyzeJobs(feed.id, items, primary ? undefined : lane.id).map(({ name, data, jobId }) => ({
     name, data,
@@ -118,6 +122,28 @@ async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedCon
 /** Feeds each store is known to be primed for (it never reverts): asked of Redis once per process. */
 const primedFor = new WeakMap<StateStore, Set<string>>();
 
+function primedHere(store: StateStore): Set<string> {
+  let known = primedFor.get(store);
+  if (!known) primedFor.set(store, (known = new Set()));
+  return known;
+}
+
+async function isPrimed(store: StateStore, url: string): Promise<boolean> {
+  const known = primedHere(store);
+  if (known.has(url)) return true;
+  if (!(await store.isPrimed(url))) return false;
+  known.add(url);
+  return true;
+}
+
+/** Once per feed and process: every poll that found news wrote it again. */
+async function markPrimed(store: StateStore, url: string): Promise<void> {
+  const known = primedHere(store);
+  if (known.has(url)) return;
+  await store.markPrimed(url);
+  known.add(url);
+}
+
 /** Feeds this process has fetched whole with a story added while running among their followers. */
 const fetchedFor = new WeakMap<StateStore, Set<string>>();
 
@@ -132,11 +158,7 @@ async function newFollower(deps: ProcessorDeps, lanes: StoryLane[], feed: FeedCo
     // Primed by another process is not enough: before this process knew the story, it may have
     // taken the feed's newest items for the other stories only, and a 304 would keep them from it.
     if (lane.addedWhileRunning && !fetchedFor.get(lane.store)?.has(feed.url)) return true;
-    const known = primedFor.get(lane.store) ?? new Set<string>();
-    primedFor.set(lane.store, known);
-    if (known.has(feed.url)) continue;
-    if (!(await lane.store.isPrimed(feed.url))) return true;
-    known.add(feed.url);
+    if (!(await isPrimed(lane.store, feed.url))) return true;
   }
   return false;
 }
@@ -146,7 +168,7 @@ async function newToAll(lanes: StoryLane[], feed: FeedConfig, outcome: PollOutco
   const out = new Set<string>();
   if (outcome.backlog) return out;
   for (const lane of lanes) {
-    if (!lane.addedWhileRunning || (await lane.store.isPrimed(feed.url))) continue;
+    if (!lane.addedWhileRunning || (await isPrimed(lane.store, feed.url))) continue;
     for (const a of outcome.articles) if (!(await backlogFor(lane, lanes, a))) out.add(`${lane.id}\n${a.id}`);
   }
   return out;

@@ -21,6 +21,11 @@ const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.c
  * second listing would become a head whose job is gone, holding the story for a stale check.
  */
 const LIST = `for _, id in ipairs(ARGV) do if redis.call('SADD', KEYS[2], id) == 1 then redis.call('RPUSH', KEYS[1], id) end end return 0`;
+/** LIST under the story's enqueue claim (KEYS[3], token ARGV[1]), taken in the same round trip; 0 while another holds it. */
+const CLAIM_AND_LIST = `
+if not redis.call('SET', KEYS[3], ARGV[1], 'PX', 5000, 'NX') then return 0 end
+for i = 2, #ARGV do if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then redis.call('RPUSH', KEYS[1], ARGV[i]) end end
+return 1`;
 /** The fallback look at a head that does not move: every 25 ms at first, at most every 250 ms. */
 const PAUSE_STEP_MS = 25;
 const PAUSE_MAX_MS = 250;
@@ -28,9 +33,10 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 /**
  * A finished job leaves the order wherever it is (an already-recorded duplicate leaves early).
  * One that already left (its article decided for it by another process) costs no scan of the
- * order and wakes nobody: the head did not change.
+ * order and wakes nobody: the head did not change. Its decider's claim (KEYS[4]) ends with it.
  */
 const DONE = `
+redis.call('DEL', KEYS[4])
 local left = 0
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) left = 1
 elseif redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then redis.call('LREM', KEYS[1], 1, ARGV[1]) left = 1 end
@@ -82,6 +88,9 @@ export interface Turns {
   close(): Promise<void>;
 }
 
+/** The key a process holds while it decides a job (one decider per job), released by `done`. */
+export const deciderClaim = (prefix: string, jobId: string) => `${prefix}:turns:claim:${jobId}`;
+
 export function createTurns(deps: TurnsDeps): Turns {
   const key = (story: string) => `${deps.prefix}:turns:${story}`;
   const listed = (story: string) => `${key(story)}:listed`;
@@ -124,12 +133,11 @@ export function createTurns(deps: TurnsDeps): Turns {
       if (!jobIds.length) return;
       const claim = `${key(story)}:enqueue`;
       const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-      // Held for two commands; expires by itself if its holder dies in between.
-      for (let i = 0; (await deps.redis.set(claim, token, 'PX', 5_000, 'NX')) !== 'OK'; i++) await new Promise((r) => setTimeout(r, Math.min(20, 1 + i)));
+      // Listed first, as the claim is taken: a head whose job is not queued yet looks alive for
+      // `staleMs`, long enough for `add`; one whose poll died before `add` is popped as gone.
+      // The claim is held until `add` is done; it expires by itself if its holder dies meanwhile.
+      for (let i = 0; (await deps.redis.eval(CLAIM_AND_LIST, 3, key(story), listed(story), claim, token, ...jobIds)) !== 1; i++) await new Promise((r) => setTimeout(r, Math.min(20, 1 + i)));
       try {
-        // Listed first: a head whose job is not queued yet looks alive for `staleMs`, long
-        // enough for `add`; one whose poll died before `add` is popped as gone.
-        await list(story, jobIds);
         await add();
       } finally {
         await deps.redis.eval(RELEASE, 1, claim, token);
@@ -148,7 +156,7 @@ export function createTurns(deps: TurnsDeps): Turns {
     },
     async done(story, jobId) {
       // [left, head]: no head when the order is empty (Lua's nil ends the reply there).
-      const [left, head] = (await deps.redis.eval(DONE, 3, key(story), channel, listed(story), jobId)) as [number, string?];
+      const [left, head] = (await deps.redis.eval(DONE, 4, key(story), channel, listed(story), deciderClaim(deps.prefix, jobId), jobId)) as [number, string?];
       // Waking the head here too, as every other process is, only when it changed.
       if (left === 1) wake(head);
       return head ?? null;
