@@ -125,6 +125,21 @@ function overlaps(spans: Array<[number, number]>, at: number): boolean {
 
 const NOT_A_COUNT_BEFORE = new RegExp(`(?::|\\b(?:${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('|')}|sept)\\.?\\s+)$`, 'i');
 
+/**
+ * The number is part of a name ("IAM District 751 voted", "Section 232 tariffs", "Boeing 737
+ * jets"): it follows a capitalised word inside the sentence, or an acronym anywhere. A
+ * sentence's first word has its capital whatever it is ("Nearly 33,000 workers"), and a
+ * possessive owns what is counted ("the IAM's 33,000 members").
+ */
+function namesIt(s: string, at: number): boolean {
+  const before = /(^|[^\s]*\s+)?([A-Za-z][A-Za-z.&-]*)\s+$/.exec(s.slice(Math.max(0, at - 40), at));
+  const prev = before?.[2];
+  if (!prev || !/^[A-Z]/.test(prev)) return false;
+  if (/^[A-Z]{2,}$/.test(prev)) return true;
+  const opening = before![1] === undefined && at - before![0].length <= 0;
+  return !opening && !/[.!?:"“(]$/.test((before![1] ?? '').trim());
+}
+
 function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, number]>): void {
   const unit = '(years?|months?|weeks?|days?|decades?|hours?)';
   const dur = new RegExp(`\\b(${NUM})[\\s-]${unit}\\b`, 'gi');
@@ -141,7 +156,7 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
     const at = m.index!;
     if (overlaps(spans, at) || durationAt.has(at)) continue;
     // A clock time ("19:43 UTC") or the day of a date ("July 19 set off") counts nothing.
-    if (NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, at - 12), at))) continue;
+    if (NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, at - 12), at)) || namesIt(s, at)) continue;
     const word = m[1]!.toLowerCase();
     if (word === 'both' || /^(19|20)\d\d$/.test(word)) continue;
     const n = parseNumber(word);

@@ -44,4 +44,15 @@ describe('extractNumberFacts', () => {
     expect(keys('The update went out at 04:09 UTC on July 19.', at).filter((k) => k.startsWith('count:'))).toEqual([]);
     expect(keys('The outage on July 19 set off a meltdown with 6,000 cancellations.', at).filter((k) => k.startsWith('count:'))).toEqual(['count:6000:cancel']);
   });
+
+  it('reads a number inside a name as part of it, not as a count', () => {
+    const counts = (s: string) => keys(s).filter((k) => k.startsWith('count:'));
+    expect(counts('IAM 751 now represents 33,000 workers.')).toEqual(['count:33000:worker']);
+    expect(counts('Members of IAM District 751 voted to strike.')).toEqual([]);
+    expect(counts('Tariffs under Section 232 tariffs rose.')).toEqual([]);
+    // A sentence's first word is capitalised whatever it is.
+    expect(counts('Nearly 33,000 workers walked out.')).toEqual(['count:33000:worker']);
+    expect(counts('Boeing has 33,000 workers.')).toEqual(['count:33000:worker']);
+  });
 });
+
