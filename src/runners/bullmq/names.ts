@@ -60,9 +60,9 @@ export function analyzeItems(data: AnalyzeJob): AnalyzeItem[] {
 }
 
 /**
- * Articles per analyze job at most: a job's articles cost Redis one job's bookkeeping (about
- * a fifth of a millisecond of its CPU) instead of one each, and hold the story's turn for as
- * many decisions.
+ * Articles per analyze job at most: a job's articles cost Redis one job's bookkeeping (BullMQ's
+ * add, take and finish scripts, some fifty commands) instead of one each, and hold the story's
+ * turn for as many decisions.
  */
 export const ANALYZE_BATCH = 25;
 
