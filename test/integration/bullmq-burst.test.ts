@@ -9,6 +9,7 @@ import type { Job } from 'bullmq';
 import { deliverProcessor, type ProcessorDeps } from '../../src/runners/bullmq/processors.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import type { ChatAdapter } from '../../src/chat/ports.js';
+import type { StateStore } from '../../src/store/ports.js';
 import type { DeliverJob } from '../../src/runners/bullmq/names.js';
 import { createLogger } from '../../src/log.js';
 import { sampleAlert } from '../helpers/alerts.js';
@@ -18,6 +19,18 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
+
+/** Three new developments pending for `target`, recorded out of time order; their alert ids. */
+async function threeDevelopments(store: StateStore, target: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, at] of ['2026-12-01T08:05:00Z', '2026-12-01T09:10:00Z', '2026-12-01T07:30:00Z'].entries()) {
+    const alert = sampleAlert({ id: `dev-${i}:a${i}`, developmentId: `dev-${i}`, headline: `Development at ${at.slice(11, 16)}`, publishedAt: at });
+    ids.push(alert.id);
+    await store.recordArticle({ article: { id: `a${i}`, title: alert.headline, url: alert.link, source: 's', publishedAt: at, content: 'c' }, feedId: 'f', processedAt: at,
+      decision: { relevant: true, novel: true, developmentId: alert.developmentId, duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] } }, { alert, targets: [target], createdAt: at });
+  }
+  return ids;
+}
 
 describe('BullMQ delivery of a burst', () => {
   it('posts every pending new development of a channel newest first under one header, each once', async () => {
@@ -30,13 +43,7 @@ describe('BullMQ delivery of a burst', () => {
       postAlert: async (_t, a) => (posted.push(a.headline), {}),
       postText: async (_t, text) => void posted.push(text),
     };
-    const ids: string[] = [];
-    for (const [i, at] of ['2026-12-01T08:05:00Z', '2026-12-01T09:10:00Z', '2026-12-01T07:30:00Z'].entries()) {
-      const alert = sampleAlert({ id: `dev-${i}:a${i}`, developmentId: `dev-${i}`, headline: `Development at ${at.slice(11, 16)}`, publishedAt: at });
-      ids.push(alert.id);
-      await store.recordArticle({ article: { id: `a${i}`, title: alert.headline, url: alert.link, source: 's', publishedAt: at, content: 'c' }, feedId: 'f', processedAt: at,
-        decision: { relevant: true, novel: true, developmentId: alert.developmentId, duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] } }, { alert, targets: ['slack:C1'], createdAt: at });
-    }
+    const ids = await threeDevelopments(store, 'slack:C1');
     const lane = { id: 'minerals-deal', store };
     const lanes = { primary: lane, all: [lane], get: () => lane, of: () => [lane] };
     const deliver = deliverProcessor({ store, lanes, adapters: [adapter], log: createLogger({ out: new PassThrough() }) } as unknown as ProcessorDeps);
@@ -67,13 +74,7 @@ describe('BullMQ delivery of a burst', () => {
       },
       postText: async (_t, text) => void posted.push(text),
     };
-    const ids: string[] = [];
-    for (const [i, at] of ['2026-12-01T08:05:00Z', '2026-12-01T09:10:00Z', '2026-12-01T07:30:00Z'].entries()) {
-      const alert = sampleAlert({ id: `dev-${i}:b${i}`, developmentId: `dev-${i}`, headline: `Development at ${at.slice(11, 16)}`, publishedAt: at });
-      ids.push(alert.id);
-      await store.recordArticle({ article: { id: `b${i}`, title: alert.headline, url: alert.link, source: 's', publishedAt: at, content: 'c' }, feedId: 'f', processedAt: at,
-        decision: { relevant: true, novel: true, developmentId: alert.developmentId, duplicateOf: null, relevance: 1, novelty: 1, summary: '', facts: [], reasons: [] } }, { alert, targets: ['slack:C2'], createdAt: at });
-    }
+    const ids = await threeDevelopments(store, 'slack:C2');
     // Two worker processes: each its own modules (nothing shared in memory) over the same Redis.
     const processor = async () => {
       vi.resetModules();
