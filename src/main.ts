@@ -111,7 +111,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const redis = await connectRedis(deps.config.redisUrl, 'the scale-out runner');
   // Each story under its own prefix: the default story's is the one a single-story deployment used.
   const prefixOf = (id: string) => `${deps.config.queuePrefix ?? 'storywatch'}:${id}:`;
-  return assemble(deps, (id) => createRedisStore({ redis, prefix: prefixOf(id) }), createRedisChannelStore({ redis, prefix: prefixOf(deps.config.story) }), redis);
+  const storeFor = (id: string) => createRedisStore({ redis, prefix: prefixOf(id), retention: deps.config.retention, warn: (m: string) => deps.log.warn(m) });
+  return assemble(deps, storeFor, createRedisChannelStore({ redis, prefix: prefixOf(deps.config.story) }), redis);
 }
 
 /**
