@@ -91,7 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const storeFor = (id: string) => id === deps.config.story
         ? createSqliteStore({ ...sqlite, db: shared, retention: deps.config.retention })
         : createSqliteStore({ ...sqlite, dir: path.join(deps.config.dataDir, 'stories', id), retention: deps.config.retention });
-      const app = await assemble(deps, storeFor, createSqliteChannelStore({ ...sqlite, db }));
+      const app = await assemble(deps, storeFor, createSqliteChannelStore({ ...sqlite, db, retention: deps.config.retention }));
       const close = app.close.bind(app);
       app.close = async () => {
         try {
@@ -112,7 +112,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Each story under its own prefix: the default story's is the one a single-story deployment used.
   const prefixOf = (id: string) => `${deps.config.queuePrefix ?? 'storywatch'}:${id}:`;
   const storeFor = (id: string) => createRedisStore({ redis, prefix: prefixOf(id), retention: deps.config.retention, warn: (m: string) => deps.log.warn(m) });
-  return assemble(deps, storeFor, createRedisChannelStore({ redis, prefix: prefixOf(deps.config.story) }), redis);
+  const channels = createRedisChannelStore({ redis, prefix: prefixOf(deps.config.story), retention: deps.config.retention, warn: (m: string) => deps.log.warn(m) });
+  return assemble(deps, storeFor, channels, redis);
 }
 
 /**

@@ -36,7 +36,7 @@ export function channelGate(channels: ChannelStore, storyId: string, now: () => 
     const muted = activeMutes(c, at).find((m) => m.target === alert.developmentId || m.target === story);
     if (muted) return { skip: `${muted.target} is muted in ${target}` };
     const asDevelopment = alert.kind === 'follow-up' && !(await channels.wasSent(target, alert.developmentId));
-    const posted = () => channels.markSent(target, alert.developmentId);
+    const posted = () => channels.markSent(target, alert.developmentId, at.getTime());
     const opens = alert.kind !== 'follow-up' || asDevelopment;
     if (c.notify && opens && alert.confidence >= c.notify.minConfidence) return { extras: { mention: c.notify.mention }, asDevelopment, posted };
     return { asDevelopment, posted };

@@ -193,8 +193,17 @@ export interface ChannelStore {
    * then, its first report there is a new-development alert, whatever other channels saw).
    */
   wasSent(channel: string, developmentId: string): Promise<boolean>;
-  /** Recorded after a post of the development (never for one held back by pause or mute). */
-  markSent(channel: string, developmentId: string): Promise<void>;
+  /**
+   * Recorded after each post of the development (never for one held back by pause or mute),
+   * at `at` (ms; default now): the store's clock, as an article's processing time is.
+   */
+  markSent(channel: string, developmentId: string, at?: number): Promise<void>;
+  /**
+   * Forgets which developments were sent where, and their threads, for pairs last posted
+   * before `before` (ms): developments that quiet are retired. The store also does this by
+   * itself, once an hour of its clock, with its retention window. Returns the pairs forgotten.
+   */
+  forgetSentBefore(before: number): Promise<number>;
   /**
    * Claims one digest period of a channel: true for exactly one caller ever (across
    * processes and restarts), false for everyone after. Claimed before posting, so a

@@ -27,13 +27,13 @@ const backings: Record<string, () => Promise<Backing>> = {
     const dir = mkdtempSync(path.join(tmpdir(), 'sw-contract-'));
     return {
       open: () => createSqliteStore({ dir, warn: () => {}, retention: RETENTION }),
-      channels: () => createSqliteChannelStore({ dir, warn: () => {} }),
+      channels: () => createSqliteChannelStore({ dir, warn: () => {}, retention: RETENTION }),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
   redis: async () => {
     const { redis, prefix, cleanup } = await testRedis();
-    return { open: () => createRedisStore({ redis, prefix, retention: RETENTION }), channels: () => createRedisChannelStore({ redis, prefix }), cleanup };
+    return { open: () => createRedisStore({ redis, prefix, retention: RETENTION }), channels: () => createRedisChannelStore({ redis, prefix, retention: RETENTION }), cleanup };
   },
 };
 
@@ -219,6 +219,27 @@ for (const [name, make] of Object.entries(backings)) {
       expect(await again.wasSent('slack:C1', 'dev-1')).toBe(true);
       expect(await again.wasSent('slack:C2', 'dev-1')).toBe(false);
       expect(await again.wasSent('slack:C1', 'dev-2')).toBe(false);
+    });
+
+    it('forgets which developments were sent where, and their threads, once last posted before the cut; by itself past the retention window', async () => {
+      backing = await make();
+      const c = backing.channels();
+      const t0 = Date.UTC(2026, 0, 1);
+      const DAY = 86_400_000;
+      await c.markSent('slack:C1', 'dev-old', t0);
+      await c.putThread('slack:C1', 'dev-old', 'ts-old');
+      await c.markSent('slack:C1', 'dev-kept', t0);
+      // Posted again later (a follow-up): the pair stays.
+      await c.markSent('slack:C1', 'dev-kept', t0 + 10 * DAY);
+      await c.markSent('slack:C2', 'dev-new', t0 + 10 * DAY);
+      await c.putThread('slack:C2', 'dev-new', 'ts-new');
+      expect(await c.forgetSentBefore(t0 + 5 * DAY)).toBe(1);
+      const again = backing.channels();
+      expect([await again.wasSent('slack:C1', 'dev-old'), await again.getThread('slack:C1', 'dev-old')]).toEqual([false, undefined]);
+      expect([await again.wasSent('slack:C1', 'dev-kept'), await again.wasSent('slack:C2', 'dev-new'), await again.getThread('slack:C2', 'dev-new')]).toEqual([true, true, 'ts-new']);
+      // A post past the retention window of the others trims them by itself.
+      await again.markSent('slack:C3', 'dev-later', t0 + 10 * DAY + (RETENTION.days + 1) * DAY);
+      expect([await again.wasSent('slack:C1', 'dev-kept'), await again.getThread('slack:C2', 'dev-new'), await again.wasSent('slack:C3', 'dev-later')]).toEqual([false, undefined, true]);
     });
 
     it('grants each digest period of a channel exactly once, also after a restart and when asked at once', async () => {

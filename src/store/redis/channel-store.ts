@@ -1,18 +1,49 @@
 /**
  * Channel settings in one Redis hash (channel -> settings JSON), development threads in
- * another (channel + development -> ref), the developments sent to each channel in a set,
+ * another (channel + development -> ref), the developments sent to each channel in a set
+ * with their last post times in a sorted set (what retired developments leave is trimmed),
  * and digest claims as SET NX keys.
  */
 import type { Redis } from 'ioredis';
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
+import { DAY_MS, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
+
+/**
+ * Forgets up to ARGV[2] pairs last posted before ARGV[1]: from the audience set (KEYS[2]),
+ * the threads hash (KEYS[3]) and the post times (KEYS[1]), together.
+ */
+const FORGET = `
+local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, ARGV[2])
+if #m == 0 then return 0 end
+redis.call('SREM', KEYS[2], unpack(m))
+redis.call('HDEL', KEYS[3], unpack(m))
+redis.call('ZREM', KEYS[1], unpack(m))
+return #m`;
+/** Pairs from before post times were kept age from the first trim (ZADD NX: later posts win). */
+const BACKFILL = `
+if redis.call('SET', KEYS[3], ARGV[1], 'NX') == false then return 0 end
+local n = 0
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do n = n + redis.call('ZADD', KEYS[4], 'NX', ARGV[1], m) end
+for _, m in ipairs(redis.call('HKEYS', KEYS[2])) do n = n + redis.call('ZADD', KEYS[4], 'NX', ARGV[1], m) end
+return n`;
+const FORGET_BATCH = 500;
 
 /** A claim outlives any period it could be asked about again (weekly digests: a year). */
 const CLAIM_TTL_S = 400 * 86_400;
 
-export function createRedisChannelStore({ redis, prefix }: { redis: Redis; prefix: string }): ChannelStore {
+export function createRedisChannelStore({ redis, prefix, retention, warn }: { redis: Redis; prefix: string; retention?: RetentionPolicy | undefined; warn?: (m: string) => void }): ChannelStore {
   const key = `${prefix}channels`;
   const threads = `${prefix}threads`;
   const audience = `${prefix}audience`;
+  const sentAt = `${prefix}audience-at`;
+  const days = (retention ?? DEFAULT_RETENTION).days;
+  const clock = sweepClock();
+  const forget = async (before: number) => {
+    await redis.eval(BACKFILL, 4, audience, threads, `${sentAt}:since`, sentAt, String(Date.now()));
+    let total = 0;
+    for (let n = FORGET_BATCH; n === FORGET_BATCH; total += n) n = Number(await redis.eval(FORGET, 3, sentAt, audience, threads, String(before), String(FORGET_BATCH)));
+    return total;
+  };
   return {
     async getChannel(channel) {
       const raw = await redis.hget(key, channel);
@@ -36,8 +67,13 @@ export function createRedisChannelStore({ redis, prefix }: { redis: Redis; prefi
       const [known, thread] = await Promise.all([redis.sismember(audience, member), redis.hexists(threads, member)]);
       return known === 1 || thread === 1;
     },
-    async markSent(channel, developmentId) {
-      await redis.sadd(audience, `${channel}\n${developmentId}`);
+    async markSent(channel, developmentId, at = Date.now()) {
+      const member = `${channel}\n${developmentId}`;
+      await redis.multi().sadd(audience, member).zadd(sentAt, 'GT', at, member).exec();
+      if (clock.due(at)) await forget(at - days * DAY_MS).catch((err: Error) => warn?.(`forgetting retired developments' threads failed: ${err.message}; tried again later`));
+    },
+    async forgetSentBefore(before) {
+      return forget(before);
     },
     async claimDigest(channel, periodKey) {
       // One SET NX: whichever worker gets there first posts; every other one, ever, does not.

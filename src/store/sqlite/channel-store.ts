@@ -4,18 +4,27 @@
  * periods) have tables of their own (migration 2).
  */
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
+import { DAY_MS, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
 import type { Db } from './database.js';
 import { openStoreDatabase } from './open.js';
 
-export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) => void; db?: Db }): ChannelStore {
+export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) => void; db?: Db; retention?: RetentionPolicy | undefined }): ChannelStore {
   const db = deps.db ?? openStoreDatabase(deps).db;
+  const days = (deps.retention ?? DEFAULT_RETENTION).days;
+  const clock = sweepClock();
   const get = db.prepare('SELECT settings FROM channels WHERE channel = ?').pluck();
   const put = db.prepare('INSERT INTO channels (channel, settings) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET settings = excluded.settings');
   const all = db.prepare('SELECT settings FROM channels ORDER BY channel').pluck();
   const thread = db.prepare('SELECT ref FROM threads WHERE channel = ? AND development_id = ?').pluck();
   const putThread = db.prepare('INSERT INTO threads (channel, development_id, ref) VALUES (?, ?, ?) ON CONFLICT (channel, development_id) DO UPDATE SET ref = excluded.ref');
   const sent = db.prepare('SELECT 1 FROM audience WHERE channel = ? AND development_id = ?').pluck();
-  const markSent = db.prepare('INSERT INTO audience (channel, development_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const markSent = db.prepare('INSERT INTO audience (channel, development_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET sent_at = max(coalesce(sent_at, 0), excluded.sent_at)');
+  const forgetThreads = db.prepare('DELETE FROM threads WHERE (channel, development_id) IN (SELECT channel, development_id FROM audience WHERE sent_at < ?)');
+  const forgetSent = db.prepare('DELETE FROM audience WHERE sent_at < ?');
+  const forget = db.transaction((before: number) => {
+    forgetThreads.run(before);
+    return forgetSent.run(before).changes;
+  });
   // The primary key makes the claim atomic across processes sharing the file: one insert wins.
   const claim = db.prepare('INSERT INTO digest_claims (channel, period, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   return {
@@ -38,8 +47,18 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
     async wasSent(channel, developmentId) {
       return sent.get(channel, developmentId) !== undefined;
     },
-    async markSent(channel, developmentId) {
-      markSent.run(channel, developmentId);
+    async markSent(channel, developmentId, at = Date.now()) {
+      markSent.run(channel, developmentId, at);
+      if (clock.due(at)) {
+        try {
+          forget(at - days * DAY_MS);
+        } catch (err) {
+          deps.warn(`forgetting retired developments' threads failed: ${(err as Error).message}; tried again later`);
+        }
+      }
+    },
+    async forgetSentBefore(before) {
+      return forget(before);
     },
     async claimDigest(channel, periodKey) {
       return claim.run(channel, periodKey, new Date().toISOString()).changes === 1;

@@ -72,6 +72,11 @@ const MIGRATIONS: string[] = [
   // between the platform accepting a post and its mark, the platform is asked before re-posting.
   `CREATE TABLE posting (alert_id TEXT NOT NULL, target TEXT NOT NULL, started_at TEXT NOT NULL,
      PRIMARY KEY (alert_id, target)) WITHOUT ROWID;`,
+  // When each development was last posted to each channel (ms), so what retired developments
+  // leave behind (audience rows, thread refs) is trimmed; rows from before age from now.
+  `ALTER TABLE audience ADD COLUMN sent_at INTEGER;
+   UPDATE audience SET sent_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER);
+   CREATE INDEX audience_sent_at ON audience(sent_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
