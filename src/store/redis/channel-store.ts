@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
-import { DAY_MS, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
+import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
 
 /**
  * Forgets up to ARGV[2] pairs last posted before ARGV[1]: from the audience set (KEYS[2]),
@@ -36,7 +36,7 @@ export function createRedisChannelStore({ redis, prefix, retention, warn }: { re
   const threads = `${prefix}threads`;
   const audience = `${prefix}audience`;
   const sentAt = `${prefix}audience-at`;
-  const days = (retention ?? DEFAULT_RETENTION).days;
+  const policy = retention ?? DEFAULT_RETENTION;
   const clock = sweepClock();
   const forget = async (before: number) => {
     await redis.eval(BACKFILL, 4, audience, threads, `${sentAt}:since`, sentAt, String(Date.now()));
@@ -70,7 +70,7 @@ export function createRedisChannelStore({ redis, prefix, retention, warn }: { re
     async markSent(channel, developmentId, at = Date.now()) {
       const member = `${channel}\n${developmentId}`;
       await redis.multi().sadd(audience, member).zadd(sentAt, 'GT', at, member).exec();
-      if (clock.due(at)) await forget(at - days * DAY_MS).catch((err: Error) => warn?.(`forgetting retired developments' threads failed: ${err.message}; tried again later`));
+      if (clock.due(at)) await forget(cutoffs(policy, at).before).catch((err: Error) => warn?.(`forgetting retired developments' threads failed: ${err.message}; tried again later`));
     },
     async forgetSentBefore(before) {
       return forget(before);

@@ -4,13 +4,13 @@
  * periods) have tables of their own (migration 2).
  */
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
-import { DAY_MS, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
+import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
 import type { Db } from './database.js';
 import { openStoreDatabase } from './open.js';
 
 export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) => void; db?: Db; retention?: RetentionPolicy | undefined }): ChannelStore {
   const db = deps.db ?? openStoreDatabase(deps).db;
-  const days = (deps.retention ?? DEFAULT_RETENTION).days;
+  const policy = deps.retention ?? DEFAULT_RETENTION;
   const clock = sweepClock();
   const get = db.prepare('SELECT settings FROM channels WHERE channel = ?').pluck();
   const put = db.prepare('INSERT INTO channels (channel, settings) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET settings = excluded.settings');
@@ -51,7 +51,7 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
       markSent.run(channel, developmentId, at);
       if (clock.due(at)) {
         try {
-          forget(at - days * DAY_MS);
+          forget(cutoffs(policy, at).before);
         } catch (err) {
           deps.warn(`forgetting retired developments' threads failed: ${(err as Error).message}; tried again later`);
         }
