@@ -58,6 +58,15 @@ function slackTally(messages: SlackMessage[], recorded: Recorded, f: Awaited<Ret
   };
 }
 
+/**
+ * The suite's stream, then generated news dated after it. One alert's posts to its channels
+ * may go at once, one kill window: the suite's stream alone does not always hold ten.
+ */
+function withGeneratedNews(count: number): Article[] {
+  const later = (a: Article) => new Date(Date.parse(a.publishedAt) + 200 * 86_400_000).toISOString();
+  return [...fixtureStream(), ...generateStream(count, 7).filter((a) => a.id !== 'g0').map((a) => ({ ...a, id: `gen-${a.id}`, publishedAt: later(a) }))];
+}
+
 interface Runner {
   name: 'embedded' | 'bullmq';
   kills: number;
@@ -142,9 +151,7 @@ describe('kill -9 between Slack accepting a post and its delivery mark', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     await run({
       name: 'embedded', kills: 20,
-      // The posts of one alert to its channels go at once, one kill window: twenty windows
-      // need more developments than the suite's stream has, so its own generated news.
-      articles: () => [...fixtureStream(), ...generateStream(60, 7).filter((a) => a.id !== 'g0').map((a) => ({ ...a, id: `gen-${a.id}`, publishedAt: new Date(Date.parse(a.publishedAt) + 200 * 86_400_000).toISOString() }))],
+      articles: () => withGeneratedNews(60),
       env: async (base) => ({ ...base, STORYWATCH_DATA_DIR: dir }),
       seen: async () => {
         try {
@@ -183,6 +190,7 @@ describe('kill -9 between Slack accepting a post and its delivery mark', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     await run({
       name: 'bullmq', kills: 10,
+      articles: () => withGeneratedNews(30),
       env: async (base) => ({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', STORYWATCH_QUEUE_PREFIX: store, STORYWATCH_SWEEP_SECONDS: '2', STORYWATCH_DATA_DIR: dir }),
       seen: () => redis.zcard(`${store}:minerals-deal:seen`),
       state: async () => {
