@@ -1,11 +1,11 @@
 /**
  * Batched polling (src/runners/bullmq/poll-shards.ts): every feed in exactly one shard,
- * a stable plan as feeds come and go, a failed record failing the round only after the
+ * feeds of one story together, a stable plan as feeds come and go, a failed record failing the round only after the
  * others are polled, and one round of a shard at a time across processes (real Redis).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { hashId, pollShard, shardCount, shardedFeeds, shardLock, upsertShardSchedulers } from '../../src/runners/bullmq/poll-shards.js';
+import { hashId, pollShard, shardCount, shardedFeeds, shardLock, storyShards, upsertShardSchedulers } from '../../src/runners/bullmq/poll-shards.js';
 import { redisOptions } from '../../src/runners/bullmq/connection.js';
 import { createLogger } from '../../src/log.js';
 import { PassThrough } from 'node:stream';
@@ -34,6 +34,25 @@ describe('poll shards', () => {
     expect(await sharded.feed('gone')).toBeUndefined();
   });
 
+  it('keeps feeds of the same stories in the same shards, and moves few when a feed comes or goes', () => {
+    const ofStories = (n: number, k: number) => feeds(n).map((f, i) => ({ ...f, stories: [`story-${i % k}`] }));
+    const where = (plan: Array<Array<{ id: string }>>) => new Map(plan.flatMap((fs, s) => fs.map((f) => [f.id, s] as const)));
+    // 16 stories over 4 shards: about four stories a shard, where hashing ids put all 16 in each.
+    const small = storyShards(ofStories(200, 16), 4);
+    expect(small.flat()).toHaveLength(200);
+    expect(Math.max(...small.map((fs) => new Set(fs.map((f) => f.stories![0])).size))).toBeLessThanOrEqual(5);
+    const list = ofStories(100_000, 100);
+    const plan = storyShards(list, shardCount(list.length));
+    const before = where(plan);
+    expect(before.size).toBe(100_000);
+    expect(Math.max(...plan.map((fs) => new Set(fs.map((f) => f.stories![0])).size))).toBe(1);
+    expect(Math.max(...plan.map((fs) => fs.length))).toBeLessThan(64 * 1.5);
+    const less = list.filter((f) => f.id !== 'feed-7');
+    const after = where(storyShards(less, shardCount(less.length)));
+    const moved = less.filter((f) => after.get(f.id) !== before.get(f.id)).length;
+    expect(moved).toBeLessThan(list.length * 0.05);
+  });
+
   it('reads the feed list at most every two seconds (it is rebuilt on each read)', async () => {
     let reads = 0;
     let now = 0;
@@ -45,16 +64,24 @@ describe('poll shards', () => {
     expect(reads).toBe(2);
   });
 
-  it('polls every feed of a round even when one cannot record, then fails the round for a retry', async () => {
+  it('polls every feed of a round even when one cannot record, records the rest together, then fails the round for a retry', async () => {
     const polled: string[] = [];
+    const recorded: string[][] = [];
     const round = pollShard(feeds(20), async (f) => {
       polled.push(f.id);
-      if (f.id === 'feed-3') throw new Error('Redis refused the write');
-      return 'not-modified: 0 new';
+      if (f.id === 'feed-3') throw new Error('Redis refused the read');
+      return { feed: f, status: 'not-modified' };
+    }, async (done) => {
+      recorded.push(done.map((p) => p.feed.id));
+      return new Map([['feed-5', new Error('Redis refused the write')]]);
     });
-    await expect(round).rejects.toThrow(/1 of 20 feeds could not record their poll \(feed-3: Redis refused the write\)/);
+    await expect(round).rejects.toThrow(/2 of 20 feeds could not record their poll \(feed-3: Redis refused the read; feed-5: Redis refused the write\)/);
     expect(polled).toHaveLength(20);
-    expect(await pollShard(feeds(3), async () => 'new: 2 new')).toBe('3 feeds: {"new":3}');
+    // One record of the round, after every fetch: the feed that failed to fetch is not in it.
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.sort()).toEqual(feeds(20).map((f) => f.id).filter((id) => id !== 'feed-3').sort());
+    const ok = await pollShard(feeds(3), async (f) => ({ feed: f, status: 'new' }), async () => new Map());
+    expect(ok).toBe('3 feeds: {"new":3}');
   });
 
   it('lets one round of a shard run at a time, and frees the shard when the round ends', async () => {

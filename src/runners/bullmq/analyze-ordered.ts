@@ -18,7 +18,7 @@ import type { AlertRecord, ProcessedArticle } from '../../store/ports.js';
 import type { Logger } from '../../log.js';
 import { analyzeArticle } from '../../pipeline/analyze-article.js';
 import type { Lanes, StoryLane } from '../../pipeline/stories.js';
-import { analyzeItems, type AnalyzeItem, type AnalyzeJob } from './names.js';
+import { analyzeItems, itemFeed, type AnalyzeItem, type AnalyzeJob } from './names.js';
 import { deciderClaim, type Turns } from './turns.js';
 
 /** Another worker's prepared articles are learned from this cache instead of prepared again. */
@@ -153,7 +153,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
     const results: string[] = [];
     try {
       for (let i = 0; i < items.length; i++) {
-        results.push(seen[i] ? 'already analysed' : await decideOne(lane, items.length === 1 ? jobId : undefined, data.feedId, items[i]!, prepared[i]!, alerts));
+        results.push(seen[i] ? 'already analysed' : await decideOne(lane, items.length === 1 ? jobId : undefined, itemFeed(data, items[i]!), items[i]!, prepared[i]!, alerts));
       }
     } catch (err) {
       // The turn stays this job's and its retry decides the rest; what was recorded is alerted now.

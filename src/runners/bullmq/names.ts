@@ -38,13 +38,16 @@ export interface AnalyzeItem {
   article: Article;
   /** Learned silently: the feed's first poll, or a story that just started following it. */
   backlog: boolean;
+  /** The feed it came from, when the job holds a poll round's items of several feeds (else the job's `feedId`). */
+  feedId?: string | undefined;
 }
 
 /**
- * A poll's new items for one story, oldest first, decided in that order in one turn (`items`);
- * or one article (`article`, `backlog`), as every job of older versions and of one new item.
+ * A poll round's new items for one story, oldest first, decided in that order in one turn
+ * (`items`); or one article (`article`, `backlog`), as every job of older versions and of one new item.
  */
 export interface AnalyzeJob {
+  /** The feed of its items (of the first, when they come from several). */
   feedId: string;
   article?: Article | undefined;
   backlog?: boolean | undefined;
@@ -66,22 +69,32 @@ export function analyzeItems(data: AnalyzeJob): AnalyzeItem[] {
  */
 export const ANALYZE_BATCH = 25;
 
+/** The feed an item of the job came from. */
+export const itemFeed = (data: AnalyzeJob, item: AnalyzeItem): string => item.feedId ?? data.feedId;
+
 /**
- * A poll's new items for one story as analyze jobs: one job of up to ANALYZE_BATCH items. A
- * single item keeps the id older versions gave it; a batch is named by all its ids, so a
- * second poll that finds the same items before they are decided queues no second job.
+ * A poll round's new items for one story as analyze jobs: one job of up to ANALYZE_BATCH
+ * items (`feedId`: the feed of items that name none). A single item keeps the id older
+ * versions gave it; a batch is named by all its items, so a second poll that finds the same
+ * items before they are decided queues no second job.
  */
 export function analyzeJobs(feedId: string, items: AnalyzeItem[], story?: string): Array<{ name: 'analyze'; data: AnalyzeJob; jobId: string }> {
   const out: Array<{ name: 'analyze'; data: AnalyzeJob; jobId: string }> = [];
-  const base = { feedId, ...(story ? { story } : {}) };
+  const feedOf = (it: AnalyzeItem) => it.feedId ?? feedId;
   for (let i = 0; i < items.length; i += ANALYZE_BATCH) {
     const part = items.slice(i, i + ANALYZE_BATCH);
+    const first = feedOf(part[0]!);
+    const base = { feedId: first, ...(story ? { story } : {}) };
     if (part.length === 1) {
-      out.push({ name: 'analyze', data: { ...base, article: part[0]!.article, backlog: part[0]!.backlog }, jobId: analyzeJobId(feedId, part[0]!.article.id, story) });
+      out.push({ name: 'analyze', data: { ...base, article: part[0]!.article, backlog: part[0]!.backlog }, jobId: analyzeJobId(first, part[0]!.article.id, story) });
       continue;
     }
-    const digest = createHash('sha256').update(part.map((p) => p.article.id).join('\n')).digest('hex').slice(0, 24);
-    out.push({ name: 'analyze', data: { ...base, items: part }, jobId: analyzeJobId(feedId, `batch-${digest}`, story) });
+    const oneFeed = part.every((it) => feedOf(it) === first);
+    // One feed's batch is named as before; a round's names each item's feed as well.
+    const names = part.map((it) => (oneFeed ? it.article.id : `${feedOf(it)}\n${it.article.id}`));
+    const digest = createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 24);
+    const own = oneFeed ? part.map(({ feedId: _f, ...it }) => it) : part.map((it) => ({ ...it, feedId: feedOf(it) }));
+    out.push({ name: 'analyze', data: { ...base, items: own }, jobId: analyzeJobId(oneFeed ? first : 'round', `batch-${digest}`, story) });
   }
   return out;
 }

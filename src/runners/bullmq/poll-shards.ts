@@ -2,9 +2,10 @@
  * Batched polling for the BullMQ runner. A job per feed cost Redis about as much CPU as
  * the whole poll of a 304 (a scheduler's delayed job moved to wait, to active, to
  * completed, and the next one made): at a million feeds that alone would fill a Redis
- * core. Instead the feeds are spread over shards by a hash of their id, one Job Scheduler
- * per shard; a shard's job polls each of its feeds. The set of schedulers depends only on
- * the shard count and the interval, so the leader rewrites it only when one of them changes.
+ * core. Instead the feeds are spread over shards, those of one story together (see
+ * storyShards), one Job Scheduler per shard; a shard's job polls each of its feeds. The
+ * set of schedulers depends only on the shard count and the interval, so the leader
+ * rewrites it only when one of them changes.
  */
 import type { Job, Queue } from 'bullmq';
 import type { FeedConfig } from '../../config/app-config.js';
@@ -32,9 +33,36 @@ export function shardCount(feeds: number, batch = POLL_BATCH): number {
 
 export const shardSchedulerId = (shard: number, shards: number) => `poll-${shard}-of-${shards}`;
 
+/**
+ * Feeds of the same stories share shards: each story set (feeds without one follow the
+ * default story) takes a run of shards in proportion to its feeds, and a feed's hash picks
+ * one within its run. A round then finds several items of one story, queued as one analyze
+ * job (see poll-round.ts), where hashing ids alone spread them over as many jobs as stories.
+ * Every process reading the same list agrees; a feed added or removed moves few others.
+ */
+export function storyShards(list: FeedConfig[], shards: number): FeedConfig[][] {
+  const out: FeedConfig[][] = Array.from({ length: shards }, () => []);
+  const groups = new Map<string, FeedConfig[]>();
+  for (const f of list) {
+    const key = [...(f.stories ?? [])].sort().join('\n');
+    const group = groups.get(key) ?? [];
+    groups.set(key, group);
+    group.push(f);
+  }
+  let before = 0;
+  for (const key of [...groups.keys()].sort()) {
+    const group = groups.get(key)!;
+    const start = Math.floor((shards * before) / list.length);
+    const span = Math.max(1, Math.floor((shards * (before + group.length)) / list.length) - start);
+    for (const f of group) out[(start + (hashId(f.id) % span)) % shards]!.push(f);
+    before += group.length;
+  }
+  return out;
+}
+
 /** The feeds of each shard, from a feed list read at most every FEEDS_TTL_MS. */
 export function shardedFeeds(feeds: () => Promise<FeedConfig[]>, now = () => Date.now()) {
-  let cached: { at: number; byShard: Map<string, FeedConfig[]>; byId: Map<string, FeedConfig> } | undefined;
+  let cached: { at: number; byShard: Map<number, FeedConfig[][]>; byId: Map<string, FeedConfig> } | undefined;
   let loading: Promise<NonNullable<typeof cached>> | undefined;
   const load = async () => {
     if (cached && now() - cached.at < FEEDS_TTL_MS) return cached;
@@ -48,13 +76,9 @@ export function shardedFeeds(feeds: () => Promise<FeedConfig[]>, now = () => Dat
   return {
     async shard(shard: number, shards: number): Promise<FeedConfig[]> {
       const c = await load();
-      const key = `${shard}/${shards}`;
-      let out = c.byShard.get(key);
-      if (!out) {
-        out = [...c.byId.values()].filter((f) => hashId(f.id) % shards === shard);
-        c.byShard.set(key, out);
-      }
-      return out;
+      let plan = c.byShard.get(shards);
+      if (!plan) c.byShard.set(shards, (plan = storyShards([...c.byId.values()], shards)));
+      return plan[shard] ?? [];
     },
     async feed(id: string): Promise<FeedConfig | undefined> {
       return (await load()).byId.get(id);
@@ -63,28 +87,34 @@ export function shardedFeeds(feeds: () => Promise<FeedConfig[]>, now = () => Dat
 }
 
 /**
- * Polls a shard's feeds; a feed's own failure is its result, but a feed whose results
- * could not be recorded fails the job once the others are done (its retry finds the rest
- * not due). Every feed is judged due against the job's start, so one slow feed in a batch
- * does not push the others past the next job.
+ * Polls a shard's feeds (`fetch`, `INNER_CONCURRENCY` at a time), then records them together
+ * (`record`: the feeds it could not record, by id). A feed's own failure is its result, but a
+ * feed whose results could not be recorded fails the job once the others are done (its retry
+ * finds the rest not due). Every feed is judged due against the job's start, so one slow feed
+ * in a batch does not push the others past the next job.
  */
-export async function pollShard(feeds: FeedConfig[], pollOne: (feed: FeedConfig, startedAt: Date) => Promise<string>): Promise<string> {
+export async function pollShard<P extends { feed: FeedConfig; status: string }>(
+  feeds: FeedConfig[], fetch: (feed: FeedConfig, startedAt: Date) => Promise<P>, record: (polled: P[]) => Promise<Map<string, Error>>,
+): Promise<string> {
   const startedAt = new Date();
-  const counts: Record<string, number> = {};
+  const polled: P[] = [];
   const errors: string[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(INNER_CONCURRENCY, feeds.length) }, async () => {
     while (next < feeds.length) {
       const feed = feeds[next++]!;
       try {
-        const status = (await pollOne(feed, startedAt)).split(':')[0]!;
-        counts[status] = (counts[status] ?? 0) + 1;
+        polled.push(await fetch(feed, startedAt));
       } catch (err) {
         errors.push(`${feed.id}: ${(err as Error).message}`);
       }
     }
   }));
+  const failed = polled.length ? await record(polled) : new Map<string, Error>();
+  for (const [id, err] of failed) errors.push(`${id}: ${err.message}`);
   if (errors.length) throw new Error(`${errors.length} of ${feeds.length} feeds could not record their poll (${errors.slice(0, 3).join('; ')})`);
+  const counts: Record<string, number> = {};
+  for (const { status } of polled) counts[status] = (counts[status] ?? 0) + 1;
   return `${feeds.length} feeds: ${JSON.stringify(counts)}`;
 }
 

@@ -11,16 +11,17 @@ import type { Logger } from '../../log.js';
 import type { HostLimiter } from '../../feeds/politeness.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { AnalyzeDeps } from '../../pipeline/analyze-article.js';
-import { postBatch, postNotice } from '../../pipeline/deliver-alert.js';
-import { pollFeed, type PollDeps, type PollOutcome } from '../../pipeline/poll-feed.js';
-import { backlogFor, type Lanes, type StoryLane } from '../../pipeline/stories.js';
+import { postBatch } from '../../pipeline/deliver-alert.js';
+import type { PollDeps } from '../../pipeline/poll-feed.js';
+import type { Lanes } from '../../pipeline/stories.js';
 import type { AlertRecord, StateStore } from '../../store/ports.js';
 import type { Alert } from '../../domain/alert.js';
 import type { Gate } from '../../pipeline/channel-policy.js';
 import { burstHeader } from '../../pipeline/burst.js';
-import { analyzeJobs, deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
+import { deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import type { Turns } from './turns.js';
 import { pollShard, shardedFeeds } from './poll-shards.js';
+import { fetchOne, recordRound } from './poll-round.js';
 import { holdClaim } from './claim.js';
 
 export interface ProcessorDeps {
@@ -60,7 +61,7 @@ export function pollProcessor(deps: ProcessorDeps) {
       const release = deps.lockShard ? await deps.lockShard(`${shard}-of-${shards}`) : async () => {};
       if (!release) return 'skipped: the last round of this shard is still running';
       try {
-        return await pollShard(await feeds.shard(shard, shards), (feed, startedAt) => pollOne(deps, feed, startedAt));
+        return await pollShard(await feeds.shard(shard, shards), (feed, startedAt) => fetchOne(deps, feed, startedAt), (polled) => recordRound(deps, polled));
       } finally {
         await release();
       }
@@ -68,110 +69,11 @@ export function pollProcessor(deps: ProcessorDeps) {
     // A per-feed job queued by an older version before the upgrade.
     const feed = feedId === undefined ? undefined : await feeds.feed(feedId);
     if (!feed) throw new UnrecoverableError(`feed "${feedId}" is no longer configured (its scheduler is removed on the leader's next round)`);
-    return pollOne(deps, feed, new Date());
+    const polled = await fetchOne(deps, feed, new Date());
+    const failed = (await recordRound(deps, [polled])).get(feed.id);
+    if (failed) throw failed;
+    return `${polled.status}: ${polled.outcome.articles.length} new`;
   };
-}
-
-async function pollOne(deps: ProcessorDeps, feed: FeedConfig, startedAt: Date): Promise<string> {
-  const lanes = deps.lanes.of(feed);
-  // A feed of one story: the poll asks that story's store, and its answer is the story's share.
-  const only = lanes.length === 1 ? lanes[0]! : undefined;
-  const poll = { ...deps.poll, now: () => startedAt, ...(only ? { seen: (_f: FeedConfig, ids: string[]) => only.store.seenEach(ids) } : {}) };
-  const outcome = await pollFeed(poll, feed, { unconditional: await newFollower(deps, lanes, feed) });
-  deps.metrics?.polled(outcome.status);
-  // Asked before any story's share is queued: another story's jobs may run meanwhile.
-  const news = await newToAll(lanes, feed, outcome);
-  if (outcome.articles.length) for (const lane of lanes) await queueForStory(deps, lane, feed, outcome, news, lane === only);
-  // Saved only once the articles are queued: a crash before this re-fetches them. The
-  // queued backlog carries its own flag, so the feed counts as primed from here.
-  if (outcome.status === 'new') {
-    await markPrimed(deps.store, feed.url);
-    for (const lane of lanes) if (lane.store !== deps.store) await markPrimed(lane.store, feed.url);
-    for (const lane of lanes) if (lane.addedWhileRunning) fetchedFor.set(lane.store, (fetchedFor.get(lane.store) ?? new Set<string>()).add(feed.url));
-  }
-  if (outcome.nextState) await deps.store.putFeedState(outcome.nextState);
-  if (outcome.notice) await postNotice(deps, deps.feedAudience ? await deps.feedAudience(feed.id) : deps.analyze.targets, outcome.notice);
-  return `${outcome.status}: ${outcome.articles.length} new`;
-}
-
-/**
- * One story's share of a poll: the new items, oldest first, into that story's order. A
- * story that starts following a feed another story already polled learns what the feed
- * holds silently, as on a feed's first poll.
- */
-async function queueForStory(deps: ProcessorDeps, lane: StoryLane, feed: FeedConfig, outcome: PollOutcome, news: Set<string>, unseen: boolean): Promise<void> {
-  // `unseen`: the poll asked this story's store alone, and these are what it had not seen.
-  const seen = unseen ? [] : await lane.store.seenEach(outcome.articles.map((a) => a.id));
-  const fresh = outcome.articles.filter((_, i) => !seen[i]);
-  if (!fresh.length) return;
-  fresh.sort((a, b) => (a.publishedAt || '').localeCompare(b.publishedAt || ''));
-  const primary = lane.id === deps.lanes.primary.id;
-  const backlog = outcome.backlog || (!primary && !(await isPrimed(lane.store, feed.url)));
-  const items = fresh.map((article) => ({ article, backlog: backlog && !news.has(`${lane.id}\n${article.id}`) }));
-  const jobs = analyzeJobs(feed.id, items, primary ? undefined : lane.id).map(({ name, data, jobId }) => ({
-    name, data,
-    // Gone once done: a decided article is seen, so a later poll queues it no more, and keeping
-    // thousands of finished jobs costs Redis a trim on every completion (about 0.1 ms an article).
-    opts: { ...JOB_OPTIONS, removeOnComplete: true, jobId },
-  }));
-  const add = () => deps.queues.analyze.addBulk(jobs);
-  if (deps.turns) await deps.turns.enqueue(lane.id, jobs.map((j) => j.opts.jobId), add);
-  else await add();
-}
-
-/** Feeds each store is known to be primed for (it never reverts): asked of Redis once per process. */
-const primedFor = new WeakMap<StateStore, Set<string>>();
-
-function primedHere(store: StateStore): Set<string> {
-  let known = primedFor.get(store);
-  if (!known) primedFor.set(store, (known = new Set()));
-  return known;
-}
-
-async function isPrimed(store: StateStore, url: string): Promise<boolean> {
-  const known = primedHere(store);
-  if (known.has(url)) return true;
-  if (!(await store.isPrimed(url))) return false;
-  known.add(url);
-  return true;
-}
-
-/** Once per feed and process: every poll that found news wrote it again. */
-async function markPrimed(store: StateStore, url: string): Promise<void> {
-  const known = primedHere(store);
-  if (known.has(url)) return;
-  await store.markPrimed(url);
-  known.add(url);
-}
-
-/** Feeds this process has fetched whole with a story added while running among their followers. */
-const fetchedFor = new WeakMap<StateStore, Set<string>>();
-
-/**
- * A story that follows the feed but has not had its first poll of it (tracked while running,
- * or a channel's feed it now follows): the feed is fetched whole, not answered with a 304
- * that would keep its items from that story until the feed changes.
- */
-async function newFollower(deps: ProcessorDeps, lanes: StoryLane[], feed: FeedConfig): Promise<boolean> {
-  for (const lane of lanes) {
-    if (lane.store === deps.store) continue;
-    // Primed by another process is not enough: before this process knew the story, it may have
-    // taken the feed's newest items for the other stories only, and a 304 would keep them from it.
-    if (lane.addedWhileRunning && !fetchedFor.get(lane.store)?.has(feed.url)) return true;
-    if (!(await isPrimed(lane.store, feed.url))) return true;
-  }
-  return false;
-}
-
-/** Of an unprimed story added while running: the articles no other story of the feed had seen, judged rather than learned. */
-async function newToAll(lanes: StoryLane[], feed: FeedConfig, outcome: PollOutcome): Promise<Set<string>> {
-  const out = new Set<string>();
-  if (outcome.backlog) return out;
-  for (const lane of lanes) {
-    if (!lane.addedWhileRunning || (await isPrimed(lane.store, feed.url))) continue;
-    for (const a of outcome.articles) if (!(await backlogFor(lane, lanes, a))) out.add(`${lane.id}\n${a.id}`);
-  }
-  return out;
 }
 
 /** Idempotent: deterministic job ids, and only pairs still pending. */

@@ -1,7 +1,7 @@
 /** How a poll's new items become analyze jobs (src/runners/bullmq/names.ts). */
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../src/domain/article.js';
-import { ANALYZE_BATCH, analyzeItems, analyzeJobId, analyzeJobs } from '../../../src/runners/bullmq/names.js';
+import { ANALYZE_BATCH, analyzeItems, analyzeJobId, analyzeJobs, itemFeed } from '../../../src/runners/bullmq/names.js';
 
 const article = (id: string): Article => ({ id, title: `t ${id}`, url: `https://example.test/${id}`, source: 'example.test', publishedAt: '2026-01-01T00:00:00Z', content: `c ${id}` });
 const items = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ article: article(`a${from + i}`), backlog: i % 2 === 0 }));
@@ -35,6 +35,19 @@ describe('analyze jobs', () => {
     const jobs = analyzeJobs('f', all);
     expect(jobs.map((j) => analyzeItems(j.data).length)).toEqual([ANALYZE_BATCH, ANALYZE_BATCH, 1]);
     expect(jobs.flatMap((j) => analyzeItems(j.data))).toEqual(all);
+  });
+
+  it('a round\'s items of several feeds are one job that names each item\'s feed; one feed\'s batch is named as before', () => {
+    const round = items(3).map((it, i) => ({ ...it, feedId: `feed-${i % 2}` }));
+    const [job, ...rest] = analyzeJobs('feed-0', round, 's');
+    expect(rest).toEqual([]);
+    expect(job!.jobId).toMatch(/^s\.s\.round-batch-/);
+    expect(analyzeItems(job!.data).map((it) => itemFeed(job!.data, it))).toEqual(['feed-0', 'feed-1', 'feed-0']);
+    // The same articles from other feeds are other items: another job.
+    expect(analyzeJobs('feed-0', round.map((it) => ({ ...it, feedId: 'feed-9' })), 's')[0]!.jobId).not.toBe(job!.jobId);
+    const oneFeed = analyzeJobs('f', items(4).map((it) => ({ ...it, feedId: 'f' })))[0]!;
+    expect(oneFeed.jobId).toBe(analyzeJobs('f', items(4))[0]!.jobId);
+    expect(analyzeItems(oneFeed.data)).toEqual(items(4));
   });
 
   it('a job without articles has no items (the processor refuses it)', () => {
