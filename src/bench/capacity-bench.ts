@@ -4,12 +4,19 @@
  * model built from it, printed beside the measured 1- and 2-worker rates on this machine.
  */
 import { cpus } from 'node:os';
-import { articleRun, bytesPerQueuedJob, deliverCosts, pollCosts, type ArticleRun, type Cost, type PollCosts } from './capacity-costs.js';
+import { articleRun, bytesPerQueuedJob, deliverCosts, pollCosts, STORIES, type ArticleRun, type Cost, type PollCosts } from './capacity-costs.js';
+import { shardCount } from '../runners/bullmq/poll-shards.js';
 import { startPrivateRedis } from './deployment.js';
 import { retentionSamples } from './redis-retention-bench.js';
 
 /** The deployment the model is asked about: how often feeds are polled and how often they change. */
 export const PLAN = { intervalS: 600, changedShare: 0.05, articlesPerChange: 1, alertsPerArticle: 0.01 };
+
+/**
+ * New items a poll round of one shard finds at the plan's rate, a million feeds: its feeds
+ * follow one story (see storyShards), so they are one analyze job's worth.
+ */
+export const PLAN_PER_ROUND = (1_000_000 / shardCount(1_000_000)) * PLAN.changedShare * PLAN.articlesPerChange;
 
 export interface Costs {
   polls: PollCosts;
@@ -43,7 +50,7 @@ export function costTable(c: Costs): string[] {
     '|---|---|---|---|',
     `| feed poll, 304 | ${ms(c.polls.c304.worker)} | ${ms(c.polls.c304.redis)} | ${c.polls.polls304.toLocaleString('en-US')} polls (${c.polls.n.toLocaleString('en-US')} feeds every ${c.polls.intervalS} s, ${c.polls.shards} poll shards) |`,
     `| feed poll, 200 (re-parsed, nothing new) | ${ms(c.polls.c200.worker)} | ${ms(c.polls.c200.redis)} | ${c.polls.polls200.toLocaleString('en-US')} polls |`,
-    `| article analysed, one new item per poll (its poll, analyze job, decision, record) | ${ms(s.perArticle.worker)} | ${ms(s.perArticle.redis)} | ${s.articles.toLocaleString('en-US')} articles over ${s.stories} stories, ${s.dripPerS} a second, one worker; ${perJob(s)} articles per analyze job; unchanged feeds' polls and the ${s.delivered.toLocaleString('en-US')} alerts delivered meanwhile taken out at their rows' costs |`,
+    `| article analysed at the plan's rate (its poll, its share of an analyze job, decision, record) | ${ms(s.perArticle.worker)} | ${ms(s.perArticle.redis)} | ${s.articles.toLocaleString('en-US')} articles over ${s.stories} stories, ${s.dripPerS} a second: ${PLAN_PER_ROUND.toFixed(1)} per story and poll round, as a shard of the plan's feeds finds; one worker; ${perJob(s)} articles per analyze job; unchanged feeds' polls and the ${s.delivered.toLocaleString('en-US')} alerts delivered meanwhile taken out at their rows' costs |`,
     `| article analysed, a burst (every feed's next poll finds all of its new items) | ${ms(a.perArticle.worker)} | ${ms(a.perArticle.redis)} | ${a.articles.toLocaleString('en-US')} articles over ${a.stories} stories, all visible at once, one worker (the median round below); ${perJob(a)} articles per analyze job; taken out as above |`,
     `| alert delivered (JSONL target; its deliver job queued, claimed, posted, marked) | ${ms(c.deliver.worker)} | ${ms(c.deliver.redis)} | ${c.deliver.alerts.toLocaleString('en-US')} alerts to 50 targets in ${c.deliver.seconds.toFixed(1)} s |`,
     '',
@@ -54,7 +61,7 @@ export function costTable(c: Costs): string[] {
     `| per queued analyze job (generated article) | ${c.bytesPerJob.toFixed(0)} |`,
     `| per kept article (log entry, seen id, alerts; retention bench) | ${c.bytesPerKeptArticle.toFixed(0)} |`,
     '',
-    `Redis commands per analysed article (one worker; INFO commandstats, which counts command time only, not the reads and writes around it): one new item per poll: ${commandsLine(s)}; a burst: ${commandsLine(a)}`,
+    `Redis commands per analysed article (one worker; INFO commandstats, which counts command time only, not the reads and writes around it): at the plan's rate: ${commandsLine(s)}; a burst: ${commandsLine(a)}`,
   ];
 }
 
@@ -96,7 +103,7 @@ export function predictRate(one: ArticleRun, contended: ArticleRun | undefined, 
 export function modelLines(c: Costs): string[] {
   const mixW = perPollMix(c, 'worker');
   const mixR = perPollMix(c, 'redis');
-  // The plan's polls find one item at a time; the rates below are of bursts, as the runs were.
+  // The plan's rounds find a few items of a story at a time; the rates below are of bursts, as the runs were.
   const a = c.single;
   const one = c.runs[0]!;
   const feedsPerCore = (msPerPoll: number) => (PLAN.intervalS * 1000) / msPerPoll;
@@ -108,8 +115,8 @@ export function modelLines(c: Costs): string[] {
   const lines = [
     `Plan: every feed polled every ${PLAN.intervalS} s; ${PLAN.changedShare * 100}% of polls find ${PLAN.articlesPerChange} new article; ${PLAN.alertsPerArticle * 100}% of articles alert.`,
     `- per poll of that mix: workers ${ms(mixW)} ms CPU, Redis ${ms(mixR)} ms CPU`,
-    `- one worker core carries ${Math.round(feedsPerCore(mixW)).toLocaleString('en-US')} feeds (${(1000 / mixW).toFixed(0)} polls/s), or ${(1000 / a.perArticle.worker).toFixed(0)} articles/s one new item per poll (${(1000 / one.perArticle.worker).toFixed(0)} in bursts)`,
-    `- one Redis core carries ${Math.round(feedsPerCore(mixR)).toLocaleString('en-US')} feeds (${(1000 / mixR).toFixed(0)} polls/s), or ${(1000 / a.perArticle.redis).toFixed(0)} articles/s one new item per poll (${(1000 / Math.max(1e-3, one.perArticle.redis)).toFixed(0)} in bursts)`,
+    `- one worker core carries ${Math.round(feedsPerCore(mixW)).toLocaleString('en-US')} feeds (${(1000 / mixW).toFixed(0)} polls/s), or ${(1000 / a.perArticle.worker).toFixed(0)} articles/s at the plan's rate (${(1000 / one.perArticle.worker).toFixed(0)} in bursts)`,
+    `- one Redis core carries ${Math.round(feedsPerCore(mixR)).toLocaleString('en-US')} feeds (${(1000 / mixR).toFixed(0)} polls/s), or ${(1000 / a.perArticle.redis).toFixed(0)} articles/s at the plan's rate (${(1000 / Math.max(1e-3, one.perArticle.redis)).toFixed(0)} in bursts)`,
     `- so adding workers stops helping at about ${(mixW / mixR).toFixed(0)} worker cores for polling, ${(a.perArticle.worker / a.perArticle.redis).toFixed(0)} for analysis (then Redis is the limit)`,
     `- 1M feeds: ${pollsPerS.toFixed(0)} polls/s = ${workerCores.toFixed(1)} worker cores and ${redisCores.toFixed(2)} Redis core (${redisCores <= 1 ? 'fits one Redis core' : 'does NOT fit one Redis core'}); feed state and schedulers ${memMb.toFixed(0)} MB of Redis`,
     '',
@@ -164,8 +171,8 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const polls = await pollCosts(r, { n: opts.feeds ?? 5000 });
     // Deliveries first: the article runs take the alerts they deliver out at this cost.
     const deliver = await deliverCosts(r, polls.c304);
-    // What the plan's polls cost: one new item at a time, each its own analyze job.
-    const single = await articleRun(r, 1, polls.c304, deliver, { dripPerS: 150, total: 1700 });
+    // What the plan's polls cost: each story's feeds find, a second, what a shard of the plan's finds a round.
+    const single = await articleRun(r, 1, polls.c304, deliver, { dripPerS: Math.round(STORIES * PLAN_PER_ROUND), total: 1700 });
     // The three runs alternate, round after round: a shared machine is faster or slower for
     // minutes at a time, and a model checked against a run measured in another minute than
     // the runs it was built from said more about the minute than about the model.

@@ -197,7 +197,7 @@ export async function articleRun(r: PrivateRedis, w: number, c304: Cost, deliver
     await r.redis.config('RESETSTAT');
     const a = await snap();
     const since = Date.now();
-    if (opts.dripPerS) progress(`articles: ${total - feeds} new articles, ${opts.dripPerS} a second (about one per poll)`);
+    if (opts.dripPerS) progress(`articles: ${total - feeds} new articles, ${opts.dripPerS} a second`);
     else progress(`articles: ${total - feeds} new articles visible; analysing${besideBusy ? ` beside ${besideBusy} busy core(s)` : ''}`);
     const revealed = reveal(server, total, opts.dripPerS);
     await waitUntil('every article decided', async () => (await seen()) >= total, 900_000).finally(() => loops.stop());
