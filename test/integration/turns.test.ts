@@ -138,6 +138,27 @@ describe('per-story turns', () => {
     expect(await list()).toEqual(['a1', 'a2', 'b1']);
   });
 
+  it('a round\'s jobs of several stories are listed under all their claims at once; a poll of one of them waits for it', async () => {
+    const { turns, other, redis, prefix } = await setup();
+    const order = (story: string) => redis.lrange(`${prefix}:turns:${story}`, 0, -1);
+    const queued: string[] = [];
+    let started!: () => void;
+    const first = new Promise<void>((r) => (started = r));
+    const round = turns.enqueueAll([{ story: 's1', jobIds: ['r1'] }, { story: 's2', jobIds: ['r2', 'r3'] }, { story: 's1', jobIds: ['r4'] }], async () => {
+      started();
+      await new Promise((r) => setTimeout(r, 150));
+      queued.push('r1', 'r2', 'r4', 'r3');
+    });
+    await first;
+    const later = other().enqueue('s2', ['p1'], async () => void queued.push('p1'));
+    await Promise.all([round, later]);
+    expect(queued).toEqual(['r1', 'r2', 'r4', 'r3', 'p1']);
+    expect(await order('s1')).toEqual(['r1', 'r4']);
+    expect(await order('s2')).toEqual(['r2', 'r3', 'p1']);
+    // Every claim was released: another round takes them at once.
+    expect(await redis.keys(`${prefix}:turns:*:enqueue`)).toEqual([]);
+  });
+
   it('a job leaving the order releases its decider\'s claim in the same step', async () => {
     const { turns, redis, prefix } = await setup();
     await turns.enqueue('story', ['j1', 'j2'], async () => undefined);

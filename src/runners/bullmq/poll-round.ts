@@ -1,16 +1,16 @@
 /**
- * A poll round of the BullMQ runner: its feeds are fetched first, then each story's new items
- * from all of them are queued as one analyze job, and only then is each feed's state saved.
- * A job costs Redis about as much as the decisions of two or three articles (BullMQ's add,
- * take and finish scripts, the story's turn): one per story and round instead of one per
- * feed and story. Items found early in a round wait for its last fetch (each has a deadline).
+ * A poll round of the BullMQ runner: each story's new items from all of the round's feeds are
+ * queued as one analyze job, and only then is each feed's state saved. A job costs Redis about
+ * as much as the decisions of two or three articles (BullMQ's add, take and finish scripts, the
+ * story's turn): one per story and round instead of one per feed and story. Items found early
+ * in a round wait for its last fetch (each has a deadline), unless their story fills a job.
  */
 import type { FeedConfig } from '../../config/app-config.js';
 import { postNotice } from '../../pipeline/deliver-alert.js';
 import { pollFeed, type PollOutcome } from '../../pipeline/poll-feed.js';
 import { backlogFor, type StoryLane } from '../../pipeline/stories.js';
 import type { StateStore } from '../../store/ports.js';
-import { analyzeJobs, JOB_OPTIONS, type AnalyzeItem } from './names.js';
+import { ANALYZE_BATCH, analyzeJobs, JOB_OPTIONS, type AnalyzeItem } from './names.js';
 import type { ProcessorDeps } from './processors.js';
 
 /** What one feed's poll found, before anything of it is queued or saved. */
@@ -37,43 +37,70 @@ export async function fetchOne(deps: ProcessorDeps, feed: FeedConfig, startedAt:
   return { feed, status: outcome.status, lanes, outcome, news, only };
 }
 
+/** A round being recorded: its feeds' polls added as they come, then closed. */
+export interface Round {
+  /** A feed's poll: its stories' shares join the round's; a story with a full job's worth is queued at once. */
+  add(p: Polled): Promise<void>;
+  /** The rest queued, then each feed's state saved; the feeds that could not be recorded, by id. */
+  close(): Promise<Map<string, Error>>;
+}
+
 /**
- * Records a round's polls: each story's items, oldest first, as one job; then each feed's
- * state. A feed whose items could not be queued keeps its old state (the next round fetches
- * it again); the others are saved. Returns the feeds that could not be recorded, by id.
+ * Records a round's polls: each story's items as few jobs as they fit in. A story's full job
+ * (ANALYZE_BATCH items) goes as soon as it is full, so in a burst analysis starts while the
+ * round still polls; the rest when the round ends; then each feed's state. A feed whose items
+ * could not be queued keeps its old state (the next round fetches it again).
  */
-export async function recordRound(deps: ProcessorDeps, polled: Polled[]): Promise<Map<string, Error>> {
+export function openRound(deps: ProcessorDeps): Round {
   const failed = new Map<string, Error>();
-  const shares = new Map<StoryLane, { items: AnalyzeItem[]; feeds: string[] }>();
-  for (const p of polled.filter((x) => x.outcome.articles.length)) {
-    for (const lane of p.lanes) {
-      try {
-        const items = await storyShare(deps, lane, p);
-        if (!items.length) continue;
-        const share = shares.get(lane) ?? { items: [], feeds: [] };
-        shares.set(lane, share);
-        share.items.push(...items);
-        share.feeds.push(p.feed.id);
-      } catch (err) {
-        failed.set(p.feed.id, err as Error);
+  const polled: Polled[] = [];
+  const shares = new Map<StoryLane, AnalyzeItem[]>();
+  const queue = async (batch: Map<StoryLane, AnalyzeItem[]>) => {
+    if (!batch.size) return;
+    try {
+      await queueShares(deps, batch);
+    } catch (err) {
+      for (const items of batch.values()) for (const it of items) failed.set(it.feedId!, err as Error);
+    }
+  };
+  return {
+    async add(p) {
+      polled.push(p);
+      const full = new Map<StoryLane, AnalyzeItem[]>();
+      for (const lane of p.outcome.articles.length ? p.lanes : []) {
+        try {
+          const items = await storyShare(deps, lane, p);
+          const share = shares.get(lane) ?? [];
+          shares.set(lane, share);
+          share.push(...items);
+          if (share.length >= ANALYZE_BATCH) full.set(lane, share.splice(0, share.length - (share.length % ANALYZE_BATCH)));
+        } catch (err) {
+          failed.set(p.feed.id, err as Error);
+        }
       }
-    }
-  }
-  for (const [lane, share] of shares) {
-    try {
-      await queueItems(deps, lane, share.items);
-    } catch (err) {
-      for (const id of share.feeds) failed.set(id, err as Error);
-    }
-  }
-  for (const p of polled.filter((x) => !failed.has(x.feed.id))) {
-    try {
-      await saveFeed(deps, p);
-    } catch (err) {
-      failed.set(p.feed.id, err as Error);
-    }
-  }
-  return failed;
+      await queue(full);
+    },
+    async close() {
+      const rest = new Map([...shares].filter(([, items]) => items.length));
+      shares.clear();
+      await queue(rest);
+      for (const p of polled.filter((x) => !failed.has(x.feed.id))) {
+        try {
+          await saveFeed(deps, p);
+        } catch (err) {
+          failed.set(p.feed.id, err as Error);
+        }
+      }
+      return failed;
+    },
+  };
+}
+
+/** A round of the polls given (one feed's, for a job an older version queued per feed). */
+export async function recordRound(deps: ProcessorDeps, polled: Polled[]): Promise<Map<string, Error>> {
+  const round = openRound(deps);
+  for (const p of polled) await round.add(p);
+  return round.close();
 }
 
 /**
@@ -92,21 +119,33 @@ async function storyShare(deps: ProcessorDeps, lane: StoryLane, p: Polled): Prom
   return fresh.map((article) => ({ article, backlog: backlog && !p.news.has(`${lane.id}\n${article.id}`), feedId: feed.id }));
 }
 
-/** A story's items of the round into its order, oldest first; an article two feeds carry is decided once. */
-async function queueItems(deps: ProcessorDeps, lane: StoryLane, all: AnalyzeItem[]): Promise<void> {
+/**
+ * The round's items into their stories' orders, each story's oldest first, an article two
+ * feeds carry once. The stories' jobs are queued in one call, taking turns (one of each story,
+ * then the next of each): queued story by story, a worker's slots filled with the jobs of one
+ * or two stories, which decide one at a time, while the other stories' jobs waited.
+ */
+async function queueShares(deps: ProcessorDeps, shares: Map<StoryLane, AnalyzeItem[]>): Promise<void> {
+  const perStory = [...shares].map(([lane, items]) => ({ story: lane.id, jobs: storyJobs(deps, lane, items) }));
+  if (!perStory.length) return;
+  const jobs: ReturnType<typeof storyJobs> = [];
+  for (let i = 0; perStory.some((s) => i < s.jobs.length); i++) for (const s of perStory) if (i < s.jobs.length) jobs.push(s.jobs[i]!);
+  const add = () => deps.queues.analyze.addBulk(jobs);
+  if (deps.turns) await deps.turns.enqueueAll(perStory.map((s) => ({ story: s.story, jobIds: s.jobs.map((j) => j.opts.jobId) })), add);
+  else await add();
+}
+
+function storyJobs(deps: ProcessorDeps, lane: StoryLane, all: AnalyzeItem[]) {
   const ids = new Set<string>();
   const items = all.filter((it) => !ids.has(it.article.id) && ids.add(it.article.id));
   items.sort((a, b) => (a.article.publishedAt || '').localeCompare(b.article.publishedAt || ''));
   const primary = lane.id === deps.lanes.primary.id;
-  const jobs = analyzeJobs(items[0]!.feedId!, items, primary ? undefined : lane.id).map(({ name, data, jobId }) => ({
+  return analyzeJobs(items[0]!.feedId!, items, primary ? undefined : lane.id).map(({ name, data, jobId }) => ({
     name, data,
     // Gone once done: a decided article is seen, so a later poll queues it no more, and keeping
     // thousands of finished jobs costs Redis a trim on every completion (about 0.1 ms an article).
     opts: { ...JOB_OPTIONS, removeOnComplete: true, jobId },
   }));
-  const add = () => deps.queues.analyze.addBulk(jobs);
-  if (deps.turns) await deps.turns.enqueue(lane.id, jobs.map((j) => j.opts.jobId), add);
-  else await add();
 }
 
 /** Saved only once the feed's articles are queued: a crash before this fetches them again. */

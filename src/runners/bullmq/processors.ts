@@ -21,7 +21,7 @@ import { burstHeader } from '../../pipeline/burst.js';
 import { deliverJobId, JOB_OPTIONS, type AnalyzeJob, type DeliverJob, type PollJob } from './names.js';
 import type { Turns } from './turns.js';
 import { pollShard, shardedFeeds } from './poll-shards.js';
-import { fetchOne, recordRound } from './poll-round.js';
+import { fetchOne, openRound, recordRound } from './poll-round.js';
 import { holdClaim } from './claim.js';
 
 export interface ProcessorDeps {
@@ -61,7 +61,13 @@ export function pollProcessor(deps: ProcessorDeps) {
       const release = deps.lockShard ? await deps.lockShard(`${shard}-of-${shards}`) : async () => {};
       if (!release) return 'skipped: the last round of this shard is still running';
       try {
-        return await pollShard(await feeds.shard(shard, shards), (feed, startedAt) => fetchOne(deps, feed, startedAt), (polled) => recordRound(deps, polled));
+        const round = openRound(deps);
+        const fetch = async (feed: FeedConfig, startedAt: Date) => {
+          const polled = await fetchOne(deps, feed, startedAt);
+          await round.add(polled);
+          return polled;
+        };
+        return await pollShard(await feeds.shard(shard, shards), fetch, () => round.close());
       } finally {
         await release();
       }

@@ -21,15 +21,30 @@ const POP_IF_HEAD = `if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.c
  * second listing would become a head whose job is gone, holding the story for a stale check.
  */
 const LIST = `for _, id in ipairs(ARGV) do if redis.call('SADD', KEYS[2], id) == 1 then redis.call('RPUSH', KEYS[1], id) end end return 0`;
-/** LIST under the story's enqueue claim (KEYS[3], token ARGV[1]), taken in the same round trip; 0 while another holds it. */
+/**
+ * LIST for several stories under their enqueue claims, taken in the same round trip: KEYS are
+ * (order, listed, claim) per story; ARGV the token, then per story its count of ids and the
+ * ids. All claims or none: 0 while another holds one of them.
+ */
 const CLAIM_AND_LIST = `
-if not redis.call('SET', KEYS[3], ARGV[1], 'PX', 5000, 'NX') then return 0 end
-for i = 2, #ARGV do if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then redis.call('RPUSH', KEYS[1], ARGV[i]) end end
+local n = #KEYS / 3
+for s = 0, n - 1 do
+  if not redis.call('SET', KEYS[s * 3 + 3], ARGV[1], 'PX', 5000, 'NX') then
+    for t = 0, s - 1 do redis.call('DEL', KEYS[t * 3 + 3]) end
+    return 0
+  end
+end
+local i = 2
+for s = 0, n - 1 do
+  local count = tonumber(ARGV[i])
+  for j = i + 1, i + count do if redis.call('SADD', KEYS[s * 3 + 2], ARGV[j]) == 1 then redis.call('RPUSH', KEYS[s * 3 + 1], ARGV[j]) end end
+  i = i + count + 1
+end
 return 1`;
 /** The fallback look at a head that does not move: every 25 ms at first, at most every 250 ms. */
 const PAUSE_STEP_MS = 25;
 const PAUSE_MAX_MS = 250;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RELEASE = `for _, k in ipairs(KEYS) do if redis.call('GET', k) == ARGV[1] then redis.call('DEL', k) end end return 0`;
 /**
  * A finished job leaves the order wherever it is (an already-recorded duplicate leaves early).
  * One that already left (its article decided for it by another process) costs no scan of the
@@ -68,6 +83,11 @@ export interface Turns {
    * disagree with the queue's and waiters would sit on slots the head needs.
    */
   enqueue(story: string, jobIds: string[], add: () => Promise<unknown>): Promise<void>;
+  /**
+   * As `enqueue`, for several stories' jobs queued by one `add` (a poll round's): the claims
+   * of all of them are taken together, so two rounds never interleave in any story's order.
+   */
+  enqueueAll(orders: Array<{ story: string; jobIds: string[] }>, add: () => Promise<unknown>): Promise<void>;
   /**
    * Resolves when `jobId` heads its story's order, or when the head needs help.
    * `decided`: whether the job's work was done for it (a process running ahead decided its
@@ -128,21 +148,32 @@ export function createTurns(deps: TurnsDeps): Turns {
     wakers.set(jobId, done);
   });
 
+  const enqueueAll: Turns['enqueueAll'] = async (all, add) => {
+    // One entry per story: a second would wait on the claim its first holds.
+    const byStory = new Map<string, string[]>();
+    for (const o of all) byStory.set(o.story, [...(byStory.get(o.story) ?? []), ...o.jobIds]);
+    const orders = [...byStory].map(([story, jobIds]) => ({ story, jobIds })).filter((o) => o.jobIds.length);
+    if (!orders.length) return;
+    const claims = orders.map((o) => `${key(o.story)}:enqueue`);
+    const keys = orders.flatMap((o, i) => [key(o.story), listed(o.story), claims[i]!]);
+    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const args = [token, ...orders.flatMap((o) => [String(o.jobIds.length), ...o.jobIds])];
+    // Listed first, as the claims are taken: a head whose job is not queued yet looks alive for
+    // `staleMs`, long enough for `add`; one whose poll died before `add` is popped as gone.
+    // The claims are held until `add` is done; they expire by themselves if their holder dies meanwhile.
+    for (let i = 0; (await deps.redis.eval(CLAIM_AND_LIST, keys.length, ...keys, ...args)) !== 1; i++) await new Promise((r) => setTimeout(r, Math.min(20, 1 + i)));
+    try {
+      await add();
+    } finally {
+      await deps.redis.eval(RELEASE, claims.length, ...claims, token);
+    }
+  };
+
   return {
     async enqueue(story, jobIds, add) {
-      if (!jobIds.length) return;
-      const claim = `${key(story)}:enqueue`;
-      const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-      // Listed first, as the claim is taken: a head whose job is not queued yet looks alive for
-      // `staleMs`, long enough for `add`; one whose poll died before `add` is popped as gone.
-      // The claim is held until `add` is done; it expires by itself if its holder dies meanwhile.
-      for (let i = 0; (await deps.redis.eval(CLAIM_AND_LIST, 3, key(story), listed(story), claim, token, ...jobIds)) !== 1; i++) await new Promise((r) => setTimeout(r, Math.min(20, 1 + i)));
-      try {
-        await add();
-      } finally {
-        await deps.redis.eval(RELEASE, 1, claim, token);
-      }
+      await enqueueAll([{ story, jobIds }], add);
     },
+    enqueueAll,
     async wait(story, jobId, decided) {
       waiting.add(jobId);
       return waitTurn(story, jobId, decided);
