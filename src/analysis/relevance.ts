@@ -81,6 +81,19 @@ function forgiven(anchors: string[], group: string, short: ShortText | undefined
   return `${group} forgiven: a headline or one sentence names two of the story's concepts and no other party`;
 }
 
+/**
+ * A headline that names one of the story's concepts, or two with a story anchor, and no
+ * stranger ("Judge rules Google illegally exploited its search dominance" in a search
+ * antitrust story): it may be about the story, if it closely resembles a known development
+ * (LONE_CONCEPT_SIMILARITY, where other texts missing a concept need 0.6).
+ */
+export function loneConcept(m: GroupMatch, anchors: string[], short: ShortText | undefined): boolean {
+  return short !== undefined && short.strangers.length === 0 && m.matched.length >= 1 && absentGroups(m) - (anchors.length >= 1 ? 1 : 0) <= 2;
+}
+
+/** How close to a known development a lone-concept headline must be (see loneConcept). */
+const LONE_CONCEPT_SIMILARITY = 0.3;
+
 /** Distinct story anchors that forgive one missing concept group. */
 const MIN_ANCHORS = 2;
 
@@ -195,9 +208,13 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
   const score = round(0.7 * groupScore + 0.3 * simScore);
-  // One missing group is forgiven only for text the story already knows closely.
-  const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6);
-  const anchorNote = anchored && absentGroups(m) > 0 ? `; ${forgiven(anchors, [...m.missing, ...m.passing.map((p) => p.group)][0]!, short)}` : '';
+  // One missing group is forgiven only for text the story already knows closely; a headline
+  // of one concept and no stranger needs less (it has room for little else).
+  const lone = absent >= 1 && absent <= 2 && loneConcept(m, anchors, short) && similarity >= LONE_CONCEPT_SIMILARITY;
+  const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6) || lone;
+  const anchorNote = lone
+    ? "; a headline of one concept and no other party, like a known development"
+    : anchored && absentGroups(m) > 0 ? `; ${forgiven(anchors, [...m.missing, ...m.passing.map((p) => p.group)][0]!, short)}` : '';
   const found = m.matched.map((x) => `${x.group}(${x.terms.slice(0, 3).join(', ')})`).join(' ');
   const passing = m.passing.map((p) => `${p.group} only in passing (sentence ${p.sentence})`);
   const why = [m.missing.length ? `no mention of ${m.missing.join(', ')}` : '', ...passing].filter(Boolean).join('; ');

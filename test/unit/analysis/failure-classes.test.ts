@@ -145,3 +145,20 @@ describe('a relevance reason says why a missing concept was let go', () => {
     expect(d.reasons[0]).not.toMatch(/story anchors\s+stand in/);
   });
 });
+
+describe('a headline of one concept is about the story only when it is like a known development', () => {
+  it('"Judge rules Google exploited its search dominance" after the ruling is reported: relevant, not alerted again; an unrelated Google headline is not (google-search-antitrust)', () => {
+    const e = engineOf('eval/google-search-antitrust/story');
+    const ruling = e.classify(item('r1', 'Judge rules Google illegally maintained a search monopoly',
+      'A federal judge ruled on Monday that Google illegally maintained a monopoly in online search, handing the Justice Department a victory in its antitrust case.\nThe judge found that Google paid billions for default search placement.',
+      '2024-08-05T18:00:00Z'));
+    expect(alerted(ruling)).toBe(true);
+    // Names Google only (no government, no antitrust term), and no other party.
+    const lone = e.classify(item('r2', 'Judge rules Google illegally exploited its search dominance', '', '2024-08-05T21:00:00Z', 'Aggregator'));
+    expect(lone.relevant).toBe(true);
+    expect(lone.novel).toBe(false);
+    expect(lone.reasons[0]).toMatch(/a headline of one concept and no other party, like a known development/);
+    const other = e.classify(item('r3', 'Google unveils new Pixel phones with longer battery life', '', '2024-08-13T17:00:00Z', 'Aggregator'));
+    expect(other.relevant).toBe(false);
+  });
+});
