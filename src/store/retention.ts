@@ -48,3 +48,20 @@ export function sweepClock(): { due(at: number): boolean } {
     },
   };
 }
+
+/**
+ * A channel store's trim of what retired developments left (sent marks, thread refs): run
+ * with the store's clock at each post, once an hour of it; a failure is warned of and the
+ * trim tried again at the next hour.
+ */
+export function sentTrim(policy: RetentionPolicy, forget: (before: number) => unknown, warn?: (m: string) => void): (at: number) => Promise<void> {
+  const clock = sweepClock();
+  return async (at) => {
+    if (!clock.due(at)) return;
+    try {
+      await forget(cutoffs(policy, at).before);
+    } catch (err) {
+      warn?.(`forgetting retired developments' threads failed: ${(err as Error).message}; tried again later`);
+    }
+  };
+}

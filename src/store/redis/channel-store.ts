@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
-import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
+import { DEFAULT_RETENTION, sentTrim, type RetentionPolicy } from '../retention.js';
 
 /**
  * Forgets up to ARGV[2] pairs last posted before ARGV[1]: from the audience set (KEYS[2]),
@@ -36,14 +36,16 @@ export function createRedisChannelStore({ redis, prefix, retention, warn }: { re
   const threads = `${prefix}threads`;
   const audience = `${prefix}audience`;
   const sentAt = `${prefix}audience-at`;
-  const policy = retention ?? DEFAULT_RETENTION;
-  const clock = sweepClock();
+  // Dated once per deployment (the script's own SET NX), asked once per process.
+  let backfilled = false;
   const forget = async (before: number) => {
-    await redis.eval(BACKFILL, 4, audience, threads, `${sentAt}:since`, sentAt, String(Date.now()));
+    if (!backfilled) await redis.eval(BACKFILL, 4, audience, threads, `${sentAt}:since`, sentAt, String(Date.now()));
+    backfilled = true;
     let total = 0;
     for (let n = FORGET_BATCH; n === FORGET_BATCH; total += n) n = Number(await redis.eval(FORGET, 3, sentAt, audience, threads, String(before), String(FORGET_BATCH)));
     return total;
   };
+  const trim = sentTrim(retention ?? DEFAULT_RETENTION, forget, warn);
   return {
     async getChannel(channel) {
       const raw = await redis.hget(key, channel);
@@ -70,7 +72,7 @@ export function createRedisChannelStore({ redis, prefix, retention, warn }: { re
     async markSent(channel, developmentId, at = Date.now()) {
       const member = `${channel}\n${developmentId}`;
       await redis.multi().sadd(audience, member).zadd(sentAt, 'GT', at, member).exec();
-      if (clock.due(at)) await forget(cutoffs(policy, at).before).catch((err: Error) => warn?.(`forgetting retired developments' threads failed: ${err.message}; tried again later`));
+      await trim(at);
     },
     async forgetSentBefore(before) {
       return forget(before);

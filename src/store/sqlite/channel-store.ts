@@ -4,14 +4,12 @@
  * periods) have tables of their own (migration 2).
  */
 import { emptyChannel, type ChannelSettings, type ChannelStore } from '../ports.js';
-import { cutoffs, DEFAULT_RETENTION, sweepClock, type RetentionPolicy } from '../retention.js';
+import { DEFAULT_RETENTION, sentTrim, type RetentionPolicy } from '../retention.js';
 import type { Db } from './database.js';
 import { openStoreDatabase } from './open.js';
 
 export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) => void; db?: Db; retention?: RetentionPolicy | undefined }): ChannelStore {
   const db = deps.db ?? openStoreDatabase(deps).db;
-  const policy = deps.retention ?? DEFAULT_RETENTION;
-  const clock = sweepClock();
   const get = db.prepare('SELECT settings FROM channels WHERE channel = ?').pluck();
   const put = db.prepare('INSERT INTO channels (channel, settings) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET settings = excluded.settings');
   const all = db.prepare('SELECT settings FROM channels ORDER BY channel').pluck();
@@ -25,6 +23,7 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
     forgetThreads.run(before);
     return forgetSent.run(before).changes;
   });
+  const trim = sentTrim(deps.retention ?? DEFAULT_RETENTION, forget, deps.warn);
   // The primary key makes the claim atomic across processes sharing the file: one insert wins.
   const claim = db.prepare('INSERT INTO digest_claims (channel, period, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   return {
@@ -49,13 +48,7 @@ export function createSqliteChannelStore(deps: { dir: string; warn: (m: string) 
     },
     async markSent(channel, developmentId, at = Date.now()) {
       markSent.run(channel, developmentId, at);
-      if (clock.due(at)) {
-        try {
-          forget(cutoffs(policy, at).before);
-        } catch (err) {
-          deps.warn(`forgetting retired developments' threads failed: ${(err as Error).message}; tried again later`);
-        }
-      }
+      await trim(at);
     },
     async forgetSentBefore(before) {
       return forget(before);
