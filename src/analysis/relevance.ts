@@ -210,7 +210,8 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   const score = round(0.7 * groupScore + 0.3 * simScore);
   // One missing group is forgiven only for text the story already knows closely; a headline
   // of one concept and no stranger needs less (it has room for little else).
-  const lone = absent >= 1 && absent <= 2 && loneConcept(m, anchors, short) && similarity >= LONE_CONCEPT_SIMILARITY;
+  // loneConcept bounds what is absent; a forgiven headline has nothing absent here.
+  const lone = absent >= 1 && loneConcept(m, anchors, short) && similarity >= LONE_CONCEPT_SIMILARITY;
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6) || lone;
   const anchorNote = lone
     ? "; a headline of one concept and no other party, like a known development"

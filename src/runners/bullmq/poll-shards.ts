@@ -62,13 +62,13 @@ export function storyShards(list: FeedConfig[], shards: number): FeedConfig[][] 
 
 /** The feeds of each shard, from a feed list read at most every FEEDS_TTL_MS. */
 export function shardedFeeds(feeds: () => Promise<FeedConfig[]>, now = () => Date.now()) {
-  let cached: { at: number; byShard: Map<number, FeedConfig[][]>; byId: Map<string, FeedConfig> } | undefined;
+  let cached: { at: number; plans: Map<number, FeedConfig[][]>; byId: Map<string, FeedConfig> } | undefined;
   let loading: Promise<NonNullable<typeof cached>> | undefined;
   const load = async () => {
     if (cached && now() - cached.at < FEEDS_TTL_MS) return cached;
     loading ??= feeds().then((list) => {
       const byId = new Map(list.map((f) => [f.id, f]));
-      cached = { at: now(), byShard: new Map(), byId };
+      cached = { at: now(), plans: new Map(), byId };
       return cached;
     }).finally(() => (loading = undefined));
     return loading;
@@ -76,8 +76,9 @@ export function shardedFeeds(feeds: () => Promise<FeedConfig[]>, now = () => Dat
   return {
     async shard(shard: number, shards: number): Promise<FeedConfig[]> {
       const c = await load();
-      let plan = c.byShard.get(shards);
-      if (!plan) c.byShard.set(shards, (plan = storyShards([...c.byId.values()], shards)));
+      // The feeds of every shard at once, per shard count: storyShards places each feed in its group.
+      let plan = c.plans.get(shards);
+      if (!plan) c.plans.set(shards, (plan = storyShards([...c.byId.values()], shards)));
       return plan[shard] ?? [];
     },
     async feed(id: string): Promise<FeedConfig | undefined> {
