@@ -25,8 +25,9 @@ export interface Costs {
   runs: ArticleRun[];
   /** One worker again, beside the engine's classify loop keeping the other cores busy. */
   contended: ArticleRun;
-  /** Each round's runs: one worker, one beside busy cores, two workers. */
-  rounds: Array<[ArticleRun, ArticleRun, ArticleRun]>;
+  /** One worker again, the articles coming at half the burst's rate. */
+  paced: ArticleRun;
+  rounds: Round[];
   deliver: Cost & { alerts: number; seconds: number };
   bytesPerJob: number;
   bytesPerKeptArticle: number;
@@ -61,7 +62,7 @@ export function costTable(c: Costs): string[] {
     `| per queued analyze job (generated article) | ${c.bytesPerJob.toFixed(0)} |`,
     `| per kept article (log entry, seen id, alerts; retention bench) | ${c.bytesPerKeptArticle.toFixed(0)} |`,
     '',
-    `Redis commands per analysed article (one worker; INFO commandstats, which counts command time only, not the reads and writes around it): at the plan's rate: ${commandsLine(s)}; a burst: ${commandsLine(a)}`,
+    `Redis commands per analysed article (INFO commandstats, which counts command time only, not the reads and writes around it): one worker at the plan's rate: ${commandsLine(s)}; one worker, a burst: ${commandsLine(a)}; two workers, a burst: ${commandsLine(c.runs[1]!)}`,
   ];
 }
 
@@ -71,33 +72,72 @@ function commandsLine(a: ArticleRun): string {
   return `${calls.toFixed(1)} calls in all (top ${a.topCommands.length}); ${top.join(', ')}`;
 }
 
+/** The one-worker runs a prediction is built from (one round's, or the medians). */
+export interface ModelRuns {
+  /** A burst: the worker has more work than it can do. */
+  one: ArticleRun;
+  /** The same beside busy cores. */
+  contended?: ArticleRun;
+  /** Paced at half the burst's rate: the worker has half of the work it could do. */
+  paced?: ArticleRun;
+}
+
+type Component = 'workers' | 'workersMain' | 'redis' | 'bench';
+
 /**
- * Predicted rate for `w` workers on this machine, from the one-worker run's CPU per article
- * (workers, Redis, the bench's feed server) plus what each further worker adds (learning,
- * through Redis, what the others decided): a worker process's main thread is at most one core
- * (its helper threads, garbage collection and feed parsing, run beside it), Redis one core, and everything together fits in the cores the rest of the machine left free (/proc/stat).
- * When those free cores are the limit, every process waits its turn for a core, and a unit of
- * work costs what it cost the one worker run beside busy cores (`contended`): more CPU per
- * article, from the switches between processes, than with a core to itself.
+ * CPU seconds per article of each component when a worker carries `x` articles a second:
+ * between the paced run's and the burst's, linear in the rate, clamped to the two. A worker
+ * with less work than it could do spends more per article: it sleeps and wakes for every
+ * reply instead of finding several waiting, and its jobs' round trips no longer overlap.
  */
-export function predictRate(one: ArticleRun, contended: ArticleRun | undefined, w: number, others: number): { rate: number; limit: string } {
-  const costs = (run: ArticleRun) => {
-    const W = cpuPerArticle(run, 'workers') + ((w - 1) * one.learn.worker) / 1000;
-    const R = cpuPerArticle(run, 'redis') + ((w - 1) * one.learn.redis) / 1000;
-    return { W, R, all: W + R + cpuPerArticle(run, 'bench') };
-  };
-  const { R, all } = costs(one);
-  const main = cpuPerArticle(one, 'workersMain') + ((w - 1) * one.learn.worker) / 1000;
+function costsAt(m: ModelRuns, x: number): Record<Component, number> {
+  const { one, paced } = m;
+  const t = paced && one.rate > paced.rate ? Math.min(1, Math.max(0, (x - paced.rate) / (one.rate - paced.rate))) : 1;
+  const at = (k: Component) => (paced ? cpuPerArticle(paced, k) + t * (cpuPerArticle(one, k) - cpuPerArticle(paced, k)) : cpuPerArticle(one, k));
+  return { workers: at('workers'), workersMain: at('workersMain'), redis: at('redis'), bench: at('bench') };
+}
+
+/**
+ * Predicted rate for `w` workers on this machine, from one-worker runs only: CPU per article
+ * (workers, Redis, the bench's feed server) at the load each worker would carry, plus what
+ * each further worker adds (learning, through Redis, what the others decided). A worker
+ * process keeps its main thread as busy as the burst's worker did (the rest of the time it
+ * waits on round trips), Redis is one core, and everything together fits in the cores the
+ * rest of the machine left free (/proc/stat); where those are the limit, a unit of work costs
+ * at least what it cost beside busy cores (`contended`). The load and the costs depend on each other:
+ * the rate is found by iterating from `w` times the burst's.
+ */
+export function predictRate(m: ModelRuns, w: number, others: number): { rate: number; limit: string } {
+  let rate = w * m.one.rate;
+  let out = limitsAt(m, w, others, rate / w);
+  for (let i = 0; i < 40; i++) {
+    rate = (rate + out.rate) / 2;
+    out = limitsAt(m, w, others, rate / w);
+  }
+  return out;
+}
+
+function limitsAt(m: ModelRuns, w: number, others: number, perWorker: number): { rate: number; limit: string } {
+  const { one, contended } = m;
+  const c = costsAt(m, perWorker);
+  const learnW = ((w - 1) * one.learn.worker) / 1000;
+  const R = c.redis + ((w - 1) * one.learn.redis) / 1000;
+  const all = c.workers + learnW + R + c.bench;
+  const mainBusy = Math.min(1, one.busy.workersMain);
   const free = Math.max(0.1, cpus().length - others);
   const shared = `${free.toFixed(2)} free cores shared by workers, Redis and the feed server`;
   const limits: Array<[number, string]> = [
-    [w / main, `${w} worker process(es), a core for each main thread`],
+    [(w * mainBusy) / (c.workersMain + learnW), `${w} worker process(es), each main thread ${(mainBusy * 100).toFixed(0)}% busy as in the burst`],
     [1 / R, 'one Redis core'],
     [free / all, shared],
   ];
   const [rate, limit] = limits.sort((x, y) => x[0] - y[0])[0]!;
   if (limit !== shared || !contended) return { rate, limit };
-  return { rate: free / costs(contended).all, limit: `${shared}, at the CPU per article measured beside busy cores` };
+  // Waiting for a core and waiting on a reply are not added up: a worker queued for a core
+  // finds its replies waiting when it runs, as a busy one does. The higher cost stands.
+  const busyCores = cpuPerArticle(contended, 'workers') + cpuPerArticle(contended, 'redis') + cpuPerArticle(contended, 'bench') + learnW + ((w - 1) * one.learn.redis) / 1000;
+  if (busyCores <= all) return { rate, limit: `${shared}, at the CPU per article of a worker with that load` };
+  return { rate: free / busyCores, limit: `${shared}, at the CPU per article measured beside busy cores` };
 }
 
 export function modelLines(c: Costs): string[] {
@@ -121,17 +161,18 @@ export function modelLines(c: Costs): string[] {
     `- 1M feeds: ${pollsPerS.toFixed(0)} polls/s = ${workerCores.toFixed(1)} worker cores and ${redisCores.toFixed(2)} Redis core (${redisCores <= 1 ? 'fits one Redis core' : 'does NOT fit one Redis core'}); feed state and schedulers ${memMb.toFixed(0)} MB of Redis`,
     '',
     `Each further worker adds ${ms(one.learn.worker)} ms of worker CPU and ${ms(one.learn.redis)} ms of Redis CPU per article (its engines learn, through Redis, what the others decided; measured by catching a fresh engine up on the one-worker run).`,
-    contendedLine(one, c.contended),
+    versusLine(`One worker beside ${c.contended.besideBusy} core(s) kept busy by the engine's classify loop (as another worker would)`, one, c.contended, "where the machine's free cores are the limit, the model takes these costs or those at the worker's load (next line), whichever is higher"),
+    versusLine('One worker paced at half its burst rate (the load each of two workers has)', one, c.paced, "the model takes a worker's costs at its load, between this run's and the burst's"),
     '',
-    `Article runs: ${ROUNDS} rounds of one worker, one worker beside busy cores and two workers, in turn; each row is its median round (one worker, and beside busy cores: by CPU per article all in; two workers: by rate).`,
+    `Article runs: ${ROUNDS} rounds of one worker, one worker beside busy cores, one worker paced at half its rate and two workers, in turn; each row is its median round (one-worker runs: by CPU per article all in; two workers: by rate). The one-worker row is the run the model is built from.`,
     '',
     '| worker processes (stories) | measured articles/s (rounds) | model on this machine | limit the model names | cores busy: workers (their main threads) + Redis + bench + rest of the machine |',
     '|---|---|---|---|---|',
   ];
   for (const run of c.runs) {
-    const p = predictRate(one, c.contended, run.workers, run.busy.others);
+    const p = predictRate({ one, contended: c.contended, paced: c.paced }, run.workers, run.busy.others);
     const off = ((p.rate - run.rate) / run.rate) * 100;
-    const all = c.rounds.map((x) => x[run.workers === 1 ? 0 : 2].rate.toFixed(0)).join(', ');
+    const all = c.rounds.map((x) => (run.workers === 1 ? x.one : x.two).rate.toFixed(0)).join(', ');
     lines.push(`| ${run.workers} (${run.stories}) | ${run.rate.toFixed(0)} (${all}) | ${p.rate.toFixed(0)} (${off >= 0 ? '+' : ''}${off.toFixed(0)}%) | ${p.limit} | ${run.busy.workers.toFixed(2)} (${run.busy.workersMain.toFixed(2)}) + ${run.busy.redis.toFixed(2)} + ${run.busy.bench.toFixed(2)} + ${run.busy.others.toFixed(2)} |`);
   }
   lines.push('', pairedLine(c));
@@ -144,8 +185,8 @@ export function modelLines(c: Costs): string[] {
  * between rounds then falls on both sides of the comparison alike.
  */
 function pairedLine(c: Costs): string {
-  const offs = c.rounds.map(([one, contended, two]) => {
-    const p = predictRate(one, contended, 2, two.busy.others);
+  const offs = c.rounds.map(({ one, contended, paced, two }) => {
+    const p = predictRate({ one, contended, paced }, 2, two.busy.others);
     return { measured: two.rate, model: p.rate, off: ((p.rate - two.rate) / two.rate) * 100 };
   });
   const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}%`;
@@ -159,10 +200,11 @@ function cpuPerArticle(run: ArticleRun, k: 'workers' | 'workersMain' | 'redis' |
   return run.busy[k] / run.rate;
 }
 
-function contendedLine(one: ArticleRun, busy: ArticleRun): string {
-  const all = (run: ArticleRun, k: 'workers' | 'redis') => cpuPerArticle(run, k) * 1000;
-  const x = (k: 'workers' | 'redis') => (all(busy, k) / all(one, k)).toFixed(2);
-  return `One worker beside ${busy.besideBusy} core(s) kept busy by the engine's classify loop (as another worker would): ${ms(all(busy, 'workers'))} ms worker CPU and ${ms(all(busy, 'redis'))} ms Redis CPU per article all in (${x('workers')}× and ${x('redis')}× the run with the cores free, ${busy.rate.toFixed(0)} articles/s); the model uses these costs where the machine's free cores are the limit.`;
+/** A one-worker run's CPU per article, all in, against the burst's with the cores free. */
+function versusLine(what: string, one: ArticleRun, run: ArticleRun, use: string): string {
+  const all = (r: ArticleRun, k: 'workers' | 'redis') => cpuPerArticle(r, k) * 1000;
+  const x = (k: 'workers' | 'redis') => (all(run, k) / all(one, k)).toFixed(2);
+  return `${what}: ${ms(all(run, 'workers'))} ms worker CPU and ${ms(all(run, 'redis'))} ms Redis CPU per article all in (${x('workers')}× and ${x('redis')}× the burst with the cores free, ${run.rate.toFixed(0)} articles/s); ${use}.`;
 }
 
 export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs> {
@@ -173,33 +215,35 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
     const deliver = await deliverCosts(r, polls.c304);
     // What the plan's polls cost: each story's feeds find, a second, what a shard of the plan's finds a round.
     const single = await articleRun(r, 1, polls.c304, deliver, { dripPerS: Math.round(STORIES * PLAN_PER_ROUND), total: 1700 });
-    // The three runs alternate, round after round: a shared machine is faster or slower for
+    // The runs alternate, round after round: a shared machine is faster or slower for
     // minutes at a time, and a model checked against a run measured in another minute than
     // the runs it was built from said more about the minute than about the model.
-    const rounds: Array<[ArticleRun, ArticleRun, ArticleRun]> = [];
+    const rounds: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       process.stderr.write(`  [capacity] article runs, round ${i + 1} of ${ROUNDS}\n`);
-      rounds.push([
-        await articleRun(r, 1, polls.c304, deliver),
-        await articleRun(r, 1, polls.c304, deliver, { besideBusy: Math.max(1, cpus().length - 1) }),
-        await articleRun(r, 2, polls.c304, deliver),
-      ]);
+      const one = await articleRun(r, 1, polls.c304, deliver);
+      const contended = await articleRun(r, 1, polls.c304, deliver, { besideBusy: Math.max(1, cpus().length - 1) });
+      // What each of two workers would carry: half of what one carried.
+      const paced = await articleRun(r, 1, polls.c304, deliver, { dripPerS: Math.round(one.rate / 2) });
+      rounds.push({ one, contended, paced, two: await articleRun(r, 2, polls.c304, deliver) });
     }
     const allIn = (run: ArticleRun) => cpuPerArticle(run, 'workers') + cpuPerArticle(run, 'redis') + cpuPerArticle(run, 'bench');
-    const one = median(rounds.map((x) => x[0]), allIn);
-    const contended = median(rounds.map((x) => x[1]), allIn);
-    const runs = [one, median(rounds.map((x) => x[2]), (run) => run.rate)];
+    const one = median(rounds.map((x) => x.one), allIn);
+    const contended = median(rounds.map((x) => x.contended), allIn);
+    const paced = median(rounds.map((x) => x.paced), allIn);
+    const runs = [one, median(rounds.map((x) => x.two), (run) => run.rate)];
     process.stderr.write('  [capacity] memory per queued job and per kept article\n');
     const bytesPerJob = await bytesPerQueuedJob(r);
     const samples = await retentionSamples(r.url, 4);
     const last = samples[samples.length - 1]!;
-    return { polls, single, runs, contended, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
+    return { polls, single, runs, contended, paced, rounds, deliver, bytesPerJob, bytesPerKeptArticle: last.bytes / Math.max(1, last.kept) };
   } finally {
     await r.stop();
   }
 }
 
-/** Rounds of the three article runs (one worker, one beside busy cores, two workers). */
+/** One round of the article runs: one worker in a burst, beside busy cores, paced at half its rate; two workers in a burst. */
+interface Round { one: ArticleRun; contended: ArticleRun; paced: ArticleRun; two: ArticleRun }
 const ROUNDS = 3;
 
 /** The run in the middle by `key` (a run measured, not a mix of runs). */
