@@ -2,7 +2,8 @@
  * An analyze job of several articles whose store write fails partway, on real Redis: the
  * articles recorded before the failure have their alerts queued at once, the job fails,
  * and its retry decides the rest, each article once and in order, with the decisions and
- * alerts one engine gives the batch in order.
+ * alerts one engine gives the batch in order. A batch with one malformed article decides
+ * the others.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 const STORY = 'minerals-deal';
 
-describe('an analyze batch that fails partway', () => {
+describe('an analyze batch with a part that fails', () => {
   it('queues what it recorded, and its retry decides the rest once, in order', async () => {
     const { redis, prefix: keyPrefix, cleanup } = await testRedis();
     cleanups.push(cleanup);
@@ -86,6 +87,36 @@ describe('an analyze batch that fails partway', () => {
     expect([...queued].sort()).toEqual([...recorded].sort());
     expect(queued.length).toBeGreaterThan(alertsBefore);
     // The job has left the order.
+    expect(await redis.llen(`${prefix}:turns:${STORY}`)).toBe(0);
+  }, 60_000);
+
+  it('decides the valid articles of a batch that holds a malformed one, and says which job it was', async () => {
+    const { redis, prefix: keyPrefix, cleanup } = await testRedis();
+    cleanups.push(cleanup);
+    const prefix = keyPrefix.slice(0, -1);
+    const { story, corpus } = loadStory(STORY);
+    const batch = generateStream(6, 7);
+    const engine = createEngine(story, corpus);
+    const store = createRedisStore({ redis, prefix: `${prefix}:${STORY}:` });
+    const lanes = createLanes([{ id: STORY, engine, corpus, store, analyze: { engine, store, targets: ['console'], now: () => new Date('2026-01-01T00:00:00Z') } }]);
+    const connection = { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) };
+    const queue = new Queue<AnalyzeJob>('analyze', { connection, prefix });
+    cleanups.push(() => queue.close());
+    const turns = createTurns({ redis, prefix, jobState: jobState(queue) });
+    cleanups.push(() => turns.close());
+    const out = new PassThrough();
+    let logged = '';
+    out.on('data', (c: Buffer) => (logged += c.toString()));
+    const processor = orderedAnalyzeProcessor({ lanes, turns, redis, prefix, log: createLogger({ out }), queues: { analyze: queue }, onAlert: async () => undefined });
+    const items = batch.map((article) => ({ article, backlog: false }));
+    // An item without text, as a producer of another version might queue it.
+    const broken = { article: { ...batch[2]!, id: 'broken-1', content: undefined as unknown as string }, backlog: false };
+    const [job] = analyzeJobs('f', [...items.slice(0, 3), broken, ...items.slice(3)]);
+    await turns.enqueue(STORY, [job!.jobId], async () => undefined);
+
+    expect(await processor({ id: job!.jobId, data: job!.data } as Job<AnalyzeJob>)).toMatch(/^6 analysed/);
+    expect((await store.knowledgeSince(0)).entries.map((e) => e.article.id)).toEqual(batch.map((a) => a.id));
+    expect(logged).toContain(`analyze job ${job!.jobId}: 1 of 7 item(s) have no article id or text and are skipped`);
     expect(await redis.llen(`${prefix}:turns:${STORY}`)).toBe(0);
   }, 60_000);
 });

@@ -58,6 +58,17 @@ function readPrep(raw: string): { data: AnalyzeJob; prepared: PreparedArticle[] 
 
 const validItem = (it: AnalyzeItem | undefined) => Boolean(it?.article?.id) && typeof it!.article.content === 'string';
 
+/**
+ * The job's data with only its valid items (an article with an id and text): one bad item
+ * does not cost the others their analysis. `skipped` counts the items left out.
+ */
+export function validData(data: AnalyzeJob | undefined): { data: AnalyzeJob; items: AnalyzeItem[]; skipped: number } {
+  const all = analyzeItems(data ?? ({} as AnalyzeJob));
+  const items = all.filter(validItem);
+  const kept = items.length === all.length || !Array.isArray(data?.items) ? data! : { ...data!, items };
+  return { data: kept, items, skipped: all.length - items.length };
+}
+
 /** JSON has no NaN: an undated article's time comes back as null. */
 function revive(c: Cached, article: Article): PreparedArticle {
   const fix = <T extends { time: number }>(o: T): T => ({ ...o, time: o.time ?? Number.NaN });
@@ -217,21 +228,22 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
    */
   const help = async (lane: StoryLane, head: string): Promise<void> => {
     const job = await deps.queues.analyze.getJob(head);
-    const items = job?.data ? analyzeItems(job.data) : [];
-    if (!items.length || !items.every(validItem) || (job!.data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
+    const { data, items } = validData(job?.data);
+    if (!items.length || (data.story ?? deps.lanes.primary.id) !== lane.id) return void (await deps.turns.done(lane.id, head));
     const raw = await deps.redis.get(prepKey(head));
     const prepared = (raw ? readPrep(raw)?.prepared : undefined) ?? items.map((it) => lane.engine.prepare(it.article));
-    if (await decideInTurn(lane, head, job!.data, prepared)) deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
+    if (await decideInTurn(lane, head, data, prepared)) deps.log.debug(`decided ${head} for its job (nobody was working on it)`, { story: lane.id });
   };
 
   return async (job: Job<AnalyzeJob>): Promise<string> => {
-    const items = analyzeItems(job.data ?? {});
+    const { data, items, skipped } = validData(job.data);
     const story = job.data?.story ?? deps.lanes.primary.id;
     const jobId = job.id!;
-    if (!items.length || !items.every(validItem)) {
+    if (!items.length) {
       await deps.turns.done(story, jobId);
-      throw new UnrecoverableError('analyze job without a valid article');
+      throw new UnrecoverableError('analyze job without a valid article (each needs an id and a text); nothing to analyse');
     }
+    if (skipped) deps.log.warn(`analyze job ${jobId}: ${skipped} of ${skipped + items.length} item(s) have no article id or text and are skipped; the rest are analysed (check what queued the job)`, { story });
     const lane = deps.lanes.get(story);
     if (!lane) {
       await deps.turns.done(story, jobId);
@@ -252,7 +264,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
       // process holds the story's step when this job's turn comes can decide it at once.
       const prepared = items.map((it) => lane.engine.prepare(it.article));
       // One article's is kept in the form its article's key holds (see decideOne), with the job's data beside it.
-      const prep = items.length === 1 ? { ...strip(prepared[0]!), data: job.data } : { data: job.data, prepared: prepared.map(strip) };
+      const prep = items.length === 1 ? { ...strip(prepared[0]!), data } : { data, prepared: prepared.map(strip) };
       await deps.redis.set(prepKey(jobId), JSON.stringify(prep), 'PX', PROFILE_TTL_MS);
       for (;;) {
         const turn = await deps.turns.wait(story, jobId, decided);
@@ -262,7 +274,7 @@ export function orderedAnalyzeProcessor(deps: OrderedAnalyzeDeps) {
         }
         if (decidedAhead.delete(jobId)) return 'already analysed';
         // The ordered part: this job heads its story's order (or was decided for it).
-        const result = await decideInTurn(lane, jobId, job.data, prepared);
+        const result = await decideInTurn(lane, jobId, data, prepared);
         if (result !== null) return result;
       }
     } finally {
