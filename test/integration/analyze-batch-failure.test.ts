@@ -27,23 +27,37 @@ afterEach(async () => {
 
 const STORY = 'minerals-deal';
 
+/** One story's lane on real Redis and BullMQ, its store wrapped by `wrap`; what the processor logs and queues is kept. */
+async function harness(wrap: (inner: StateStore) => StateStore = (inner) => inner) {
+  const { redis, prefix: keyPrefix, cleanup } = await testRedis();
+  cleanups.push(cleanup);
+  const prefix = keyPrefix.slice(0, -1);
+  const { story, corpus } = loadStory(STORY);
+  const inner = createRedisStore({ redis, prefix: `${prefix}:${STORY}:` });
+  const store = wrap(inner);
+  const engine = createEngine(story, corpus);
+  const lanes = createLanes([{ id: STORY, engine, corpus, store, analyze: { engine, store, targets: ['console'], now: () => new Date('2026-01-01T00:00:00Z') } }]);
+  const connection = { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) };
+  const queue = new Queue<AnalyzeJob>('analyze', { connection, prefix });
+  cleanups.push(() => queue.close());
+  const turns = createTurns({ redis, prefix, jobState: jobState(queue) });
+  cleanups.push(() => turns.close());
+  const out = new PassThrough();
+  const seen = { queued: [] as string[], logged: '' };
+  out.on('data', (c: Buffer) => (seen.logged += c.toString()));
+  const processor = orderedAnalyzeProcessor({
+    lanes, turns, redis, prefix, log: createLogger({ out }), queues: { analyze: queue },
+    onAlert: async (_lane, alertId) => void seen.queued.push(alertId),
+  });
+  return { redis, prefix, inner, turns, processor, seen, story, corpus };
+}
+
 describe('an analyze batch with a part that fails', () => {
   it('queues what it recorded, and its retry decides the rest once, in order', async () => {
-    const { redis, prefix: keyPrefix, cleanup } = await testRedis();
-    cleanups.push(cleanup);
-    const prefix = keyPrefix.slice(0, -1);
-    const { story, corpus } = loadStory(STORY);
     const batch = generateStream(12, 5);
-    // What one engine decides for the batch in order: which articles alert.
-    const reference = createEngine(story, corpus);
-    const alerting = batch.filter((a) => { const d = reference.classify(a); return d.relevant && d.novel; }).map((a) => a.id);
-    // The write fails once, on the first article after the first alert.
-    const failAt = batch.findIndex((a) => a.id === alerting[0]) + 1;
-    expect(failAt).toBeGreaterThan(0);
-    expect(failAt).toBeLessThan(batch.length);
-    const inner = createRedisStore({ redis, prefix: `${prefix}:${STORY}:` });
+    let failAt = -1;
     let failed = false;
-    const store: StateStore = {
+    const { redis, prefix, inner, turns, processor, seen, story, corpus } = await harness((inner) => ({
       ...inner,
       async recordArticle(entry, alert) {
         if (!failed && entry.article.id === batch[failAt]!.id) {
@@ -52,19 +66,15 @@ describe('an analyze batch with a part that fails', () => {
         }
         return inner.recordArticle(entry, alert);
       },
-    };
-    const engine = createEngine(story, corpus);
-    const lanes = createLanes([{ id: STORY, engine, corpus, store, analyze: { engine, store, targets: ['console'], now: () => new Date('2026-01-01T00:00:00Z') } }]);
-    const connection = { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) };
-    const queue = new Queue<AnalyzeJob>('analyze', { connection, prefix });
-    cleanups.push(() => queue.close());
-    const turns = createTurns({ redis, prefix, jobState: jobState(queue) });
-    cleanups.push(() => turns.close());
-    const queued: string[] = [];
-    const processor = orderedAnalyzeProcessor({
-      lanes, turns, redis, prefix, log: createLogger({ out: new PassThrough() }), queues: { analyze: queue },
-      onAlert: async (_lane, alertId) => void queued.push(alertId),
-    });
+    }));
+    const queued = seen.queued;
+    // What one engine decides for the batch in order: which articles alert.
+    const reference = createEngine(story, corpus);
+    const alerting = batch.filter((a) => { const d = reference.classify(a); return d.relevant && d.novel; }).map((a) => a.id);
+    // The write fails once, on the first article after the first alert.
+    failAt = batch.findIndex((a) => a.id === alerting[0]) + 1;
+    expect(failAt).toBeGreaterThan(0);
+    expect(failAt).toBeLessThan(batch.length);
     const [job, ...more] = analyzeJobs('f', batch.map((article) => ({ article, backlog: false })));
     expect(more).toEqual([]);
     await turns.enqueue(STORY, [job!.jobId], async () => undefined);
@@ -91,23 +101,8 @@ describe('an analyze batch with a part that fails', () => {
   }, 60_000);
 
   it('decides the valid articles of a batch that holds a malformed one, and says which job it was', async () => {
-    const { redis, prefix: keyPrefix, cleanup } = await testRedis();
-    cleanups.push(cleanup);
-    const prefix = keyPrefix.slice(0, -1);
-    const { story, corpus } = loadStory(STORY);
+    const { redis, prefix, inner: store, turns, processor, seen } = await harness();
     const batch = generateStream(6, 7);
-    const engine = createEngine(story, corpus);
-    const store = createRedisStore({ redis, prefix: `${prefix}:${STORY}:` });
-    const lanes = createLanes([{ id: STORY, engine, corpus, store, analyze: { engine, store, targets: ['console'], now: () => new Date('2026-01-01T00:00:00Z') } }]);
-    const connection = { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) };
-    const queue = new Queue<AnalyzeJob>('analyze', { connection, prefix });
-    cleanups.push(() => queue.close());
-    const turns = createTurns({ redis, prefix, jobState: jobState(queue) });
-    cleanups.push(() => turns.close());
-    const out = new PassThrough();
-    let logged = '';
-    out.on('data', (c: Buffer) => (logged += c.toString()));
-    const processor = orderedAnalyzeProcessor({ lanes, turns, redis, prefix, log: createLogger({ out }), queues: { analyze: queue }, onAlert: async () => undefined });
     const items = batch.map((article) => ({ article, backlog: false }));
     // An item without text, as a producer of another version might queue it.
     const broken = { article: { ...batch[2]!, id: 'broken-1', content: undefined as unknown as string }, backlog: false };
@@ -116,7 +111,7 @@ describe('an analyze batch with a part that fails', () => {
 
     expect(await processor({ id: job!.jobId, data: job!.data } as Job<AnalyzeJob>)).toMatch(/^6 analysed/);
     expect((await store.knowledgeSince(0)).entries.map((e) => e.article.id)).toEqual(batch.map((a) => a.id));
-    expect(logged).toContain(`analyze job ${job!.jobId}: 1 of 7 item(s) have no article id or text and are skipped`);
+    expect(seen.logged).toContain(`analyze job ${job!.jobId}: 1 of 7 item(s) have no article id or text and are skipped`);
     expect(await redis.llen(`${prefix}:turns:${STORY}`)).toBe(0);
   }, 60_000);
 });
