@@ -87,8 +87,8 @@ type Component = 'workers' | 'workersMain' | 'redis' | 'bench';
 /**
  * CPU seconds per article of each component when a worker carries `x` articles a second:
  * between the paced run's and the burst's, linear in the rate, clamped to the two. A worker
- * with less work than it could do spends more per article: it sleeps and wakes for every
- * reply instead of finding several waiting, and its jobs' round trips no longer overlap.
+ * with less work than it could do spends more per article (the paced run measures how much),
+ * most likely because it sleeps and wakes for every reply instead of finding several waiting.
  */
 function costsAt(m: ModelRuns, x: number): Record<Component, number> {
   const { one, paced } = m;
