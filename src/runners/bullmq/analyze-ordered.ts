@@ -62,7 +62,7 @@ const validItem = (it: AnalyzeItem | undefined) => Boolean(it?.article?.id) && t
  * The job's data with only its valid items (an article with an id and text): one bad item
  * does not cost the others their analysis. `skipped` counts the items left out.
  */
-export function validData(data: AnalyzeJob | undefined): { data: AnalyzeJob; items: AnalyzeItem[]; skipped: number } {
+function validData(data: AnalyzeJob | undefined): { data: AnalyzeJob; items: AnalyzeItem[]; skipped: number } {
   const all = analyzeItems(data ?? ({} as AnalyzeJob));
   const items = all.filter(validItem);
   const kept = items.length === all.length || !Array.isArray(data?.items) ? data! : { ...data!, items };
