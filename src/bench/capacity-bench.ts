@@ -120,8 +120,10 @@ export function predictRate(m: ModelRuns, w: number, others: number): { rate: nu
 function limitsAt(m: ModelRuns, w: number, others: number, perWorker: number): { rate: number; limit: string } {
   const { one, contended } = m;
   const c = costsAt(m, perWorker);
+  // What the further workers' learning adds to each article, worker and Redis.
   const learnW = ((w - 1) * one.learn.worker) / 1000;
-  const R = c.redis + ((w - 1) * one.learn.redis) / 1000;
+  const learnR = ((w - 1) * one.learn.redis) / 1000;
+  const R = c.redis + learnR;
   const all = c.workers + learnW + R + c.bench;
   const mainBusy = Math.min(1, one.busy.workersMain);
   const free = Math.max(0.1, cpus().length - others);
@@ -135,7 +137,7 @@ function limitsAt(m: ModelRuns, w: number, others: number, perWorker: number): {
   if (limit !== shared || !contended) return { rate, limit };
   // Waiting for a core and waiting on a reply are not added up: a worker queued for a core
   // finds its replies waiting when it runs, as a busy one does. The higher cost stands.
-  const busyCores = cpuPerArticle(contended, 'workers') + cpuPerArticle(contended, 'redis') + cpuPerArticle(contended, 'bench') + learnW + ((w - 1) * one.learn.redis) / 1000;
+  const busyCores = allIn(contended) + learnW + learnR;
   if (busyCores <= all) return { rate, limit: `${shared}, at the CPU per article of a worker with that load` };
   return { rate: free / busyCores, limit: `${shared}, at the CPU per article measured beside busy cores` };
 }
@@ -196,8 +198,13 @@ function pairedLine(c: Costs): string {
 }
 
 /** CPU seconds per article of one component over a run, all in (the cores it kept busy over the rate). */
-function cpuPerArticle(run: ArticleRun, k: 'workers' | 'workersMain' | 'redis' | 'bench'): number {
+function cpuPerArticle(run: ArticleRun, k: Component): number {
   return run.busy[k] / run.rate;
+}
+
+/** CPU seconds per article of the workers, Redis and the bench together. */
+function allIn(run: ArticleRun): number {
+  return cpuPerArticle(run, 'workers') + cpuPerArticle(run, 'redis') + cpuPerArticle(run, 'bench');
 }
 
 /** A one-worker run's CPU per article, all in, against the burst's with the cores free. */
@@ -227,7 +234,6 @@ export async function measureCosts(opts: { feeds?: number } = {}): Promise<Costs
       const paced = await articleRun(r, 1, polls.c304, deliver, { dripPerS: Math.round(one.rate / 2) });
       rounds.push({ one, contended, paced, two: await articleRun(r, 2, polls.c304, deliver) });
     }
-    const allIn = (run: ArticleRun) => cpuPerArticle(run, 'workers') + cpuPerArticle(run, 'redis') + cpuPerArticle(run, 'bench');
     const one = median(rounds.map((x) => x.one), allIn);
     const contended = median(rounds.map((x) => x.contended), allIn);
     const paced = median(rounds.map((x) => x.paced), allIn);
