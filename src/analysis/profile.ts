@@ -10,7 +10,7 @@ import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { REACTION_VERBS } from './verbs.js';
 import { extractActions, mainAction, restates, type Action } from './frame.js';
 import { contentTerms, hash32, normalizeText, splitSentences, STOP_WORDS } from './text.js';
-import { tag, type Tagged } from './nlp.js';
+import { frameTags, type Tagged } from './nlp.js';
 
 export type Genre = 'news' | 'opinion' | 'explainer' | 'timeline' | 'live' | 'analysis';
 
@@ -167,9 +167,12 @@ export function articleNames(t: ArticleText, opts: PrepareOptions = {}): string[
 const tagged = new WeakMap<ArticleText, Tagged>();
 
 /** The headline tagged (in sentence case), once per article: names and the frame both read it. */
-function headlineTags(t: ArticleText): Tagged {
+function headlineTags(t: ArticleText): Tagged | undefined {
   let tags = tagged.get(t);
-  if (!tags) tagged.set(t, (tags = tag(sentenceCase(t.headline, t.body))));
+  if (!tags) {
+    tags = frameTags(sentenceCase(t.headline, t.body));
+    if (tags) tagged.set(t, tags);
+  }
   return tags;
 }
 
@@ -180,7 +183,7 @@ export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = 
   const headlineActions = headline ? extractActions(headline, true, opts.concepts, headlineTags(t)) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
   // The tagger reads the first sentence only when the headline gave no verb to lead the frame.
-  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts, headlineActions.some((a) => a.verb) ? undefined : tag(lede[0]!)) : [];
+  const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts, headlineActions.some((a) => a.verb) ? undefined : frameTags(lede[0]!)) : [];
   // Counts ("three officials") are mostly colour: the decision compares amounts, votes and dates.
   const main = mainAction(headlineActions, ledeActions);
   const leadFacts = [headline, lede[0] ?? ''].filter(Boolean).flatMap((s) => extractNumberFacts(s, { publishedAt }, false));

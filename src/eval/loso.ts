@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../analysis/engine.js';
+import { withoutTagger } from '../analysis/nlp.js';
 import type { DecideModel } from '../analysis/decide.js';
 import { DECIDE_WEIGHTS } from '../analysis/weights.js';
 import { DEFAULT_KW, DEFAULT_KW2, fsdBaseline, keywordBaseline } from './baseline.js';
@@ -86,6 +87,14 @@ export function leaveOneStoryOut(streams: DevStream[], views: readonly View[] = 
     progress?.(`scoring ${path.basename(s.dir)}`);
     return evaluateStream(s, views, models.get(s.story));
   });
+}
+
+/**
+ * The same leave-one-story-out run with the part-of-speech tagger left out of the event
+ * frame and the names (the held-out models fitted without it too): what the tagger buys.
+ */
+export function leaveOneStoryOutWithoutTagger(streams: DevStream[], views: readonly View[] = VIEWS, progress?: (msg: string) => void): EvalReport[] {
+  return withoutTagger(() => leaveOneStoryOut(streams, views, progress && ((m) => progress(`without the tagger: ${m}`))));
 }
 
 export interface Targets {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withoutTagger } from '../../../src/analysis/nlp.js';
 import { cleanHeadline, detectGenre, prepareArticle } from '../../../src/analysis/profile.js';
 
 const article = (title: string, content: string, source = 'reuters.com') => ({
@@ -47,5 +48,16 @@ describe('article profile', () => {
   it('dates the event when the lede gives a calendar day before publication', () => {
     const p = prepareArticle(article('Deal signed', 'On April 30, 2025 the two governments signed the agreement.'));
     expect(new Date(p.eventTime!).toISOString().slice(0, 10)).toBe('2025-04-30');
+  });
+
+  it('without the tagger, the frame is read by the lexicon alone, and the tagger is back afterwards, even after a throw', () => {
+    const walkout = article('Boeing workers walk off the job over a garbage contract', 'Thousands of machinists stopped work at midnight.');
+    // "walk" is in no lexicon: only the tagger reads it as the headline's verb.
+    expect(prepareArticle(walkout).main?.action).toBe('~walk');
+    expect(withoutTagger(() => prepareArticle(walkout).main?.action)).toBe('block');
+    expect(() => withoutTagger(() => {
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(prepareArticle(walkout).main?.action).toBe('~walk');
   });
 });
