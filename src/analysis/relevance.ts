@@ -84,8 +84,9 @@ function forgiven(anchors: string[], group: string, short: ShortText | undefined
 /**
  * A headline that names one of the story's concepts, or two with a story anchor, and no
  * stranger ("Judge rules Google illegally exploited its search dominance" in a search
- * antitrust story): it may be about the story, if it closely resembles a known development
- * (LONE_CONCEPT_SIMILARITY, where other texts missing a concept need 0.6).
+ * antitrust story): it may be about the story, if it names a story anchor or closely
+ * resembles a known development (LONE_CONCEPT_SIMILARITY, where other texts missing a
+ * concept need 0.6).
  */
 export function loneConcept(m: GroupMatch, anchors: string[], short: ShortText | undefined): boolean {
   return short !== undefined && short.strangers.length === 0 && m.matched.length >= 1 && absentGroups(m) - (anchors.length >= 1 ? 1 : 0) <= 2;
@@ -209,12 +210,13 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   const simScore = Math.min(1, similarity / 0.5);
   const score = round(0.7 * groupScore + 0.3 * simScore);
   // One missing group is forgiven only for text the story already knows closely; a headline
-  // of one concept and no stranger needs less (it has room for little else).
+  // of one concept and no stranger needs less (it has room for little else), and a name only
+  // this story uses ("Judge Corley denies FTC's injunction") says as much as resemblance does.
   // loneConcept bounds what is absent; a forgiven headline has nothing absent here.
-  const lone = absent >= 1 && loneConcept(m, anchors, short) && similarity >= LONE_CONCEPT_SIMILARITY;
+  const lone = absent >= 1 && loneConcept(m, anchors, short) && (anchors.length >= 1 || similarity >= LONE_CONCEPT_SIMILARITY);
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6) || lone;
   const anchorNote = lone
-    ? "; a headline of one concept and no other party, like a known development"
+    ? `; a headline of one concept and no other party, ${similarity >= LONE_CONCEPT_SIMILARITY ? 'like a known development' : `naming ${anchors.slice(0, 3).join(', ')}, which only this story's coverage uses`}`
     : anchored && absentGroups(m) > 0 ? `; ${forgiven(anchors, [...m.missing, ...m.passing.map((p) => p.group)][0]!, short)}` : '';
   const found = m.matched.map((x) => `${x.group}(${x.terms.slice(0, 3).join(', ')})`).join(' ');
   const passing = m.passing.map((p) => `${p.group} only in passing (sentence ${p.sentence})`);

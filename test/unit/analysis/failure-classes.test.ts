@@ -146,7 +146,7 @@ describe('a relevance reason says why a missing concept was let go', () => {
   });
 });
 
-describe('a headline of one concept is about the story only when it is like a known development', () => {
+describe('a headline of one concept is about the story only when it is like a known development or names a story anchor', () => {
   it('"Judge rules Google exploited its search dominance" after the ruling is reported: relevant, not alerted again; an unrelated Google headline is not (google-search-antitrust)', () => {
     const e = engineOf('eval/google-search-antitrust/story');
     const ruling = e.classify(item('r1', 'Judge rules Google illegally maintained a search monopoly',
@@ -160,5 +160,19 @@ describe('a headline of one concept is about the story only when it is like a kn
     expect(lone.reasons[0]).toMatch(/a headline of one concept and no other party, like a known development/);
     const other = e.classify(item('r3', 'Google unveils new Pixel phones with longer battery life', '', '2024-08-13T17:00:00Z', 'Aggregator'));
     expect(other.relevant).toBe(false);
+  });
+
+  it('"Judge denies FTC\'s preliminary injunction in big win for Xbox", once FTC is the story\'s: relevant and alerted, a new event; without the anchor, or with another party, not (microsoft-activision)', () => {
+    const e = engineOf('eval/microsoft-activision/story');
+    for (const [id, title, content, at] of [
+      ['f1', "FTC sues to block Microsoft's $69 billion Activision deal", "The Federal Trade Commission sued on Thursday to block Microsoft's acquisition of Activision Blizzard, saying the deal would let Microsoft suppress competitors to its Xbox consoles.\nThe FTC filed its complaint in its in-house court.", '2022-12-08T18:00:00Z'],
+      ['f2', 'FTC asks federal court to halt Microsoft-Activision merger', "The FTC asked a federal court on Monday to block Microsoft from closing its acquisition of Activision Blizzard while the agency's case proceeds.\nMicrosoft had said it could close the deal as soon as this week.", '2023-06-12T18:00:00Z'],
+    ] as const) expect(alerted(e.classify(item(id, title, content, at)))).toBe(true);
+    // Names Xbox only (no Activision, no deal term) and the FTC, which only this story's coverage named.
+    const denied = e.classify(item('j1', "Judge denies FTC's preliminary injunction in big win for Xbox", '', '2023-07-11T18:00:00Z', 'Aggregator'));
+    expect(alerted(denied)).toBe(true);
+    expect(denied.reasons[0]).toMatch(/a headline of one concept and no other party, naming ftc, which only this story's coverage uses/);
+    expect(e.classify(item('j2', 'Xbox unveils new console with faster storage', '', '2023-07-12T18:00:00Z', 'Aggregator')).relevant).toBe(false);
+    expect(e.classify(item('j3', 'FTC sues Amazon as Xbox prices rise', '', '2023-07-13T18:00:00Z', 'Aggregator')).relevant).toBe(false);
   });
 });
