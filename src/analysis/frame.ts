@@ -71,8 +71,10 @@ const MISTAGGED_VERB = new Set(['NOUN', 'PROPN', 'ADJ', 'ADV']);
  * @param headline headlines drop auxiliaries ("Deal signed by Rada"), so no passive check there.
  * @param tagged the sentence tagged (nlp.tag): verbs the lexicon does not list are events
  *   too ("Boeing workers walk off the job"), named by their lemma.
+ * @param alone the headline is all the text there is: no lede verb can stand in when the
+ *   tagger reads the headline's verb as a noun.
  */
-export function extractActions(text: string, headline = false, ignore?: ReadonlySet<string>, tagged?: Tagged): Action[] {
+export function extractActions(text: string, headline = false, ignore?: ReadonlySet<string>, tagged?: Tagged, alone = false): Action[] {
   const raw = tagged ? tagged.words.filter((_, i) => tagged.pos[i] !== 'PUNCT' && tagged.pos[i] !== 'SPACE') : normalizeText(text).match(WORD_RE) ?? [];
   const pos = tagged ? tagged.pos.filter((p) => p !== 'PUNCT' && p !== 'SPACE') : undefined;
   const lemmas = tagged ? tagged.lemmas.filter((_, i) => tagged.pos[i] !== 'PUNCT' && tagged.pos[i] !== 'SPACE').map((l) => l.toLowerCase()) : undefined;
@@ -81,6 +83,9 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
   const capitalised = raw.map((w, i) => i > 0 && w.charCodeAt(0) >= 65 && w.charCodeAt(0) <= 90);
   const out: Action[] = [];
   const decided = decisions(words);
+  // A headline with no body, the tagger finding no verb in it: its "X forces Y" verb was read
+  // as a plural noun (with a body, the lede's verb leads the frame instead).
+  const verbless = alone && pos !== undefined && !pos.includes('VERB');
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // The story's own subject ("acquisition" in a merger story) names the story, not an event.
@@ -90,7 +95,7 @@ export function extractActions(text: string, headline = false, ignore?: Readonly
     // Any inflection the lexicon does not list ("ratifying") is found by its lemma.
     const form = matchForm(words, i) ?? (lemmas && pos?.[i] === 'VERB' ? matchForm(lemmas, i) : undefined);
     if (!form) {
-      const open = pos && lemmas ? openAction(words, raw, pos, lemmas, i, ignore) : undefined;
+      const open = pos && lemmas ? openAction(words, raw, pos, lemmas, i, ignore, verbless) : undefined;
       if (open) out.push(decidedAt(open, decided, i));
       continue;
     }
@@ -159,13 +164,21 @@ function decidedAt(a: Action, decided: Set<number>, i: number): Action {
   return decided.has(i - 2) && a.status === 'planned' ? { ...a, status: 'happened' } : a;
 }
 
+/** Parts of speech that open the object of a headline's verb ("forces Google's", "guarantees an"). */
+const OBJECT_OPENS = new Set(['PROPN', 'DET', 'ADJ', 'NUM', 'PRON']);
+
+/** "Judge forces Google's ...", "Deal guarantees American CEO": a present-tense verb between a subject and its object, read as a plural noun. */
+function nounReadVerb(raw: string[], pos: string[], i: number): boolean {
+  return pos[i] === 'NOUN' && /^[a-z]+[^s]s$/.test(raw[i] ?? '') && i > 0 && (pos[i - 1] === 'PROPN' || pos[i - 1] === 'NOUN') && OBJECT_OPENS.has(pos[i + 1] ?? '');
+}
+
 /**
  * A verb the lexicon does not list, as the tagger read it: an event of its own kind, named
  * by its lemma. Auxiliaries, light verbs ("take", "show") and reporting verbs say nothing of the event.
  */
-function openAction(words: string[], raw: string[], pos: string[], lemmas: string[], i: number, ignore?: ReadonlySet<string>): Action | undefined {
+function openAction(words: string[], raw: string[], pos: string[], lemmas: string[], i: number, ignore?: ReadonlySet<string>, verbless = false): Action | undefined {
   // An acronym ("DOT launches") is a name the tagger misread.
-  if (pos[i] !== 'VERB' || /^[A-Z]{2,}$/.test(raw[i] ?? '')) return undefined;
+  if ((pos[i] !== 'VERB' && !(verbless && nounReadVerb(raw, pos, i))) || /^[A-Z]{2,}$/.test(raw[i] ?? '')) return undefined;
   const lemma = lemmas[i]!;
   if (lemma.length < 3 || LIGHT_VERBS.has(lemma) || REPORTING_VERBS.has(lemma) || REPORTING_VERBS.has(words[i]!) || ignore?.has(words[i]!) || ignore?.has(lemma)) return undefined;
   // "expected to", "recommend ratifying": the verb after it is the event; this one only marks it planned.

@@ -180,7 +180,7 @@ function headlineTags(t: ArticleText): Tagged | undefined {
 export function frameArticle(t: ArticleText, opts: PrepareOptions = {}, names = articleNames(t, opts)): Profile {
   const { headline, body, lede, time } = t;
   const publishedAt = Number.isNaN(time) ? undefined : new Date(time);
-  const headlineActions = headline ? extractActions(headline, true, opts.concepts, headlineTags(t)) : [];
+  const headlineActions = headline ? extractActions(headline, true, opts.concepts, headlineTags(t), body.length === 0) : [];
   // The frame is what the headline and the first sentence report; later sentences give background.
   // The tagger reads the first sentence only when the headline gave no verb to lead the frame.
   const ledeActions = lede.length ? extractActions(lede[0]!, false, opts.concepts, headlineActions.some((a) => a.verb) ? undefined : frameTags(lede[0]!)) : [];

@@ -82,4 +82,17 @@ describe('event frames', () => {
     const g = "Boeing's resolve holds firm";
     expect(extractActions(g, true, undefined, tag(g)).map((a) => a.word)).not.toContain('resolve');
   });
+
+  it('finds the verb of a headline with no body that the tagger read as a plural noun ("X forces Y"), and only there', () => {
+    // Neither verb is in the lexicon; the tagger reads both as nouns.
+    const alone = (h: string) => mainAction(extractActions(h, true, undefined, tag(h), true), [])?.action;
+    expect(alone("Judge forces Google's search and AI default deals into an annual renewal cycle")).toBe('~force');
+    expect(alone("McCormick: Nippon deal guarantees American CEO and a government 'golden share'")).toBe('~guarantee');
+    // A plural subject before the real verb is no verb ("members clinch draft").
+    expect(alone('WHO members clinch draft pandemic treaty after three years')).not.toBe('~member');
+    // With a body, the lede's verb leads the frame instead.
+    const h = "Judge forces Google's search and AI default deals into an annual renewal cycle";
+    expect(mainAction(extractActions(h, true, undefined, tag(h)), [])).toBeUndefined();
+  });
 });
+
