@@ -13,7 +13,7 @@ import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict } from './explain.js';
 import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type ArticleText, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
-import { absentGroups, loneConcept, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
+import { beyondReach, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
 import { hash32 } from './text.js';
 import { decodeState, encodeState, engineFingerprint, retireBefore } from './snapshot.js';
@@ -247,12 +247,11 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   // A prepared profile already holds them (frameArticle reads them with the same options).
   const names = prepared?.profile?.names ?? articleNames(text, state);
   const anchors = state.anchors.find(names);
-  // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   // A headline's first word has its capital whatever it is: as a stranger it proves little.
   const first = (text.headline.match(/[A-Za-z][A-Za-z'-]*/)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
   const short = text.body.length <= 1 ? { strangers: state.anchors.strangers(names).filter((n) => n !== first) } : undefined;
-  // Save a headline of one concept and no stranger, which may resemble a known development closely.
-  if (!loneConcept(groups, anchors, short) && absentGroups(groups) - (anchors.length >= (short ? 1 : 2) ? 1 : 0) >= 2) {
+  // Missing two required concepts is off-topic whatever the text resembles: skip the index.
+  if (beyondReach(groups, anchors, short)) {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
     return nearMiss(state, names, offTopic(text.id, quick.score, quick.reason));
   }

@@ -77,7 +77,7 @@ function forgivable(m: GroupMatch, short: ShortText): boolean {
 
 /** Why one missing concept was forgiven: names only this story uses, or a short text with no other party in its place. */
 function forgiven(anchors: string[], group: string, short: ShortText | undefined): string {
-  if (anchors.length >= (short ? 1 : MIN_ANCHORS)) return `story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${group}`;
+  if (anchorsStandIn(anchors, short)) return `story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${group}`;
   return `${group} forgiven: a headline or one sentence names two of the story's concepts and no other party`;
 }
 
@@ -89,7 +89,20 @@ function forgiven(anchors: string[], group: string, short: ShortText | undefined
  * concept need 0.6).
  */
 export function loneConcept(m: GroupMatch, anchors: string[], short: ShortText | undefined): boolean {
-  return short !== undefined && short.strangers.length === 0 && m.matched.length >= 1 && absentGroups(m) - (anchors.length >= 1 ? 1 : 0) <= 2;
+  return short !== undefined && short.strangers.length === 0 && m.matched.length >= 1 && absentGroups(m) - (anchorsStandIn(anchors, short) ? 1 : 0) <= 2;
+}
+
+/** Enough story anchors to stand in for one missing concept: one in a short text, MIN_ANCHORS elsewhere. */
+function anchorsStandIn(anchors: string[], short: ShortText | undefined): boolean {
+  return anchors.length >= (short ? 1 : MIN_ANCHORS);
+}
+
+/**
+ * Two concepts or more missing once anchors stood in for one, and no lone-concept headline:
+ * off-topic whatever the text resembles, so the index need not be asked.
+ */
+export function beyondReach(m: GroupMatch, anchors: string[], short: ShortText | undefined): boolean {
+  return !loneConcept(m, anchors, short) && absentGroups(m) - (anchorsStandIn(anchors, short) ? 1 : 0) >= 2;
 }
 
 /** How close to a known development a lone-concept headline must be (see loneConcept). */
@@ -204,7 +217,7 @@ export interface ShortText {
 export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short?: ShortText): RelevanceResult {
   // Words only this story uses stand in for one concept the text does not name; a
   // headline has room for one such name only.
-  const anchored = anchors.length >= (short ? 1 : MIN_ANCHORS) || (short !== undefined && forgivable(m, short));
+  const anchored = anchorsStandIn(anchors, short) || (short !== undefined && forgivable(m, short));
   const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
