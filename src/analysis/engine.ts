@@ -222,6 +222,14 @@ function eventless(p: Profile): boolean {
   return p.headlineOnly && !p.main;
 }
 
+/** Why a report discusses a development rather than opens one, if it does. */
+function followerKind(p: Profile, background: boolean): string | undefined {
+  if (p.genre !== 'news') return `${p.genre} piece`;
+  if (background) return 'background';
+  if (p.restated) return 'restatement';
+  return eventless(p) ? 'no event' : undefined;
+}
+
 function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' | 'stream' = 'stream'): void {
   state.index.count(p);
   state.anchors.addStory(p.names);
@@ -262,10 +270,11 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   let verdict = decide(matches, state.index.copyOf(p), p.headlineOnly);
   const copy = verdict.kind === 'join' && verdict.why === 'copy';
   const background = isBackground(state, p);
-  const follower = p.genre !== 'news' || background || p.restated || eventless(p);
+  const follows = followerKind(p, background);
+  const follower = follows !== undefined;
   // Genre pieces, restatements, background reports and reports of no event discuss a development; they do not open one.
   if (verdict.kind === 'open' && follower && matches[0] && matches[0].similarity > 0.1) {
-    verdict = { kind: 'join', match: matches[0], why: p.genre !== 'news' ? `${p.genre} piece` : background ? 'background' : p.restated ? 'restatement' : 'no event' };
+    verdict = { kind: 'join', match: matches[0], why: follows };
   }
   // A development only discussed so far (an analysis piece that came first, as feeds polled
   // at different times deliver them) has had no alert: its first news report is the news.
@@ -276,7 +285,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
     ? verdict.match.dev.id
     : `dev-${hash32(`${state.story.id}:${p.id}`).toString(16).padStart(8, '0')}`;
   const facts = newFacts(p, state.facts, novel);
-  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest, duplicate: copy })];
+  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest, duplicate: copy, follows })];
   if (match) reasons.push(`closest known article: ${match.member.id} "${match.member.title}" (${Math.round(match.similarity * 100)}% similar)`);
   const duplicate = copy && verdict.kind === 'join' ? verdict.match.member.id : null;
   return {

@@ -11,6 +11,8 @@ export interface ExplainContext {
   novel: boolean;
   corpusNewest: number;
   duplicate: boolean;
+  /** Why the report discusses a development rather than opens one (engine's follower kinds). */
+  follows?: string | undefined;
 }
 
 export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): string {
@@ -26,7 +28,7 @@ export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): str
   if (!ctx.novel) {
     const why = ctx.background
       ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)})`
-      : p.genre !== 'news' ? `${p.genre} piece` : 'restatement of known facts';
+      : p.genre !== 'news' ? `${p.genre} piece` : ctx.follows === 'no event' ? 'a headline that tells of no event' : 'restatement of known facts';
     return `${why}; opens no alert (frame: ${action})`;
   }
   if (v.why === 'progressed' && v.best) {

@@ -125,6 +125,8 @@ describe('a headline that tells of no event is no development', () => {
     const news = e.classify(item('h2', "Ukraine's parliament ratifies minerals deal with the US", '', '2025-06-10T09:00:00Z', 'Aggregator'));
     expect(limbo.relevant).toBe(true);
     expect(limbo.novel).toBe(false);
+    // It restates nothing: the reason says what it is.
+    expect(limbo.reasons[1]).toBe('a headline that tells of no event; opens no alert (frame: no event verb)');
     expect(alerted(news)).toBe(true);
   });
 
