@@ -10,7 +10,7 @@ import type { CorpusDocument, StoryDefinition } from '../domain/story.js';
 import { decide, scoreMatches, type DecideModel, type Match, type Verdict } from './decide.js';
 import { DECIDE_WEIGHTS } from './weights.js';
 import { DevelopmentIndex, type Development } from './developments.js';
-import { explainVerdict } from './explain.js';
+import { explainVerdict, type FollowerKind } from './explain.js';
 import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type ArticleText, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
 import { beyondReach, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
@@ -223,7 +223,7 @@ function eventless(p: Profile): boolean {
 }
 
 /** Why a report discusses a development rather than opens one, if it does. */
-function followerKind(p: Profile, background: boolean): string | undefined {
+function followerKind(p: Profile, background: boolean): FollowerKind | undefined {
   if (p.genre !== 'news') return `${p.genre} piece`;
   if (background) return 'background';
   if (p.restated) return 'restatement';

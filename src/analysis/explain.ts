@@ -4,15 +4,17 @@
  * action (sign, happened), 64% of headline and lede in common, 1 day later").
  */
 import type { Match, Verdict } from './decide.js';
-import type { Profile } from './profile.js';
+import type { Genre, Profile } from './profile.js';
+
+/** Why a report discusses a development rather than opens one. */
+export type FollowerKind = `${Genre} piece` | 'background' | 'restatement' | 'no event';
 
 export interface ExplainContext {
   background: boolean;
   novel: boolean;
   corpusNewest: number;
   duplicate: boolean;
-  /** Why the report discusses a development rather than opens one (engine's follower kinds). */
-  follows?: string | undefined;
+  follows?: FollowerKind | undefined;
 }
 
 export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): string {

@@ -226,7 +226,7 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   // of one concept and no stranger needs less (it has room for little else), and a name only
   // this story uses ("Judge Corley denies FTC's injunction") says as much as resemblance does.
   // loneConcept bounds what is absent; a forgiven headline has nothing absent here.
-  const lone = absent >= 1 && loneConcept(m, anchors, short) && (anchors.length >= 1 || similarity >= LONE_CONCEPT_SIMILARITY);
+  const lone = absent >= 1 && loneConcept(m, anchors, short) && (anchorsStandIn(anchors, short) || similarity >= LONE_CONCEPT_SIMILARITY);
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6) || lone;
   const anchorNote = lone
     ? `; a headline of one concept and no other party, ${similarity >= LONE_CONCEPT_SIMILARITY ? 'like a known development' : `naming ${anchors.slice(0, 3).join(', ')}, which only this story's coverage uses`}`
