@@ -18,6 +18,9 @@ function openIdle(port: number): Promise<{ sock: net.Socket; closed: () => boole
   return new Promise((resolve, reject) => {
     let closed = false;
     const sock = net.connect(port, '127.0.0.1', () => resolve({ sock, closed: () => closed }));
+    // Read what the server sends: it may answer "408 Request Timeout" before closing, and a
+    // socket that leaves those bytes unread never sees the end of the stream, so never 'close'.
+    sock.resume();
     sock.on('close', () => (closed = true));
     sock.on('error', () => {});
     sock.once('error', reject);
