@@ -67,7 +67,9 @@ const GENRE_PREFIX: Array<[RegExp, Genre]> = [
   [/^(analysis|news analysis|insight|the big picture)\b/i, 'analysis'],
 ];
 const GENRE_ANYWHERE: Array<[RegExp, Genre]> = [
-  [/^(what|why|how)\b.*\b(means?|matters?|works?|happens? next|to expect|to know|is at stake|we know)\b/i, 'explainer'],
+  [/^(what|why|how)\b.*\b(means?|matters?|works?|happens? next|to expect|to know|is at stake|we know|teach(es)? us|lessons?)\b/i, 'explainer'],
+  // A service piece ("How to watch the hearing"): it previews an event, it is not one.
+  [/^how to (watch|follow|stream|listen)\b/i, 'explainer'],
   [/^why\b/i, 'analysis'],
   [/\b(explained|a timeline|timeline of|what we know|what you need to know|key questions|things to know)\b/i, 'explainer'],
 ];

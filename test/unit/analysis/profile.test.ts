@@ -23,6 +23,14 @@ describe('article profile', () => {
     expect(detectGenre('Rada ratifies minerals deal')).toBe('news');
   });
 
+  it('takes a lesson piece and a how-to-watch preview for what they are, not for news', () => {
+    expect(detectGenre('What the grid failure teaches us about backup power')).toBe('explainer');
+    expect(detectGenre('How the port strike ended: lessons for unions')).toBe('explainer');
+    expect(detectGenre('How to watch the Senate hearing on the rail merger')).toBe('explainer');
+    // A how-to that tells of an event is still news.
+    expect(detectGenre('How lawmakers voted on the rail merger')).toBe('news');
+  });
+
   it('reads the genre a body declares: a label, or a commentary that argues', () => {
     expect(prepareArticle(article('The hidden price of the deal', 'Analysis. Ever since the bid, critics have lined up.')).genre).toBe('analysis');
     expect(prepareArticle(article('The deal deserves a chance', 'The block was a mistake, argues an Asia Times commentary.')).genre).toBe('opinion');
