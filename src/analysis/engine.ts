@@ -285,7 +285,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
     ? verdict.match.dev.id
     : `dev-${hash32(`${state.story.id}:${p.id}`).toString(16).padStart(8, '0')}`;
   const facts = newFacts(p, state.facts, novel);
-  const reasons = [relevance.reason, explainVerdict(p, verdict, { background, novel, corpusNewest: state.corpusNewest, duplicate: copy, follows })];
+  const reasons = [relevance.reason, explainVerdict(p, verdict, { novel, corpusNewest: state.corpusNewest, duplicate: copy, follows })];
   if (match) reasons.push(`closest known article: ${match.member.id} "${match.member.title}" (${Math.round(match.similarity * 100)}% similar)`);
   const duplicate = copy && verdict.kind === 'join' ? verdict.match.member.id : null;
   return {

@@ -10,10 +10,10 @@ import type { Genre, Profile } from './profile.js';
 export type FollowerKind = `${Genre} piece` | 'background' | 'restatement' | 'no event';
 
 export interface ExplainContext {
-  background: boolean;
   novel: boolean;
   corpusNewest: number;
   duplicate: boolean;
+  /** Why the report discusses a development rather than opens one (the engine's reading, said as is). */
   follows?: FollowerKind | undefined;
 }
 
@@ -22,22 +22,23 @@ export function explainVerdict(p: Profile, v: Verdict, ctx: ExplainContext): str
   if (v.kind === 'join') {
     if (ctx.novel) return `new development, first news report of it: ${describe(v.match)} discussed it without an alert; ${because(v.match)}`;
     if (ctx.duplicate) return `copy of ${describe(v.match)}: ${Math.round(v.match.similarity * 100)}% of headline and lede in common`;
-    const lead = v.why === 'background'
-      ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)}); `
-      : v.why !== 'same event' ? `${v.why}, a follow-up: ` : '';
+    const lead = v.why === 'background' ? `${follower('background', ctx.corpusNewest)}; ` : v.why !== 'same event' ? `${v.why}, a follow-up: ` : '';
     return `${lead}same event as ${describe(v.match)}: ${because(v.match)}`;
   }
-  if (!ctx.novel) {
-    const why = ctx.background
-      ? `background: published or dated before the seed corpus' newest article (${day(ctx.corpusNewest)})`
-      : p.genre !== 'news' ? `${p.genre} piece` : ctx.follows === 'no event' ? 'a headline that tells of no event' : 'restatement of known facts';
-    return `${why}; opens no alert (frame: ${action})`;
-  }
+  // An opened development with no alert is a follower's (engine.ts): say which kind.
+  if (!ctx.novel) return `${follower(ctx.follows ?? 'restatement', ctx.corpusNewest)}; opens no alert (frame: ${action})`;
   if (v.why === 'progressed' && v.best) {
     return `new development: ${action} moves ${describe(v.best)} from planned to ${p.main?.status ?? 'done'}`;
   }
   const closest = v.best ? `; closest is ${describe(v.best)}, ${because(v.best)}` : '';
   return `new development: no known development reports this event (frame: ${action})${closest}`;
+}
+
+function follower(kind: FollowerKind, corpusNewest: number): string {
+  if (kind === 'background') return `background: published or dated before the seed corpus' newest article (${day(corpusNewest)})`;
+  if (kind === 'restatement') return 'restatement of known facts';
+  if (kind === 'no event') return 'a headline that tells of no event';
+  return kind;
 }
 
 function describe(m: Match): string {

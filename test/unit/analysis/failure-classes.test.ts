@@ -80,6 +80,15 @@ describe('the event is dated by the report, not by a date its body recalls', () 
     const e = engineOf('minerals-deal');
     const d = e.classify(item('b2', 'How the minerals framework came together', 'Ukraine and the United States agreed the framework of the minerals deal on February 24 after a week of talks in Kyiv.', '2025-07-20T09:00:00Z'));
     expect(alerted(d)).toBe(false);
+    expect(d.reasons.join(' ')).toMatch(/background: published or dated before/);
+  });
+
+  it('an analysis piece that is also background says it is an analysis piece, as the engine reads it first', () => {
+    const e = engineOf('minerals-deal');
+    const d = e.classify(item('b3', "Analysis: Kyiv's long road to a resources pact with Washington", 'Ukrainian negotiators first sketched a minerals framework with American officials on February 24, months before any fund existed, as Zelensky weighed what Washington wanted.', '2025-07-20T09:00:00Z'));
+    expect(alerted(d)).toBe(false);
+    expect(d.reasons.join(' ')).toMatch(/analysis piece/);
+    expect(d.reasons.join(' ')).not.toMatch(/background/);
   });
 });
 
