@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutTagger } from '../../../src/analysis/nlp.js';
+import { recordTagged, withoutTagger } from '../../../src/analysis/nlp.js';
 import { cleanHeadline, detectGenre, prepareArticle } from '../../../src/analysis/profile.js';
 
 const article = (title: string, content: string, source = 'reuters.com') => ({
@@ -67,5 +67,16 @@ describe('article profile', () => {
       throw new Error('boom');
     })).toThrow('boom');
     expect(prepareArticle(walkout).main?.action).toBe('~walk');
+  });
+
+  it('records the sentences it tags while asked to (the classify bench times them), and no more after', () => {
+    const tagged: string[] = [];
+    recordTagged(tagged);
+    // A headline with no verb: the frame tags the first sentence too.
+    prepareArticle(article('Minerals deal: the fine print', 'Ukraine ratified the minerals agreement on Thursday. Officials welcomed it.'));
+    recordTagged(undefined);
+    expect(tagged).toEqual(['Minerals deal: the fine print', 'Ukraine ratified the minerals agreement on Thursday.']);
+    prepareArticle(article('Rada ratifies minerals deal', 'Parliament ratified the agreement on Thursday.'));
+    expect(tagged).toHaveLength(2);
   });
 });
