@@ -7,6 +7,6 @@ import type { DecideModel } from './decide.js';
 
 export const DECIDE_WEIGHTS: DecideModel = {
   features: ["similarity", "headline-similarity", "same-action", "same-verb", "same-family", "other-action", "other-verb", "progressed", "log-days", "over-a-week", "shared-numbers", "shared-names", "new-numbers", "new-names", "short", "short-similarity", "short-same-action", "short-same-family", "short-log-days"],
-  weights: [4.367, 1.567, 1.068, 0.275, 0.043, -1.156, -0.482, -1.737, -1.159, -0.376, -0.121, 0.856, 0.109, -0.065, 0.425, -0.255, 0.1, 0.108, -0.332],
-  bias: 0.389,
+  weights: [4.366, 1.567, 1.078, 0.278, 0.049, -1.149, -0.466, -1.732, -1.16, -0.374, -0.116, 0.856, 0.113, -0.066, 0.436, -0.253, 0.088, 0.101, -0.327],
+  bias: 0.376,
 };
