@@ -39,20 +39,37 @@ function start(terms: string[]): string {
   return [...(word.length ? [`\\b(?:${word.join('|')})`] : []), ...(other.length ? [`(?<![A-Za-z0-9])(?:${other.join('|')})`] : [])].join('|');
 }
 
+/**
+ * A one-word term written in lower case is a word, not a name: it also stands for its -ing
+ * and -ed forms ("strike": "striking workers"; "ratify": "ratified").
+ */
+function inflected(term: string): string[] {
+  if (!/^[a-z]{4,}$/.test(term)) return [term];
+  if (term.endsWith('e')) return [term, `${term.slice(0, -1)}ing`, `${term}d`];
+  if (term.endsWith('y')) return [term, `${term}ing`, `${term.slice(0, -1)}ied`];
+  return [term, `${term}ing`, `${term}ed`];
+}
+
+/** What every form of a term contains: its cheap first test. */
+function hintOf(term: string, exact: boolean): string {
+  const first = term.split(/\s+/)[0]!;
+  if (exact) return first;
+  return inflected(term).length > 1 ? first.slice(0, -1) : first.toLowerCase();
+}
+
 function compile(story: StoryDefinition): CompiledGroup[] {
   let out = compiled.get(story);
   if (!out) {
     out = story.groups.map((group) => {
       const exact = (t: string) => t === t.toUpperCase() && /[A-Z]/.test(t);
       // Allow a plural or possessive ending so "mineral" also finds "minerals".
-      const source = (terms: string[]) => `(?:${start(terms)})(?:s|es|'s)?(?![A-Za-z0-9])`;
+      const source = (terms: string[]) => `(?:${start(terms.flatMap(inflected))})(?:s|es|'s)?(?![A-Za-z0-9])`;
       const sensitive = group.terms.filter(exact);
       const insensitive = group.terms.filter((t) => !exact(t));
       return {
         group,
         patterns: group.terms.map((term) => ({
-          term, re: new RegExp(source([term]), exact(term) ? '' : 'i'), sensitive: exact(term),
-          hint: exact(term) ? term.split(/\s+/)[0]! : term.split(/\s+/)[0]!.toLowerCase(),
+          term, re: new RegExp(source([term]), exact(term) ? '' : 'i'), sensitive: exact(term), hint: hintOf(term, exact(term)),
         })),
         scan: [
           ...(insensitive.length ? [new RegExp(source(insensitive), 'gi')] : []),

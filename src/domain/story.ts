@@ -5,7 +5,7 @@ export interface ConceptGroup {
   name: string;
   /** An article must mention every required group to be about the story. */
   required: boolean;
-  /** Words or phrases; ALL-CAPS entries (US, EU) match case-sensitively. */
+  /** Words or phrases; ALL-CAPS entries (US, EU) match case-sensitively; a lower-case word also in its -ing and -ed forms. */
   terms: string[];
 }
 
