@@ -41,12 +41,13 @@ function start(terms: string[]): string {
 
 /**
  * A one-word term written in lower case is a word, not a name: it also stands for its -ing
- * and -ed forms ("strike": "striking workers"; "ratify": "ratified").
+ * and -ed forms ("strike": "striking workers"; "ratify": "ratified", "ratifies"; "treaty":
+ * "treaties").
  */
 function inflected(term: string): string[] {
   if (!/^[a-z]{4,}$/.test(term)) return [term];
   if (term.endsWith('e')) return [term, `${term.slice(0, -1)}ing`, `${term}d`];
-  if (term.endsWith('y')) return [term, `${term}ing`, `${term.slice(0, -1)}ied`];
+  if (term.endsWith('y')) return [term, `${term}ing`, `${term.slice(0, -1)}ied`, `${term.slice(0, -1)}ies`];
   return [term, `${term}ing`, `${term}ed`];
 }
 

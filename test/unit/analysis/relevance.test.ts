@@ -23,6 +23,7 @@ describe('concept groups', () => {
     expect(labour('Acme and striking workers resume talks')).toEqual(['strike']);
     expect(labour('Acme members ratified the offer')).toEqual(['ratify']);
     expect(labour('Acme workers ratifying the offer')).toEqual(['ratify']);
+    expect(labour('Acme union ratifies the offer')).toEqual(['ratify']);
     expect(labour('Acme walkouts spread')).toEqual(['walkout']);
   });
 
