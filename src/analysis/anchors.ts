@@ -1,6 +1,7 @@
 /**
  * Story anchors: words only this story's coverage uses (an institution, a fund's name,
- * a deposit, a negotiator), learned from the seed corpus and every relevant article,
+ * a deposit, a negotiator), learned from the seed corpus and every relevant article
+ * that did not need anchors to be relevant (engine.ts, teachesAnchors),
  * and seen more often there than in near misses (articles that named some of the
  * story's concepts but were judged off-topic). A headline that misses one concept group but names two
  * anchors ("Rada committee backs deal") is still about the story.

@@ -13,7 +13,7 @@ import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict, type FollowerKind } from './explain.js';
 import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type ArticleText, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
-import { beyondReach, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
+import { beyondReach, leansOnAnchors, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
 import { hash32 } from './text.js';
 import { decodeState, encodeState, engineFingerprint, retireBefore } from './snapshot.js';
@@ -127,6 +127,8 @@ interface Judgement {
   /** Undefined for an article judged off-topic on its concepts alone. */
   profile: Profile | undefined;
   verdict: Verdict | undefined;
+  /** Whether its names may count as story anchors (see teachesAnchors). */
+  teachesAnchors: boolean;
 }
 
 export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], model: DecideModel = DECIDE_WEIGHTS): Engine {
@@ -162,11 +164,12 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     analyzePrepared: (prepared) => look(state, prepared.article, prepared),
     remember(article, developmentId, novel = false) {
       if (!developmentId) return rememberOffTopic(state, article);
-      rememberProfile(state, prepareArticle(article, state), developmentId, novel);
+      const text = readArticle(article);
+      rememberProfile(state, frameArticle(text, state), developmentId, novel, teachesAnchors(state, text));
     },
     rememberPrepared(prepared, developmentId, novel = false) {
       if (!developmentId) return rememberOffTopic(state, prepared.article, prepared.text);
-      rememberProfile(state, prepared.profile ?? frameArticle(prepared.text, state), developmentId, novel);
+      rememberProfile(state, prepared.profile ?? frameArticle(prepared.text, state), developmentId, novel, teachesAnchors(state, prepared.text, prepared.groups));
     },
     classify: (article) => classify(state, article),
     classifyPrepared: (prepared) => classify(state, prepared.article, prepared),
@@ -183,28 +186,28 @@ function look(state: State, article: Article, prepared?: PreparedArticle): Decis
   }
 }
 
-function rememberProfile(state: State, p: Profile, developmentId: string, novel: boolean): void {
+function rememberProfile(state: State, p: Profile, developmentId: string, novel: boolean, teaches: boolean): void {
   const dev = state.byId.get(developmentId);
   if (dev) {
-    learnInto(state, p, dev);
+    learnInto(state, p, dev, 'stream', teaches);
     if (novel) {
       dev.alerted = true;
       dev.awaitsNews = false;
     }
-  } else learn(state, p, undefined, developmentId, 'stream', novel);
+  } else learn(state, p, undefined, developmentId, 'stream', novel, teaches);
 }
 
 function classify(state: State, article: Article, prepared?: PreparedArticle): Decision {
   const j = judge(state, article, prepared);
   const d = j.decision;
-  if (d.relevant && d.developmentId && j.profile) rememberProfile(state, j.profile, d.developmentId, d.novel);
+  if (d.relevant && d.developmentId && j.profile) rememberProfile(state, j.profile, d.developmentId, d.novel, j.teachesAnchors);
   return d;
 }
 
-function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean): void {
-  if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev, origin);
+function learn(state: State, p: Profile, verdict: Verdict | undefined, id: string, origin: 'corpus' | 'stream', alerted: boolean, teaches = true): void {
+  if (verdict?.kind === 'join') return learnInto(state, p, verdict.match.dev, origin, teaches);
   state.index.count(p);
-  state.anchors.addStory(p.names);
+  if (teaches) state.anchors.addStory(p.names);
   const dev = state.index.open(id, p, origin, alerted);
   // From the profile alone, so a replay of recorded decisions (remember) marks it the same.
   if (origin === 'stream' && !alerted && (p.genre !== 'news' || eventless(p)) && !isBackground(state, p)) dev.awaitsNews = true;
@@ -230,9 +233,9 @@ function followerKind(p: Profile, background: boolean): FollowerKind | undefined
   return eventless(p) ? 'no event' : undefined;
 }
 
-function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' | 'stream' = 'stream'): void {
+function learnInto(state: State, p: Profile, dev: Development, origin: 'corpus' | 'stream' = 'stream', teaches = true): void {
   state.index.count(p);
-  state.anchors.addStory(p.names);
+  if (teaches) state.anchors.addStory(p.names);
   state.index.join(dev, p, origin);
   for (const f of p.facts) state.facts.add(f.key);
   state.known++;
@@ -250,7 +253,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   // Missing every concept: off-topic, and nothing else about it matters.
   if (groups.matched.length === 0) {
     const quick = scoreRelevance(state.story, groups, 0);
-    return { decision: offTopic(text.id, quick.score, quick.reason), profile: undefined, verdict: undefined };
+    return { decision: offTopic(text.id, quick.score, quick.reason), profile: undefined, verdict: undefined, teachesAnchors: false };
   }
   // A prepared profile already holds them (frameArticle reads them with the same options).
   const names = prepared?.profile?.names ?? articleNames(text, state);
@@ -291,6 +294,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   return {
     profile: p,
     verdict,
+    teachesAnchors: !leansOnAnchors(groups, anchors, short !== undefined),
     decision: {
       id: p.id,
       relevant: true,
@@ -316,7 +320,16 @@ function rememberOffTopic(state: State, article: Article, read?: ArticleText): v
 /** An off-topic article that named some of the story's concepts teaches which words are not anchors. */
 function nearMiss(state: State, names: string[], decision: Decision): Judgement {
   if (state.learning) state.anchors.addNearMiss(names);
-  return { decision, profile: undefined, verdict: undefined };
+  return { decision, profile: undefined, verdict: undefined, teachesAnchors: false };
+}
+
+/**
+ * An article that is about the story only because story anchors stood in for a concept it
+ * lacks teaches no anchors: else one stray sub-story (another case of the same company, a
+ * strike at another plant) teaches itself its own names and lets its next report in too.
+ */
+function teachesAnchors(state: State, text: ArticleText, groups = matchGroups(state.story, [text.headline, ...text.body], true)): boolean {
+  return !leansOnAnchors(groups, state.anchors.find(articleNames(text, state)), text.body.length <= 1);
 }
 
 /** Published no later than the newest seed, or reporting an event dated before it. */

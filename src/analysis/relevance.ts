@@ -123,6 +123,14 @@ export function beyondReach(m: GroupMatch, anchors: string[], short: ShortText |
   return !loneConcept(m, anchors, short) && absentGroups(m) - (anchorsStandIn(anchors, short) ? 1 : 0) >= 2;
 }
 
+/**
+ * A concept group missing and enough story anchors to stand in for it: the text may be about
+ * the story only because of the anchors. Such a text teaches no anchors (see AnchorStats).
+ */
+export function leansOnAnchors(m: GroupMatch, anchors: string[], short: boolean): boolean {
+  return absentGroups(m) > 0 && anchors.length >= (short ? 1 : MIN_ANCHORS);
+}
+
 /** How close to a known development a lone-concept headline must be (see loneConcept). */
 const LONE_CONCEPT_SIMILARITY = 0.3;
 

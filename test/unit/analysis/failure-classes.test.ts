@@ -124,6 +124,31 @@ describe('an adjacent event of the same actors is not the story', () => {
     const d = e.classify(item('a2', 'Microsoft closes its $19.7 billion Nuance takeover after UK sign-off', 'Microsoft completed its acquisition of speech-recognition company Nuance Communications on Friday, after Britain\'s competition regulator cleared the deal.', '2022-03-04T12:00:00Z'));
     expect(alerted(d)).toBe(false);
   });
+
+  // Orlen and Warsaw are learned from reports about the story; PGE and Gdansk only from reports
+  // let in because Orlen and Warsaw stood in for the United States. Those teach no anchors.
+  const subStory = [
+    item('o1', 'US and Ukraine invite Orlen into minerals fund', 'The United States and Ukraine invited Orlen to invest through the minerals fund, officials said in Warsaw. Orlen would take a minority stake. The fund was set up in May.', '2025-06-02T10:00:00Z'),
+    item('o2', 'Orlen weighs Ukraine minerals stake after US talks in Warsaw', 'Orlen is weighing a stake in Ukrainian rare earth projects after talks with US officials in Warsaw. A decision is due in July. The US and Ukraine signed their minerals deal in April.', '2025-06-04T10:00:00Z'),
+    item('o3', 'Orlen and PGE plan Gdansk lithium refinery for Ukrainian ore', 'Orlen and PGE plan a lithium refinery in Gdansk to process Ukrainian ore, executives said in Warsaw. Ukraine would ship the ore by rail. The plant would cost 2 billion zloty.', '2025-06-09T10:00:00Z'),
+    item('o4', 'PGE and Orlen pick Gdansk site for lithium plant using Ukrainian ore', 'PGE and Orlen picked a site in Gdansk for the lithium plant, they said in Warsaw. Ukrainian mines would supply it. Building starts next year.', '2025-06-11T10:00:00Z'),
+  ];
+  const stray = item('o5', 'PGE starts building Gdansk lithium plant to refine Ukrainian ore', 'PGE started building its lithium plant in Gdansk to refine ore from Ukraine. Ukrainian mines will supply it from 2027. The plant employs 300 people.', '2025-06-20T10:00:00Z');
+
+  it('a report let in by story anchors teaches none: a sub-story cannot let itself in (minerals-deal)', () => {
+    const e = engineOf('minerals-deal');
+    const d = subStory.map((a) => e.classify(a));
+    expect(d.map((x) => x.relevant)).toEqual([true, true, true, true]);
+    expect(d[2]!.reasons[0]).toMatch(/story anchors orlen, warsaw stand in for united-states/);
+    const last = e.classify(stray);
+    expect(last.relevant, last.reasons[0]).toBe(false);
+  });
+
+  it('the same when the decisions are replayed (analyze, then remember), as the worker learns', () => {
+    const e = engineOf('minerals-deal');
+    for (const a of subStory) e.remember(a, e.analyze(a).developmentId, true);
+    expect(e.classify(stray).relevant).toBe(false);
+  });
 });
 
 describe('a headline that tells of no event is no development', () => {
