@@ -73,7 +73,12 @@ export function createHostLimiter(opts: { minIntervalMs: number; maxConcurrent: 
     if (wait > maxWait) throw new HostBusyError(host, wait);
     s.active++;
     s.nextStart = Math.max(now(), s.nextStart) + interval;
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) {
+      await new Promise((r) => setTimeout(r, wait));
+      // A timer that fired late (a busy machine) started this request late: the next one
+      // keeps its distance from when this one really started, not from when it was due.
+      s.nextStart = Math.max(s.nextStart, now() + interval);
+    }
   };
   const release = (host: string) => {
     const s = state(host);

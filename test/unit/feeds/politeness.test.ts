@@ -17,6 +17,23 @@ describe('per-host politeness', () => {
     expect(starts.b[0]!).toBeLessThan(starts.a[1]!);
   });
 
+  it('a wait that ends late (a busy machine) moves the next start too: starts stay minIntervalMs apart', async () => {
+    // The clock jumps 25 ms while the second request sleeps, as when its timer fires late.
+    let lag = 0;
+    const t0 = Date.now();
+    const now = () => Date.now() - t0 + lag;
+    const limiter = createHostLimiter({ minIntervalMs: 40, maxConcurrent: 1, now });
+    const late = setTimeout(() => { lag = 25; }, 15);
+    const starts: number[] = [];
+    const job = () => limiter.run('a', async () => {
+      starts.push(now());
+    });
+    await Promise.all([job(), job(), job()]);
+    clearTimeout(late);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(39 + 25);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(39);
+  });
+
   it('never runs more than maxConcurrent requests to a host at once', async () => {
     const limiter = createHostLimiter({ minIntervalMs: 0, maxConcurrent: 2 });
     let active = 0;
