@@ -106,5 +106,6 @@ describe('storywatch CLI', () => {
       expect(ours, view).toBeDefined();
       expect(norm(theirs), view).toContain(norm(ours!));
     }
-  });
+    // Six processes one after another (about 18 s on an idle 2-core machine): a busy one needs longer.
+  }, 120_000);
 });
