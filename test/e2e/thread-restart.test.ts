@@ -72,5 +72,6 @@ describe('a development\'s thread across a process restart', () => {
       '/api/v10/channels/9001/messages',
     ]);
     await stop(second);
-  });
+  // Two processes one after the other, each polling and posting (20 s seen beside other work): room to spare.
+  }, 90_000);
 });

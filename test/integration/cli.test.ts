@@ -51,7 +51,8 @@ describe('storywatch CLI', () => {
     const missing = cli(['classify', '--input', '/nonexistent/file.jsonl']);
     expect(missing.err).toMatch(/cannot read input file \/nonexistent\/file.jsonl: ENOENT/);
     expect(cli(['frobnicate']).code).toBe(2);
-  });
+  // Four processes in a row, each loading the story (16 s seen beside other work): room to spare.
+  }, 90_000);
 
   it('--help explains every command', () => {
     const r = cli(['--help']);
