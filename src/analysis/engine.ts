@@ -165,11 +165,13 @@ export function createEngine(story: StoryDefinition, corpus: CorpusDocument[], m
     remember(article, developmentId, novel = false) {
       if (!developmentId) return rememberOffTopic(state, article);
       const text = readArticle(article);
-      rememberProfile(state, frameArticle(text, state), developmentId, novel, teachesAnchors(state, text));
+      const p = frameArticle(text, state);
+      rememberProfile(state, p, developmentId, novel, teachesAnchors(state, text, p.names));
     },
     rememberPrepared(prepared, developmentId, novel = false) {
       if (!developmentId) return rememberOffTopic(state, prepared.article, prepared.text);
-      rememberProfile(state, prepared.profile ?? frameArticle(prepared.text, state), developmentId, novel, teachesAnchors(state, prepared.text, prepared.groups));
+      const p = prepared.profile ?? frameArticle(prepared.text, state);
+      rememberProfile(state, p, developmentId, novel, teachesAnchors(state, prepared.text, p.names, prepared.groups));
     },
     classify: (article) => classify(state, article),
     classifyPrepared: (prepared) => classify(state, prepared.article, prepared),
@@ -328,8 +330,8 @@ function nearMiss(state: State, names: string[], decision: Decision): Judgement 
  * lacks teaches no anchors: else one stray sub-story (another case of the same company, a
  * strike at another plant) teaches itself its own names and lets its next report in too.
  */
-function teachesAnchors(state: State, text: ArticleText, groups = matchGroups(state.story, [text.headline, ...text.body], true)): boolean {
-  return !leansOnAnchors(groups, state.anchors.find(articleNames(text, state)), text.body.length <= 1);
+function teachesAnchors(state: State, text: ArticleText, names: string[], groups = matchGroups(state.story, [text.headline, ...text.body], true)): boolean {
+  return !leansOnAnchors(groups, state.anchors.find(names), text.body.length <= 1);
 }
 
 /** Published no later than the newest seed, or reporting an event dated before it. */
