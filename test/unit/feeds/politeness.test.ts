@@ -30,8 +30,8 @@ describe('per-host politeness', () => {
     });
     await Promise.all([job(), job(), job()]);
     clearTimeout(late);
-    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(39 + 25);
-    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(39);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(35 + 25);
+    expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(35);
   });
 
   it('never runs more than maxConcurrent requests to a host at once', async () => {
