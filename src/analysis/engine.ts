@@ -262,7 +262,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   const anchors = state.anchors.find(names);
   // A headline's first word has its capital whatever it is: as a stranger it proves little.
   const first = (text.headline.match(/[A-Za-z][A-Za-z'-]*/)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
-  const short = text.body.length <= 1 ? { strangers: state.anchors.strangers(names).filter((n) => n !== first) } : undefined;
+  const short = isShort(text) ? { strangers: state.anchors.strangers(names).filter((n) => n !== first) } : undefined;
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   if (beyondReach(groups, anchors, short)) {
     const quick = scoreRelevance(state.story, groups, 0, anchors, short);
@@ -331,7 +331,12 @@ function nearMiss(state: State, names: string[], decision: Decision): Judgement 
  * strike at another plant) teaches itself its own names and lets its next report in too.
  */
 function teachesAnchors(state: State, text: ArticleText, names: string[], groups = matchGroups(state.story, [text.headline, ...text.body], true)): boolean {
-  return !leansOnAnchors(groups, state.anchors.find(names), text.body.length <= 1);
+  return !leansOnAnchors(groups, state.anchors.find(names), isShort(text));
+}
+
+/** A headline alone or with one sentence: one anchor stands in for a concept, and strangers count. */
+function isShort(text: ArticleText): boolean {
+  return text.body.length <= 1;
 }
 
 /** Published no later than the newest seed, or reporting an event dated before it. */

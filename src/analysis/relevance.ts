@@ -95,7 +95,7 @@ function forgivable(m: GroupMatch, short: ShortText): boolean {
 
 /** Why one missing concept was forgiven: names only this story uses, or a short text with no other party in its place. */
 function forgiven(anchors: string[], group: string, short: ShortText | undefined): string {
-  if (anchorsStandIn(anchors, short)) return `story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${group}`;
+  if (anchorsStandIn(anchors, short !== undefined)) return `story anchors ${anchors.slice(0, 4).join(', ')} stand in for ${group}`;
   return `${group} forgiven: a headline or one sentence names two of the story's concepts and no other party`;
 }
 
@@ -107,11 +107,11 @@ function forgiven(anchors: string[], group: string, short: ShortText | undefined
  * concept need 0.6).
  */
 export function loneConcept(m: GroupMatch, anchors: string[], short: ShortText | undefined): boolean {
-  return short !== undefined && short.strangers.length === 0 && m.matched.length >= 1 && absentGroups(m) - (anchorsStandIn(anchors, short) ? 1 : 0) <= 2;
+  return short !== undefined && short.strangers.length === 0 && m.matched.length >= 1 && absentGroups(m) - (anchorsStandIn(anchors, short !== undefined) ? 1 : 0) <= 2;
 }
 
 /** Enough story anchors to stand in for one missing concept: one in a short text, MIN_ANCHORS elsewhere. */
-function anchorsStandIn(anchors: string[], short: ShortText | undefined): boolean {
+function anchorsStandIn(anchors: string[], short: boolean): boolean {
   return anchors.length >= (short ? 1 : MIN_ANCHORS);
 }
 
@@ -120,7 +120,7 @@ function anchorsStandIn(anchors: string[], short: ShortText | undefined): boolea
  * off-topic whatever the text resembles, so the index need not be asked.
  */
 export function beyondReach(m: GroupMatch, anchors: string[], short: ShortText | undefined): boolean {
-  return !loneConcept(m, anchors, short) && absentGroups(m) - (anchorsStandIn(anchors, short) ? 1 : 0) >= 2;
+  return !loneConcept(m, anchors, short) && absentGroups(m) - (anchorsStandIn(anchors, short !== undefined) ? 1 : 0) >= 2;
 }
 
 /**
@@ -128,7 +128,7 @@ export function beyondReach(m: GroupMatch, anchors: string[], short: ShortText |
  * the story only because of the anchors. Such a text teaches no anchors (see AnchorStats).
  */
 export function leansOnAnchors(m: GroupMatch, anchors: string[], short: boolean): boolean {
-  return absentGroups(m) > 0 && anchors.length >= (short ? 1 : MIN_ANCHORS);
+  return absentGroups(m) > 0 && anchorsStandIn(anchors, short);
 }
 
 /** How close to a known development a lone-concept headline must be (see loneConcept). */
@@ -243,7 +243,7 @@ export interface ShortText {
 export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short?: ShortText): RelevanceResult {
   // Words only this story uses stand in for one concept the text does not name; a
   // headline has room for one such name only.
-  const anchored = anchorsStandIn(anchors, short) || (short !== undefined && forgivable(m, short));
+  const anchored = anchorsStandIn(anchors, short !== undefined) || (short !== undefined && forgivable(m, short));
   const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
@@ -252,7 +252,7 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   // of one concept and no stranger needs less (it has room for little else), and a name only
   // this story uses ("Judge Corley denies FTC's injunction") says as much as resemblance does.
   // loneConcept bounds what is absent; a forgiven headline has nothing absent here.
-  const lone = absent >= 1 && loneConcept(m, anchors, short) && (anchorsStandIn(anchors, short) || similarity >= LONE_CONCEPT_SIMILARITY);
+  const lone = absent >= 1 && loneConcept(m, anchors, short) && (anchorsStandIn(anchors, short !== undefined) || similarity >= LONE_CONCEPT_SIMILARITY);
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6) || lone;
   const anchorNote = lone
     ? `; a headline of one concept and no other party, ${similarity >= LONE_CONCEPT_SIMILARITY ? 'like a known development' : `naming ${anchors.slice(0, 3).join(', ')}, which only this story's coverage uses`}`
