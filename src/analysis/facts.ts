@@ -49,7 +49,7 @@ export function extractNumberFacts(sentence: string, ctx: FactContext = {}, coun
   const amountSpans: Array<[number, number]> = [];
   if (/\d/.test(s)) {
     money(s, facts, amountSpans);
-    votes(s, facts);
+    votes(s, facts, amountSpans);
   }
   percents(s, facts, amountSpans);
   if (counts) durationsAndCounts(s, facts, amountSpans);
@@ -111,11 +111,14 @@ function percents(s: string, facts: Fact[], spans: Array<[number, number]>): voi
   }
 }
 
-function votes(s: string, facts: Fact[]): void {
+function votes(s: string, facts: Fact[], spans: Array<[number, number]>): void {
   if (!/vote|margin/i.test(s)) return;
-  const re = /\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|\b(\d{1,4})\s+(?:votes?|lawmakers voted|deputies voted|MPs voted|senators voted|legislators voted)\b/gi;
+  // Not the tail of a bigger number: "1,500 votes" is no 500-vote tally.
+  const re = /(?<![\d,.])\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|(?<![\d,.])\b(\d{1,4})\s+(?:votes?|lawmakers voted|deputies voted|MPs voted|senators voted|legislators voted)\b/gi;
   for (const m of s.matchAll(re)) {
     add(facts, 'vote', m[3] ?? `${m[1]}-${m[2]}`, m[0]);
+    // A tally is not also a count of votes.
+    spans.push([m.index!, m.index! + m[0].length]);
   }
 }
 

@@ -18,6 +18,13 @@ describe('extractNumberFacts', () => {
     expect(keys('The Senate approved it in a 51-49 vote.')).toContain('vote:51-49');
   });
 
+  it('reads a tally once, and never the tail of a bigger number as one', () => {
+    // Each was two facts ("vote: 338 votes", "count: 338 votes"), and "1,500 votes" a 500-vote tally.
+    expect(keys('The law passed with 338 votes.')).toEqual(['vote:338']);
+    expect(keys('The Senate approved it in a 51-49 vote.')).toEqual(['vote:51-49']);
+    expect(keys('Members cast 1,500 votes.')).toEqual(['count:1500:vote']);
+  });
+
   it('reads counts and durations but not generic counts', () => {
     const k = keys('A board of three American and three Ukrainian members will reinvest for ten years.');
     expect(k).toEqual(expect.arrayContaining(['count:3:american', 'count:3:ukrainian', 'duration:10:year']));
