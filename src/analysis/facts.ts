@@ -194,6 +194,9 @@ const calendar = calendarChrono();
 
 const prefixes = (w: string): string[] => Array.from({ length: w.length - 2 }, (_, i) => w.slice(0, w.length - i));
 
+/** A calendar word as news copy writes it: capitalised, or in a headline's capitals ("may", "march" are a modal and a verb). */
+const spellings = (w: string): string[] => [w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()];
+
 /**
  * What a kept date's text must hold: a month as a word of its own (full or shortened, as
  * "Sept."), a weekday in full or shortened with a dot ("Tue."; "Mon Valley" is no Monday),
@@ -201,8 +204,7 @@ const prefixes = (w: string): string[] => Array.from({ length: w.length - 2 }, (
  * day. Sentences without one are not given to chrono, the costliest step of reading facts.
  */
 const CALENDAR_WORD = new RegExp(
-  `\\b(?:${MONTHS.flatMap(prefixes).join('|')}|${WEEKDAYS.join('|')})\\b|\\b(?:${WEEKDAYS.flatMap((d) => prefixes(d).filter((p) => p.length <= 5)).join('|')})\\.|\\d{4}-\\d{2}-\\d{2}`,
-  'i',
+  `\\b(?:${[...MONTHS.flatMap(prefixes), ...WEEKDAYS].flatMap(spellings).join('|')})\\b|\\b(?:${WEEKDAYS.flatMap((d) => prefixes(d).filter((p) => p.length <= 5)).flatMap(spellings).join('|')})\\.|\\d{4}-\\d{2}-\\d{2}`,
 );
 
 /**

@@ -31,6 +31,12 @@ describe('extractNumberFacts', () => {
     expect(keys('The two sides met.')).not.toContain('count:2:side');
   });
 
+  it('reads no month from a modal or a verb ("may", "march"), only from a calendar word', () => {
+    expect(keys('Officials said they may march on Friday.', '2025-04-10T09:00:00Z')).toEqual(['date:2025-04-11']);
+    expect(keys('Talks may resume in May.', '2025-04-10T09:00:00Z')).toEqual(['date:2025-05']);
+    expect(keys('TRUMP SIGNS DEAL ON MAY 1', '2025-04-10T09:00:00Z')).toEqual(['date:2025-05-01']);
+  });
+
   it('pins weekdays and year-less dates to the calendar of the publication date', () => {
     // 2025-04-29 was a Tuesday.
     expect(keys('The cabinet approved it on Tuesday.', '2025-04-29T09:00:00Z')).toContain('date:2025-04-29');
