@@ -261,7 +261,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   const names = prepared?.profile?.names ?? articleNames(text, state);
   const anchors = state.anchors.find(names);
   // A headline's first word has its capital whatever it is: as a stranger it proves little.
-  const first = (text.headline.match(/[A-Za-z][A-Za-z'-]*/)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
+  const first = (text.headline.match(/[A-Za-z]+(?:['-][A-Za-z]+)*/)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
   const short = isShort(text) ? { strangers: state.anchors.strangers(names).filter((n) => n !== first) } : undefined;
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   if (beyondReach(groups, anchors, short)) {

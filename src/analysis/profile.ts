@@ -251,7 +251,8 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
   const lead = titleCase && tags?.pos[0] === 'PROPN' ? [tags.words[0]!] : [];
   const texts = titleCase ? [...lead.map((w) => `The ${w}`), ...lede] : [headline.replace(/^[^:]{2,30}:\s+/, ''), ...lede];
   texts.forEach((t, k) => {
-    const words = normalizeText(t).match(/[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]+/g) ?? [];
+    // Apostrophes and hyphens inside a word only: a closing quote ("'Call of Duty'") ends the name.
+    const words = normalizeText(t).match(/[A-Za-z]+(?:['-][A-Za-z]+)*|[^A-Za-z\s]+/g) ?? [];
     let run: string[] = [];
     const flush = () => {
       // "US-Ukraine" is the concepts' name too.

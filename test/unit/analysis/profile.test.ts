@@ -53,6 +53,12 @@ describe('article profile', () => {
     expect(p.names).not.toContain('yulia');
   });
 
+  it('reads a quoted name without its quote marks, so two headlines quoting it share the name', () => {
+    const p = prepareArticle(article("Sony keeps 'Call of Duty' on PlayStation", "Sony said 'Call of Duty' stays on PlayStation for ten years."));
+    expect(p.names).toEqual(expect.arrayContaining(['duty', 'playstation']));
+    expect(p.names.filter((n) => n.includes("'"))).toEqual([]);
+  });
+
   it('dates the event when the lede gives a calendar day before publication', () => {
     const p = prepareArticle(article('Deal signed', 'On April 30, 2025 the two governments signed the agreement.'));
     expect(new Date(p.eventTime!).toISOString().slice(0, 10)).toBe('2025-04-30');
