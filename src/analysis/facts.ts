@@ -112,9 +112,9 @@ function percents(s: string, facts: Fact[], spans: Array<[number, number]>): voi
 }
 
 function votes(s: string, facts: Fact[], spans: Array<[number, number]>): void {
-  if (!/vote|margin/i.test(s)) return;
+  if (!/vot|margin/i.test(s)) return;
   // Not the tail of a bigger number: "1,500 votes" is no 500-vote tally.
-  const re = /(?<![\d,.])\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|(?<![\d,.])\b(\d{1,4})\s+(?:votes?|lawmakers voted|deputies voted|MPs voted|senators voted|legislators voted)\b/gi;
+  const re = /(?<![\d,.])\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|(?<![\d,.])\b(\d{1,4})(?:\s+|-)(?:votes?|(?:lawmakers|deputies|MPs|senators|legislators) vot(?:ed|ing))\b/gi;
   for (const m of s.matchAll(re)) {
     add(facts, 'vote', m[3] ?? `${m[1]}-${m[2]}`, m[0]);
     // A tally is not also a count of votes.

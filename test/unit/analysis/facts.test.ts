@@ -23,6 +23,9 @@ describe('extractNumberFacts', () => {
     expect(keys('The law passed with 338 votes.')).toEqual(['vote:338']);
     expect(keys('The Senate approved it in a 51-49 vote.')).toEqual(['vote:51-49']);
     expect(keys('Members cast 1,500 votes.')).toEqual(['count:1500:vote']);
+    // The tally as a headline and a lede write it.
+    expect(keys('Rada backs minerals accord in 338-vote ratification')).toEqual(['vote:338']);
+    expect(keys('The Rada ratified it, with 338 lawmakers voting in favour.')).toEqual(['vote:338']);
   });
 
   it('reads counts and durations but not generic counts', () => {
