@@ -116,6 +116,8 @@ function votes(s: string, facts: Fact[], spans: Array<[number, number]>): void {
   // Not the tail of a bigger number: "1,500 votes" is no 500-vote tally.
   const re = /(?<![\d,.])\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|(?<![\d,.])\b(\d{1,4})(?:\s+|-)(?:votes?|(?:lawmakers|deputies|MPs|senators|legislators) vot(?:ed|ing))\b/gi;
   for (const m of s.matchAll(re)) {
+    // "ahead of the Nov. 4 vote" is a date.
+    if (NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, m.index! - 12), m.index!))) continue;
     add(facts, 'vote', m[3] ?? `${m[1]}-${m[2]}`, m[0]);
     // A tally is not also a count of votes.
     spans.push([m.index!, m.index! + m[0].length]);
@@ -143,6 +145,25 @@ function namesIt(s: string, at: number): boolean {
   return !opening && !/[.!?:"“(]$/.test((before![1] ?? '').trim());
 }
 
+/** Words after a number that it does not count: units, clock zones, and function words ("four for", "80 from"). */
+const NOT_COUNTED = /^(of|and|or|to|in|on|at|per|percent|cents|years?|months?|days?|weeks?|utc|gmt|am|pm|et|edt|est|bst|cet|cest|for|from|with|after|before|across|elsewhere|over|under|into|than|by|as|while|since|until|during|among|between|through|each|more|less|is|are|was|were|has|have|had|will|would|could|may|might|the|a|an)$/;
+
+/**
+ * What a number counts: the word after it, or past a name ("3,200 Boeing workers"); a
+ * number before a run of names ("751 President Jon Holden", "two Template Instances") counts nothing.
+ */
+function countedNoun(s: string, m: RegExpMatchArray): { noun: string; text: string } | undefined {
+  const noun = m[2]!;
+  // "10 May deadline" is a date; "338 MPs" counts MPs; "COVID-19 vaccines" counts nothing.
+  if (MONTHS.includes(noun.toLowerCase()) || s[m.index! - 1] === '-') return undefined;
+  if (!/^[A-Z]/.test(noun) || /^[A-Z]{2,}s?$/.test(noun)) return { noun, text: m[0] };
+  const after = /^\s+([a-z][a-z-]+)/.exec(s.slice(m.index! + m[0].length));
+  if (!after) return undefined;
+  // "three American and three Ukrainian members": the name says what is counted.
+  const plain = NOT_COUNTED.test(after[1]!) || GENERIC_COUNTED.has(stem(after[1]!));
+  return plain ? { noun, text: m[0] } : { noun: after[1]!, text: `${m[0]}${after[0]}` };
+}
+
 function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, number]>): void {
   const unit = '(years?|months?|weeks?|days?|decades?|hours?)';
   const dur = new RegExp(`\\b(${NUM})[\\s-]${unit}\\b`, 'gi');
@@ -163,11 +184,12 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
     const word = m[1]!.toLowerCase();
     if (word === 'both' || /^(19|20)\d\d$/.test(word)) continue;
     const n = parseNumber(word);
-    const next = m[2]!.toLowerCase();
+    const counted = countedNoun(s, m);
+    if (!counted) continue;
+    const next = counted.noun.toLowerCase();
     if (!Number.isFinite(n) || n < 2 || SCALE[next] || MONTHS.includes(next)) continue;
-    if (/^(of|and|or|to|in|on|at|per|percent|years?|months?|days?|weeks?|utc|gmt|am|pm|et|edt|est|bst|cet|cest)$/.test(next)) continue;
-    if (GENERIC_COUNTED.has(stem(next))) continue;
-    add(facts, 'count', `${roundKey(n)}:${stem(next)}`, m[0]);
+    if (NOT_COUNTED.test(next) || GENERIC_COUNTED.has(stem(next))) continue;
+    add(facts, 'count', `${roundKey(n)}:${stem(next)}`, counted.text);
   }
 }
 

@@ -34,6 +34,18 @@ describe('extractNumberFacts', () => {
     expect(keys('The two sides met.')).not.toContain('count:2:side');
   });
 
+  it('counts nouns, not function words, names or dates after a number', () => {
+    // Each of these was an alert fact: "count: four for", "count: 751 President", "vote: 4 vote", "count: 19 vaccines".
+    expect(keys('The union voted four for and one against.')).toEqual([]);
+    expect(keys('IAM Local 751 President Jon Holden spoke.')).toEqual([]);
+    expect(keys('Union endorses offer ahead of Nov. 4 vote', '2024-10-31T09:00:00Z')).toEqual(['date:2024-11-04']);
+    expect(keys('COVID-19 vaccines were shared.')).toEqual([]);
+    expect(keys('Talks missed the 10 May deadline.', '2024-10-31T09:00:00Z')).toEqual(['date:2024-05-10']);
+    // Past a name to the noun it qualifies; an acronym is what it counts.
+    expect(keys('3,200 Boeing workers began a strike.')).toEqual(['count:3200:worker']);
+    expect(keys('338 MPs supported the bill.')).toEqual([expect.stringMatching(/^count:338:mp/)]);
+  });
+
   it('reads no month from a modal or a verb ("may", "march"), only from a calendar word', () => {
     expect(keys('Officials said they may march on Friday.', '2025-04-10T09:00:00Z')).toEqual(['date:2025-04-11']);
     expect(keys('Talks may resume in May.', '2025-04-10T09:00:00Z')).toEqual(['date:2025-05']);
