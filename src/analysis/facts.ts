@@ -60,7 +60,8 @@ export function extractNumberFacts(sentence: string, ctx: FactContext = {}, coun
 
 
 function add(facts: Fact[], kind: FactKind, key: string, text: string): void {
-  facts.push({ kind, key: `${kind}:${key}`, text: text.trim() });
+  // chrono keeps the comma after a month ("October,"): the fact is the words alone.
+  facts.push({ kind, key: `${kind}:${key}`, text: text.trim().replace(/[,;:]+$/, '') });
 }
 
 function parseNumber(raw: string): number {

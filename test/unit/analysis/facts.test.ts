@@ -52,6 +52,10 @@ describe('extractNumberFacts', () => {
     expect(keys('TRUMP SIGNS DEAL ON MAY 1', '2025-04-10T09:00:00Z')).toEqual(['date:2025-05-01']);
   });
 
+  it('gives a fact its words without the punctuation after them', () => {
+    expect(extractNumberFacts('In October, the union rejected it.', { publishedAt: new Date('2024-10-31') })[0]?.text).toBe('October');
+  });
+
   it('pins weekdays and year-less dates to the calendar of the publication date', () => {
     // 2025-04-29 was a Tuesday.
     expect(keys('The cabinet approved it on Tuesday.', '2025-04-29T09:00:00Z')).toContain('date:2025-04-29');
