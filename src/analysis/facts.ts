@@ -149,20 +149,28 @@ function namesIt(s: string, at: number): boolean {
 /** Words after a number that it does not count: units, clock zones, and function words ("four for", "80 from"). */
 const NOT_COUNTED = /^(of|and|or|to|in|on|at|per|percent|cents|years?|months?|days?|weeks?|utc|gmt|am|pm|et|edt|est|bst|cet|cest|for|from|with|after|before|across|elsewhere|over|under|into|than|by|as|while|since|until|during|among|between|through|each|more|less|is|are|was|were|has|have|had|will|would|could|may|might|the|a|an)$/;
 
+/** A word that qualifies what is counted ("striking", "cancelled", "industrial", "strategically"). */
+const QUALIFIER = /(?:ed|ing|al|ic|ive|ous|ly)$/;
+
 /**
- * What a number counts: the word after it, or past a name ("3,200 Boeing workers"); a
- * number before a run of names ("751 President Jon Holden", "two Template Instances") counts nothing.
+ * What a number counts: the word after it, or past a name or a qualifier ("3,200 Boeing
+ * workers", "7,000 cancelled flights"); a number before a run of names ("751 President Jon
+ * Holden", "two Template Instances") counts nothing.
  */
 function countedNoun(s: string, m: RegExpMatchArray): { noun: string; text: string } | undefined {
   const noun = m[2]!;
   // "10 May deadline" is a date; "338 MPs" counts MPs; "COVID-19 vaccines" counts nothing.
   if (MONTHS.includes(noun.toLowerCase()) || s[m.index! - 1] === '-') return undefined;
-  if (!/^[A-Z]/.test(noun) || /^[A-Z]{2,}s?$/.test(noun)) return { noun, text: m[0] };
-  const after = /^\s+([a-z][a-z-]+)/.exec(s.slice(m.index! + m[0].length));
-  if (!after) return undefined;
+  const name = /^[A-Z]/.test(noun) && !/^[A-Z]{2,}s?$/.test(noun);
+  if (!name && !QUALIFIER.test(noun)) return { noun, text: m[0] };
+  // Up to two qualifiers: "57 strategically important deposits".
+  const after = /^\s+([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?/.exec(s.slice(m.index! + m[0].length));
+  if (!after) return name ? undefined : { noun, text: m[0] };
+  const twice = after[2] !== undefined && QUALIFIER.test(after[1]!) && !NOT_COUNTED.test(after[2]);
+  const next = twice ? after[2]! : after[1]!;
   // "three American and three Ukrainian members": the name says what is counted.
-  const plain = NOT_COUNTED.test(after[1]!) || GENERIC_COUNTED.has(stem(after[1]!));
-  return plain ? { noun, text: m[0] } : { noun: after[1]!, text: `${m[0]}${after[0]}` };
+  if (NOT_COUNTED.test(next) || GENERIC_COUNTED.has(stem(next))) return { noun, text: m[0] };
+  return { noun: next, text: twice ? `${m[0]}${after[0]}` : `${m[0]} ${after[1]}` };
 }
 
 function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, number]>): void {

@@ -44,6 +44,9 @@ describe('extractNumberFacts', () => {
     // Past a name to the noun it qualifies; an acronym is what it counts.
     expect(keys('3,200 Boeing workers began a strike.')).toEqual(['count:3200:worker']);
     expect(keys('338 MPs supported the bill.')).toEqual([expect.stringMatching(/^count:338:mp/)]);
+    // Past a qualifier too: the alert reads "7,000 cancelled flights", not "7,000 cancelled".
+    expect(extractNumberFacts('About 7,000 cancelled flights followed.').map((f) => f.text)).toEqual(['7,000 cancelled flights']);
+    expect(keys('Nearly 33,000 striking machinists returned.')).toEqual(['count:33000:machinist']);
   });
 
   it('reads no month from a modal or a verb ("may", "march"), only from a calendar word', () => {
