@@ -118,7 +118,7 @@ function votes(s: string, facts: Fact[], spans: Array<[number, number]>): void {
   const re = /(?<![\d,.])\b(\d{1,4})\s*(?:-|to)\s*(\d{1,4})\s+(?:vote|margin)|(?<![\d,.])\b(\d{1,4})(?:\s+|-)(?:votes?|(?:lawmakers|deputies|MPs|senators|legislators) vot(?:ed|ing))\b/gi;
   for (const m of s.matchAll(re)) {
     // "ahead of the Nov. 4 vote" is a date.
-    if (NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, m.index! - 12), m.index!))) continue;
+    if (dayOfDate(s, m.index!)) continue;
     add(facts, 'vote', m[3] ?? `${m[1]}-${m[2]}`, m[0]);
     // A tally is not also a count of votes.
     spans.push([m.index!, m.index! + m[0].length]);
@@ -130,6 +130,11 @@ function overlaps(spans: Array<[number, number]>, at: number): boolean {
 }
 
 const NOT_A_COUNT_BEFORE = new RegExp(`(?::|\\b(?:${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('|')}|sept)\\.?\\s+)$`, 'i');
+
+/** The number at `at` is a clock time ("19:43 UTC") or the day of a date ("July 19", "Nov. 4"). */
+function dayOfDate(s: string, at: number): boolean {
+  return NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, at - 12), at));
+}
 
 /**
  * The number is part of a name ("IAM District 751 voted", "Section 232 tariffs", "Boeing 737
@@ -148,6 +153,11 @@ function namesIt(s: string, at: number): boolean {
 
 /** Words after a number that it does not count: units, clock zones, and function words ("four for", "80 from"). */
 const NOT_COUNTED = /^(of|and|or|to|in|on|at|per|percent|cents|years?|months?|days?|weeks?|utc|gmt|am|pm|et|edt|est|bst|cet|cest|for|from|with|after|before|across|elsewhere|over|under|into|than|by|as|while|since|until|during|among|between|through|each|more|less|is|are|was|were|has|have|had|will|would|could|may|might|the|a|an)$/;
+
+/** A lower-case word a number may count: not a unit or function word, nor a generic noun ("officials"). */
+function countable(word: string): boolean {
+  return !NOT_COUNTED.test(word) && !GENERIC_COUNTED.has(stem(word));
+}
 
 /** A word that qualifies what is counted ("striking", "cancelled", "industrial", "strategically"). */
 const QUALIFIER = /(?:ed|ing|al|ic|ive|ous|ly)$/;
@@ -169,7 +179,7 @@ function countedNoun(s: string, m: RegExpMatchArray): { noun: string; text: stri
   const twice = after[2] !== undefined && QUALIFIER.test(after[1]!) && !NOT_COUNTED.test(after[2]);
   const next = twice ? after[2]! : after[1]!;
   // "three American and three Ukrainian members": the name says what is counted.
-  if (NOT_COUNTED.test(next) || GENERIC_COUNTED.has(stem(next))) return { noun, text: m[0] };
+  if (!countable(next)) return { noun, text: m[0] };
   return { noun: next, text: twice ? `${m[0]}${after[0]}` : `${m[0]} ${after[1]}` };
 }
 
@@ -189,7 +199,7 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
     const at = m.index!;
     if (overlaps(spans, at) || durationAt.has(at)) continue;
     // A clock time ("19:43 UTC") or the day of a date ("July 19 set off") counts nothing.
-    if (NOT_A_COUNT_BEFORE.test(s.slice(Math.max(0, at - 12), at)) || namesIt(s, at)) continue;
+    if (dayOfDate(s, at) || namesIt(s, at)) continue;
     const word = m[1]!.toLowerCase();
     if (word === 'both' || /^(19|20)\d\d$/.test(word)) continue;
     const n = parseNumber(word);
@@ -197,7 +207,7 @@ function durationsAndCounts(s: string, facts: Fact[], spans: Array<[number, numb
     if (!counted) continue;
     const next = counted.noun.toLowerCase();
     if (!Number.isFinite(n) || n < 2 || SCALE[next] || MONTHS.includes(next)) continue;
-    if (NOT_COUNTED.test(next) || GENERIC_COUNTED.has(stem(next))) continue;
+    if (!countable(next)) continue;
     add(facts, 'count', `${roundKey(n)}:${stem(next)}`, counted.text);
   }
 }
