@@ -13,6 +13,7 @@ import { DevelopmentIndex, type Development } from './developments.js';
 import { explainVerdict, type FollowerKind } from './explain.js';
 import { articleNames, conceptWords, frameArticle, prepareArticle, readArticle, type ArticleText, type Profile } from './profile.js';
 import { AnchorStats } from './anchors.js';
+import { WORD } from './frame.js';
 import { beyondReach, leansOnAnchors, matchGroups, scoreRelevance, type GroupMatch } from './relevance.js';
 import { newFacts, whatHappened } from './summary.js';
 import { hash32 } from './text.js';
@@ -261,7 +262,7 @@ function judge(state: State, article: Article, prepared?: PreparedArticle): Judg
   const names = prepared?.profile?.names ?? articleNames(text, state);
   const anchors = state.anchors.find(names);
   // A headline's first word has its capital whatever it is: as a stranger it proves little.
-  const first = (text.headline.match(/[A-Za-z]+(?:['-][A-Za-z]+)*/)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
+  const first = (text.headline.match(WORD)?.[0] ?? '').toLowerCase().replace(/'s$/, '');
   const short = isShort(text) ? { strangers: state.anchors.strangers(names).filter((n) => n !== first) } : undefined;
   // Missing two required concepts is off-topic whatever the text resembles: skip the index.
   if (beyondReach(groups, anchors, short)) {

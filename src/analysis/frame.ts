@@ -54,7 +54,9 @@ const NOUN_CONTEXT = new Set([
 /** Verbs that are nearly always nouns in news copy unless "to" or a subject pins them. */
 const WEAK_BASE_FORMS = new Set(['fund', 'back', 'name', 'order', 'present', 'table', 'draft', 'close', 'open', 'start', 'pay', 'hand', 'file', 'charge', 'rule', 'sentence', 'bar', 'found', 'win', 'offer', 'exit', 'review', 'appeal', 'probe', 'ban', 'delay', 'halt', 'freeze', 'pause', 'stall', 'row', 'vote', 'meet', 'seal', 'pick', 'grant', 'award', 'launch', 'collapse', 'challenge', 'release', 'transfer', 'finance', 'complete', 'commit', 'want', 'seek', 'state', 'sign']);
 
-const WORD_RE = /[A-Za-z]+(?:['-][A-Za-z]+)*/g;
+/** A word: letters, with an apostrophe or hyphen only between letters (a closing quote is no part of it). */
+export const WORD = /[A-Za-z]+(?:['-][A-Za-z]+)*/;
+const WORD_RE = new RegExp(WORD.source, 'g');
 
 export function tokens(text: string): string[] {
   return normalizeText(text).toLowerCase().match(WORD_RE) ?? [];

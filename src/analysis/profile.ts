@@ -8,7 +8,7 @@ import type { Article } from '../domain/article.js';
 import { extractNumberFacts, type Fact } from './facts.js';
 import { MONTHS, NOT_ENTITIES, TITLES, WEEKDAYS } from './lexicon.js';
 import { REACTION_VERBS } from './verbs.js';
-import { extractActions, mainAction, restates, type Action } from './frame.js';
+import { extractActions, mainAction, restates, WORD, type Action } from './frame.js';
 import { contentTerms, hash32, normalizeText, splitSentences, STOP_WORDS } from './text.js';
 import { frameTags, type Tagged } from './nlp.js';
 
@@ -235,6 +235,9 @@ export function isTitleCase(s: string): boolean {
   return long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= 0.7;
 }
 
+/** Words and runs of other marks (a mark between two capitalised words ends a name). */
+const NAME_TOKENS = new RegExp(`${WORD.source}|[^A-Za-z\\s]+`, 'g');
+
 /**
  * Mid-sentence capitalised words, run by run; a run that holds a concept word is the
  * concept's own name ("Donald Trump", "Verkhovna Rada") and is left to the concept groups.
@@ -251,8 +254,8 @@ function namesOf(headline: string, lede: string[], concepts: ReadonlySet<string>
   const lead = titleCase && tags?.pos[0] === 'PROPN' ? [tags.words[0]!] : [];
   const texts = titleCase ? [...lead.map((w) => `The ${w}`), ...lede] : [headline.replace(/^[^:]{2,30}:\s+/, ''), ...lede];
   texts.forEach((t, k) => {
-    // Apostrophes and hyphens inside a word only: a closing quote ("'Call of Duty'") ends the name.
-    const words = normalizeText(t).match(/[A-Za-z]+(?:['-][A-Za-z]+)*|[^A-Za-z\s]+/g) ?? [];
+    // A closing quote ("'Call of Duty'") is no part of a word: it ends the name.
+    const words = normalizeText(t).match(NAME_TOKENS) ?? [];
     let run: string[] = [];
     const flush = () => {
       // "US-Ukraine" is the concepts' name too.
