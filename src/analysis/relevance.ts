@@ -243,7 +243,8 @@ export interface ShortText {
 export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity: number, anchors: string[] = [], short?: ShortText): RelevanceResult {
   // Words only this story uses stand in for one concept the text does not name; a
   // headline has room for one such name only.
-  const anchored = anchorsStandIn(anchors, short !== undefined) || (short !== undefined && forgivable(m, short));
+  const standIn = anchorsStandIn(anchors, short !== undefined);
+  const anchored = standIn || (short !== undefined && forgivable(m, short));
   const absent = Math.max(0, absentGroups(m) - (anchored ? 1 : 0));
   const groupScore = m.required ? (m.required - absent) / m.required : 1;
   const simScore = Math.min(1, similarity / 0.5);
@@ -252,7 +253,7 @@ export function scoreRelevance(story: StoryDefinition, m: GroupMatch, similarity
   // of one concept and no stranger needs less (it has room for little else), and a name only
   // this story uses ("Judge Corley denies FTC's injunction") says as much as resemblance does.
   // loneConcept bounds what is absent; a forgiven headline has nothing absent here.
-  const lone = absent >= 1 && loneConcept(m, anchors, short) && (anchorsStandIn(anchors, short !== undefined) || similarity >= LONE_CONCEPT_SIMILARITY);
+  const lone = absent >= 1 && loneConcept(m, anchors, short) && (standIn || similarity >= LONE_CONCEPT_SIMILARITY);
   const relevant = (absent === 0 && score >= story.minRelevance) || (absent === 1 && similarity >= 0.6) || lone;
   const anchorNote = lone
     ? `; a headline of one concept and no other party, ${similarity >= LONE_CONCEPT_SIMILARITY ? 'like a known development' : `naming ${anchors.slice(0, 3).join(', ')}, which only this story's coverage uses`}`
